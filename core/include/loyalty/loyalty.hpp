@@ -1,0 +1,60 @@
+// The public face of the loyalty rules core: the JSON operations of spec/engine.md and a
+// loaded Engine that reuses one parsed program across calls. Nothing here throws: every
+// failure comes back as the spec's error object, so the server, the CLI and the WebAssembly
+// layer can pass answers through without deciding anything themselves.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace loyalty {
+
+// Input limits. A request over max_request_bytes, or nested deeper than max_depth, is answered
+// with the `too_large` error before any parsing happens.
+struct Limits {
+  std::size_t max_request_bytes = 16u << 20;  // 16 MiB
+  int max_depth = 64;
+};
+
+// The operations: validate, replay, apply, preview, catalog, metrics.
+bool is_operation(std::string_view operation);
+
+// One-shot door: the request carries the program inline (`{"program": {...}, ...}`).
+// Returns the response JSON (sorted keys, compact); an error is `{"error":{...}}`.
+std::string call(std::string_view operation, std::string_view request_json,
+                 const Limits& limits = {});
+
+// True when a response produced by call() is an error object.
+bool is_error(std::string_view response_json);
+
+class Program;  // the parsed program document (core/src/program.hpp)
+
+// A program parsed and validated once, then reused for many requests.
+class Engine {
+ public:
+  // Parses the program document. Never throws: check ok(), error_json() has the error response.
+  explicit Engine(std::string_view program_json, const Limits& limits = {});
+  ~Engine();
+  Engine(const Engine&);
+  Engine& operator=(const Engine&);
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  bool ok() const { return program_ != nullptr; }
+  const std::string& error_json() const { return error_; }
+
+  // Same requests as loyalty::call minus the "program" member; same response bytes.
+  std::string call(std::string_view operation, std::string_view request_json) const;
+
+  // The typed door, for callers that hold the program already (may be null when !ok()).
+  const Program* program() const { return program_.get(); }
+
+ private:
+  std::shared_ptr<const Program> program_;
+  std::string error_;
+  Limits limits_;
+};
+
+}  // namespace loyalty
