@@ -1,0 +1,62 @@
+// Checked 64-bit arithmetic: a value that would overflow is an `overflow` error naming the input
+// it came from, never a wrapped number (spec/program.md, "Numbers").
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "error.hpp"
+
+namespace loyalty {
+
+using i64 = std::int64_t;
+using i128 = __int128;
+
+inline i64 add(i64 a, i64 b, const std::string& path = "") {
+  i64 r;
+  if (__builtin_add_overflow(a, b, &r)) fail("overflow", path, "sum does not fit in 64 bits");
+  return r;
+}
+inline i64 sub(i64 a, i64 b, const std::string& path = "") {
+  i64 r;
+  if (__builtin_sub_overflow(a, b, &r)) fail("overflow", path, "difference does not fit in 64 bits");
+  return r;
+}
+inline i64 mul(i64 a, i64 b, const std::string& path = "") {
+  i64 r;
+  if (__builtin_mul_overflow(a, b, &r)) fail("overflow", path, "product does not fit in 64 bits");
+  return r;
+}
+inline i64 narrow(i128 v, const std::string& path = "") {
+  if (v > INT64_MAX || v < INT64_MIN) fail("overflow", path, "value does not fit in 64 bits");
+  return static_cast<i64>(v);
+}
+inline i128 add128(i128 a, i128 b, const std::string& path = "") {
+  i128 r;
+  if (__builtin_add_overflow(a, b, &r)) fail("overflow", path, "sum does not fit in 128 bits");
+  return r;
+}
+inline i128 mul128(i128 a, i128 b, const std::string& path = "") {
+  i128 r;
+  if (__builtin_mul_overflow(a, b, &r)) fail("overflow", path, "product does not fit in 128 bits");
+  return r;
+}
+
+enum class Rounding { floor, nearest, ceil };
+
+// num / den for num >= 0, den > 0, rounded once. `nearest` rounds halves up.
+inline i128 divide(i128 num, i128 den, Rounding mode) {
+  i128 q = num / den, r = num % den;
+  if (r < 0) {  // floor division for negative numerators
+    q -= 1;
+    r += den;
+  }
+  switch (mode) {
+    case Rounding::floor: return q;
+    case Rounding::ceil: return r ? q + 1 : q;
+    case Rounding::nearest: return 2 * r >= den ? q + 1 : q;
+  }
+  return q;
+}
+
+}  // namespace loyalty

@@ -1,0 +1,144 @@
+#include "json_read.hpp"
+
+namespace loyalty {
+
+std::string pointer_append(const std::string& path, std::string_view key) {
+  std::string out = path;
+  out.reserve(path.size() + key.size() + 1);
+  out += '/';
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_float: return "a fractional number";
+    default: return "a number";
+  }
+}
+
+void In::fail(const std::string& message) const { loyalty::fail(code, path, message); }
+
+void In::fail_at(std::string_view key, const std::string& message) const {
+  loyalty::fail(code, pointer_append(path, key), message);
+}
+
+In In::at(std::string_view key) const {
+  auto it = v.find(key);
+  if (it == v.end()) fail_at(key, std::string(key) + " is required");
+  return In{*it, pointer_append(path, key), code};
+}
+
+In In::at(std::size_t index) const {
+  return In{v[index], path + "/" + std::to_string(index), code};
+}
+
+std::optional<In> In::find(std::string_view key) const {
+  auto it = v.find(key);
+  if (it == v.end() || it->is_null()) return std::nullopt;
+  return In{*it, pointer_append(path, key), code};
+}
+
+const json::object_t& In::object(std::initializer_list<std::string_view> allowed) const {
+  if (!v.is_object()) fail("expected an object, got " + type_name(v));
+  const auto& obj = v.get_ref<const json::object_t&>();
+  for (const auto& [key, value] : obj) {
+    bool known = false;
+    for (auto a : allowed) known = known || a == key;
+    if (!known) fail_at(key, "unknown field \"" + key + "\"");
+  }
+  return obj;
+}
+
+const json::array_t& In::array() const {
+  if (!v.is_array()) fail("expected an array, got " + type_name(v));
+  return v.get_ref<const json::array_t&>();
+}
+
+std::string In::string_or_empty() const {
+  if (!v.is_string()) fail("expected a string, got " + type_name(v));
+  return v.get<std::string>();
+}
+
+std::string In::string() const {
+  std::string s = string_or_empty();
+  if (s.empty()) fail("must not be empty");
+  return s;
+}
+
+std::int64_t In::integer(std::int64_t min, std::int64_t max) const {
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    loyalty::fail("overflow", path, "number does not fit in 64 bits");
+  }
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (d > 9.2e18 || d < -9.2e18) loyalty::fail("overflow", path, "number does not fit in 64 bits");
+    fail("expected a whole number, got a fractional number");
+  }
+  if (!v.is_number_integer()) fail("expected a whole number, got " + type_name(v));
+  const std::int64_t n = v.get<std::int64_t>();
+  if (n < min) fail("must be at least " + std::to_string(min) + ", got " + std::to_string(n));
+  if (n > max) fail("must be at most " + std::to_string(max) + ", got " + std::to_string(n));
+  return n;
+}
+
+bool In::boolean() const {
+  if (!v.is_boolean()) fail("expected true or false, got " + type_name(v));
+  return v.get<bool>();
+}
+
+std::string In::string(std::string_view key, std::string fallback) const {
+  auto f = find(key);
+  return f ? f->string() : fallback;
+}
+
+std::int64_t In::integer(std::string_view key, std::int64_t fallback, std::int64_t min,
+                         std::int64_t max) const {
+  auto f = find(key);
+  return f ? f->integer(min, max) : fallback;
+}
+
+std::optional<std::int64_t> In::optional_integer(std::string_view key, std::int64_t min,
+                                                 std::int64_t max) const {
+  auto f = find(key);
+  if (!f) return std::nullopt;
+  return f->integer(min, max);
+}
+
+bool In::boolean(std::string_view key, bool fallback) const {
+  auto f = find(key);
+  return f ? f->boolean() : fallback;
+}
+
+std::vector<std::string> In::strings(std::string_view key) const {
+  std::vector<std::string> out;
+  auto f = find(key);
+  if (!f) return out;
+  const auto& arr = f->array();
+  out.reserve(arr.size());
+  for (std::size_t i = 0; i < arr.size(); ++i) out.push_back(f->at(i).string());
+  return out;
+}
+
+std::map<std::string, std::int64_t> In::integers_by_key() const {
+  if (!v.is_object()) fail("expected an object, got " + type_name(v));
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [key, value] : v.items())
+    out[key] = In{value, pointer_append(path, key), code}.integer();
+  return out;
+}
+
+}  // namespace loyalty

@@ -1,0 +1,57 @@
+// Strict reading of JSON input: every reader names the JSON pointer of what it reads, so an
+// error points at the exact field (`/earn/2/factor`), and unknown members are rejected so a
+// typo never silently changes a program.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "error.hpp"
+
+namespace loyalty {
+
+using json = nlohmann::json;
+
+// A position in an input document: the value, its JSON pointer, and the error code that a
+// problem with it is reported under (invalid_program, invalid_cart, ...).
+struct In {
+  const json& v;
+  std::string path;
+  const char* code;
+
+  In at(std::string_view key) const;  // a member that must exist
+  In at(std::size_t index) const;
+  std::optional<In> find(std::string_view key) const;  // absent or null -> nullopt
+  bool has(std::string_view key) const { return find(key).has_value(); }
+
+  [[noreturn]] void fail(const std::string& message) const;
+  [[noreturn]] void fail_at(std::string_view key, const std::string& message) const;
+
+  const json::object_t& object(std::initializer_list<std::string_view> allowed) const;
+  const json::array_t& array() const;
+  std::string string() const;            // non-empty string
+  std::string string_or_empty() const;   // any string
+  std::int64_t integer(std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
+  bool boolean() const;
+
+  std::string string(std::string_view key, std::string fallback) const;
+  std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min = INT64_MIN,
+                       std::int64_t max = INT64_MAX) const;
+  std::optional<std::int64_t> optional_integer(std::string_view key, std::int64_t min = INT64_MIN,
+                                               std::int64_t max = INT64_MAX) const;
+  bool boolean(std::string_view key, bool fallback) const;
+  std::vector<std::string> strings(std::string_view key) const;  // absent -> empty
+  std::map<std::string, std::int64_t> integers_by_key() const;  // {"a": 1, "b": 2}
+};
+
+std::string pointer_append(const std::string& path, std::string_view key);
+std::string type_name(const json& v);
+
+}  // namespace loyalty

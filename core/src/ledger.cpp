@@ -1,0 +1,556 @@
+#include "ledger.hpp"
+
+#include <algorithm>
+
+#include "policy.hpp"
+
+namespace loyalty {
+namespace {
+
+const char* const kEventCommon[] = {"id", "at", "type", "member_id"};
+
+void check_fields(const In& in, std::initializer_list<std::string_view> extra) {
+  for (const auto& [key, value] : in.v.get_ref<const json::object_t&>()) {
+    bool known = std::find(std::begin(kEventCommon), std::end(kEventCommon), key) != std::end(kEventCommon);
+    for (auto e : extra) known = known || e == key;
+    if (!known) in.fail_at(key, "unknown field \"" + key + "\" for this event type");
+  }
+}
+
+HistoryEntry entry(const Program& p, const std::string& event_id, const std::string& kind,
+                   Timestamp at) {
+  HistoryEntry h;
+  h.event_id = event_id;
+  h.kind = kind;
+  h.at = at;
+  h.program_version = p.version;
+  return h;
+}
+
+void reject(const Program& p, MemberState& s, const Event& e, const std::string& code,
+            const std::string& message, const std::string& path = "") {
+  HistoryEntry h = entry(p, e.id, "rejected", e.at);
+  h.event_type = e.type;
+  h.extra["error"] = {{"code", code}, {"message", message}, {"path", path}};
+  s.history.push_back(std::move(h));
+}
+
+bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const std::string& tier) {
+  return in_audience(c.audience, tier) && in_window(c.when, at, p.utc_offset);
+}
+
+std::string current_tier(const Program& p, const Ledger& l, Timestamp at) {
+  return tier_id(tier_at(p, l, at));
+}
+
+void enroll(const Program& p, MemberState& s, const Event& e) {
+  const In in = e.in();
+  check_fields(in, {"channel", "birthday", "referred_by", "phone", "email", "name"});
+  Ledger& l = s.ledger;
+  std::string birthday;
+  if (auto b = in.find("birthday")) {
+    birthday = b->string();
+    const bool ok = birthday.size() == 5 && isdigit(birthday[0]) && isdigit(birthday[1]) &&
+                    birthday[2] == '-' && isdigit(birthday[3]) && isdigit(birthday[4]);
+    const int m = ok ? std::stoi(birthday.substr(0, 2)) : 0, d = ok ? std::stoi(birthday.substr(3)) : 0;
+    if (!ok || m < 1 || m > 12 || d < 1 || d > 31) b->fail("expected a birthday \"MM-DD\", got " + b->v.dump());
+  }
+  for (const char* f : {"channel", "phone", "email", "name"})
+    if (auto x = in.find(f)) x->string_or_empty();
+  const std::string referred_by = in.string("referred_by", "");
+  if (l.enrolled_at) return reject(p, s, e, "not_eligible", "the member is already enrolled");
+  l.enrolled_at = e.at;
+  l.birthday = birthday;
+  l.referred_by = referred_by;
+  if (l.member_id.empty()) l.member_id = e.member_id;
+  HistoryEntry h = entry(p, e.id, "enroll", e.at);
+  const std::string tier = current_tier(p, l, e.at);
+  for (const auto& r : p.earn) {
+    if (!conditions_hold(r.cond, p, e.at, tier)) continue;
+    if (r.type == EarnType::signup) {
+      if (r.mode == SignupMode::immediate) {
+        credit_points(p, l, r.points, e.at);
+        l.lifetime.earned = add(l.lifetime.earned, r.points);
+        add_contribution(p, l, e.at, p.tiers && p.tiers->basis == TierBasis::points ? r.points : 0);
+        h.lines.push_back({r.id, r.points, explain("earn.signup", {{"points", r.points}})});
+        h.points += r.points;
+      } else {
+        l.held.push_back({r.id, r.points});
+        h.lines.push_back({r.id, 0, explain("earn.signup_held",
+                                            {{"points", r.points},
+                                             {"mode", r.mode == SignupMode::next_order ? "next_order" : "after_spend"},
+                                             {"min_order_minor", r.cond.min_order_minor}})});
+      }
+    } else if (r.type == EarnType::referral && !referred_by.empty() && r.referee_points > 0) {
+      credit_points(p, l, r.referee_points, e.at);
+      l.lifetime.earned = add(l.lifetime.earned, r.referee_points);
+      add_contribution(p, l, e.at, p.tiers && p.tiers->basis == TierBasis::points ? r.referee_points : 0);
+      h.lines.push_back({r.id, r.referee_points,
+                         explain("earn.referral_referee", {{"points", r.referee_points}, {"referrer", referred_by}})});
+      h.points += r.referee_points;
+    }
+  }
+  if (h.points > 0) l.last_activity = e.at;
+  s.history.push_back(std::move(h));
+}
+
+std::vector<RedeemItem> parse_redeem(const std::optional<In>& in) {
+  std::vector<RedeemItem> out;
+  if (!in) return out;
+  const auto& arr = in->array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    const In item = in->at(i);
+    item.object({"reward", "points"});
+    out.push_back({item.at("reward").string(), item.optional_integer("points", 1, INT64_MAX / 4)});
+  }
+  return out;
+}
+
+json rewards_json(const OrderOutcome& o) {
+  json applied = json::array();
+  for (const auto& a : o.applied) {
+    json x = {{"reward", a.reward}, {"discount_minor", a.discount_minor}, {"cost", a.cost}};
+    if (!a.voucher.empty()) x["voucher"] = a.voucher;
+    applied.push_back(std::move(x));
+  }
+  return applied;
+}
+
+void order(const Program& p, MemberState& s, const Event& e) {
+  const In in = e.in();
+  check_fields(in, {"order_id", "cart", "redeem", "vouchers"});
+  const std::string order_id = in.at("order_id").string();
+  Cart cart = parse_cart(in.at("cart"), p);
+  OrderRequest req;
+  req.cart = &cart;
+  req.at = e.at;
+  req.redeem = parse_redeem(in.find("redeem"));
+  req.vouchers = in.strings("vouchers");
+  req.event_id = e.id;
+  for (const auto& rec : s.orders)
+    if (rec.order_id == order_id)
+      return reject(p, s, e, "invalid_event", "order " + order_id + " was posted before", in.path + "/order_id");
+  std::vector<Voucher> held_vouchers;
+  for (const auto& id : req.vouchers)
+    for (const auto& v : s.ledger.vouchers)
+      if (v.id == id) held_vouchers.push_back(v);
+  const OrderOutcome o = process_order(p, s.ledger, req, true);
+  if (!o.rejected.empty()) {
+    const auto& r = o.rejected.front();
+    return reject(p, s, e, r.code, "reward " + (r.reward.empty() ? r.voucher : r.reward) + " is " + r.status,
+                  in.path + r.path);
+  }
+  OrderRecord rec;
+  rec.order_id = order_id;
+  rec.event_id = e.id;
+  rec.at = e.at;
+  rec.tier = o.tier_before;
+  rec.cart = cart;
+  rec.redeem = req.redeem;
+  rec.vouchers = held_vouchers;
+  rec.points = o.purchase_points;
+  rec.spent = o.cost;
+  rec.spend = o.spend;
+  rec.threshold_spend = o.threshold_spend;
+  for (const auto& c : o.cards) rec.punches[c.card] = c.added;
+  s.orders.push_back(std::move(rec));
+
+  if (!o.applied.empty()) {
+    HistoryEntry h = entry(p, e.id, "redeem", e.at);
+    for (const auto& a : o.applied) {
+      h.lines.push_back({a.reward, -a.cost,
+                         explain("redeem.cart", {{"reward", a.reward}, {"discount_minor", a.discount_minor}})});
+      h.points -= a.cost;
+    }
+    h.extra["order_id"] = order_id;
+    s.history.push_back(std::move(h));
+  }
+  HistoryEntry h = entry(p, e.id, "earn", e.at);
+  h.lines = o.lines;
+  h.points = o.points;
+  h.extra["order_id"] = order_id;
+  h.extra["spend_minor"] = o.spend;
+  if (o.pending) h.extra["available_at"] = format_timestamp(o.available_at, p.utc_offset);
+  json issued = json::array();
+  for (std::size_t k = 0; k < o.issued.size(); ++k)
+    issued.push_back({{"reward", o.issued[k].reward}, {"source", o.issued[k].source},
+                      {"id", "v-" + e.id + "-" + std::to_string(k + 1)}});
+  if (!o.issued.empty()) h.extra["vouchers_issued"] = issued;
+  if (o.tier_after != o.tier_before) h.extra["tier"] = {{"before", o.tier_before}, {"after", o.tier_after}};
+  s.history.push_back(std::move(h));
+}
+
+void refund(const Program& p, MemberState& s, const Event& e) {
+  const In in = e.in();
+  check_fields(in, {"order_id", "lines", "reason"});
+  const std::string order_id = in.at("order_id").string();
+  auto rec = std::find_if(s.orders.begin(), s.orders.end(),
+                          [&](const OrderRecord& r) { return r.order_id == order_id; });
+  if (rec == s.orders.end())
+    return reject(p, s, e, "not_eligible", "no order " + order_id + " to refund", in.path + "/order_id");
+  if (rec->refunded) return reject(p, s, e, "not_eligible", "order " + order_id + " is fully refunded");
+  Cart cart = rec->cart;
+  std::map<std::string, i64> refunded_units;  // by sku, for punch cards
+  if (auto lines = in.find("lines")) {
+    const auto& arr = lines->array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const In li = lines->at(i);
+      li.object({"sku", "quantity"});
+      const std::string sku = li.at("sku").string();
+      i64 qty = li.at("quantity").integer(1, 1'000'000);
+      for (auto& cl : cart.lines) {
+        if (cl.sku != sku || qty == 0) continue;
+        const i64 take = std::min(qty, cl.quantity);
+        cl.quantity -= take;
+        qty -= take;
+        refunded_units[sku] += take;
+      }
+      if (qty > 0)
+        return reject(p, s, e, "not_eligible", "more units of " + sku + " than the order has left",
+                      li.path + "/quantity");
+    }
+  } else {
+    for (auto& cl : cart.lines) {
+      refunded_units[cl.sku] += cl.quantity;
+      cl.quantity = 0;
+    }
+  }
+  // Rebuild the nets of what is left; the order discount cannot exceed what is left.
+  std::vector<CartLine> kept;
+  cart.lines_net = 0;
+  for (auto& cl : cart.lines) {
+    if (cl.quantity == 0) continue;
+    const i64 gross = cl.unit_price_minor * cl.quantity;
+    cl.discount_minor = std::min(cl.discount_minor, gross);
+    cl.net = gross - cl.discount_minor;
+    cart.lines_net += cl.net;
+    kept.push_back(cl);
+  }
+  cart.lines = kept;
+  cart.order_discount_minor = std::min(cart.order_discount_minor, cart.lines_net);
+  const bool full = cart.lines.empty();
+  if (full) cart.shipping_minor = 0;
+
+  Ledger& l = s.ledger;
+  const CartLine* dummy = nullptr;
+  (void)dummy;
+  OrderRecord after = *rec;
+  after.cart = cart;
+  const Recomputed now = recompute_order(p, after);
+  const i64 reversal = rec->points - now.points;
+  HistoryEntry h = entry(p, e.id, "refund", e.at);
+  h.extra["order_id"] = order_id;
+  if (reversal > 0) {
+    i64 left = reversal;
+    for (auto& pend : l.pending) {  // points still pending are simply cancelled
+      if (pend.event_id != rec->event_id || left == 0) continue;
+      const i64 take = std::min(left, pend.points);
+      pend.points -= take;
+      left -= take;
+    }
+    std::erase_if(l.pending, [](const PendingPoints& x) { return x.points == 0; });
+    debit_points(l, left, true);
+  } else if (reversal < 0) {
+    credit_points(p, l, -reversal, e.at);
+  }
+  l.lifetime.earned = sub(l.lifetime.earned, reversal);
+  if (reversal != 0) {
+    h.lines.push_back({"refund", -reversal, explain("refund.reversal", {{"order_id", order_id}, {"points", reversal}})});
+    h.points -= reversal;
+  }
+  const i64 spend_drop = rec->spend - now.spend;
+  l.lifetime.spend_minor = sub(l.lifetime.spend_minor, spend_drop);
+  if (p.tiers) {
+    const i64 drop = p.tiers->basis == TierBasis::spend    ? spend_drop
+                     : p.tiers->basis == TierBasis::points ? reversal
+                                                           : (full ? 1 : 0);
+    add_contribution(p, l, rec->at, -drop);
+  }
+  for (const auto& [rule, spend] : rec->threshold_spend) {
+    const auto it = now.threshold_spend.find(rule);
+    const i64 drop = spend - (it == now.threshold_spend.end() ? 0 : it->second);
+    i64& progress = l.threshold_progress[rule];
+    progress = std::max<i64>(0, progress - drop);
+  }
+  for (const auto& card : p.punch_cards) {
+    auto it = rec->punches.find(card.id);
+    if (it == rec->punches.end()) continue;
+    i64 back = 0;
+    if (card.per_item) {
+      for (const auto& [sku, units] : refunded_units) {
+        for (const auto& cl : rec->cart.lines)
+          if (cl.sku == sku && matches(card.match, cl)) {
+            back = units;
+            break;
+          }
+      }
+      back = std::min(back, it->second);
+    } else if (full) {
+      back = it->second;
+    }
+    i64& count = l.punches[card.id];
+    count = std::max<i64>(0, count - back);
+    it->second -= back;
+  }
+  if (full) {
+    if (rec->spent > 0) {
+      credit_points(p, l, rec->spent, e.at);
+      l.lifetime.redeemed = sub(l.lifetime.redeemed, rec->spent);
+      h.lines.push_back({"refund", rec->spent, explain("refund.points_returned", {{"order_id", order_id}, {"points", rec->spent}})});
+      h.points += rec->spent;
+    }
+    for (const auto& v : rec->vouchers)
+      if (!v.expires_at || e.at < *v.expires_at) l.vouchers.push_back(v);
+    l.lifetime.orders -= 1;
+    rec->refunded = true;
+  }
+  rec->cart = cart;
+  rec->points = now.points;
+  rec->spend = now.spend;
+  rec->threshold_spend = now.threshold_spend;
+  s.history.push_back(std::move(h));
+}
+
+void action(const Program& p, MemberState& s, const Event& e) {
+  const In in = e.in();
+  check_fields(in, {"action", "details"});
+  const std::string name = in.at("action").string();
+  Ledger& l = s.ledger;
+  const std::string tier = current_tier(p, l, e.at);
+  const EarnRule* rule = nullptr;
+  for (const auto& r : p.earn)
+    if (r.type == EarnType::action && r.action == name && conditions_hold(r.cond, p, e.at, tier)) {
+      rule = &r;
+      break;
+    }
+  if (!rule) return reject(p, s, e, "not_eligible", "no rule rewards the action " + name);
+  if (rule->limit && counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.utc_offset) >= rule->limit->count)
+    return reject(p, s, e, "limit_exceeded", "the action " + name + " reached its limit");
+  if (rule->limit) counter_bump(l, "action:" + rule->id, *rule->limit, e.at, p.utc_offset);
+  credit_points(p, l, rule->points, e.at);
+  l.lifetime.earned = add(l.lifetime.earned, rule->points);
+  if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, e.at, rule->points);
+  l.last_activity = e.at;
+  HistoryEntry h = entry(p, e.id, "action", e.at);
+  h.lines.push_back({rule->id, rule->points, explain("earn.action", {{"action", name}, {"points", rule->points}})});
+  h.points = rule->points;
+  s.history.push_back(std::move(h));
+}
+
+void redeem(const Program& p, MemberState& s, const Event& e) {
+  const In in = e.in();
+  check_fields(in, {"reward", "option"});
+  const std::string reward_id = in.at("reward").string();
+  const std::string option = in.string("option", "");
+  Ledger& l = s.ledger;
+  const Reward* r = p.reward(reward_id);
+  if (!r) return reject(p, s, e, "unknown_reward", "no reward " + reward_id, in.path + "/reward");
+  const std::string tier = current_tier(p, l, e.at);
+  std::string status = reward_status(p, l, *r, nullptr, e.at, tier, l.balance, 0);
+  if (r->type == RewardType::points_discount) status = "not_applicable";
+  if (status != "available")
+    return reject(p, s, e,
+                  status == "insufficient_points" ? "insufficient_points"
+                  : status == "limit_reached"     ? "limit_exceeded"
+                                                  : "not_eligible",
+                  "reward " + reward_id + " is " + status);
+  if (r->type == RewardType::choice) {
+    const bool valid = std::any_of(r->options.begin(), r->options.end(),
+                                   [&](const RewardOption& o) { return o.id == option; });
+    if (!valid) return reject(p, s, e, "not_eligible", "choose one of the reward's options", in.path + "/option");
+  }
+  debit_points(l, r->cost, false);
+  l.lifetime.redeemed = add(l.lifetime.redeemed, r->cost);
+  if (r->limit) counter_bump(l, "reward:" + r->id, *r->limit, e.at, p.utc_offset);
+  l.last_activity = e.at;
+  HistoryEntry h = entry(p, e.id, "redeem", e.at);
+  json args = {{"reward", r->id}};
+  if (!option.empty()) args["option"] = option;
+  if (r->type == RewardType::store_credit) {
+    l.store_credit_minor = add(l.store_credit_minor, r->amount_minor);
+    args["amount_minor"] = r->amount_minor;
+  } else if (r->type == RewardType::charity) {
+    l.donations_minor = add(l.donations_minor, r->amount_minor);
+    args["amount_minor"] = r->amount_minor;
+  } else if (acts_on_cart(r->type)) {
+    const Voucher v = issue_voucher(p, l, r->id, "redeem", e.id, e.at, 1);
+    h.extra["vouchers_issued"] = json::array({{{"id", v.id}, {"reward", r->id}, {"source", "redeem"}}});
+  }
+  h.lines.push_back({r->id, -r->cost, explain("redeem.reward", args)});
+  h.points = -r->cost;
+  s.history.push_back(std::move(h));
+}
+
+void adjust(const Program& p, MemberState& s, const Event& e) {
+  const In in = e.in();
+  check_fields(in, {"points", "reason"});
+  const i64 points = in.at("points").integer(-1'000'000'000'000, 1'000'000'000'000);
+  const std::string reason = in.string("reason", "");
+  if (points == 0) in.fail_at("points", "an adjustment must not be 0");
+  Ledger& l = s.ledger;
+  if (points < 0 && -points > l.balance)
+    return reject(p, s, e, "insufficient_points", "the adjustment would take the balance below zero");
+  if (points > 0) {
+    credit_points(p, l, points, e.at);
+  } else {
+    debit_points(l, -points, false);
+  }
+  l.lifetime.adjusted = add(l.lifetime.adjusted, points);
+  HistoryEntry h = entry(p, e.id, "adjust", e.at);
+  h.lines.push_back({"adjust", points, explain("adjust.manual", {{"reason", reason}, {"points", points}})});
+  h.points = points;
+  s.history.push_back(std::move(h));
+}
+
+void referral(const Program& p, MemberState& s, const Event& e) {
+  const In in = e.in();
+  check_fields(in, {"referee"});
+  const std::string referee = in.at("referee").string();
+  Ledger& l = s.ledger;
+  if (l.referees.count(referee)) return reject(p, s, e, "limit_exceeded", "referee " + referee + " was credited before");
+  const std::string tier = current_tier(p, l, e.at);
+  const EarnRule* rule = nullptr;
+  for (const auto& r : p.earn)
+    if (r.type == EarnType::referral && conditions_hold(r.cond, p, e.at, tier)) {
+      rule = &r;
+      break;
+    }
+  if (!rule) return reject(p, s, e, "not_eligible", "no referral rule applies");
+  l.referees.insert(referee);
+  credit_points(p, l, rule->referrer_points, e.at);
+  l.lifetime.earned = add(l.lifetime.earned, rule->referrer_points);
+  if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, e.at, rule->referrer_points);
+  if (rule->referrer_points > 0) l.last_activity = e.at;
+  HistoryEntry h = entry(p, e.id, "referral", e.at);
+  h.lines.push_back({rule->id, rule->referrer_points,
+                     explain("earn.referral_referrer", {{"points", rule->referrer_points}, {"referee", referee}})});
+  h.points = rule->referrer_points;
+  s.history.push_back(std::move(h));
+}
+
+}  // namespace
+
+Event parse_event(const In& outer) {
+  const In in{outer.v, outer.path, "invalid_event"};
+  if (!in.v.is_object()) in.fail("expected an event object, got " + type_name(in.v));
+  Event e;
+  e.id = in.at("id").string();
+  e.at = read_timestamp(in.at("at"));
+  const In type = in.at("type");
+  e.type = type.string();
+  static const char* kTypes[] = {"enroll", "order", "refund", "action", "redeem", "adjust",
+                                 "referral_completed", "tick"};
+  if (std::find(std::begin(kTypes), std::end(kTypes), e.type) == std::end(kTypes))
+    type.fail("unknown event type \"" + e.type + "\"");
+  e.member_id = in.string("member_id", "");
+  e.doc = &in.v;
+  e.path = in.path;
+  return e;
+}
+
+void sort_events(std::vector<Event>& events) {
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return a.at != b.at ? a.at < b.at : a.id < b.id;
+  });
+}
+
+void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>* history) {
+  if (t <= l.clock) return;
+  for (;;) {
+    // The next thing due: a pending release or an expiry, whichever comes first.
+    std::optional<Timestamp> release, expiry;
+    for (const auto& pend : l.pending)
+      if (!release || pend.available_at < *release) release = pend.available_at;
+    if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) expiry = l.lots.front().expires_at;
+    if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity)
+      expiry = Timestamp{l.last_activity->ms + p.expiry_days * kDayMs};
+    const bool do_release = release && *release <= t && (!expiry || *release <= *expiry);
+    if (do_release) {
+      auto it = std::min_element(l.pending.begin(), l.pending.end(),
+                                 [](const PendingPoints& a, const PendingPoints& b) { return a.available_at < b.available_at; });
+      const PendingPoints pend = *it;
+      l.pending.erase(it);
+      credit_points(p, l, pend.points, pend.available_at);
+      if (history) {
+        HistoryEntry h = entry(p, pend.event_id, "pending_released", pend.available_at);
+        h.points = pend.points;
+        h.lines.push_back({"pending", pend.points, explain("earn.pending_released", {{"points", pend.points}})});
+        history->push_back(std::move(h));
+      }
+      continue;
+    }
+    if (expiry && *expiry <= t) {
+      i64 gone = 0;
+      if (p.expiry == ExpiryPolicy::rolling) {
+        gone = l.lots.front().points;
+        l.lots.erase(l.lots.begin());
+      } else {
+        gone = l.balance;
+        l.lots.clear();
+      }
+      l.balance -= gone;
+      l.lifetime.expired = add(l.lifetime.expired, gone);
+      if (history) {
+        HistoryEntry h = entry(p, "", "expire", *expiry);
+        h.points = -gone;
+        h.lines.push_back({"expiry", -gone, explain(p.expiry == ExpiryPolicy::rolling ? "expire.lot" : "expire.inactivity",
+                                                    {{"points", gone}, {"days", p.expiry_days}})});
+        history->push_back(std::move(h));
+      }
+      continue;
+    }
+    break;
+  }
+  std::erase_if(l.vouchers, [&](const Voucher& v) { return v.expires_at && *v.expires_at <= t; });
+  if (p.tiers && p.tiers->period == TierPeriodKind::rolling_days) {
+    const Timestamp cutoff{t.ms - p.tiers->rolling_days * kDayMs};
+    std::erase_if(l.qualifying, [&](const Contribution& c) { return c.at <= cutoff; });
+  }
+  l.clock = t;
+}
+
+void advance(const Program& p, MemberState& s, Timestamp t) { advance(p, s.ledger, t, &s.history); }
+
+void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& event_id,
+                 std::vector<HistoryEntry>* history) {
+  if (l.birthday.empty()) return;
+  const LocalTime lt = local_time(t, p.utc_offset);
+  if (std::stoi(l.birthday.substr(0, 2)) != lt.month || l.birthday_year == lt.year) return;
+  const std::string tier = tier_id(tier_at(p, l, t));
+  for (const auto& r : p.earn) {
+    if (r.type != EarnType::birthday || !conditions_hold(r.cond, p, t, tier)) continue;
+    l.birthday_year = lt.year;
+    HistoryEntry h = entry(p, event_id, "birthday", t);
+    if (r.reward.empty()) {
+      credit_points(p, l, r.points, t);
+      l.lifetime.earned = add(l.lifetime.earned, r.points);
+      if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, t, r.points);
+      h.points = r.points;
+      h.lines.push_back({r.id, r.points, explain("earn.birthday", {{"points", r.points}})});
+    } else {
+      const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id, event_id.empty() ? "" : event_id + "-birthday", t, 1);
+      h.lines.push_back({r.id, 0, explain("earn.birthday_reward", {{"reward", r.reward}})});
+      h.extra["vouchers_issued"] = json::array({{{"id", v.id}, {"reward", r.reward}, {"source", "rule:" + r.id}}});
+    }
+    if (history) history->push_back(std::move(h));
+    break;
+  }
+}
+
+void apply_event(const Program& p, MemberState& s, const Event& e) {
+  if (!s.seen.insert(e.id).second) return;  // idempotent: an id counts once
+  if (s.ledger.member_id.empty()) s.ledger.member_id = e.member_id;
+  advance(p, s, e.at);
+  on_activity(p, s.ledger, e.at, e.id, &s.history);
+  s.ledger.program_version = p.version;
+  if (e.type == "enroll") enroll(p, s, e);
+  else if (e.type == "order") order(p, s, e);
+  else if (e.type == "refund") refund(p, s, e);
+  else if (e.type == "action") action(p, s, e);
+  else if (e.type == "redeem") redeem(p, s, e);
+  else if (e.type == "adjust") adjust(p, s, e);
+  else if (e.type == "referral_completed") referral(p, s, e);
+  else check_fields(e.in(), {});  // tick: the time and the birthday check are all it brings
+}
+
+}  // namespace loyalty

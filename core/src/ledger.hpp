@@ -1,0 +1,34 @@
+// The ledger replay (spec/engine.md, "Events"): events in (at, id) order turn into member state,
+// the same way every time. `apply` of one event equals `replay` of the events plus this one.
+#pragma once
+
+#include "order.hpp"
+
+namespace loyalty {
+
+struct Event {
+  std::string id, type, member_id;
+  Timestamp at;
+  const json* doc = nullptr;  // the event document, for the type's own fields
+  std::string path;
+  In in() const { return In{*doc, path, "invalid_event"}; }
+};
+
+Event parse_event(const In& in);
+
+// Brings the state to `t`: pending points released, lots expired, vouchers past their date
+// dropped. Time never moves backwards.
+void advance(const Program& program, MemberState& state, Timestamp t);
+void advance(const Program& program, Ledger& ledger, Timestamp t, std::vector<HistoryEntry>* history);
+// What any activity at `t` triggers before the event itself (the birthday rule).
+void on_activity(const Program& program, Ledger& ledger, Timestamp t, const std::string& event_id,
+                 std::vector<HistoryEntry>* history);
+
+// Applies one event (ignored when its id was applied before). Rule rejections are recorded in
+// the history; malformed events throw `invalid_event`.
+void apply_event(const Program& program, MemberState& state, const Event& event);
+
+// Sorts by (at, id), keeping the input order of exact duplicates.
+void sort_events(std::vector<Event>& events);
+
+}  // namespace loyalty

@@ -1,0 +1,141 @@
+// The JSON door: limits, parsing, dispatch, and the one place where failures become the spec's
+// error object. Nothing thrown inside the core gets past this file.
+#include "loyalty/loyalty.hpp"
+
+#include <new>
+
+#include "operations.hpp"
+
+namespace loyalty {
+namespace {
+
+using Handler = json (*)(const Program&, const In&);
+
+struct Operation {
+  std::string_view name;
+  Handler handler;
+};
+
+constexpr Operation kOperations[] = {{"validate", op_validate}, {"replay", op_replay},
+                                     {"apply", op_apply},       {"preview", op_preview},
+                                     {"catalog", op_catalog},   {"metrics", op_metrics}};
+
+Handler find_handler(std::string_view name) {
+  for (const auto& op : kOperations)
+    if (op.name == name) return op.handler;
+  return nullptr;
+}
+
+std::string error_json(const Error& e) {
+  return json{{"error", {{"code", e.code}, {"path", e.path}, {"message", e.message}}}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// Rejects oversized and over-deep documents before the parser sees them.
+void check_limits(std::string_view text, const Limits& limits) {
+  if (text.size() > limits.max_request_bytes)
+    fail("too_large", "", "the request is " + std::to_string(text.size()) + " bytes; the limit is " +
+                              std::to_string(limits.max_request_bytes));
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limits.max_depth)
+        fail("too_large", "", "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+}
+
+json parse_request(std::string_view text, const Limits& limits) {
+  check_limits(text, limits);
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded()) {
+    // Parse again with exceptions for the parser's own description of the problem.
+    try {
+      (void)json::parse(text);
+    } catch (const json::parse_error& e) {
+      fail("invalid_json", "", e.what());
+    }
+    fail("invalid_json", "", "the request is not valid JSON");
+  }
+  if (!doc.is_object()) fail("invalid_request", "", "the request must be a JSON object");
+  return doc;
+}
+
+template <typename Body>
+std::string guarded(Body body) {
+  try {
+    return body();
+  } catch (const Failure& f) {
+    return error_json(f.error());
+  } catch (const std::bad_alloc&) {
+    return error_json({"too_large", "", "the request needs more memory than is available"});
+  } catch (const std::exception& e) {
+    return error_json({"invalid_request", "", e.what()});
+  } catch (...) {
+    return error_json({"invalid_request", "", "unexpected failure"});
+  }
+}
+
+std::string unknown_operation(std::string_view operation) {
+  return error_json({"invalid_request", "",
+                     "unknown operation \"" + std::string(operation) +
+                         "\"; expected validate, replay, apply, preview, catalog or metrics"});
+}
+
+}  // namespace
+
+bool is_operation(std::string_view operation) { return find_handler(operation) != nullptr; }
+
+bool is_error(std::string_view response) { return response.starts_with("{\"error\":"); }
+
+std::string call(std::string_view operation, std::string_view request_json, const Limits& limits) {
+  const Handler handler = find_handler(operation);
+  if (!handler) return unknown_operation(operation);
+  return guarded([&] {
+    const json doc = parse_request(request_json, limits);
+    const In root{doc, "", "invalid_request"};
+    const Program program = parse_program(root.at("program"));
+    return dump(handler(program, root));
+  });
+}
+
+Engine::Engine(std::string_view program_json, const Limits& limits) : limits_(limits) {
+  error_ = guarded([&] {
+    check_limits(program_json, limits);
+    json doc = json::parse(program_json, nullptr, false);
+    if (doc.is_discarded()) fail("invalid_json", "", "the program is not valid JSON");
+    program_ = std::make_shared<const Program>(parse_program(In{doc, "", "invalid_program"}));
+    return std::string();
+  });
+}
+
+Engine::~Engine() = default;
+Engine::Engine(const Engine&) = default;
+Engine& Engine::operator=(const Engine&) = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+std::string Engine::call(std::string_view operation, std::string_view request_json) const {
+  const Handler handler = find_handler(operation);
+  if (!handler) return unknown_operation(operation);
+  if (!program_) return error_;
+  return guarded([&] {
+    const json doc = parse_request(request_json, limits_);
+    if (doc.contains("program"))
+      fail("invalid_request", "/program", "a loaded engine takes requests without \"program\"");
+    return dump(handler(*program_, In{doc, "", "invalid_request"}));
+  });
+}
+
+}  // namespace loyalty

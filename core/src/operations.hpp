@@ -1,0 +1,19 @@
+// The operations of spec/engine.md on parsed input: each takes the program and the request
+// (without `program`) and returns the response document. The JSON door (loyalty.cpp) wraps them.
+#pragma once
+
+#include "ledger.hpp"
+
+namespace loyalty {
+
+json op_validate(const Program& program, const In& request);
+json op_replay(const Program& program, const In& request);
+json op_apply(const Program& program, const In& request);
+json op_preview(const Program& program, const In& request);
+json op_catalog(const Program& program, const In& request);
+json op_metrics(const Program& program, const In& request);
+
+// Ratios as decimal strings with 4 places, rounded half up: "70.0000". Null when den is 0.
+json decimal4(i128 num, i128 den);
+
+}  // namespace loyalty

@@ -1,0 +1,601 @@
+#include "order.hpp"
+
+#include <algorithm>
+
+#include "policy.hpp"
+
+namespace loyalty {
+
+json explain(std::string key, json args) {
+  return json{{"key", std::move(key)}, {"args", std::move(args)}};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Points in and out of the ledger.
+
+void credit_points(const Program& program, Ledger& ledger, i64 points, Timestamp at) {
+  if (points <= 0) return;
+  if (ledger.balance < 0) {
+    const i64 pay = std::min(points, -ledger.balance);
+    ledger.balance += pay;
+    points -= pay;
+  }
+  if (points == 0) return;
+  ledger.balance = add(ledger.balance, points);
+  if (program.expiry == ExpiryPolicy::rolling) {
+    const Lot lot{points, at, Timestamp{at.ms + program.expiry_days * kDayMs}};
+    auto pos = std::upper_bound(ledger.lots.begin(), ledger.lots.end(), lot,
+                                [](const Lot& a, const Lot& b) { return a.expires_at < b.expires_at; });
+    ledger.lots.insert(pos, lot);
+  } else if (!ledger.lots.empty()) {
+    // Without per-lot expiry one lot carries the whole balance, keeping the state small.
+    ledger.lots.front().points = add(ledger.lots.front().points, points);
+  } else {
+    ledger.lots.push_back(Lot{points, at, std::nullopt});
+  }
+}
+
+void debit_points(Ledger& ledger, i64 points, bool allow_debt) {
+  if (points <= 0) return;
+  i64 left = points;
+  auto it = ledger.lots.begin();
+  for (; it != ledger.lots.end() && left > 0; ++it) {
+    const i64 take = std::min(left, it->points);
+    it->points -= take;
+    left -= take;
+  }
+  ledger.lots.erase(std::remove_if(ledger.lots.begin(), ledger.lots.end(),
+                                   [](const Lot& l) { return l.points == 0; }),
+                    ledger.lots.end());
+  if (left > 0 && !allow_debt) fail("insufficient_points", "", "not enough points");
+  ledger.balance = sub(ledger.balance, points);
+}
+
+Voucher issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
+                      const std::string& source, const std::string& event_id, Timestamp at,
+                      int index) {
+  Voucher v;
+  v.id = event_id.empty() ? "" : "v-" + event_id + "-" + std::to_string(index);
+  v.reward = reward;
+  v.source = source;
+  v.issued_at = at;
+  if (const Reward* r = program.reward(reward); r && r->voucher_days)
+    v.expires_at = Timestamp{at.ms + *r->voucher_days * kDayMs};
+  ledger.vouchers.push_back(v);
+  return v;
+}
+
+i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
+                  int utc_offset) {
+  auto it = ledger.counters.find(key);
+  if (it == ledger.counters.end()) return 0;
+  return it->second.period_start == period_start(at, limit.per, utc_offset).ms ? it->second.count : 0;
+}
+
+void counter_bump(Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
+                  int utc_offset, i64 by) {
+  const i64 start = period_start(at, limit.per, utc_offset).ms;
+  Counter& c = ledger.counters[key];
+  if (c.period_start != start) c = Counter{start, 0};
+  c.count += by;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rewards on a cart.
+
+i64 reward_discount(const Program& program, const Reward& reward, const Cart& cart, i64 left,
+                    i64 shipping_left, std::optional<i64> points, i64& cost) {
+  cost = reward.cost;
+  i64 d = 0;
+  switch (reward.type) {
+    case RewardType::fixed_discount: {
+      i64 eligible = 0;
+      for (const auto& l : cart.lines)
+        if (matches(reward.cond.match, l)) eligible += l.net;
+      d = std::min(reward.amount_minor, eligible);
+      break;
+    }
+    case RewardType::percent_discount: {
+      i128 base = 0;
+      for (const auto& l : cart.lines)
+        if (matches(reward.cond.match, l)) base += l.net;
+      d = narrow(base * reward.percent.raw / (100 * Fixed::kScale));
+      if (reward.max_minor) d = std::min(d, *reward.max_minor);
+      break;
+    }
+    case RewardType::free_item:
+      for (const auto& l : cart.lines)
+        if (matches(reward.cond.match, l)) d = std::max(d, std::min(l.unit_price_minor, l.net));
+      if (reward.max_value_minor) d = std::min(d, *reward.max_value_minor);
+      break;
+    case RewardType::free_shipping: return shipping_left;
+    case RewardType::points_discount: {
+      const i64 chosen = points.value_or(0);
+      if (chosen < std::max<i64>(reward.min_points, 1)) return 0;
+      i64 cap = left;
+      if (reward.max_order_percent) {
+        const i64 merchandise = cart.lines_net - cart.order_discount_minor;
+        cap = std::min(cap, narrow(static_cast<i128>(merchandise) * reward.max_order_percent->raw /
+                                   (100 * Fixed::kScale)));
+      }
+      const i64 steps = std::min(chosen / reward.step_points, cap / reward.step_minor);
+      cost = steps * reward.step_points;
+      return steps * reward.step_minor;
+    }
+    default: return 0;
+  }
+  (void)program;
+  return std::min(d, left);
+}
+
+namespace {
+
+bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const std::string& tier,
+                     i64 merchandise) {
+  return in_audience(c.audience, tier) && in_window(c.when, at, p.utc_offset) &&
+         merchandise >= c.min_order_minor;
+}
+
+const char* code_for(const std::string& status) {
+  if (status == "insufficient_points") return "insufficient_points";
+  if (status == "limit_reached") return "limit_exceeded";
+  return "not_eligible";
+}
+
+// Checks, in the order a shopper would want to hear them, whether `reward` can be used now.
+struct Check {
+  const Program& program;
+  const Ledger& ledger;
+  const Cart* cart;
+  Timestamp at;
+  const std::string& tier;
+};
+
+std::string check_reward(const Check& c, const Reward& r, bool via_voucher, i64 used_in_order,
+                         i64 cart_rewards, i64 available, i64 discount, i64 cost) {
+  if (!acts_on_cart(r.type) && c.cart) return "not_applicable";
+  if (r.cost == 0 && !via_voucher && r.type != RewardType::points_discount) return "not_applicable";
+  if (!in_audience(r.cond.audience, c.tier)) return "tier_locked";
+  if (!in_window(r.cond.when, c.at, c.program.utc_offset)) return "not_in_window";
+  if (!via_voucher && r.limit &&
+      counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.utc_offset) +
+              used_in_order >= r.limit->count)
+    return "limit_reached";
+  if (c.cart && acts_on_cart(r.type) && cart_rewards >= c.program.max_rewards_per_order)
+    return "limit_reached";
+  if (c.cart) {
+    if (c.cart->lines_net - c.cart->order_discount_minor < r.cond.min_order_minor)
+      return "min_order_not_met";
+    if (discount <= 0) return "not_applicable";
+  }
+  if (!via_voucher && cost > available) return "insufficient_points";
+  if (!via_voucher && r.type == RewardType::points_discount && available < std::max<i64>(r.min_points, r.step_points))
+    return "insufficient_points";
+  return "available";
+}
+
+struct Redemptions {
+  std::vector<AppliedReward> applied;
+  std::vector<RejectedReward> rejected;
+  std::vector<Voucher> used_vouchers;
+  i64 merchandise_discount = 0, shipping_discount = 0, cost = 0;
+};
+
+Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const OrderRequest& o,
+                                 const std::string& tier) {
+  const Cart& cart = *o.cart;
+  Redemptions out;
+  const Check check{p, ledger, &cart, o.at, tier};
+  i64 left = cart.lines_net - cart.order_discount_minor;
+  i64 shipping_left = cart.shipping_minor;
+  std::map<std::string, i64> used;
+  auto try_apply = [&](const Reward& r, const std::string& voucher, std::optional<i64> points,
+                       const std::string& path) {
+    i64 cost = 0;
+    const i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
+    const std::string status =
+        check_reward(check, r, !voucher.empty(), used[r.id],
+                     static_cast<i64>(out.applied.size()), ledger.balance - out.cost, d, cost);
+    if (status != "available") {
+      out.rejected.push_back({r.id, voucher, code_for(status), status, path});
+      return false;
+    }
+    const bool shipping = r.type == RewardType::free_shipping;
+    (shipping ? shipping_left : left) -= d;
+    (shipping ? out.shipping_discount : out.merchandise_discount) += d;
+    if (voucher.empty()) {
+      out.cost += cost;
+      used[r.id] += 1;
+    } else {
+      cost = 0;
+    }
+    out.applied.push_back({r.id, voucher, d, cost, shipping});
+    return true;
+  };
+  for (std::size_t i = 0; i < o.redeem.size(); ++i) {
+    const std::string path = "/redeem/" + std::to_string(i);
+    const Reward* r = p.reward(o.redeem[i].reward);
+    if (!r) {
+      out.rejected.push_back({o.redeem[i].reward, "", "unknown_reward", "not_applicable", path});
+      continue;
+    }
+    try_apply(*r, "", o.redeem[i].points, path);
+  }
+  for (std::size_t i = 0; i < o.vouchers.size(); ++i) {
+    const std::string path = "/vouchers/" + std::to_string(i);
+    const std::string& id = o.vouchers[i];
+    auto v = std::find_if(ledger.vouchers.begin(), ledger.vouchers.end(),
+                          [&](const Voucher& x) { return x.id == id; });
+    const bool already = std::any_of(out.used_vouchers.begin(), out.used_vouchers.end(),
+                                     [&](const Voucher& x) { return x.id == id; });
+    if (v == ledger.vouchers.end() || already) {
+      out.rejected.push_back({"", id, "unknown_reward", "not_applicable", path});
+      continue;
+    }
+    if (v->expires_at && o.at >= *v->expires_at) {
+      out.rejected.push_back({v->reward, id, "not_eligible", "not_applicable", path});
+      continue;
+    }
+    if (const Reward* r = p.reward(v->reward); r && try_apply(*r, id, std::nullopt, path))
+      out.used_vouchers.push_back(*v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Earning.
+
+struct Earning {
+  std::vector<HistoryLine> lines;
+  i64 points = 0;
+};
+
+struct Source {
+  std::string rule;  // "tier" or the multiplier rule's id
+  Fixed factor;
+  const EarnRule* multiplier = nullptr;
+  std::string tier;
+};
+
+// Per-unit factor contributions of each source to F(line) − 1, summing exactly to it.
+std::vector<i64> contributions(Stacking mode, const std::vector<Fixed>& factors,
+                               const std::vector<bool>& active) {
+  std::vector<i64> c(factors.size(), 0);
+  switch (mode) {
+    case Stacking::highest: {
+      int best = -1;
+      for (std::size_t s = 0; s < factors.size(); ++s)
+        if (active[s] && (best < 0 || factors[s] > factors[best])) best = static_cast<int>(s);
+      if (best >= 0) c[best] = factors[best].raw - Fixed::kScale;
+      break;
+    }
+    case Stacking::add:
+      for (std::size_t s = 0; s < factors.size(); ++s)
+        if (active[s]) c[s] = factors[s].raw - Fixed::kScale;
+      break;
+    case Stacking::multiply: {
+      i128 running = Fixed::kScale;
+      for (std::size_t s = 0; s < factors.size(); ++s) {
+        if (!active[s]) continue;
+        const i128 next = running * factors[s].raw / Fixed::kScale;
+        c[s] = narrow(next - running);
+        running = next;
+      }
+      break;
+    }
+  }
+  return c;
+}
+
+Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const std::string& tier,
+                        const std::vector<i64>& nets, i64 shipping_net, i64 merchandise) {
+  Earning out;
+  std::vector<Source> sources;
+  if (p.tiers) {
+    for (const auto& l : p.tiers->levels)
+      if (l.id == tier && l.earn_multiplier) sources.push_back({"tier", *l.earn_multiplier, nullptr, l.id});
+  }
+  for (const auto& r : p.earn)
+    if (r.type == EarnType::multiplier && conditions_hold(r.cond, p, at, tier, merchandise))
+      sources.push_back({r.id, r.factor, &r, ""});
+  const std::size_t S = sources.size(), n = cart.lines.size();
+  std::vector<Fixed> factors(S);
+  for (std::size_t s = 0; s < S; ++s) factors[s] = sources[s].factor;
+  // contrib[i][s] for each line, and one more row for shipping (rules without a match only).
+  std::vector<std::vector<i64>> contrib(n + 1);
+  for (std::size_t i = 0; i <= n; ++i) {
+    std::vector<bool> active(S);
+    for (std::size_t s = 0; s < S; ++s) {
+      const EarnRule* m = sources[s].multiplier;
+      active[s] = !m || (i < n ? matches(m->cond.match, cart.lines[i]) : !m->cond.match);
+    }
+    contrib[i] = contributions(p.stacking, factors, active);
+  }
+
+  std::vector<HistoryLine> caps;
+  std::vector<i128> extra_by_source(S, 0);
+  std::vector<i64> points_by_source(S, 0);
+  for (const auto& r : p.earn) {
+    if (r.type != EarnType::per_spend && r.type != EarnType::per_item &&
+        r.type != EarnType::per_order && r.type != EarnType::bonus)
+      continue;
+    if (!conditions_hold(r.cond, p, at, tier, merchandise)) continue;
+    i64 base = 0, total = 0;
+    json args;
+    std::vector<i128> source_exact(S, 0);
+    if (r.type == EarnType::per_spend || r.type == EarnType::per_item) {
+      i128 w_sum = 0, wf_sum = 0;
+      i64 measure = 0;
+      auto weigh = [&](i64 amount, std::size_t row) {
+        const i128 w = mul128(amount, r.points);
+        i128 c_sum = 0;
+        for (std::size_t s = 0; s < S; ++s) {
+          source_exact[s] = add128(source_exact[s], mul128(w, contrib[row][s]));
+          c_sum += contrib[row][s];
+        }
+        w_sum = add128(w_sum, w);
+        wf_sum = add128(wf_sum, mul128(w, Fixed::kScale + c_sum));
+      };
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!matches(r.cond.match, cart.lines[i])) continue;
+        const i64 amount = r.type == EarnType::per_spend ? nets[i] : cart.lines[i].quantity;
+        measure = add(measure, amount);
+        weigh(amount, i);
+      }
+      if (r.type == EarnType::per_spend && r.include_shipping && shipping_net > 0) {
+        measure = add(measure, shipping_net);
+        weigh(shipping_net, n);
+      }
+      const i64 den = r.type == EarnType::per_spend ? r.per_minor : 1;
+      base = narrow(divide(w_sum, den, r.rounding));
+      total = narrow(divide(wf_sum, mul128(den, Fixed::kScale), r.rounding));
+      args = r.type == EarnType::per_spend
+                 ? json{{"points", r.points}, {"per_minor", r.per_minor}, {"spend_minor", measure}}
+                 : json{{"points", r.points}, {"quantity", measure}};
+    } else {
+      i64 quantity = 0;
+      bool any = false;
+      for (const auto& l : cart.lines) {
+        if (!matches(r.cond.match, l)) continue;
+        any = true;
+        quantity = add(quantity, l.quantity);
+      }
+      const bool earns = r.type == EarnType::per_order ? (any || !r.cond.match) && !cart.lines.empty()
+                                                       : quantity >= r.min_quantity;
+      if (!earns) continue;
+      base = total = r.points;
+      args = r.type == EarnType::per_order
+                 ? json{{"points", r.points}}
+                 : json{{"points", r.points}, {"min_quantity", r.min_quantity}, {"quantity", quantity}};
+    }
+    if (base != 0)
+      out.lines.push_back({r.id, base, explain("earn." + std::string(r.type == EarnType::per_spend   ? "per_spend"
+                                                                    : r.type == EarnType::per_item ? "per_item"
+                                                                    : r.type == EarnType::per_order ? "per_order"
+                                                                                                    : "bonus"),
+                                               args)});
+    // The multipliers' extra points go to their own lines, split exactly by their share.
+    const i64 extra = total - base;
+    if (extra != 0 && S > 0) {
+      std::vector<i64> weights(S);
+      for (std::size_t s = 0; s < S; ++s) {
+        const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];
+        weights[s] = narrow(std::min<i128>(e, INT64_MAX / 2));
+      }
+      const auto parts = spread(extra < 0 ? -extra : extra, weights);
+      for (std::size_t s = 0; s < S; ++s) points_by_source[s] += extra < 0 ? -parts[s] : parts[s];
+    }
+    if (r.max_points && total > *r.max_points)
+      caps.push_back({r.id, *r.max_points - total,
+                      explain("earn.rule_cap", {{"max_points", *r.max_points}})});
+    out.points = add(out.points, r.max_points ? std::min(total, *r.max_points) : total);
+  }
+  for (std::size_t s = 0; s < S; ++s) {
+    if (points_by_source[s] == 0) continue;
+    const Source& src = sources[s];
+    out.lines.push_back(
+        {src.rule, points_by_source[s],
+         src.multiplier ? explain("earn.multiplier", {{"factor", to_string(src.factor)}})
+                        : explain("earn.tier_multiplier",
+                                  {{"factor", to_string(src.factor)}, {"tier", src.tier}})});
+  }
+  for (auto& c : caps) out.lines.push_back(std::move(c));
+  if (p.max_points_per_order && out.points > *p.max_points_per_order) {
+    out.lines.push_back({"max_points_per_order", *p.max_points_per_order - out.points,
+                         explain("earn.order_cap", {{"max_points", *p.max_points_per_order}})});
+    out.points = *p.max_points_per_order;
+  }
+  return out;
+}
+
+std::vector<i64> earning_nets(const Program& p, const Cart& cart, i64 merchandise_discount) {
+  std::vector<i64> nets(cart.lines.size());
+  for (std::size_t i = 0; i < nets.size(); ++i) nets[i] = cart.lines[i].net;
+  if (!p.earn_on_discounted) return nets;
+  const auto parts = spread(cart.order_discount_minor + merchandise_discount, nets);
+  for (std::size_t i = 0; i < nets.size(); ++i) nets[i] -= parts[i];
+  return nets;
+}
+
+std::map<std::string, i64> threshold_spend(const Program& p, const Cart& cart, Timestamp at,
+                                           const std::string& tier, const std::vector<i64>& nets,
+                                           i64 merchandise) {
+  std::map<std::string, i64> out;
+  for (const auto& r : p.earn) {
+    if (r.type != EarnType::spend_threshold || !conditions_hold(r.cond, p, at, tier, merchandise))
+      continue;
+    i64 s = 0;
+    for (std::size_t i = 0; i < nets.size(); ++i)
+      if (matches(r.cond.match, cart.lines[i])) s = add(s, nets[i]);
+    if (s > 0) out[r.id] = s;
+  }
+  return out;
+}
+
+i64 basis_amount(const Program& p, i64 spend, i64 points) {
+  if (!p.tiers) return 0;
+  switch (p.tiers->basis) {
+    case TierBasis::spend: return spend;
+    case TierBasis::points: return points;
+    case TierBasis::orders: return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
+                          const Cart* cart, Timestamp at, const std::string& tier,
+                          i64 available_points, i64 discount) {
+  const Check check{program, ledger, cart, at, tier};
+  i64 cost = reward.cost;
+  if (reward.type == RewardType::points_discount) cost = 0;
+  return check_reward(check, reward, false, 0, 0, available_points, discount, cost);
+}
+
+Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
+  Recomputed out;
+  const Cart& cart = rec.cart;
+  const i64 merchandise = cart.lines_net - cart.order_discount_minor;
+  i64 left = merchandise, shipping_left = cart.shipping_minor, merch_discount = 0, ship_discount = 0;
+  auto apply_one = [&](const std::string& reward, std::optional<i64> points) {
+    const Reward* r = p.reward(reward);
+    if (!r) return;
+    i64 cost = 0;
+    const i64 d = reward_discount(p, *r, cart, left, shipping_left, points, cost);
+    if (r->type == RewardType::free_shipping) {
+      shipping_left -= d;
+      ship_discount += d;
+    } else {
+      left -= d;
+      merch_discount += d;
+    }
+  };
+  for (const auto& item : rec.redeem) apply_one(item.reward, item.points);
+  for (const auto& v : rec.vouchers) apply_one(v.reward, std::nullopt);
+  const auto nets = earning_nets(p, cart, merch_discount);
+  out.points = compute_earning(p, cart, rec.at, rec.tier, nets, cart.shipping_minor - ship_discount,
+                               merchandise)
+                   .points;
+  out.spend = merchandise - merch_discount;
+  out.threshold_spend = threshold_spend(p, cart, rec.at, rec.tier, nets, merchandise);
+  return out;
+}
+
+OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest& o,
+                           bool whole_or_nothing) {
+  OrderOutcome out;
+  const Cart& cart = *o.cart;
+  const TierStatus before = tier_at(p, ledger, o.at);
+  const std::string tier = tier_id(before);
+  out.tier_before = tier;
+  const i64 merchandise = cart.lines_net - cart.order_discount_minor;
+  Redemptions rd = evaluate_redemptions(p, ledger, o, tier);
+  out.applied = rd.applied;
+  out.rejected = rd.rejected;
+  out.merchandise = merchandise;
+  out.discount = rd.merchandise_discount + rd.shipping_discount;
+  out.shipping = cart.shipping_minor;
+  out.total = merchandise - out.discount + cart.shipping_minor;
+  out.cost = rd.cost;
+  if (whole_or_nothing && !rd.rejected.empty()) return out;
+
+  const auto nets = earning_nets(p, cart, rd.merchandise_discount);
+  const i64 shipping_net = cart.shipping_minor - rd.shipping_discount;
+  Earning e = compute_earning(p, cart, o.at, tier, nets, shipping_net, merchandise);
+  out.spend = merchandise - rd.merchandise_discount;
+  std::string earn_tier = tier;
+  TierStatus after = tier_at(p, ledger, o.at, basis_amount(p, out.spend, e.points));
+  if (p.tiers && p.tiers->upgrade_applies_to_crossing_order && after.level != before.level &&
+      after.level->min > before.level->min) {
+    earn_tier = tier_id(after);
+    e = compute_earning(p, cart, o.at, earn_tier, nets, shipping_net, merchandise);
+  }
+  out.lines = e.lines;
+  out.purchase_points = e.points;
+  out.points = e.points;
+  out.threshold_spend = threshold_spend(p, cart, o.at, earn_tier, nets, merchandise);
+
+  // Signup bonuses held for an order.
+  for (auto it = ledger.held.begin(); it != ledger.held.end();) {
+    const EarnRule* r = p.rule(it->rule);
+    const bool release = !r || r->mode == SignupMode::next_order ||
+                         (r->mode == SignupMode::after_spend && merchandise >= r->cond.min_order_minor);
+    if (!release) {
+      ++it;
+      continue;
+    }
+    out.lines.push_back({it->rule, it->points, explain("earn.signup", {{"points", it->points}})});
+    out.points = add(out.points, it->points);
+    it = ledger.held.erase(it);
+  }
+
+  // Commit: pay for the rewards, then credit what the order earns.
+  debit_points(ledger, rd.cost, false);
+  ledger.lifetime.redeemed = add(ledger.lifetime.redeemed, rd.cost);
+  for (const auto& a : rd.applied) {
+    const Reward* r = p.reward(a.reward);
+    if (a.voucher.empty() && r && r->limit)
+      counter_bump(ledger, "reward:" + r->id, *r->limit, o.at, p.utc_offset);
+  }
+  for (const auto& v : rd.used_vouchers)
+    std::erase_if(ledger.vouchers, [&](const Voucher& x) { return x.id == v.id; });
+  if (out.points > 0) {
+    if (p.pending_days > 0) {
+      out.pending = true;
+      out.available_at = Timestamp{o.at.ms + p.pending_days * kDayMs};
+      ledger.pending.push_back({out.points, out.available_at, o.event_id});
+    } else {
+      credit_points(p, ledger, out.points, o.at);
+    }
+  } else if (out.points < 0) {
+    debit_points(ledger, -out.points, true);
+  }
+  ledger.lifetime.earned = add(ledger.lifetime.earned, out.points);
+
+  int voucher_index = 0;
+  for (const auto& card : p.punch_cards) {
+    i64 punches = 0;
+    for (const auto& l : cart.lines)
+      if (matches(card.match, l)) punches = card.per_item ? add(punches, l.quantity) : 1;
+    if (punches == 0) continue;
+    if (card.max_punches_per_day) {
+      const Limit daily{*card.max_punches_per_day, Period::day};
+      const i64 today = counter_value(ledger, "punch:" + card.id, daily, o.at, p.utc_offset);
+      punches = std::min(punches, std::max<i64>(0, *card.max_punches_per_day - today));
+      if (punches == 0) continue;
+      counter_bump(ledger, "punch:" + card.id, daily, o.at, p.utc_offset, punches);
+    }
+    i64& count = ledger.punches[card.id];
+    count = add(count, punches);
+    CardProgress progress{card.id, punches, 0, count / card.required};
+    count %= card.required;
+    progress.after = count;
+    for (i64 k = 0; k < progress.completes; ++k) {
+      issue_voucher(p, ledger, card.reward, "punch_card:" + card.id, o.event_id, o.at, ++voucher_index);
+      out.issued.push_back({card.reward, "punch_card:" + card.id});
+    }
+    out.cards.push_back(progress);
+  }
+  for (const auto& [rule_id, spend] : out.threshold_spend) {
+    const EarnRule* r = p.rule(rule_id);
+    i64& progress = ledger.threshold_progress[rule_id];
+    progress = add(progress, spend);
+    for (i64 k = progress / r->every_minor; k > 0; --k) {
+      issue_voucher(p, ledger, r->reward, "rule:" + r->id, o.event_id, o.at, ++voucher_index);
+      out.issued.push_back({r->reward, "rule:" + r->id});
+    }
+    progress %= r->every_minor;
+  }
+
+  add_contribution(p, ledger, o.at, basis_amount(p, out.spend, out.purchase_points));
+  ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
+  ledger.lifetime.orders += 1;
+  ledger.last_activity = o.at;
+  const TierStatus final_status = tier_at(p, ledger, o.at);
+  out.tier_after = tier_id(final_status);
+  out.qualifying_after = final_status.qualifying;
+  return out;
+}
+
+}  // namespace loyalty

@@ -1,0 +1,100 @@
+// One order, evaluated against a member's ledger: the rewards it redeems (discounts and their
+// eligibility), the points it earns with their explanations, and its consequences (punches,
+// vouchers, tier). `apply` commits the outcome to the real state; `preview` to a copy. Both run
+// this code, so a preview always equals what the order then posts.
+#pragma once
+
+#include "program.hpp"
+#include "state.hpp"
+#include "tiers.hpp"
+
+namespace loyalty {
+
+struct OrderRequest {
+  const Cart* cart = nullptr;
+  Timestamp at;
+  std::vector<RedeemItem> redeem;
+  std::vector<std::string> vouchers;
+  std::string event_id;  // empty in a preview
+};
+
+struct AppliedReward {
+  std::string reward, voucher;
+  i64 discount_minor = 0;
+  i64 cost = 0;
+  bool shipping = false;
+};
+
+struct RejectedReward {
+  std::string reward, voucher, code, status, path;
+};
+
+struct CardProgress {
+  std::string card;
+  i64 added = 0, after = 0, completes = 0;
+};
+
+struct IssuedVoucher {
+  std::string reward, source;
+};
+
+struct OrderOutcome {
+  std::vector<AppliedReward> applied;
+  std::vector<RejectedReward> rejected;
+  i64 merchandise = 0, discount = 0, shipping = 0, total = 0;
+  std::vector<HistoryLine> lines;  // points earned, with explanations
+  i64 purchase_points = 0;         // earning rules only (what a refund may reverse)
+  i64 points = 0;                  // all points the order credits
+  i64 cost = 0;                    // points spent on rewards
+  i64 spend = 0;                   // qualifying spend (merchandise actually paid)
+  std::map<std::string, i64> threshold_spend;
+  std::string tier_before, tier_after;
+  i64 qualifying_after = 0;
+  std::vector<CardProgress> cards;
+  std::vector<IssuedVoucher> issued;
+  bool pending = false;
+  Timestamp available_at;
+};
+
+// The discount a cart reward gives on `cart` with `left` merchandise still discountable; 0 when
+// it does not apply. For pay-with-points `points` is the shopper's choice and `cost` the points
+// actually used.
+i64 reward_discount(const Program& program, const Reward& reward, const Cart& cart, i64 left,
+                    i64 shipping_left, std::optional<i64> points, i64& cost);
+
+// The status a reward has for this member at `at` (cart may be null in the catalog).
+std::string reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
+                          const Cart* cart, Timestamp at, const std::string& tier,
+                          i64 available_points, i64 discount);
+
+// Evaluates the order and commits it to `ledger` (a copy, in a preview). When a redemption is
+// rejected and `whole_or_nothing` is set, the ledger is left untouched and the outcome's
+// `rejected` says why.
+OrderOutcome process_order(const Program& program, Ledger& ledger, const OrderRequest& order,
+                           bool whole_or_nothing);
+
+// Purchase points and qualifying spend of an order recomputed in its original context, with the
+// rewards it applied taken as given (refunds).
+struct Recomputed {
+  i64 points = 0, spend = 0;
+  std::map<std::string, i64> threshold_spend;
+};
+Recomputed recompute_order(const Program& program, const OrderRecord& record);
+
+// Credits points to the ledger: pays off a negative balance first, then a new lot (or pending).
+void credit_points(const Program& program, Ledger& ledger, i64 points, Timestamp at);
+// Takes points from the lots that expire first; the balance may go negative only if `allow_debt`.
+void debit_points(Ledger& ledger, i64 points, bool allow_debt);
+// Issues a voucher of `reward` at `at`.
+Voucher issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
+                      const std::string& source, const std::string& event_id, Timestamp at,
+                      int index);
+// Counter for a per-period limit; resets when the period changes.
+i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
+                  int utc_offset);
+void counter_bump(Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
+                  int utc_offset, i64 by = 1);
+
+json explain(std::string key, json args);
+
+}  // namespace loyalty

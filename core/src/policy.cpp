@@ -1,0 +1,84 @@
+#include "policy.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace loyalty {
+namespace {
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+}  // namespace
+
+bool matches(const std::optional<Match>& match, const CartLine& line) {
+  if (!match) return true;
+  const Match& m = *match;
+  const bool include_listed = !m.skus.empty() || !m.categories.empty();
+  if (include_listed && !contains(m.skus, line.sku) &&
+      (line.category.empty() || !contains(m.categories, line.category)))
+    return false;
+  if (contains(m.exclude_skus, line.sku)) return false;
+  if (!line.category.empty() && contains(m.exclude_categories, line.category)) return false;
+  return true;
+}
+
+bool in_window(const std::optional<Window>& when, Timestamp t, int utc_offset) {
+  if (!when) return true;
+  if (when->from && t < *when->from) return false;
+  if (when->until && t >= *when->until) return false;
+  if (!when->days_mask && !when->hour_start) return true;
+  const LocalTime lt = local_time(t, utc_offset);
+  if (when->days_mask && !(when->days_mask & (1u << lt.weekday))) return false;
+  if (when->hour_start) {
+    const int s = *when->hour_start, e = *when->hour_end, now = lt.second_of_day;
+    const bool inside = s < e ? (now >= s && now < e) : (now >= s || now < e);
+    if (!inside) return false;
+  }
+  return true;
+}
+
+bool in_audience(const std::vector<std::string>& audience, const std::string& tier_id) {
+  return audience.empty() || contains(audience, tier_id);
+}
+
+std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
+  std::vector<i64> parts(weights.size(), 0);
+  i128 sum = 0;
+  for (i64 w : weights) sum += w;
+  if (sum == 0 || total == 0) return parts;
+  std::vector<i128> remainders(weights.size());
+  i64 given = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const i128 exact = static_cast<i128>(total) * weights[i];
+    parts[i] = static_cast<i64>(exact / sum);
+    remainders[i] = exact % sum;
+    given += parts[i];
+  }
+  std::vector<std::size_t> order(weights.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; });
+  for (std::size_t k = 0; given < total && k < order.size(); ++k, ++given) parts[order[k]] += 1;
+  return parts;
+}
+
+Fixed stack(Stacking mode, const std::vector<Fixed>& factors) {
+  if (factors.empty()) return Fixed::one();
+  switch (mode) {
+    case Stacking::highest: return *std::max_element(factors.begin(), factors.end());
+    case Stacking::multiply: {
+      // Each product is kept at 4 decimals, rounded down (documented in docs/rules.md).
+      i128 f = Fixed::kScale;
+      for (Fixed x : factors) f = f * x.raw / Fixed::kScale;
+      return Fixed{narrow(f)};
+    }
+    case Stacking::add: {
+      i64 f = Fixed::kScale;
+      for (Fixed x : factors) f = add(f, x.raw - Fixed::kScale);
+      return Fixed{std::max<i64>(f, 0)};
+    }
+  }
+  return Fixed::one();
+}
+
+}  // namespace loyalty

@@ -1,0 +1,24 @@
+// One place for each shared policy: which lines a rule concerns, whether a time window holds,
+// the order-discount spread, multiplier stacking. Earning, rewards and punch cards all call these.
+#pragma once
+
+#include <vector>
+
+#include "cart.hpp"
+
+namespace loyalty {
+
+bool matches(const std::optional<Match>& match, const CartLine& line);
+// `until` and the end hour are exclusive; an end hour before the start wraps past midnight.
+bool in_window(const std::optional<Window>& when, Timestamp t, int utc_offset);
+bool in_audience(const std::vector<std::string>& audience, const std::string& tier_id);
+
+// Splits `total` over `weights` in proportion, largest remainder first, ties to the earlier
+// entry, so the parts add up exactly. All-zero weights give all-zero parts (total must be 0).
+std::vector<i64> spread(i64 total, const std::vector<i64>& weights);
+
+// F(line) from the factors that hold for it (tier multiplier first, then multiplier rules in
+// document order). Empty = 1.
+Fixed stack(Stacking mode, const std::vector<Fixed>& factors);
+
+}  // namespace loyalty

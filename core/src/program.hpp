@@ -1,0 +1,164 @@
+// The program document (`loyalty-program/1`, spec/program.md) as value types: parsed and
+// validated once at the edge, valid from then on. Every computing function takes these.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checked.hpp"
+#include "fixed.hpp"
+#include "time.hpp"
+
+namespace loyalty {
+
+struct Match {
+  std::vector<std::string> skus, categories, exclude_skus, exclude_categories;
+  bool any() const { return skus.empty() && categories.empty() && exclude_skus.empty() && exclude_categories.empty(); }
+};
+
+struct Window {
+  std::optional<Timestamp> from, until;  // until is exclusive
+  unsigned days_mask = 0;                // bit 0 = Monday; 0 = every day
+  std::optional<int> hour_start, hour_end;  // seconds of the local day; end exclusive
+};
+
+struct Limit {
+  i64 count = 0;
+  Period per = Period::lifetime;
+};
+
+// What every rule and reward may carry.
+struct Conditions {
+  std::optional<Match> match;
+  std::optional<Window> when;
+  std::vector<std::string> audience;  // tier ids; empty = everyone
+  i64 min_order_minor = 0;
+};
+
+enum class EarnType {
+  per_spend, per_item, per_order, bonus, multiplier, spend_threshold, signup, birthday, action,
+  referral
+};
+enum class SignupMode { immediate, next_order, after_spend };
+
+struct EarnRule {
+  std::string id, name;
+  EarnType type{};
+  Conditions cond;
+  std::optional<i64> max_points;
+  i64 points = 0;
+  i64 per_minor = 1;
+  Rounding rounding = Rounding::floor;
+  bool include_shipping = false;
+  i64 min_quantity = 1;
+  Fixed factor;
+  i64 every_minor = 0;
+  std::string reward;  // spend_threshold / birthday voucher reward
+  SignupMode mode = SignupMode::immediate;
+  std::string action;
+  std::optional<Limit> limit;
+  i64 referrer_points = 0, referee_points = 0;
+  std::string path;  // JSON pointer of the rule, for explanations and errors
+};
+
+enum class TierBasis { spend, points, orders };
+enum class TierPeriodKind { lifetime, calendar_year, rolling_days };
+
+struct TierLevel {
+  std::string id, name;
+  i64 min = 0;
+  std::optional<Fixed> earn_multiplier;
+  std::vector<std::string> benefits;
+};
+
+struct Tiers {
+  TierBasis basis = TierBasis::spend;
+  TierPeriodKind period = TierPeriodKind::lifetime;
+  i64 rolling_days = 0;
+  bool retain_next_period = true;
+  bool upgrade_applies_to_crossing_order = false;
+  std::vector<TierLevel> levels;  // sorted by min, first min == 0
+};
+
+enum class RewardType {
+  fixed_discount, percent_discount, free_item, free_shipping, points_discount, store_credit,
+  choice, charity, gift_card, experience, physical, digital
+};
+bool acts_on_cart(RewardType t);
+
+struct RewardOption {
+  std::string id, name;
+};
+
+struct Reward {
+  std::string id, name;
+  RewardType type{};
+  i64 cost = 0;
+  Conditions cond;
+  std::optional<Limit> limit;
+  i64 amount_minor = 0;
+  Fixed percent;
+  std::optional<i64> max_minor;       // percent_discount cap
+  std::optional<i64> max_value_minor; // free_item cap
+  i64 step_points = 0, step_minor = 0, min_points = 0;
+  std::optional<Fixed> max_order_percent;
+  std::vector<RewardOption> options;
+  std::string cause;
+  json details;
+  std::optional<i64> voucher_days;
+};
+
+struct PunchCard {
+  std::string id, name;
+  std::optional<Match> match;
+  bool per_item = true;
+  i64 required = 10;
+  std::string reward;
+  std::optional<i64> max_punches_per_day;
+};
+
+enum class ExpiryPolicy { none, rolling, inactivity };
+enum class Stacking { highest, multiply, add };
+
+struct Warning {
+  std::string path, code, message;
+};
+
+struct Currency {
+  std::string code;
+  int digits = 2;
+};
+
+class Program {
+ public:
+  std::string id, name;
+  i64 version = 1;
+  Currency currency;
+  int utc_offset = 0;  // seconds east of UTC
+  std::string label_one = "point", label_other = "points";
+  std::vector<EarnRule> earn;
+  std::optional<Tiers> tiers;
+  std::vector<Reward> rewards;
+  std::vector<PunchCard> punch_cards;
+  ExpiryPolicy expiry = ExpiryPolicy::none;
+  i64 expiry_days = 0;
+  std::optional<i64> max_points_per_order;
+  i64 max_rewards_per_order = 1;
+  Stacking stacking = Stacking::highest;
+  bool earn_on_discounted = true;
+  i64 pending_days = 0;
+  std::vector<Warning> warnings;  // found while parsing; validation reports them
+
+  const Reward* reward(const std::string& id) const;
+  const EarnRule* rule(const std::string& id) const;
+};
+
+// Throws Failure(invalid_program / overflow) with the pointer of the first bad field.
+Program parse_program(const In& in);
+
+// Shared condition readers, reused by carts and requests.
+Match parse_match(const In& in);
+bool parse_currency(const std::string& code, Currency& out);
+
+}  // namespace loyalty

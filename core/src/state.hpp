@@ -1,0 +1,121 @@
+// The member state (spec/engine.md, "Member state"): what the rules need to go on, and the
+// history people read. `Ledger` is the part an order is evaluated against; preview copies it
+// and runs the very code that apply runs, which is how the preview promise holds.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cart.hpp"
+
+namespace loyalty {
+
+struct Lot {
+  i64 points = 0;
+  Timestamp earned_at;
+  std::optional<Timestamp> expires_at;
+};
+
+struct PendingPoints {
+  i64 points = 0;
+  Timestamp available_at;
+  std::string event_id;
+};
+
+struct Voucher {
+  std::string id, reward, source;
+  Timestamp issued_at;
+  std::optional<Timestamp> expires_at;
+};
+
+struct Contribution {  // to the tier's qualifying value, dated for its period
+  Timestamp at;
+  i64 amount = 0;
+};
+
+struct Counter {  // uses of something within one calendar period
+  i64 period_start = 0;
+  i64 count = 0;
+};
+
+struct HeldBonus {  // a signup bonus waiting for an order
+  std::string rule;
+  i64 points = 0;
+};
+
+struct Ledger {
+  std::string member_id;
+  i64 program_version = 0;
+  Timestamp clock{INT64_MIN / 2};  // the latest instant the state has been brought to
+  std::optional<Timestamp> enrolled_at;
+  i64 balance = 0;  // available points; negative only after a refund reversal
+  std::vector<Lot> lots;  // Σ points == balance when balance >= 0
+  std::vector<PendingPoints> pending;
+  std::vector<Voucher> vouchers;
+  std::map<std::string, i64> punches;
+  std::map<std::string, i64> threshold_progress;
+  i64 store_credit_minor = 0;
+  i64 donations_minor = 0;
+  std::vector<Contribution> qualifying;
+  std::map<std::string, Counter> counters;  // "action:<rule>", "reward:<id>"
+  std::vector<HeldBonus> held;
+  std::string birthday;  // "MM-DD"
+  int birthday_year = 0;  // last year the birthday rule granted
+  std::string referred_by;
+  std::set<std::string> referees;
+  std::optional<Timestamp> last_activity;
+  struct Lifetime {
+    i64 earned = 0, redeemed = 0, expired = 0, adjusted = 0, spend_minor = 0, orders = 0;
+  } lifetime;
+};
+
+struct RedeemItem {
+  std::string reward;
+  std::optional<i64> points;  // pay-with-points
+};
+
+struct OrderRecord {  // what a later refund needs to recompute the order in its context
+  std::string order_id, event_id;
+  Timestamp at;
+  std::string tier;
+  Cart cart;  // the units not refunded yet
+  std::vector<RedeemItem> redeem;
+  std::vector<Voucher> vouchers;  // used in the order, returned by a full refund
+  i64 points = 0;       // purchase points still standing
+  i64 spent = 0;        // points paid for rewards
+  i64 spend = 0;        // qualifying spend still standing
+  std::map<std::string, i64> threshold_spend;
+  std::map<std::string, i64> punches;
+  bool refunded = false;
+};
+
+struct HistoryLine {
+  std::string rule;
+  i64 points = 0;
+  json explain;
+};
+
+struct HistoryEntry {
+  std::string event_id, kind, event_type;
+  Timestamp at;
+  i64 points = 0;
+  i64 program_version = 0;
+  std::vector<HistoryLine> lines;
+  json extra;  // kind-specific members (error, reward, vouchers, ...)
+};
+
+struct MemberState {
+  Ledger ledger;
+  std::vector<OrderRecord> orders;
+  std::set<std::string> seen;  // applied event ids
+  std::vector<HistoryEntry> history;
+};
+
+class Program;
+// The state JSON of docs/engine-json.md, tier and expiry figures computed for `now`.
+json state_to_json(const MemberState& state, const Program& program);
+MemberState state_from_json(const In& in, const Program& program);
+
+}  // namespace loyalty

@@ -1,0 +1,279 @@
+// Member state <-> JSON. The visible members follow spec/engine.md; `internal` carries what the
+// rules need to go on and is read back exactly as written.
+#include <algorithm>
+
+#include "program.hpp"
+#include "state.hpp"
+#include "tiers.hpp"
+
+namespace loyalty {
+namespace {
+
+json ts(Timestamp t, const Program& p) { return format_timestamp(t, p.utc_offset); }
+json ts(const std::optional<Timestamp>& t, const Program& p) {
+  return t ? json(format_timestamp(*t, p.utc_offset)) : json(nullptr);
+}
+
+json voucher_json(const Voucher& v, const Program& p) {
+  return {{"id", v.id}, {"reward", v.reward}, {"source", v.source}, {"issued_at", ts(v.issued_at, p)},
+          {"expires_at", ts(v.expires_at, p)}};
+}
+
+Voucher voucher_from(const In& in) {
+  in.object({"id", "reward", "source", "issued_at", "expires_at"});
+  Voucher v;
+  v.id = in.at("id").string();
+  v.reward = in.at("reward").string();
+  v.source = in.string("source", "");
+  v.issued_at = read_timestamp(in.at("issued_at"));
+  if (auto e = in.find("expires_at")) v.expires_at = read_timestamp(*e);
+  return v;
+}
+
+json history_json(const HistoryEntry& h, const Program& p) {
+  json lines = json::array();
+  for (const auto& l : h.lines) lines.push_back({{"rule", l.rule}, {"points", l.points}, {"explain", l.explain}});
+  json out = h.extra.is_object() ? h.extra : json::object();
+  out["event_id"] = h.event_id.empty() ? json(nullptr) : json(h.event_id);
+  out["at"] = ts(h.at, p);
+  out["kind"] = h.kind;
+  out["points"] = h.points;
+  out["program_version"] = h.program_version;
+  out["lines"] = std::move(lines);
+  if (!h.event_type.empty()) out["event_type"] = h.event_type;
+  return out;
+}
+
+HistoryEntry history_from(const In& in) {
+  if (!in.v.is_object()) in.fail("expected a history entry object");
+  HistoryEntry h;
+  for (const auto& [key, value] : in.v.items()) {
+    if (key == "event_id") h.event_id = value.is_string() ? value.get<std::string>() : "";
+    else if (key == "at") h.at = read_timestamp(in.at("at"));
+    else if (key == "kind") h.kind = in.at("kind").string();
+    else if (key == "points") h.points = in.at("points").integer();
+    else if (key == "program_version") h.program_version = in.at("program_version").integer();
+    else if (key == "event_type") h.event_type = in.at("event_type").string();
+    else if (key == "lines") {
+      const In lines = in.at("lines");
+      for (std::size_t i = 0; i < lines.array().size(); ++i) {
+        const In l = lines.at(i);
+        l.object({"rule", "points", "explain"});
+        h.lines.push_back({l.at("rule").string_or_empty(), l.at("points").integer(), l.at("explain").v});
+      }
+    } else {
+      h.extra[key] = value;
+    }
+  }
+  return h;
+}
+
+json counter_json(const Counter& c) { return json::array({c.period_start, c.count}); }
+
+}  // namespace
+
+json state_to_json(const MemberState& s, const Program& p) {
+  const Ledger& l = s.ledger;
+  json out;
+  out["member_id"] = l.member_id;
+  out["program_version"] = l.program_version ? l.program_version : p.version;
+  out["balance"] = l.balance;
+  json pending = json::array();
+  for (const auto& x : l.pending)
+    pending.push_back({{"points", x.points}, {"available_at", ts(x.available_at, p)}, {"event_id", x.event_id}});
+  out["pending"] = std::move(pending);
+  json lots = json::array();
+  for (const auto& x : l.lots)
+    lots.push_back({{"points", x.points}, {"earned_at", ts(x.earned_at, p)}, {"expires_at", ts(x.expires_at, p)}});
+  out["lots"] = std::move(lots);
+  out["next_expiry"] = nullptr;
+  if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) {
+    i64 pts = 0;
+    for (const auto& x : l.lots)
+      if (x.expires_at == l.lots.front().expires_at) pts += x.points;
+    out["next_expiry"] = {{"points", pts}, {"at", ts(l.lots.front().expires_at, p)}};
+  } else if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity) {
+    out["next_expiry"] = {{"points", l.balance},
+                          {"at", ts(Timestamp{l.last_activity->ms + p.expiry_days * kDayMs}, p)}};
+  }
+  out["tier"] = nullptr;
+  if (p.tiers) {
+    const TierStatus t = tier_at(p, l, l.clock);
+    json tier = {{"id", t.level->id}, {"name", t.level->name}, {"qualifying", t.qualifying},
+                 {"period_start", ts(t.period_start, p)}, {"period_end", ts(t.period_end, p)},
+                 {"next", nullptr}};
+    if (t.next) tier["next"] = {{"id", t.next->id}, {"name", t.next->name}, {"remaining", t.remaining}};
+    out["tier"] = std::move(tier);
+  }
+  json cards = json::object();
+  for (const auto& c : p.punch_cards) {
+    auto it = l.punches.find(c.id);
+    cards[c.id] = it == l.punches.end() ? 0 : it->second;
+  }
+  out["punch_cards"] = std::move(cards);
+  json vouchers = json::array();
+  for (const auto& v : l.vouchers) vouchers.push_back(voucher_json(v, p));
+  out["vouchers"] = std::move(vouchers);
+  out["store_credit_minor"] = l.store_credit_minor;
+  json progress = json::object();
+  for (const auto& r : p.earn) {
+    if (r.type != EarnType::spend_threshold) continue;
+    auto it = l.threshold_progress.find(r.id);
+    progress[r.id] = it == l.threshold_progress.end() ? 0 : it->second;
+  }
+  out["spend_threshold_progress"] = std::move(progress);
+  out["lifetime"] = {{"earned", l.lifetime.earned}, {"redeemed", l.lifetime.redeemed},
+                     {"expired", l.lifetime.expired}, {"adjusted", l.lifetime.adjusted},
+                     {"spend_minor", l.lifetime.spend_minor}, {"orders", l.lifetime.orders}};
+  json history = json::array();
+  for (const auto& h : s.history) history.push_back(history_json(h, p));
+  out["history"] = std::move(history);
+
+  json in;
+  in["clock"] = l.clock.ms > INT64_MIN / 4 ? ts(l.clock, p) : json(nullptr);
+  in["enrolled_at"] = ts(l.enrolled_at, p);
+  in["last_activity"] = ts(l.last_activity, p);
+  in["birthday"] = l.birthday;
+  in["birthday_year"] = l.birthday_year;
+  in["referred_by"] = l.referred_by;
+  in["referees"] = l.referees;
+  in["donations_minor"] = l.donations_minor;
+  in["seen"] = s.seen;
+  json counters = json::object();
+  for (const auto& [k, c] : l.counters) counters[k] = counter_json(c);
+  in["counters"] = std::move(counters);
+  json held = json::array();
+  for (const auto& h : l.held) held.push_back({{"rule", h.rule}, {"points", h.points}});
+  in["held"] = std::move(held);
+  json qualifying = json::array();
+  for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
+  in["qualifying"] = std::move(qualifying);
+  json orders = json::array();
+  for (const auto& o : s.orders) {
+    json redeem = json::array();
+    for (const auto& r : o.redeem) {
+      json item = {{"reward", r.reward}};
+      if (r.points) item["points"] = *r.points;
+      redeem.push_back(std::move(item));
+    }
+    json used = json::array();
+    for (const auto& v : o.vouchers) used.push_back(voucher_json(v, p));
+    orders.push_back({{"order_id", o.order_id}, {"event_id", o.event_id}, {"at", ts(o.at, p)},
+                      {"tier", o.tier}, {"cart", cart_to_json(o.cart, p)}, {"redeem", std::move(redeem)},
+                      {"vouchers", std::move(used)}, {"points", o.points}, {"spent", o.spent},
+                      {"spend", o.spend}, {"threshold_spend", o.threshold_spend},
+                      {"punches", o.punches}, {"refunded", o.refunded}});
+  }
+  in["orders"] = std::move(orders);
+  out["internal"] = std::move(in);
+  return out;
+}
+
+MemberState state_from_json(const In& in, const Program& p) {
+  in.object({"member_id", "program_version", "balance", "pending", "lots", "next_expiry", "tier",
+             "punch_cards", "vouchers", "store_credit_minor", "spend_threshold_progress",
+             "lifetime", "history", "internal"});
+  MemberState s;
+  Ledger& l = s.ledger;
+  l.member_id = in.string("member_id", "");
+  l.program_version = in.integer("program_version", 0, 0);
+  l.balance = in.integer("balance", 0);
+  if (auto pending = in.find("pending")) {
+    for (std::size_t i = 0; i < pending->array().size(); ++i) {
+      const In x = pending->at(i);
+      x.object({"points", "available_at", "event_id"});
+      l.pending.push_back({x.at("points").integer(0), read_timestamp(x.at("available_at")), x.string("event_id", "")});
+    }
+  }
+  if (auto lots = in.find("lots")) {
+    for (std::size_t i = 0; i < lots->array().size(); ++i) {
+      const In x = lots->at(i);
+      x.object({"points", "earned_at", "expires_at"});
+      Lot lot{x.at("points").integer(0), read_timestamp(x.at("earned_at")), std::nullopt};
+      if (auto e = x.find("expires_at")) lot.expires_at = read_timestamp(*e);
+      l.lots.push_back(lot);
+    }
+  }
+  if (auto cards = in.find("punch_cards"))
+    for (const auto& [k, n] : cards->integers_by_key()) l.punches[k] = n;
+  if (auto prog = in.find("spend_threshold_progress"))
+    for (const auto& [k, n] : prog->integers_by_key()) l.threshold_progress[k] = n;
+  if (auto v = in.find("vouchers"))
+    for (std::size_t i = 0; i < v->array().size(); ++i) l.vouchers.push_back(voucher_from(v->at(i)));
+  l.store_credit_minor = in.integer("store_credit_minor", 0, 0);
+  if (auto lt = in.find("lifetime")) {
+    lt->object({"earned", "redeemed", "expired", "adjusted", "spend_minor", "orders"});
+    l.lifetime = {lt->integer("earned", 0), lt->integer("redeemed", 0), lt->integer("expired", 0),
+                  lt->integer("adjusted", 0), lt->integer("spend_minor", 0), lt->integer("orders", 0)};
+  }
+  if (auto h = in.find("history"))
+    for (std::size_t i = 0; i < h->array().size(); ++i) s.history.push_back(history_from(h->at(i)));
+  if (auto x = in.find("internal")) {
+    x->object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
+               "referees", "donations_minor", "seen", "counters", "held", "qualifying", "orders"});
+    if (auto c = x->find("clock")) l.clock = read_timestamp(*c);
+    if (auto e = x->find("enrolled_at")) l.enrolled_at = read_timestamp(*e);
+    if (auto a = x->find("last_activity")) l.last_activity = read_timestamp(*a);
+    if (auto b = x->find("birthday")) l.birthday = b->string_or_empty();
+    l.birthday_year = static_cast<int>(x->integer("birthday_year", 0, 0, 100000));
+    if (auto r = x->find("referred_by")) l.referred_by = r->string_or_empty();
+    for (auto& r : x->strings("referees")) l.referees.insert(r);
+    l.donations_minor = x->integer("donations_minor", 0, 0);
+    for (auto& id : x->strings("seen")) s.seen.insert(id);
+    if (auto c = x->find("counters")) {
+      if (!c->v.is_object()) c->fail("expected an object");
+      for (const auto& [k, v] : c->v.items()) {
+        const In pair{v, pointer_append(c->path, k), in.code};
+        if (pair.array().size() != 2) pair.fail("expected [period_start, count]");
+        l.counters[k] = Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
+      }
+    }
+    if (auto h = x->find("held")) {
+      for (std::size_t i = 0; i < h->array().size(); ++i) {
+        const In b = h->at(i);
+        b.object({"rule", "points"});
+        l.held.push_back({b.at("rule").string(), b.at("points").integer(0)});
+      }
+    }
+    if (auto q = x->find("qualifying")) {
+      for (std::size_t i = 0; i < q->array().size(); ++i) {
+        const In c = q->at(i);
+        if (c.array().size() != 2) c.fail("expected [at, amount]");
+        l.qualifying.push_back({read_timestamp(c.at(std::size_t{0})), c.at(std::size_t{1}).integer()});
+      }
+    }
+    if (auto orders = x->find("orders")) {
+      for (std::size_t i = 0; i < orders->array().size(); ++i) {
+        const In o = orders->at(i);
+        o.object({"order_id", "event_id", "at", "tier", "cart", "redeem", "vouchers", "points",
+                  "spent", "spend", "threshold_spend", "punches", "refunded"});
+        OrderRecord rec;
+        rec.order_id = o.at("order_id").string();
+        rec.event_id = o.string("event_id", "");
+        rec.at = read_timestamp(o.at("at"));
+        if (auto t = o.find("tier")) rec.tier = t->string_or_empty();
+        const In cart = o.at("cart");
+        rec.cart = parse_cart(cart, p);
+        if (auto r = o.find("redeem")) {
+          for (std::size_t k = 0; k < r->array().size(); ++k) {
+            const In item = r->at(k);
+            item.object({"reward", "points"});
+            rec.redeem.push_back({item.at("reward").string(), item.optional_integer("points")});
+          }
+        }
+        if (auto v = o.find("vouchers"))
+          for (std::size_t k = 0; k < v->array().size(); ++k) rec.vouchers.push_back(voucher_from(v->at(k)));
+        rec.points = o.integer("points", 0);
+        rec.spent = o.integer("spent", 0);
+        rec.spend = o.integer("spend", 0);
+        if (auto t = o.find("threshold_spend")) rec.threshold_spend = t->integers_by_key();
+        if (auto t = o.find("punches")) rec.punches = t->integers_by_key();
+        rec.refunded = o.boolean("refunded", false);
+        s.orders.push_back(std::move(rec));
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace loyalty

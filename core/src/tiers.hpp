@@ -1,0 +1,26 @@
+// Tier lookup and the qualifying value over time (spec/program.md, "Tiers"): which level a
+// value reaches, what remains to the next, and which level holds at an instant given the
+// dated contributions of orders and refunds.
+#pragma once
+
+#include "program.hpp"
+#include "state.hpp"
+
+namespace loyalty {
+
+struct TierStatus {
+  const TierLevel* level = nullptr;  // null when the program has no tiers
+  i64 qualifying = 0;                // in the current period
+  std::optional<Timestamp> period_start, period_end;
+  const TierLevel* next = nullptr;
+  i64 remaining = 0;
+};
+
+const TierLevel& level_for(const Tiers& tiers, i64 value);
+// The status at `t`, optionally counting `extra` more qualifying value dated at `t`.
+TierStatus tier_at(const Program& program, const Ledger& ledger, Timestamp t, i64 extra = 0);
+std::string tier_id(const TierStatus& status);
+// Records a contribution (negative for refunds), merged by period to keep the state small.
+void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 amount);
+
+}  // namespace loyalty

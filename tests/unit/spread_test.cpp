@@ -1,0 +1,49 @@
+// The order-discount spread: proportional, largest remainder first, ties to the earlier line,
+// always adding up exactly.
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <random>
+
+#include "policy.hpp"
+
+namespace loyalty {
+namespace {
+
+TEST(Spread, ProportionalWithLargestRemainder) {
+  // 100 over 1:1:1 -> 33.33 each; the one leftover unit goes to the earliest tie.
+  EXPECT_EQ(spread(100, {300, 300, 300}), (std::vector<i64>{34, 33, 33}));
+  // 10 over 1000 and 3000: exact.
+  EXPECT_EQ(spread(10, {1000, 3000}), (std::vector<i64>{3, 7}));
+  // 7 over 1, 2, 4 (7 units) is exact; 5 over 1, 2, 4: 0.71, 1.43, 2.86 -> 0+1+2 = 3, then
+  // remainders .86 (line 3), .71 (line 1) take the two leftovers.
+  EXPECT_EQ(spread(5, {1, 2, 4}), (std::vector<i64>{1, 1, 3}));
+}
+
+TEST(Spread, ZeroWeightsAndZeroTotal) {
+  EXPECT_EQ(spread(0, {5, 5}), (std::vector<i64>{0, 0}));
+  EXPECT_EQ(spread(3, {0, 10, 0}), (std::vector<i64>{0, 3, 0}));
+}
+
+TEST(Spread, AlwaysAddsUpOnGeneratedInputs) {
+  std::mt19937_64 rng(20261122);
+  for (int round = 0; round < 2000; ++round) {
+    const int n = 1 + static_cast<int>(rng() % 12);
+    std::vector<i64> weights(n);
+    for (auto& w : weights) w = static_cast<i64>(rng() % 100000);
+    const i64 sum = std::accumulate(weights.begin(), weights.end(), i64{0});
+    const i64 total = sum == 0 ? 0 : static_cast<i64>(rng() % (sum + 1));
+    const auto parts = spread(total, weights);
+    ASSERT_EQ(std::accumulate(parts.begin(), parts.end(), i64{0}), total);
+    for (int i = 0; i < n; ++i) {
+      ASSERT_GE(parts[i], 0);
+      ASSERT_LE(parts[i], weights[i]);
+      // Never more than one unit away from the exact proportional share.
+      const long double exact = static_cast<long double>(total) * weights[i] / (sum ? sum : 1);
+      ASSERT_LT(std::abs(static_cast<long double>(parts[i]) - exact), 1.0L);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace loyalty
