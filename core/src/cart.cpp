@@ -48,7 +48,8 @@ Cart parse_cart(const In& outer, const Program& program) {
 json cart_to_json(const Cart& cart, const Program& program) {
   json lines = json::array();
   for (const auto& l : cart.lines) {
-    json line = {{"sku", l.sku}, {"unit_price_minor", l.unit_price_minor}, {"quantity", l.quantity}};
+    json line = {
+        {"sku", l.sku}, {"unit_price_minor", l.unit_price_minor}, {"quantity", l.quantity}};
     if (!l.category.empty()) line["category"] = l.category;
     if (l.discount_minor) line["discount_minor"] = l.discount_minor;
     lines.push_back(std::move(line));

@@ -19,7 +19,8 @@ inline i64 add(i64 a, i64 b, const std::string& path = "") {
 }
 inline i64 sub(i64 a, i64 b, const std::string& path = "") {
   i64 r;
-  if (__builtin_sub_overflow(a, b, &r)) fail("overflow", path, "difference does not fit in 64 bits");
+  if (__builtin_sub_overflow(a, b, &r))
+    fail("overflow", path, "difference does not fit in 64 bits");
   return r;
 }
 inline i64 mul(i64 a, i64 b, const std::string& path = "") {
@@ -52,9 +53,12 @@ inline i128 divide(i128 num, i128 den, Rounding mode) {
     r += den;
   }
   switch (mode) {
-    case Rounding::floor: return q;
-    case Rounding::ceil: return r ? q + 1 : q;
-    case Rounding::nearest: return 2 * r >= den ? q + 1 : q;
+    case Rounding::floor:
+      return q;
+    case Rounding::ceil:
+      return r ? q + 1 : q;
+    case Rounding::nearest:
+      return 2 * r >= den ? q + 1 : q;
   }
   return q;
 }

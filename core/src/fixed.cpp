@@ -15,7 +15,8 @@ bool parse_decimal(const std::string& s, i64& out) {
   bool digits = false;
   for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
     digits = true;
-    if (__builtin_mul_overflow(whole, 10, &whole) || __builtin_add_overflow(whole, s[i] - '0', &whole))
+    if (__builtin_mul_overflow(whole, 10, &whole) ||
+        __builtin_add_overflow(whole, s[i] - '0', &whole))
       return false;
   }
   if (!digits) return false;

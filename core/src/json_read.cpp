@@ -20,17 +20,26 @@ std::string pointer_append(const std::string& path, std::string_view key) {
 
 std::string type_name(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a fractional number";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::number_float:
+      return "a fractional number";
+    default:
+      return "a number";
   }
 }
 
-void In::fail(const std::string& message) const { loyalty::fail(code, path, message); }
+void In::fail(const std::string& message) const {
+  loyalty::fail(code, path, message);
+}
 
 void In::fail_at(std::string_view key, const std::string& message) const {
   loyalty::fail(code, pointer_append(path, key), message);
@@ -85,7 +94,8 @@ std::int64_t In::integer(std::int64_t min, std::int64_t max) const {
   }
   if (v.is_number_float()) {
     const double d = v.get<double>();
-    if (d > 9.2e18 || d < -9.2e18) loyalty::fail("overflow", path, "number does not fit in 64 bits");
+    if (d > 9.2e18 || d < -9.2e18)
+      loyalty::fail("overflow", path, "number does not fit in 64 bits");
     fail("expected a whole number, got a fractional number");
   }
   if (!v.is_number_integer()) fail("expected a whole number, got " + type_name(v));

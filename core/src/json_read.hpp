@@ -36,8 +36,8 @@ struct In {
 
   const json::object_t& object(std::initializer_list<std::string_view> allowed) const;
   const json::array_t& array() const;
-  std::string string() const;            // non-empty string
-  std::string string_or_empty() const;   // any string
+  std::string string() const;           // non-empty string
+  std::string string_or_empty() const;  // any string
   std::int64_t integer(std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
   bool boolean() const;
 
@@ -48,7 +48,7 @@ struct In {
                                                std::int64_t max = INT64_MAX) const;
   bool boolean(std::string_view key, bool fallback) const;
   std::vector<std::string> strings(std::string_view key) const;  // absent -> empty
-  std::map<std::string, std::int64_t> integers_by_key() const;  // {"a": 1, "b": 2}
+  std::map<std::string, std::int64_t> integers_by_key() const;   // {"a": 1, "b": 2}
 };
 
 std::string pointer_append(const std::string& path, std::string_view key);

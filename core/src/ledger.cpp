@@ -11,7 +11,8 @@ const char* const kEventCommon[] = {"id", "at", "type", "member_id"};
 
 void check_fields(const In& in, std::initializer_list<std::string_view> extra) {
   for (const auto& [key, value] : in.v.get_ref<const json::object_t&>()) {
-    bool known = std::find(std::begin(kEventCommon), std::end(kEventCommon), key) != std::end(kEventCommon);
+    bool known =
+        std::find(std::begin(kEventCommon), std::end(kEventCommon), key) != std::end(kEventCommon);
     for (auto e : extra) known = known || e == key;
     if (!known) in.fail_at(key, "unknown field \"" + key + "\" for this event type");
   }
@@ -52,8 +53,10 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
     birthday = b->string();
     const bool ok = birthday.size() == 5 && isdigit(birthday[0]) && isdigit(birthday[1]) &&
                     birthday[2] == '-' && isdigit(birthday[3]) && isdigit(birthday[4]);
-    const int m = ok ? std::stoi(birthday.substr(0, 2)) : 0, d = ok ? std::stoi(birthday.substr(3)) : 0;
-    if (!ok || m < 1 || m > 12 || d < 1 || d > 31) b->fail("expected a birthday \"MM-DD\", got " + b->v.dump());
+    const int m = ok ? std::stoi(birthday.substr(0, 2)) : 0,
+              d = ok ? std::stoi(birthday.substr(3)) : 0;
+    if (!ok || m < 1 || m > 12 || d < 1 || d > 31)
+      b->fail("expected a birthday \"MM-DD\", got " + b->v.dump());
   }
   for (const char* f : {"channel", "phone", "email", "name"})
     if (auto x = in.find(f)) x->string_or_empty();
@@ -76,17 +79,21 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
         h.points += r.points;
       } else {
         l.held.push_back({r.id, r.points});
-        h.lines.push_back({r.id, 0, explain("earn.signup_held",
-                                            {{"points", r.points},
-                                             {"mode", r.mode == SignupMode::next_order ? "next_order" : "after_spend"},
-                                             {"min_order_minor", r.cond.min_order_minor}})});
+        h.lines.push_back(
+            {r.id, 0,
+             explain("earn.signup_held",
+                     {{"points", r.points},
+                      {"mode", r.mode == SignupMode::next_order ? "next_order" : "after_spend"},
+                      {"min_order_minor", r.cond.min_order_minor}})});
       }
     } else if (r.type == EarnType::referral && !referred_by.empty() && r.referee_points > 0) {
       credit_points(p, l, r.referee_points, e.at);
       l.lifetime.earned = add(l.lifetime.earned, r.referee_points);
-      add_contribution(p, l, e.at, p.tiers && p.tiers->basis == TierBasis::points ? r.referee_points : 0);
+      add_contribution(p, l, e.at,
+                       p.tiers && p.tiers->basis == TierBasis::points ? r.referee_points : 0);
       h.lines.push_back({r.id, r.referee_points,
-                         explain("earn.referral_referee", {{"points", r.referee_points}, {"referrer", referred_by}})});
+                         explain("earn.referral_referee",
+                                 {{"points", r.referee_points}, {"referrer", referred_by}})});
       h.points += r.referee_points;
     }
   }
@@ -129,7 +136,8 @@ void order(const Program& p, MemberState& s, const Event& e) {
   req.event_id = e.id;
   for (const auto& rec : s.orders)
     if (rec.order_id == order_id)
-      return reject(p, s, e, "invalid_event", "order " + order_id + " was posted before", in.path + "/order_id");
+      return reject(p, s, e, "invalid_event", "order " + order_id + " was posted before",
+                    "/order_id");
   std::vector<Voucher> held_vouchers;
   for (const auto& id : req.vouchers)
     for (const auto& v : s.ledger.vouchers)
@@ -137,8 +145,9 @@ void order(const Program& p, MemberState& s, const Event& e) {
   const OrderOutcome o = process_order(p, s.ledger, req, true);
   if (!o.rejected.empty()) {
     const auto& r = o.rejected.front();
-    return reject(p, s, e, r.code, "reward " + (r.reward.empty() ? r.voucher : r.reward) + " is " + r.status,
-                  in.path + r.path);
+    return reject(p, s, e, r.code,
+                  "reward " + (r.reward.empty() ? r.voucher : r.reward) + " is " + r.status,
+                  r.path);
   }
   OrderRecord rec;
   rec.order_id = order_id;
@@ -158,8 +167,9 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (!o.applied.empty()) {
     HistoryEntry h = entry(p, e.id, "redeem", e.at);
     for (const auto& a : o.applied) {
-      h.lines.push_back({a.reward, -a.cost,
-                         explain("redeem.cart", {{"reward", a.reward}, {"discount_minor", a.discount_minor}})});
+      h.lines.push_back(
+          {a.reward, -a.cost,
+           explain("redeem.cart", {{"reward", a.reward}, {"discount_minor", a.discount_minor}})});
       h.points -= a.cost;
     }
     h.extra["order_id"] = order_id;
@@ -173,10 +183,12 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (o.pending) h.extra["available_at"] = format_timestamp(o.available_at, p.utc_offset);
   json issued = json::array();
   for (std::size_t k = 0; k < o.issued.size(); ++k)
-    issued.push_back({{"reward", o.issued[k].reward}, {"source", o.issued[k].source},
+    issued.push_back({{"reward", o.issued[k].reward},
+                      {"source", o.issued[k].source},
                       {"id", "v-" + e.id + "-" + std::to_string(k + 1)}});
   if (!o.issued.empty()) h.extra["vouchers_issued"] = issued;
-  if (o.tier_after != o.tier_before) h.extra["tier"] = {{"before", o.tier_before}, {"after", o.tier_after}};
+  if (o.tier_after != o.tier_before)
+    h.extra["tier"] = {{"before", o.tier_before}, {"after", o.tier_after}};
   s.history.push_back(std::move(h));
 }
 
@@ -187,8 +199,9 @@ void refund(const Program& p, MemberState& s, const Event& e) {
   auto rec = std::find_if(s.orders.begin(), s.orders.end(),
                           [&](const OrderRecord& r) { return r.order_id == order_id; });
   if (rec == s.orders.end())
-    return reject(p, s, e, "not_eligible", "no order " + order_id + " to refund", in.path + "/order_id");
-  if (rec->refunded) return reject(p, s, e, "not_eligible", "order " + order_id + " is fully refunded");
+    return reject(p, s, e, "not_eligible", "no order " + order_id + " to refund", "/order_id");
+  if (rec->refunded)
+    return reject(p, s, e, "not_eligible", "order " + order_id + " is fully refunded");
   Cart cart = rec->cart;
   std::map<std::string, i64> refunded_units;  // by sku, for punch cards
   if (auto lines = in.find("lines")) {
@@ -207,7 +220,7 @@ void refund(const Program& p, MemberState& s, const Event& e) {
       }
       if (qty > 0)
         return reject(p, s, e, "not_eligible", "more units of " + sku + " than the order has left",
-                      li.path + "/quantity");
+                      "/lines/" + std::to_string(i) + "/quantity");
     }
   } else {
     for (auto& cl : cart.lines) {
@@ -255,7 +268,8 @@ void refund(const Program& p, MemberState& s, const Event& e) {
   }
   l.lifetime.earned = sub(l.lifetime.earned, reversal);
   if (reversal != 0) {
-    h.lines.push_back({"refund", -reversal, explain("refund.reversal", {{"order_id", order_id}, {"points", reversal}})});
+    h.lines.push_back({"refund", -reversal,
+                       explain("refund.reversal", {{"order_id", order_id}, {"points", reversal}})});
     h.points -= reversal;
   }
   const i64 spend_drop = rec->spend - now.spend;
@@ -296,7 +310,9 @@ void refund(const Program& p, MemberState& s, const Event& e) {
     if (rec->spent > 0) {
       credit_points(p, l, rec->spent, e.at);
       l.lifetime.redeemed = sub(l.lifetime.redeemed, rec->spent);
-      h.lines.push_back({"refund", rec->spent, explain("refund.points_returned", {{"order_id", order_id}, {"points", rec->spent}})});
+      h.lines.push_back(
+          {"refund", rec->spent,
+           explain("refund.points_returned", {{"order_id", order_id}, {"points", rec->spent}})});
       h.points += rec->spent;
     }
     for (const auto& v : rec->vouchers)
@@ -324,7 +340,8 @@ void action(const Program& p, MemberState& s, const Event& e) {
       break;
     }
   if (!rule) return reject(p, s, e, "not_eligible", "no rule rewards the action " + name);
-  if (rule->limit && counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.utc_offset) >= rule->limit->count)
+  if (rule->limit && counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.utc_offset) >=
+                         rule->limit->count)
     return reject(p, s, e, "limit_exceeded", "the action " + name + " reached its limit");
   if (rule->limit) counter_bump(l, "action:" + rule->id, *rule->limit, e.at, p.utc_offset);
   credit_points(p, l, rule->points, e.at);
@@ -332,7 +349,8 @@ void action(const Program& p, MemberState& s, const Event& e) {
   if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, e.at, rule->points);
   l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "action", e.at);
-  h.lines.push_back({rule->id, rule->points, explain("earn.action", {{"action", name}, {"points", rule->points}})});
+  h.lines.push_back({rule->id, rule->points,
+                     explain("earn.action", {{"action", name}, {"points", rule->points}})});
   h.points = rule->points;
   s.history.push_back(std::move(h));
 }
@@ -344,7 +362,7 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   const std::string option = in.string("option", "");
   Ledger& l = s.ledger;
   const Reward* r = p.reward(reward_id);
-  if (!r) return reject(p, s, e, "unknown_reward", "no reward " + reward_id, in.path + "/reward");
+  if (!r) return reject(p, s, e, "unknown_reward", "no reward " + reward_id, "/reward");
   const std::string tier = current_tier(p, l, e.at);
   std::string status = reward_status(p, l, *r, nullptr, e.at, tier, l.balance, 0);
   if (r->type == RewardType::points_discount) status = "not_applicable";
@@ -357,7 +375,8 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   if (r->type == RewardType::choice) {
     const bool valid = std::any_of(r->options.begin(), r->options.end(),
                                    [&](const RewardOption& o) { return o.id == option; });
-    if (!valid) return reject(p, s, e, "not_eligible", "choose one of the reward's options", in.path + "/option");
+    if (!valid)
+      return reject(p, s, e, "not_eligible", "choose one of the reward's options", "/option");
   }
   debit_points(l, r->cost, false);
   l.lifetime.redeemed = add(l.lifetime.redeemed, r->cost);
@@ -374,7 +393,8 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
     args["amount_minor"] = r->amount_minor;
   } else if (acts_on_cart(r->type)) {
     const Voucher v = issue_voucher(p, l, r->id, "redeem", e.id, e.at, 1);
-    h.extra["vouchers_issued"] = json::array({{{"id", v.id}, {"reward", r->id}, {"source", "redeem"}}});
+    h.extra["vouchers_issued"] =
+        json::array({{{"id", v.id}, {"reward", r->id}, {"source", "redeem"}}});
   }
   h.lines.push_back({r->id, -r->cost, explain("redeem.reward", args)});
   h.points = -r->cost;
@@ -389,7 +409,8 @@ void adjust(const Program& p, MemberState& s, const Event& e) {
   if (points == 0) in.fail_at("points", "an adjustment must not be 0");
   Ledger& l = s.ledger;
   if (points < 0 && -points > l.balance)
-    return reject(p, s, e, "insufficient_points", "the adjustment would take the balance below zero");
+    return reject(p, s, e, "insufficient_points",
+                  "the adjustment would take the balance below zero");
   if (points > 0) {
     credit_points(p, l, points, e.at);
   } else {
@@ -397,7 +418,8 @@ void adjust(const Program& p, MemberState& s, const Event& e) {
   }
   l.lifetime.adjusted = add(l.lifetime.adjusted, points);
   HistoryEntry h = entry(p, e.id, "adjust", e.at);
-  h.lines.push_back({"adjust", points, explain("adjust.manual", {{"reason", reason}, {"points", points}})});
+  h.lines.push_back(
+      {"adjust", points, explain("adjust.manual", {{"reason", reason}, {"points", points}})});
   h.points = points;
   s.history.push_back(std::move(h));
 }
@@ -407,7 +429,8 @@ void referral(const Program& p, MemberState& s, const Event& e) {
   check_fields(in, {"referee"});
   const std::string referee = in.at("referee").string();
   Ledger& l = s.ledger;
-  if (l.referees.count(referee)) return reject(p, s, e, "limit_exceeded", "referee " + referee + " was credited before");
+  if (l.referees.count(referee))
+    return reject(p, s, e, "limit_exceeded", "referee " + referee + " was credited before");
   const std::string tier = current_tier(p, l, e.at);
   const EarnRule* rule = nullptr;
   for (const auto& r : p.earn)
@@ -419,11 +442,13 @@ void referral(const Program& p, MemberState& s, const Event& e) {
   l.referees.insert(referee);
   credit_points(p, l, rule->referrer_points, e.at);
   l.lifetime.earned = add(l.lifetime.earned, rule->referrer_points);
-  if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, e.at, rule->referrer_points);
+  if (p.tiers && p.tiers->basis == TierBasis::points)
+    add_contribution(p, l, e.at, rule->referrer_points);
   if (rule->referrer_points > 0) l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "referral", e.at);
   h.lines.push_back({rule->id, rule->referrer_points,
-                     explain("earn.referral_referrer", {{"points", rule->referrer_points}, {"referee", referee}})});
+                     explain("earn.referral_referrer",
+                             {{"points", rule->referrer_points}, {"referee", referee}})});
   h.points = rule->referrer_points;
   s.history.push_back(std::move(h));
 }
@@ -438,8 +463,8 @@ Event parse_event(const In& outer) {
   e.at = read_timestamp(in.at("at"));
   const In type = in.at("type");
   e.type = type.string();
-  static const char* kTypes[] = {"enroll", "order", "refund", "action", "redeem", "adjust",
-                                 "referral_completed", "tick"};
+  static const char* kTypes[] = {
+      "enroll", "order", "refund", "action", "redeem", "adjust", "referral_completed", "tick"};
   if (std::find(std::begin(kTypes), std::end(kTypes), e.type) == std::end(kTypes))
     type.fail("unknown event type \"" + e.type + "\"");
   e.member_id = in.string("member_id", "");
@@ -467,14 +492,17 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
     const bool do_release = release && *release <= t && (!expiry || *release <= *expiry);
     if (do_release) {
       auto it = std::min_element(l.pending.begin(), l.pending.end(),
-                                 [](const PendingPoints& a, const PendingPoints& b) { return a.available_at < b.available_at; });
+                                 [](const PendingPoints& a, const PendingPoints& b) {
+                                   return a.available_at < b.available_at;
+                                 });
       const PendingPoints pend = *it;
       l.pending.erase(it);
       credit_points(p, l, pend.points, pend.available_at);
       if (history) {
         HistoryEntry h = entry(p, pend.event_id, "pending_released", pend.available_at);
         h.points = pend.points;
-        h.lines.push_back({"pending", pend.points, explain("earn.pending_released", {{"points", pend.points}})});
+        h.lines.push_back(
+            {"pending", pend.points, explain("earn.pending_released", {{"points", pend.points}})});
         history->push_back(std::move(h));
       }
       continue;
@@ -493,8 +521,10 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
       if (history) {
         HistoryEntry h = entry(p, "", "expire", *expiry);
         h.points = -gone;
-        h.lines.push_back({"expiry", -gone, explain(p.expiry == ExpiryPolicy::rolling ? "expire.lot" : "expire.inactivity",
-                                                    {{"points", gone}, {"days", p.expiry_days}})});
+        h.lines.push_back(
+            {"expiry", -gone,
+             explain(p.expiry == ExpiryPolicy::rolling ? "expire.lot" : "expire.inactivity",
+                     {{"points", gone}, {"days", p.expiry_days}})});
         history->push_back(std::move(h));
       }
       continue;
@@ -509,7 +539,9 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
   l.clock = t;
 }
 
-void advance(const Program& p, MemberState& s, Timestamp t) { advance(p, s.ledger, t, &s.history); }
+void advance(const Program& p, MemberState& s, Timestamp t) {
+  advance(p, s.ledger, t, &s.history);
+}
 
 void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& event_id,
                  std::vector<HistoryEntry>* history) {
@@ -528,9 +560,11 @@ void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& ev
       h.points = r.points;
       h.lines.push_back({r.id, r.points, explain("earn.birthday", {{"points", r.points}})});
     } else {
-      const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id, event_id.empty() ? "" : event_id + "-birthday", t, 1);
+      const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id,
+                                      event_id.empty() ? "" : event_id + "-birthday", t, 1);
       h.lines.push_back({r.id, 0, explain("earn.birthday_reward", {{"reward", r.reward}})});
-      h.extra["vouchers_issued"] = json::array({{{"id", v.id}, {"reward", r.reward}, {"source", "rule:" + r.id}}});
+      h.extra["vouchers_issued"] =
+          json::array({{{"id", v.id}, {"reward", r.reward}, {"source", "rule:" + r.id}}});
     }
     if (history) history->push_back(std::move(h));
     break;
@@ -543,14 +577,22 @@ void apply_event(const Program& p, MemberState& s, const Event& e) {
   advance(p, s, e.at);
   on_activity(p, s.ledger, e.at, e.id, &s.history);
   s.ledger.program_version = p.version;
-  if (e.type == "enroll") enroll(p, s, e);
-  else if (e.type == "order") order(p, s, e);
-  else if (e.type == "refund") refund(p, s, e);
-  else if (e.type == "action") action(p, s, e);
-  else if (e.type == "redeem") redeem(p, s, e);
-  else if (e.type == "adjust") adjust(p, s, e);
-  else if (e.type == "referral_completed") referral(p, s, e);
-  else check_fields(e.in(), {});  // tick: the time and the birthday check are all it brings
+  if (e.type == "enroll")
+    enroll(p, s, e);
+  else if (e.type == "order")
+    order(p, s, e);
+  else if (e.type == "refund")
+    refund(p, s, e);
+  else if (e.type == "action")
+    action(p, s, e);
+  else if (e.type == "redeem")
+    redeem(p, s, e);
+  else if (e.type == "adjust")
+    adjust(p, s, e);
+  else if (e.type == "referral_completed")
+    referral(p, s, e);
+  else
+    check_fields(e.in(), {});  // tick: the time and the birthday check are all it brings
 }
 
 }  // namespace loyalty

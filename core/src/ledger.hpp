@@ -19,7 +19,8 @@ Event parse_event(const In& in);
 // Brings the state to `t`: pending points released, lots expired, vouchers past their date
 // dropped. Time never moves backwards.
 void advance(const Program& program, MemberState& state, Timestamp t);
-void advance(const Program& program, Ledger& ledger, Timestamp t, std::vector<HistoryEntry>* history);
+void advance(const Program& program, Ledger& ledger, Timestamp t,
+             std::vector<HistoryEntry>* history);
 // What any activity at `t` triggers before the event itself (the birthday rule).
 void on_activity(const Program& program, Ledger& ledger, Timestamp t, const std::string& event_id,
                  std::vector<HistoryEntry>* history);

@@ -31,25 +31,32 @@ std::string error_json(const Error& e) {
       -1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 // Rejects oversized and over-deep documents before the parser sees them.
 void check_limits(std::string_view text, const Limits& limits) {
   if (text.size() > limits.max_request_bytes)
-    fail("too_large", "", "the request is " + std::to_string(text.size()) + " bytes; the limit is " +
-                              std::to_string(limits.max_request_bytes));
+    fail("too_large", "",
+         "the request is " + std::to_string(text.size()) + " bytes; the limit is " +
+             std::to_string(limits.max_request_bytes));
   int depth = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
       if (++depth > limits.max_depth)
-        fail("too_large", "", "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
+        fail("too_large", "",
+             "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
     } else if (c == '}' || c == ']') {
       --depth;
     }
@@ -95,9 +102,13 @@ std::string unknown_operation(std::string_view operation) {
 
 }  // namespace
 
-bool is_operation(std::string_view operation) { return find_handler(operation) != nullptr; }
+bool is_operation(std::string_view operation) {
+  return find_handler(operation) != nullptr;
+}
 
-bool is_error(std::string_view response) { return response.starts_with("{\"error\":"); }
+bool is_error(std::string_view response) {
+  return response.starts_with("{\"error\":");
+}
 
 std::string call(std::string_view operation, std::string_view request_json, const Limits& limits) {
   const Handler handler = find_handler(operation);

@@ -23,7 +23,8 @@ json decimal4(i128 num, i128 den) {
 }
 
 json op_metrics(const Program& p, const In& request) {
-  request.object({"program", "members", "from", "until", "total_customers", "churn_days", "segments"});
+  request.object(
+      {"program", "members", "from", "until", "total_customers", "churn_days", "segments"});
   const Timestamp from = read_timestamp(request.at("from"));
   const Timestamp until = read_timestamp(request.at("until"));
   if (until <= from) request.fail_at("until", "must be later than from");
@@ -83,20 +84,26 @@ json op_metrics(const Program& p, const In& request) {
         }
       }
       if (!within(h.at)) continue;
-      if (h.kind == "redeem") redeemed = add(redeemed, -h.points);
-      else if (h.kind == "expire") expired = add(expired, -h.points);
-      else if (h.kind == "earn" || h.kind == "action" || h.kind == "birthday" || h.kind == "referral" ||
-               h.kind == "enroll" || (h.kind == "adjust" && h.points > 0))
+      if (h.kind == "redeem")
+        redeemed = add(redeemed, -h.points);
+      else if (h.kind == "expire")
+        expired = add(expired, -h.points);
+      else if (h.kind == "earn" || h.kind == "action" || h.kind == "birthday" ||
+               h.kind == "referral" || h.kind == "enroll" || (h.kind == "adjust" && h.points > 0))
         issued = add(issued, std::max<i64>(0, h.points));
     }
     orders += member_orders;
     buyers += member_orders > 0;
     if (!enrolled) continue;
-    if (*enrolled < from) ++start_members;
-    else ++new_members;
+    if (*enrolled < from)
+      ++start_members;
+    else
+      ++new_members;
     const bool is_churned = !last_order || *last_order < churn_cutoff;
-    if (is_churned && *enrolled < churn_cutoff) ++churned;
-    else ++end_members;
+    if (is_churned && *enrolled < churn_cutoff)
+      ++churned;
+    else
+      ++end_members;
     (member_orders >= heavy_min ? heavy : member_orders >= medium_min ? medium : low) += 1;
     if (p.tiers) tiers[tier_id(tier_at(p, s.ledger, Timestamp{until.ms - 1}))] += 1;
   }
@@ -104,9 +111,13 @@ json op_metrics(const Program& p, const In& request) {
   const json aov = decimal4(revenue, orders);
   const json frequency = decimal4(orders, buyers);
   // customer value = AOV × frequency = revenue / buyers, computed exactly.
-  return {{"members", {{"enrolled_total", enrolled_total}, {"enrolled_in_period", new_members},
-                       {"at_start", start_members}, {"at_end", end_members}, {"churned", churned},
-                       {"by_channel", by_channel}}},
+  return {{"members",
+           {{"enrolled_total", enrolled_total},
+            {"enrolled_in_period", new_members},
+            {"at_start", start_members},
+            {"at_end", end_members},
+            {"churned", churned},
+            {"by_channel", by_channel}}},
           {"adoption_rate", decimal4(enrolled_total, total_customers)},
           {"orders", orders},
           {"buyers", buyers},
@@ -117,10 +128,14 @@ json op_metrics(const Program& p, const In& request) {
           {"points", {{"issued", issued}, {"redeemed", redeemed}, {"expired", expired}}},
           {"redemption_rate", decimal4(redeemed, issued)},
           {"churn_days", churn_days},
-          {"customer_retention_rate", decimal4(static_cast<i128>(end_members - new_members) * 100, start_members)},
+          {"customer_retention_rate",
+           decimal4(static_cast<i128>(end_members - new_members) * 100, start_members)},
           {"tier_distribution", tiers},
-          {"segments", {{"heavy", heavy}, {"medium", medium}, {"low", low},
-                        {"cutoffs", {{"heavy", heavy_min}, {"medium", medium_min}}}}},
+          {"segments",
+           {{"heavy", heavy},
+            {"medium", medium},
+            {"low", low},
+            {"cutoffs", {{"heavy", heavy_min}, {"medium", medium_min}}}}},
           {"currency", p.currency.code},
           {"from", format_timestamp(from, p.utc_offset)},
           {"until", format_timestamp(until, p.utc_offset)}};

@@ -9,45 +9,72 @@ namespace {
 
 const char* type_name(EarnType t) {
   switch (t) {
-    case EarnType::per_spend: return "per_spend";
-    case EarnType::per_item: return "per_item";
-    case EarnType::per_order: return "per_order";
-    case EarnType::bonus: return "bonus";
-    case EarnType::multiplier: return "multiplier";
-    case EarnType::spend_threshold: return "spend_threshold";
-    case EarnType::signup: return "signup";
-    case EarnType::birthday: return "birthday";
-    case EarnType::action: return "action";
-    case EarnType::referral: return "referral";
+    case EarnType::per_spend:
+      return "per_spend";
+    case EarnType::per_item:
+      return "per_item";
+    case EarnType::per_order:
+      return "per_order";
+    case EarnType::bonus:
+      return "bonus";
+    case EarnType::multiplier:
+      return "multiplier";
+    case EarnType::spend_threshold:
+      return "spend_threshold";
+    case EarnType::signup:
+      return "signup";
+    case EarnType::birthday:
+      return "birthday";
+    case EarnType::action:
+      return "action";
+    case EarnType::referral:
+      return "referral";
   }
   return "";
 }
 
 const char* type_name(RewardType t) {
   switch (t) {
-    case RewardType::fixed_discount: return "fixed_discount";
-    case RewardType::percent_discount: return "percent_discount";
-    case RewardType::free_item: return "free_item";
-    case RewardType::free_shipping: return "free_shipping";
-    case RewardType::points_discount: return "points_discount";
-    case RewardType::store_credit: return "store_credit";
-    case RewardType::choice: return "choice";
-    case RewardType::charity: return "charity";
-    case RewardType::gift_card: return "gift_card";
-    case RewardType::experience: return "experience";
-    case RewardType::physical: return "physical";
-    case RewardType::digital: return "digital";
+    case RewardType::fixed_discount:
+      return "fixed_discount";
+    case RewardType::percent_discount:
+      return "percent_discount";
+    case RewardType::free_item:
+      return "free_item";
+    case RewardType::free_shipping:
+      return "free_shipping";
+    case RewardType::points_discount:
+      return "points_discount";
+    case RewardType::store_credit:
+      return "store_credit";
+    case RewardType::choice:
+      return "choice";
+    case RewardType::charity:
+      return "charity";
+    case RewardType::gift_card:
+      return "gift_card";
+    case RewardType::experience:
+      return "experience";
+    case RewardType::physical:
+      return "physical";
+    case RewardType::digital:
+      return "digital";
   }
   return "";
 }
 
 const char* period_name(Period p) {
   switch (p) {
-    case Period::day: return "day";
-    case Period::week: return "week";
-    case Period::month: return "month";
-    case Period::year: return "year";
-    case Period::lifetime: return "lifetime";
+    case Period::day:
+      return "day";
+    case Period::week:
+      return "week";
+    case Period::month:
+      return "month";
+    case Period::year:
+      return "year";
+    case Period::lifetime:
+      return "lifetime";
   }
   return "";
 }
@@ -89,12 +116,22 @@ json conditions_json(const Conditions& c, const Program& p) {
 json way_to_earn(const EarnRule& r) {
   json args = json::object();
   switch (r.type) {
-    case EarnType::per_spend: args = {{"points", r.points}, {"per_minor", r.per_minor}}; break;
+    case EarnType::per_spend:
+      args = {{"points", r.points}, {"per_minor", r.per_minor}};
+      break;
     case EarnType::per_item:
-    case EarnType::per_order: args = {{"points", r.points}}; break;
-    case EarnType::bonus: args = {{"points", r.points}, {"min_quantity", r.min_quantity}}; break;
-    case EarnType::multiplier: args = {{"factor", to_string(r.factor)}}; break;
-    case EarnType::spend_threshold: args = {{"every_minor", r.every_minor}, {"reward", r.reward}}; break;
+    case EarnType::per_order:
+      args = {{"points", r.points}};
+      break;
+    case EarnType::bonus:
+      args = {{"points", r.points}, {"min_quantity", r.min_quantity}};
+      break;
+    case EarnType::multiplier:
+      args = {{"factor", to_string(r.factor)}};
+      break;
+    case EarnType::spend_threshold:
+      args = {{"every_minor", r.every_minor}, {"reward", r.reward}};
+      break;
     case EarnType::signup:
       args = {{"points", r.points},
               {"mode", r.mode == SignupMode::immediate    ? "immediate"
@@ -138,8 +175,13 @@ Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
 }
 
 json reward_json(const Program& p, const Reward& r, const std::string& status, i64 balance) {
-  json out = {{"id", r.id}, {"name", r.name}, {"type", type_name(r.type)}, {"cost", r.cost},
-              {"status", status}, {"points_needed", status == "insufficient_points" ? std::max<i64>(0, r.cost - balance) : 0}};
+  json out = {
+      {"id", r.id},
+      {"name", r.name},
+      {"type", type_name(r.type)},
+      {"cost", r.cost},
+      {"status", status},
+      {"points_needed", status == "insufficient_points" ? std::max<i64>(0, r.cost - balance) : 0}};
   if (r.amount_minor) out["amount_minor"] = r.amount_minor;
   if (r.type == RewardType::percent_discount) {
     out["percent"] = to_string(r.percent);
@@ -151,7 +193,8 @@ json reward_json(const Program& p, const Reward& r, const std::string& status, i
     out["step_minor"] = r.step_minor;
     out["min_points"] = r.min_points;
     if (r.max_order_percent) out["max_order_percent"] = to_string(*r.max_order_percent);
-    if (status == "insufficient_points") out["points_needed"] = std::max<i64>(r.min_points, r.step_points) - balance;
+    if (status == "insufficient_points")
+      out["points_needed"] = std::max<i64>(r.min_points, r.step_points) - balance;
   }
   if (!r.options.empty()) {
     json opts = json::array();
@@ -195,24 +238,34 @@ json op_preview(const Program& p, const In& request) {
   for (const auto& r : p.rewards) {
     if (!acts_on_cart(r.type)) continue;
     i64 cost = 0;
-    const std::optional<i64> points = r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
+    const std::optional<i64> points =
+        r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
-    const std::string status = reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
+    const std::string status =
+        reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
     const bool usable = status == "available";
-    rewards.push_back({{"id", r.id},
-                       {"status", status},
-                       {"points_needed", status == "insufficient_points" ? std::max<i64>(0, (r.type == RewardType::points_discount ? std::max(r.min_points, r.step_points) : r.cost) - balance_before) : 0},
-                       {"discount_minor", usable ? d : 0},
-                       {"total_minor", merchandise + cart.shipping_minor - (usable ? d : 0)}});
+    rewards.push_back(
+        {{"id", r.id},
+         {"status", status},
+         {"points_needed", status == "insufficient_points"
+                               ? std::max<i64>(0, (r.type == RewardType::points_discount
+                                                       ? std::max(r.min_points, r.step_points)
+                                                       : r.cost) -
+                                                      balance_before)
+                               : 0},
+         {"discount_minor", usable ? d : 0},
+         {"total_minor", merchandise + cart.shipping_minor - (usable ? d : 0)}});
     if (status == "min_order_not_met")
-      nudges.push_back({{"kind", "spend_for_reward"}, {"reward", r.id},
+      nudges.push_back({{"kind", "spend_for_reward"},
+                        {"reward", r.id},
                         {"remaining_minor", r.cond.min_order_minor - merchandise}});
   }
 
   const OrderOutcome o = process_order(p, ledger, req, false);
 
   json lines = json::array();
-  for (const auto& l : o.lines) lines.push_back({{"rule", l.rule}, {"points", l.points}, {"explain", l.explain}});
+  for (const auto& l : o.lines)
+    lines.push_back({{"rule", l.rule}, {"points", l.points}, {"explain", l.explain}});
   json points = {{"total", o.points}, {"lines", std::move(lines)}};
   if (o.pending) points["available_at"] = format_timestamp(o.available_at, p.utc_offset);
   json applied = json::array(), rejected = json::array();
@@ -228,12 +281,16 @@ json op_preview(const Program& p, const In& request) {
   }
   json cards = json::array();
   for (const auto& card : p.punch_cards) {
-    json c = {{"id", card.id}, {"required", card.required}, {"punches_after", ledger.punches[card.id]}, {"completes", 0}};
+    json c = {{"id", card.id},
+              {"required", card.required},
+              {"punches_after", ledger.punches[card.id]},
+              {"completes", 0}};
     for (const auto& progress : o.cards)
       if (progress.card == card.id) c["completes"] = progress.completes;
     const i64 missing = card.required - ledger.punches[card.id];
     if (ledger.punches[card.id] > 0 && missing <= 2)
-      nudges.push_back({{"kind", "add_item_for_punch_card"}, {"card", card.id}, {"punches_missing", missing}});
+      nudges.push_back(
+          {{"kind", "add_item_for_punch_card"}, {"card", card.id}, {"punches_missing", missing}});
     cards.push_back(std::move(c));
   }
   json issued = json::array();
@@ -242,15 +299,20 @@ json op_preview(const Program& p, const In& request) {
     if (r.type != EarnType::spend_threshold) continue;
     const i64 progress = ledger.threshold_progress[r.id];
     if (progress > 0)
-      nudges.push_back({{"kind", "spend_for_threshold"}, {"rule", r.id}, {"reward", r.reward},
+      nudges.push_back({{"kind", "spend_for_threshold"},
+                        {"rule", r.id},
+                        {"reward", r.reward},
                         {"remaining_minor", r.every_minor - progress}});
   }
   json tier = nullptr;
   if (p.tiers) {
-    tier = {{"before", o.tier_before}, {"after", o.tier_after}, {"qualifying_after", o.qualifying_after}};
+    tier = {{"before", o.tier_before},
+            {"after", o.tier_after},
+            {"qualifying_after", o.qualifying_after}};
     const TierStatus now = tier_at(p, ledger, at);
     if (now.next) {
-      static const char* kKinds[] = {"spend_to_next_tier", "points_to_next_tier", "orders_to_next_tier"};
+      static const char* kKinds[] = {"spend_to_next_tier", "points_to_next_tier",
+                                     "orders_to_next_tier"};
       static const char* kFields[] = {"remaining_minor", "remaining_points", "remaining_orders"};
       const int b = static_cast<int>(p.tiers->basis);
       nudges.push_back({{"kind", kKinds[b]}, {kFields[b], now.remaining}, {"tier", now.next->id}});
@@ -258,8 +320,11 @@ json op_preview(const Program& p, const In& request) {
   }
   return {{"points", std::move(points)},
           {"redeem", {{"applied", std::move(applied)}, {"rejected", std::move(rejected)}}},
-          {"totals", {{"merchandise_minor", o.merchandise}, {"discount_minor", o.discount},
-                      {"shipping_minor", o.shipping}, {"total_minor", o.total}}},
+          {"totals",
+           {{"merchandise_minor", o.merchandise},
+            {"discount_minor", o.discount},
+            {"shipping_minor", o.shipping},
+            {"total_minor", o.total}}},
           {"balance_after", ledger.balance},
           {"tier", std::move(tier)},
           {"punch_cards", std::move(cards)},
@@ -277,11 +342,15 @@ json op_catalog(const Program& p, const In& request) {
   json earn = json::array();
   for (const auto& r : p.earn) {
     std::string st = "active";
-    if (!in_audience(r.cond.audience, tier)) st = "tier_locked";
-    else if (!in_window(r.cond.when, now, p.utc_offset)) st = "not_in_window";
-    else if (r.limit && counter_value(ledger, "action:" + r.id, *r.limit, now, p.utc_offset) >= r.limit->count)
+    if (!in_audience(r.cond.audience, tier))
+      st = "tier_locked";
+    else if (!in_window(r.cond.when, now, p.utc_offset))
+      st = "not_in_window";
+    else if (r.limit &&
+             counter_value(ledger, "action:" + r.id, *r.limit, now, p.utc_offset) >= r.limit->count)
       st = "limit_reached";
-    json item = {{"id", r.id}, {"type", type_name(r.type)}, {"status", st}, {"explain", way_to_earn(r)}};
+    json item = {
+        {"id", r.id}, {"type", type_name(r.type)}, {"status", st}, {"explain", way_to_earn(r)}};
     if (!r.name.empty()) item["name"] = r.name;
     const json cond = conditions_json(r.cond, p);
     if (!cond.empty()) item["conditions"] = cond;
@@ -290,11 +359,15 @@ json op_catalog(const Program& p, const In& request) {
   }
   json rewards = json::array();
   for (const auto& r : p.rewards)
-    rewards.push_back(reward_json(p, r, reward_status(p, ledger, r, nullptr, now, tier, ledger.balance, 0), ledger.balance));
+    rewards.push_back(reward_json(
+        p, r, reward_status(p, ledger, r, nullptr, now, tier, ledger.balance, 0), ledger.balance));
   json cards = json::array();
   for (const auto& c : p.punch_cards) {
     auto it = ledger.punches.find(c.id);
-    cards.push_back({{"id", c.id}, {"name", c.name}, {"required", c.required}, {"reward", c.reward},
+    cards.push_back({{"id", c.id},
+                     {"name", c.name},
+                     {"required", c.required},
+                     {"reward", c.reward},
                      {"punches", it == ledger.punches.end() ? 0 : it->second},
                      {"punch", c.per_item ? "per_item" : "per_order"}});
   }
@@ -302,7 +375,10 @@ json op_catalog(const Program& p, const In& request) {
   if (p.tiers) {
     tiers = json::array();
     for (const auto& l : p.tiers->levels) {
-      json level = {{"id", l.id}, {"name", l.name}, {"min", l.min}, {"benefits", l.benefits},
+      json level = {{"id", l.id},
+                    {"name", l.name},
+                    {"min", l.min},
+                    {"benefits", l.benefits},
                     {"current", l.id == tier}};
       if (l.earn_multiplier) level["earn_multiplier"] = to_string(*l.earn_multiplier);
       tiers.push_back(std::move(level));
@@ -312,9 +388,12 @@ json op_catalog(const Program& p, const In& request) {
   return {{"balance", ledger.balance},
           {"currency", p.currency.code},
           {"points_label", {{"one", p.label_one}, {"other", p.label_other}}},
-          {"tier", p.tiers ? json{{"id", tier}, {"qualifying", status.qualifying},
+          {"tier", p.tiers ? json{{"id", tier},
+                                  {"qualifying", status.qualifying},
                                   {"basis", kBasis[static_cast<int>(p.tiers->basis)]},
-                                  {"next", status.next ? json{{"id", status.next->id}, {"remaining", status.remaining}} : json(nullptr)}}
+                                  {"next", status.next ? json{{"id", status.next->id},
+                                                              {"remaining", status.remaining}}
+                                                       : json(nullptr)}}
                            : json(nullptr)},
           {"tiers", std::move(tiers)},
           {"earn", std::move(earn)},

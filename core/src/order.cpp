@@ -24,8 +24,9 @@ void credit_points(const Program& program, Ledger& ledger, i64 points, Timestamp
   ledger.balance = add(ledger.balance, points);
   if (program.expiry == ExpiryPolicy::rolling) {
     const Lot lot{points, at, Timestamp{at.ms + program.expiry_days * kDayMs}};
-    auto pos = std::upper_bound(ledger.lots.begin(), ledger.lots.end(), lot,
-                                [](const Lot& a, const Lot& b) { return a.expires_at < b.expires_at; });
+    auto pos =
+        std::upper_bound(ledger.lots.begin(), ledger.lots.end(), lot,
+                         [](const Lot& a, const Lot& b) { return a.expires_at < b.expires_at; });
     ledger.lots.insert(pos, lot);
   } else if (!ledger.lots.empty()) {
     // Without per-lot expiry one lot carries the whole balance, keeping the state small.
@@ -69,7 +70,8 @@ i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& lim
                   int utc_offset) {
   auto it = ledger.counters.find(key);
   if (it == ledger.counters.end()) return 0;
-  return it->second.period_start == period_start(at, limit.per, utc_offset).ms ? it->second.count : 0;
+  return it->second.period_start == period_start(at, limit.per, utc_offset).ms ? it->second.count
+                                                                               : 0;
 }
 
 void counter_bump(Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
@@ -108,7 +110,8 @@ i64 reward_discount(const Program& program, const Reward& reward, const Cart& ca
         if (matches(reward.cond.match, l)) d = std::max(d, std::min(l.unit_price_minor, l.net));
       if (reward.max_value_minor) d = std::min(d, *reward.max_value_minor);
       break;
-    case RewardType::free_shipping: return shipping_left;
+    case RewardType::free_shipping:
+      return shipping_left;
     case RewardType::points_discount: {
       const i64 chosen = points.value_or(0);
       if (chosen < std::max<i64>(reward.min_points, 1)) return 0;
@@ -122,7 +125,8 @@ i64 reward_discount(const Program& program, const Reward& reward, const Cart& ca
       cost = steps * reward.step_points;
       return steps * reward.step_minor;
     }
-    default: return 0;
+    default:
+      return 0;
   }
   (void)program;
   return std::min(d, left);
@@ -159,7 +163,8 @@ std::string check_reward(const Check& c, const Reward& r, bool via_voucher, i64 
   if (!in_window(r.cond.when, c.at, c.program.utc_offset)) return "not_in_window";
   if (!via_voucher && r.limit &&
       counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.utc_offset) +
-              used_in_order >= r.limit->count)
+              used_in_order >=
+          r.limit->count)
     return "limit_reached";
   if (c.cart && acts_on_cart(r.type) && cart_rewards >= c.program.max_rewards_per_order)
     return "limit_reached";
@@ -169,7 +174,8 @@ std::string check_reward(const Check& c, const Reward& r, bool via_voucher, i64 
     if (discount <= 0) return "not_applicable";
   }
   if (!via_voucher && cost > available) return "insufficient_points";
-  if (!via_voucher && r.type == RewardType::points_discount && available < std::max<i64>(r.min_points, r.step_points))
+  if (!via_voucher && r.type == RewardType::points_discount &&
+      available < std::max<i64>(r.min_points, r.step_points))
     return "insufficient_points";
   return "available";
 }
@@ -194,8 +200,8 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     i64 cost = 0;
     const i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
     const std::string status =
-        check_reward(check, r, !voucher.empty(), used[r.id],
-                     static_cast<i64>(out.applied.size()), ledger.balance - out.cost, d, cost);
+        check_reward(check, r, !voucher.empty(), used[r.id], static_cast<i64>(out.applied.size()),
+                     ledger.balance - out.cost, d, cost);
     if (status != "available") {
       out.rejected.push_back({r.id, voucher, code_for(status), status, path});
       return false;
@@ -293,7 +299,8 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
   std::vector<Source> sources;
   if (p.tiers) {
     for (const auto& l : p.tiers->levels)
-      if (l.id == tier && l.earn_multiplier) sources.push_back({"tier", *l.earn_multiplier, nullptr, l.id});
+      if (l.id == tier && l.earn_multiplier)
+        sources.push_back({"tier", *l.earn_multiplier, nullptr, l.id});
   }
   for (const auto& r : p.earn)
     if (r.type == EarnType::multiplier && conditions_hold(r.cond, p, at, tier, merchandise))
@@ -360,20 +367,24 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
         any = true;
         quantity = add(quantity, l.quantity);
       }
-      const bool earns = r.type == EarnType::per_order ? (any || !r.cond.match) && !cart.lines.empty()
-                                                       : quantity >= r.min_quantity;
+      const bool earns = r.type == EarnType::per_order
+                             ? (any || !r.cond.match) && !cart.lines.empty()
+                             : quantity >= r.min_quantity;
       if (!earns) continue;
       base = total = r.points;
-      args = r.type == EarnType::per_order
-                 ? json{{"points", r.points}}
-                 : json{{"points", r.points}, {"min_quantity", r.min_quantity}, {"quantity", quantity}};
+      args = r.type == EarnType::per_order ? json{{"points", r.points}}
+                                           : json{{"points", r.points},
+                                                  {"min_quantity", r.min_quantity},
+                                                  {"quantity", quantity}};
     }
     if (base != 0)
-      out.lines.push_back({r.id, base, explain("earn." + std::string(r.type == EarnType::per_spend   ? "per_spend"
-                                                                    : r.type == EarnType::per_item ? "per_item"
-                                                                    : r.type == EarnType::per_order ? "per_order"
-                                                                                                    : "bonus"),
-                                               args)});
+      out.lines.push_back(
+          {r.id, base,
+           explain("earn." + std::string(r.type == EarnType::per_spend   ? "per_spend"
+                                         : r.type == EarnType::per_item  ? "per_item"
+                                         : r.type == EarnType::per_order ? "per_order"
+                                                                         : "bonus"),
+                   args)});
     // The multipliers' extra points go to their own lines, split exactly by their share.
     const i64 extra = total - base;
     if (extra != 0 && S > 0) {
@@ -386,18 +397,18 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       for (std::size_t s = 0; s < S; ++s) points_by_source[s] += extra < 0 ? -parts[s] : parts[s];
     }
     if (r.max_points && total > *r.max_points)
-      caps.push_back({r.id, *r.max_points - total,
-                      explain("earn.rule_cap", {{"max_points", *r.max_points}})});
+      caps.push_back(
+          {r.id, *r.max_points - total, explain("earn.rule_cap", {{"max_points", *r.max_points}})});
     out.points = add(out.points, r.max_points ? std::min(total, *r.max_points) : total);
   }
   for (std::size_t s = 0; s < S; ++s) {
     if (points_by_source[s] == 0) continue;
     const Source& src = sources[s];
-    out.lines.push_back(
-        {src.rule, points_by_source[s],
-         src.multiplier ? explain("earn.multiplier", {{"factor", to_string(src.factor)}})
-                        : explain("earn.tier_multiplier",
-                                  {{"factor", to_string(src.factor)}, {"tier", src.tier}})});
+    out.lines.push_back({src.rule, points_by_source[s],
+                         src.multiplier
+                             ? explain("earn.multiplier", {{"factor", to_string(src.factor)}})
+                             : explain("earn.tier_multiplier",
+                                       {{"factor", to_string(src.factor)}, {"tier", src.tier}})});
   }
   for (auto& c : caps) out.lines.push_back(std::move(c));
   if (p.max_points_per_order && out.points > *p.max_points_per_order) {
@@ -435,9 +446,12 @@ std::map<std::string, i64> threshold_spend(const Program& p, const Cart& cart, T
 i64 basis_amount(const Program& p, i64 spend, i64 points) {
   if (!p.tiers) return 0;
   switch (p.tiers->basis) {
-    case TierBasis::spend: return spend;
-    case TierBasis::points: return points;
-    case TierBasis::orders: return 1;
+    case TierBasis::spend:
+      return spend;
+    case TierBasis::points:
+      return points;
+    case TierBasis::orders:
+      return 1;
   }
   return 0;
 }
@@ -457,7 +471,8 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   Recomputed out;
   const Cart& cart = rec.cart;
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
-  i64 left = merchandise, shipping_left = cart.shipping_minor, merch_discount = 0, ship_discount = 0;
+  i64 left = merchandise, shipping_left = cart.shipping_minor, merch_discount = 0,
+      ship_discount = 0;
   auto apply_one = [&](const std::string& reward, std::optional<i64> points) {
     const Reward* r = p.reward(reward);
     if (!r) return;
@@ -519,8 +534,9 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   // Signup bonuses held for an order.
   for (auto it = ledger.held.begin(); it != ledger.held.end();) {
     const EarnRule* r = p.rule(it->rule);
-    const bool release = !r || r->mode == SignupMode::next_order ||
-                         (r->mode == SignupMode::after_spend && merchandise >= r->cond.min_order_minor);
+    const bool release =
+        !r || r->mode == SignupMode::next_order ||
+        (r->mode == SignupMode::after_spend && merchandise >= r->cond.min_order_minor);
     if (!release) {
       ++it;
       continue;
@@ -572,7 +588,8 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     count %= card.required;
     progress.after = count;
     for (i64 k = 0; k < progress.completes; ++k) {
-      issue_voucher(p, ledger, card.reward, "punch_card:" + card.id, o.event_id, o.at, ++voucher_index);
+      issue_voucher(p, ledger, card.reward, "punch_card:" + card.id, o.event_id, o.at,
+                    ++voucher_index);
       out.issued.push_back({card.reward, "punch_card:" + card.id});
     }
     out.cards.push_back(progress);

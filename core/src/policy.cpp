@@ -65,7 +65,8 @@ std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
 Fixed stack(Stacking mode, const std::vector<Fixed>& factors) {
   if (factors.empty()) return Fixed::one();
   switch (mode) {
-    case Stacking::highest: return *std::max_element(factors.begin(), factors.end());
+    case Stacking::highest:
+      return *std::max_element(factors.begin(), factors.end());
     case Stacking::multiply: {
       // Each product is kept at 4 decimals, rounded down (documented in docs/rules.md).
       i128 f = Fixed::kScale;

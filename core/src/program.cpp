@@ -49,7 +49,8 @@ Window parse_window(const In& in) {
       const std::string s = day.string();
       int found = -1;
       for (int k = 0; k < 7; ++k) found = s == kDays[k] ? k : found;
-      if (found < 0) day.fail("expected a day (mon, tue, wed, thu, fri, sat, sun), got \"" + s + "\"");
+      if (found < 0)
+        day.fail("expected a day (mon, tue, wed, thu, fri, sat, sun), got \"" + s + "\"");
       w.days_mask |= 1u << found;
     }
     if (arr.empty()) d->fail("must name at least one day");
@@ -84,8 +85,8 @@ void parse_conditions(const In& in, Conditions& c) {
   c.min_order_minor = in.integer("min_order_minor", 0, 0, kMaxMoney);
 }
 
-const char* const kEarnCommon[] = {"id", "name", "type", "match", "when", "audience",
-                                   "min_order_minor", "max_points"};
+const char* const kEarnCommon[] = {
+    "id", "name", "type", "match", "when", "audience", "min_order_minor", "max_points"};
 
 void check_fields(const In& in, std::initializer_list<std::string_view> extra,
                   const char* const* common, std::size_t n_common) {
@@ -158,7 +159,8 @@ EarnRule parse_earn(const In& in) {
       check_fields(in, {"points", "reward"}, kEarnCommon, nc);
       r.points = in.integer("points", 0, 0, kMaxPoints);
       r.reward = in.string("reward", "");
-      if (in.has("points") == !r.reward.empty()) in.fail("a birthday rule gives either points or a reward");
+      if (in.has("points") == !r.reward.empty())
+        in.fail("a birthday rule gives either points or a reward");
       break;
     case EarnType::action:
       check_fields(in, {"action", "points", "limit"}, kEarnCommon, nc);
@@ -173,16 +175,17 @@ EarnRule parse_earn(const In& in) {
       break;
   }
   if (auto rd = in.find("rounding"))
-    r.rounding = pick<Rounding>(*rd, {{"floor", Rounding::floor},
-                                      {"nearest", Rounding::nearest},
-                                      {"ceil", Rounding::ceil}});
+    r.rounding = pick<Rounding>(
+        *rd,
+        {{"floor", Rounding::floor}, {"nearest", Rounding::nearest}, {"ceil", Rounding::ceil}});
   r.max_points = in.optional_integer("max_points", 0, kMaxPoints);
   parse_conditions(in, r.cond);
   return r;
 }
 
-const char* const kRewardCommon[] = {"id", "name", "description", "type", "cost", "audience",
-                                     "when", "min_order_minor", "match", "limit", "voucher_days"};
+const char* const kRewardCommon[] = {"id",    "name",     "description", "type",
+                                     "cost",  "audience", "when",        "min_order_minor",
+                                     "match", "limit",    "voucher_days"};
 
 Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
   if (!in.v.is_object()) in.fail("expected an object, got " + type_name(in.v));
@@ -314,7 +317,8 @@ Tiers parse_tiers(const In& in) {
     level.benefits = l.strings("benefits");
     if (!ids.insert(level.id).second) l.fail_at("id", "duplicate tier id \"" + level.id + "\"");
     for (const auto& prev : t.levels)
-      if (prev.min == level.min) l.fail_at("min", "two levels share the minimum " + std::to_string(level.min));
+      if (prev.min == level.min)
+        l.fail_at("min", "two levels share the minimum " + std::to_string(level.min));
     t.levels.push_back(level);
   }
   std::stable_sort(t.levels.begin(), t.levels.end(),
@@ -329,7 +333,8 @@ PunchCard parse_punch_card(const In& in) {
   c.id = in.at("id").string();
   c.name = in.string("name", c.id);
   if (auto m = in.find("match")) c.match = parse_match(*m);
-  if (auto p = in.find("punch")) c.per_item = pick<bool>(*p, {{"per_item", true}, {"per_order", false}});
+  if (auto p = in.find("punch"))
+    c.per_item = pick<bool>(*p, {{"per_item", true}, {"per_order", false}});
   c.required = in.integer("required", 10, 1, 1'000'000);
   c.reward = in.at("reward").string();
   c.max_punches_per_day = in.optional_integer("max_punches_per_day", 1, 1'000'000);
@@ -441,9 +446,9 @@ Program parse_program(const In& outer) {
     p.max_rewards_per_order = l->integer("max_rewards_per_order", 1, 0, 1000);
   }
   if (auto s = in.find("multiplier_stacking"))
-    p.stacking = pick<Stacking>(*s, {{"highest", Stacking::highest},
-                                     {"multiply", Stacking::multiply},
-                                     {"add", Stacking::add}});
+    p.stacking = pick<Stacking>(
+        *s,
+        {{"highest", Stacking::highest}, {"multiply", Stacking::multiply}, {"add", Stacking::add}});
   p.earn_on_discounted = in.boolean("earn_on_discounted", true);
   p.pending_days = in.integer("pending_days", 0, 0, 3650);
 
@@ -475,11 +480,13 @@ Program parse_program(const In& outer) {
       if (p.tiers)
         for (const auto& l : p.tiers->levels) found = found || l.id == tiers[k];
       if (!found)
-        loyalty::fail("invalid_program", pointer_append(owner.path, "audience") + "/tiers/" + std::to_string(k),
+        loyalty::fail("invalid_program",
+                      pointer_append(owner.path, "audience") + "/tiers/" + std::to_string(k),
                       "no tier with id \"" + tiers[k] + "\"");
     }
   };
-  for (std::size_t i = 0; i < p.earn.size(); ++i) check_audience(p.earn[i].cond.audience, in.at("earn").at(i));
+  for (std::size_t i = 0; i < p.earn.size(); ++i)
+    check_audience(p.earn[i].cond.audience, in.at("earn").at(i));
   for (std::size_t i = 0; i < p.rewards.size(); ++i)
     check_audience(p.rewards[i].cond.audience, in.at("rewards").at(i));
   return p;

@@ -14,12 +14,14 @@ namespace loyalty {
 
 struct Match {
   std::vector<std::string> skus, categories, exclude_skus, exclude_categories;
-  bool any() const { return skus.empty() && categories.empty() && exclude_skus.empty() && exclude_categories.empty(); }
+  bool any() const {
+    return skus.empty() && categories.empty() && exclude_skus.empty() && exclude_categories.empty();
+  }
 };
 
 struct Window {
-  std::optional<Timestamp> from, until;  // until is exclusive
-  unsigned days_mask = 0;                // bit 0 = Monday; 0 = every day
+  std::optional<Timestamp> from, until;     // until is exclusive
+  unsigned days_mask = 0;                   // bit 0 = Monday; 0 = every day
   std::optional<int> hour_start, hour_end;  // seconds of the local day; end exclusive
 };
 
@@ -37,7 +39,15 @@ struct Conditions {
 };
 
 enum class EarnType {
-  per_spend, per_item, per_order, bonus, multiplier, spend_threshold, signup, birthday, action,
+  per_spend,
+  per_item,
+  per_order,
+  bonus,
+  multiplier,
+  spend_threshold,
+  signup,
+  birthday,
+  action,
   referral
 };
 enum class SignupMode { immediate, next_order, after_spend };
@@ -82,8 +92,18 @@ struct Tiers {
 };
 
 enum class RewardType {
-  fixed_discount, percent_discount, free_item, free_shipping, points_discount, store_credit,
-  choice, charity, gift_card, experience, physical, digital
+  fixed_discount,
+  percent_discount,
+  free_item,
+  free_shipping,
+  points_discount,
+  store_credit,
+  choice,
+  charity,
+  gift_card,
+  experience,
+  physical,
+  digital
 };
 bool acts_on_cart(RewardType t);
 
@@ -99,8 +119,8 @@ struct Reward {
   std::optional<Limit> limit;
   i64 amount_minor = 0;
   Fixed percent;
-  std::optional<i64> max_minor;       // percent_discount cap
-  std::optional<i64> max_value_minor; // free_item cap
+  std::optional<i64> max_minor;        // percent_discount cap
+  std::optional<i64> max_value_minor;  // free_item cap
   i64 step_points = 0, step_minor = 0, min_points = 0;
   std::optional<Fixed> max_order_percent;
   std::vector<RewardOption> options;

@@ -50,7 +50,7 @@ struct Ledger {
   i64 program_version = 0;
   Timestamp clock{INT64_MIN / 2};  // the latest instant the state has been brought to
   std::optional<Timestamp> enrolled_at;
-  i64 balance = 0;  // available points; negative only after a refund reversal
+  i64 balance = 0;        // available points; negative only after a refund reversal
   std::vector<Lot> lots;  // Σ points == balance when balance >= 0
   std::vector<PendingPoints> pending;
   std::vector<Voucher> vouchers;
@@ -61,7 +61,7 @@ struct Ledger {
   std::vector<Contribution> qualifying;
   std::map<std::string, Counter> counters;  // "action:<rule>", "reward:<id>"
   std::vector<HeldBonus> held;
-  std::string birthday;  // "MM-DD"
+  std::string birthday;   // "MM-DD"
   int birthday_year = 0;  // last year the birthday rule granted
   std::string referred_by;
   std::set<std::string> referees;
@@ -83,9 +83,9 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
   Cart cart;  // the units not refunded yet
   std::vector<RedeemItem> redeem;
   std::vector<Voucher> vouchers;  // used in the order, returned by a full refund
-  i64 points = 0;       // purchase points still standing
-  i64 spent = 0;        // points paid for rewards
-  i64 spend = 0;        // qualifying spend still standing
+  i64 points = 0;                 // purchase points still standing
+  i64 spent = 0;                  // points paid for rewards
+  i64 spend = 0;                  // qualifying spend still standing
   std::map<std::string, i64> threshold_spend;
   std::map<std::string, i64> punches;
   bool refunded = false;

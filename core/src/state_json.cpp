@@ -9,13 +9,18 @@
 namespace loyalty {
 namespace {
 
-json ts(Timestamp t, const Program& p) { return format_timestamp(t, p.utc_offset); }
+json ts(Timestamp t, const Program& p) {
+  return format_timestamp(t, p.utc_offset);
+}
 json ts(const std::optional<Timestamp>& t, const Program& p) {
   return t ? json(format_timestamp(*t, p.utc_offset)) : json(nullptr);
 }
 
 json voucher_json(const Voucher& v, const Program& p) {
-  return {{"id", v.id}, {"reward", v.reward}, {"source", v.source}, {"issued_at", ts(v.issued_at, p)},
+  return {{"id", v.id},
+          {"reward", v.reward},
+          {"source", v.source},
+          {"issued_at", ts(v.issued_at, p)},
           {"expires_at", ts(v.expires_at, p)}};
 }
 
@@ -32,7 +37,8 @@ Voucher voucher_from(const In& in) {
 
 json history_json(const HistoryEntry& h, const Program& p) {
   json lines = json::array();
-  for (const auto& l : h.lines) lines.push_back({{"rule", l.rule}, {"points", l.points}, {"explain", l.explain}});
+  for (const auto& l : h.lines)
+    lines.push_back({{"rule", l.rule}, {"points", l.points}, {"explain", l.explain}});
   json out = h.extra.is_object() ? h.extra : json::object();
   out["event_id"] = h.event_id.empty() ? json(nullptr) : json(h.event_id);
   out["at"] = ts(h.at, p);
@@ -48,18 +54,25 @@ HistoryEntry history_from(const In& in) {
   if (!in.v.is_object()) in.fail("expected a history entry object");
   HistoryEntry h;
   for (const auto& [key, value] : in.v.items()) {
-    if (key == "event_id") h.event_id = value.is_string() ? value.get<std::string>() : "";
-    else if (key == "at") h.at = read_timestamp(in.at("at"));
-    else if (key == "kind") h.kind = in.at("kind").string();
-    else if (key == "points") h.points = in.at("points").integer();
-    else if (key == "program_version") h.program_version = in.at("program_version").integer();
-    else if (key == "event_type") h.event_type = in.at("event_type").string();
+    if (key == "event_id")
+      h.event_id = value.is_string() ? value.get<std::string>() : "";
+    else if (key == "at")
+      h.at = read_timestamp(in.at("at"));
+    else if (key == "kind")
+      h.kind = in.at("kind").string();
+    else if (key == "points")
+      h.points = in.at("points").integer();
+    else if (key == "program_version")
+      h.program_version = in.at("program_version").integer();
+    else if (key == "event_type")
+      h.event_type = in.at("event_type").string();
     else if (key == "lines") {
       const In lines = in.at("lines");
       for (std::size_t i = 0; i < lines.array().size(); ++i) {
         const In l = lines.at(i);
         l.object({"rule", "points", "explain"});
-        h.lines.push_back({l.at("rule").string_or_empty(), l.at("points").integer(), l.at("explain").v});
+        h.lines.push_back(
+            {l.at("rule").string_or_empty(), l.at("points").integer(), l.at("explain").v});
       }
     } else {
       h.extra[key] = value;
@@ -68,7 +81,9 @@ HistoryEntry history_from(const In& in) {
   return h;
 }
 
-json counter_json(const Counter& c) { return json::array({c.period_start, c.count}); }
+json counter_json(const Counter& c) {
+  return json::array({c.period_start, c.count});
+}
 
 }  // namespace
 
@@ -80,11 +95,14 @@ json state_to_json(const MemberState& s, const Program& p) {
   out["balance"] = l.balance;
   json pending = json::array();
   for (const auto& x : l.pending)
-    pending.push_back({{"points", x.points}, {"available_at", ts(x.available_at, p)}, {"event_id", x.event_id}});
+    pending.push_back(
+        {{"points", x.points}, {"available_at", ts(x.available_at, p)}, {"event_id", x.event_id}});
   out["pending"] = std::move(pending);
   json lots = json::array();
   for (const auto& x : l.lots)
-    lots.push_back({{"points", x.points}, {"earned_at", ts(x.earned_at, p)}, {"expires_at", ts(x.expires_at, p)}});
+    lots.push_back({{"points", x.points},
+                    {"earned_at", ts(x.earned_at, p)},
+                    {"expires_at", ts(x.expires_at, p)}});
   out["lots"] = std::move(lots);
   out["next_expiry"] = nullptr;
   if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) {
@@ -99,10 +117,14 @@ json state_to_json(const MemberState& s, const Program& p) {
   out["tier"] = nullptr;
   if (p.tiers) {
     const TierStatus t = tier_at(p, l, l.clock);
-    json tier = {{"id", t.level->id}, {"name", t.level->name}, {"qualifying", t.qualifying},
-                 {"period_start", ts(t.period_start, p)}, {"period_end", ts(t.period_end, p)},
+    json tier = {{"id", t.level->id},
+                 {"name", t.level->name},
+                 {"qualifying", t.qualifying},
+                 {"period_start", ts(t.period_start, p)},
+                 {"period_end", ts(t.period_end, p)},
                  {"next", nullptr}};
-    if (t.next) tier["next"] = {{"id", t.next->id}, {"name", t.next->name}, {"remaining", t.remaining}};
+    if (t.next)
+      tier["next"] = {{"id", t.next->id}, {"name", t.next->name}, {"remaining", t.remaining}};
     out["tier"] = std::move(tier);
   }
   json cards = json::object();
@@ -122,8 +144,8 @@ json state_to_json(const MemberState& s, const Program& p) {
     progress[r.id] = it == l.threshold_progress.end() ? 0 : it->second;
   }
   out["spend_threshold_progress"] = std::move(progress);
-  out["lifetime"] = {{"earned", l.lifetime.earned}, {"redeemed", l.lifetime.redeemed},
-                     {"expired", l.lifetime.expired}, {"adjusted", l.lifetime.adjusted},
+  out["lifetime"] = {{"earned", l.lifetime.earned},           {"redeemed", l.lifetime.redeemed},
+                     {"expired", l.lifetime.expired},         {"adjusted", l.lifetime.adjusted},
                      {"spend_minor", l.lifetime.spend_minor}, {"orders", l.lifetime.orders}};
   json history = json::array();
   for (const auto& h : s.history) history.push_back(history_json(h, p));
@@ -158,11 +180,19 @@ json state_to_json(const MemberState& s, const Program& p) {
     }
     json used = json::array();
     for (const auto& v : o.vouchers) used.push_back(voucher_json(v, p));
-    orders.push_back({{"order_id", o.order_id}, {"event_id", o.event_id}, {"at", ts(o.at, p)},
-                      {"tier", o.tier}, {"cart", cart_to_json(o.cart, p)}, {"redeem", std::move(redeem)},
-                      {"vouchers", std::move(used)}, {"points", o.points}, {"spent", o.spent},
-                      {"spend", o.spend}, {"threshold_spend", o.threshold_spend},
-                      {"punches", o.punches}, {"refunded", o.refunded}});
+    orders.push_back({{"order_id", o.order_id},
+                      {"event_id", o.event_id},
+                      {"at", ts(o.at, p)},
+                      {"tier", o.tier},
+                      {"cart", cart_to_json(o.cart, p)},
+                      {"redeem", std::move(redeem)},
+                      {"vouchers", std::move(used)},
+                      {"points", o.points},
+                      {"spent", o.spent},
+                      {"spend", o.spend},
+                      {"threshold_spend", o.threshold_spend},
+                      {"punches", o.punches},
+                      {"refunded", o.refunded}});
   }
   in["orders"] = std::move(orders);
   out["internal"] = std::move(in);
@@ -175,14 +205,15 @@ MemberState state_from_json(const In& in, const Program& p) {
              "lifetime", "history", "internal"});
   MemberState s;
   Ledger& l = s.ledger;
-  l.member_id = in.string("member_id", "");
+  if (auto id = in.find("member_id")) l.member_id = id->string_or_empty();
   l.program_version = in.integer("program_version", 0, 0);
   l.balance = in.integer("balance", 0);
   if (auto pending = in.find("pending")) {
     for (std::size_t i = 0; i < pending->array().size(); ++i) {
       const In x = pending->at(i);
       x.object({"points", "available_at", "event_id"});
-      l.pending.push_back({x.at("points").integer(0), read_timestamp(x.at("available_at")), x.string("event_id", "")});
+      l.pending.push_back({x.at("points").integer(0), read_timestamp(x.at("available_at")),
+                           x.string("event_id", "")});
     }
   }
   if (auto lots = in.find("lots")) {
@@ -199,12 +230,14 @@ MemberState state_from_json(const In& in, const Program& p) {
   if (auto prog = in.find("spend_threshold_progress"))
     for (const auto& [k, n] : prog->integers_by_key()) l.threshold_progress[k] = n;
   if (auto v = in.find("vouchers"))
-    for (std::size_t i = 0; i < v->array().size(); ++i) l.vouchers.push_back(voucher_from(v->at(i)));
+    for (std::size_t i = 0; i < v->array().size(); ++i)
+      l.vouchers.push_back(voucher_from(v->at(i)));
   l.store_credit_minor = in.integer("store_credit_minor", 0, 0);
   if (auto lt = in.find("lifetime")) {
     lt->object({"earned", "redeemed", "expired", "adjusted", "spend_minor", "orders"});
-    l.lifetime = {lt->integer("earned", 0), lt->integer("redeemed", 0), lt->integer("expired", 0),
-                  lt->integer("adjusted", 0), lt->integer("spend_minor", 0), lt->integer("orders", 0)};
+    l.lifetime = {lt->integer("earned", 0),      lt->integer("redeemed", 0),
+                  lt->integer("expired", 0),     lt->integer("adjusted", 0),
+                  lt->integer("spend_minor", 0), lt->integer("orders", 0)};
   }
   if (auto h = in.find("history"))
     for (std::size_t i = 0; i < h->array().size(); ++i) s.history.push_back(history_from(h->at(i)));
@@ -225,7 +258,8 @@ MemberState state_from_json(const In& in, const Program& p) {
       for (const auto& [k, v] : c->v.items()) {
         const In pair{v, pointer_append(c->path, k), in.code};
         if (pair.array().size() != 2) pair.fail("expected [period_start, count]");
-        l.counters[k] = Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
+        l.counters[k] =
+            Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
       }
     }
     if (auto h = x->find("held")) {
@@ -239,7 +273,8 @@ MemberState state_from_json(const In& in, const Program& p) {
       for (std::size_t i = 0; i < q->array().size(); ++i) {
         const In c = q->at(i);
         if (c.array().size() != 2) c.fail("expected [at, amount]");
-        l.qualifying.push_back({read_timestamp(c.at(std::size_t{0})), c.at(std::size_t{1}).integer()});
+        l.qualifying.push_back(
+            {read_timestamp(c.at(std::size_t{0})), c.at(std::size_t{1}).integer()});
       }
     }
     if (auto orders = x->find("orders")) {
@@ -262,7 +297,8 @@ MemberState state_from_json(const In& in, const Program& p) {
           }
         }
         if (auto v = o.find("vouchers"))
-          for (std::size_t k = 0; k < v->array().size(); ++k) rec.vouchers.push_back(voucher_from(v->at(k)));
+          for (std::size_t k = 0; k < v->array().size(); ++k)
+            rec.vouchers.push_back(voucher_from(v->at(k)));
         rec.points = o.integer("points", 0);
         rec.spent = o.integer("spent", 0);
         rec.spend = o.integer("spend", 0);

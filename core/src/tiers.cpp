@@ -54,7 +54,8 @@ TierStatus tier_at(const Program& program, const Ledger& ledger, Timestamp t, i6
     case TierPeriodKind::rolling_days:
       s.period_start = Timestamp{t.ms - tiers.rolling_days * kDayMs};
       s.period_end = t;
-      s.qualifying = add(sum_between(ledger.qualifying, Timestamp{s.period_start->ms + 1}, after_t), extra);
+      s.qualifying =
+          add(sum_between(ledger.qualifying, Timestamp{s.period_start->ms + 1}, after_t), extra);
       level = &level_for(tiers, s.qualifying);
       break;
   }
@@ -64,17 +65,22 @@ TierStatus tier_at(const Program& program, const Ledger& ledger, Timestamp t, i6
   return s;
 }
 
-std::string tier_id(const TierStatus& status) { return status.level ? status.level->id : ""; }
+std::string tier_id(const TierStatus& status) {
+  return status.level ? status.level->id : "";
+}
 
 void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 amount) {
   if (!program.tiers || amount == 0) return;
   Timestamp key = at;
   switch (program.tiers->period) {
-    case TierPeriodKind::lifetime: key = Timestamp{0}; break;
+    case TierPeriodKind::lifetime:
+      key = Timestamp{0};
+      break;
     case TierPeriodKind::calendar_year:
       key = year_start(local_time(at, program.utc_offset).year, program.utc_offset);
       break;
-    case TierPeriodKind::rolling_days: break;
+    case TierPeriodKind::rolling_days:
+      break;
   }
   for (auto& c : ledger.qualifying) {
     if (c.at == key) {

@@ -27,7 +27,9 @@ void civil_from_days(i64 z, int& y, int& m, int& d) {
   y = static_cast<int>(static_cast<i64>(yoe) + era * 400 + (m <= 2));
 }
 
-i64 floor_div(i64 a, i64 b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+i64 floor_div(i64 a, i64 b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 bool digits(const std::string& s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
@@ -111,8 +113,8 @@ std::string format_timestamp(Timestamp t, int offset_seconds) {
     std::snprintf(buf + n, sizeof buf - n, "Z");
   } else {
     const int a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-    std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+',
-                  a / 3600, a / 60 % 60);
+    std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', a / 3600,
+                  a / 60 % 60);
   }
   return buf;
 }
@@ -128,12 +130,18 @@ LocalTime local_time(Timestamp t, int offset_seconds) {
 }
 
 bool parse_period(const std::string& name, Period& out) {
-  if (name == "day") out = Period::day;
-  else if (name == "week") out = Period::week;
-  else if (name == "month") out = Period::month;
-  else if (name == "year") out = Period::year;
-  else if (name == "lifetime") out = Period::lifetime;
-  else return false;
+  if (name == "day")
+    out = Period::day;
+  else if (name == "week")
+    out = Period::week;
+  else if (name == "month")
+    out = Period::month;
+  else if (name == "year")
+    out = Period::year;
+  else if (name == "lifetime")
+    out = Period::lifetime;
+  else
+    return false;
   return true;
 }
 
@@ -145,11 +153,19 @@ Timestamp period_start(Timestamp t, Period p, int offset_seconds) {
   const LocalTime lt = local_time(t, offset_seconds);
   i64 day = lt.day;
   switch (p) {
-    case Period::day: break;
-    case Period::week: day -= lt.weekday; break;
-    case Period::month: day = days_from_civil(lt.year, lt.month, 1); break;
-    case Period::year: day = days_from_civil(lt.year, 1, 1); break;
-    case Period::lifetime: return Timestamp{INT64_MIN / 2};
+    case Period::day:
+      break;
+    case Period::week:
+      day -= lt.weekday;
+      break;
+    case Period::month:
+      day = days_from_civil(lt.year, lt.month, 1);
+      break;
+    case Period::year:
+      day = days_from_civil(lt.year, 1, 1);
+      break;
+    case Period::lifetime:
+      return Timestamp{INT64_MIN / 2};
   }
   return Timestamp{(day * 86400 - offset_seconds) * 1000};
 }

@@ -26,9 +26,9 @@ bool parse_offset(const std::string& text, int& seconds);
 std::string format_timestamp(Timestamp t, int offset_seconds);
 
 struct LocalTime {
-  i64 day;          // days since 1970-01-01 in store-local time
+  i64 day;  // days since 1970-01-01 in store-local time
   int year, month, mday;
-  int weekday;      // 0 = Monday ... 6 = Sunday
+  int weekday;  // 0 = Monday ... 6 = Sunday
   int second_of_day;
 };
 LocalTime local_time(Timestamp t, int offset_seconds);
