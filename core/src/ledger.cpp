@@ -134,10 +134,9 @@ void order(const Program& p, MemberState& s, const Event& e) {
   req.redeem = parse_redeem(in.find("redeem"));
   req.vouchers = in.strings("vouchers");
   req.event_id = e.id;
-  for (const auto& rec : s.orders)
-    if (rec.order_id == order_id)
-      return reject(p, s, e, "invalid_event", "order " + order_id + " was posted before",
-                    "/order_id");
+  if (s.orders.count(order_id))
+    return reject(p, s, e, "invalid_event", "order " + order_id + " was posted before",
+                  "/order_id");
   std::vector<Voucher> held_vouchers;
   for (const auto& id : req.vouchers)
     for (const auto& v : s.ledger.vouchers)
@@ -162,7 +161,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
   rec.spend = o.spend;
   rec.threshold_spend = o.threshold_spend;
   for (const auto& c : o.cards) rec.punches[c.card] = c.added;
-  s.orders.push_back(std::move(rec));
+  s.orders.emplace(order_id, std::move(rec));
 
   if (!o.applied.empty()) {
     HistoryEntry h = entry(p, e.id, "redeem", e.at);
@@ -196,10 +195,10 @@ void refund(const Program& p, MemberState& s, const Event& e) {
   const In in = e.in();
   check_fields(in, {"order_id", "lines", "reason"});
   const std::string order_id = in.at("order_id").string();
-  auto rec = std::find_if(s.orders.begin(), s.orders.end(),
-                          [&](const OrderRecord& r) { return r.order_id == order_id; });
-  if (rec == s.orders.end())
+  auto found = s.orders.find(order_id);
+  if (found == s.orders.end())
     return reject(p, s, e, "not_eligible", "no order " + order_id + " to refund", "/order_id");
+  OrderRecord* rec = &found->second;
   if (rec->refunded)
     return reject(p, s, e, "not_eligible", "order " + order_id + " is fully refunded");
   Cart cart = rec->cart;
@@ -569,6 +568,12 @@ void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& ev
     if (history) history->push_back(std::move(h));
     break;
   }
+}
+
+OrderOutcome preview_order(const Program& p, Ledger& ledger, const OrderRequest& order) {
+  advance(p, ledger, order.at, nullptr);
+  on_activity(p, ledger, order.at, "", nullptr);
+  return process_order(p, ledger, order, false);
 }
 
 void apply_event(const Program& p, MemberState& s, const Event& e) {

@@ -29,6 +29,10 @@ void on_activity(const Program& program, Ledger& ledger, Timestamp t, const std:
 // the history; malformed events throw `invalid_event`.
 void apply_event(const Program& program, MemberState& state, const Event& event);
 
+// The typed preview: brings `ledger` (the caller's copy) to the order's time exactly as apply
+// would, then evaluates and commits the order to it. Rejected rewards are skipped, not fatal.
+OrderOutcome preview_order(const Program& program, Ledger& ledger, const OrderRequest& order);
+
 // Sorts by (at, id), keeping the input order of exact duplicates.
 void sort_events(std::vector<Event>& events);
 

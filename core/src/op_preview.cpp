@@ -168,7 +168,7 @@ std::vector<RedeemItem> read_redeem(const In& request) {
 // The member's ledger brought to `t`, as apply would find it just before an event at `t`.
 Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
   Ledger l;
-  if (auto s = request.find("state")) l = state_from_json(*s, p).ledger;
+  if (auto s = request.find("state")) l = state_from_json(*s, p, true).ledger;
   advance(p, l, t, nullptr);
   on_activity(p, l, t, "", nullptr);
   return l;
@@ -261,7 +261,7 @@ json op_preview(const Program& p, const In& request) {
                         {"remaining_minor", r.cond.min_order_minor - merchandise}});
   }
 
-  const OrderOutcome o = process_order(p, ledger, req, false);
+  const OrderOutcome o = preview_order(p, ledger, req);
 
   json lines = json::array();
   for (const auto& l : o.lines)

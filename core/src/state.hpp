@@ -108,14 +108,15 @@ struct HistoryEntry {
 
 struct MemberState {
   Ledger ledger;
-  std::vector<OrderRecord> orders;
-  std::set<std::string> seen;  // applied event ids
+  std::map<std::string, OrderRecord> orders;  // by order id
+  std::set<std::string> seen;                 // applied event ids
   std::vector<HistoryEntry> history;
 };
 
 class Program;
 // The state JSON of docs/engine-json.md, tier and expiry figures computed for `now`.
 json state_to_json(const MemberState& state, const Program& program);
-MemberState state_from_json(const In& in, const Program& program);
+// `ledger_only` skips the history and the stored orders (previews and the catalog need neither).
+MemberState state_from_json(const In& in, const Program& program, bool ledger_only = false);
 
 }  // namespace loyalty

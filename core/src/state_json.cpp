@@ -171,7 +171,7 @@ json state_to_json(const MemberState& s, const Program& p) {
   for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
   in["qualifying"] = std::move(qualifying);
   json orders = json::array();
-  for (const auto& o : s.orders) {
+  for (const auto& [id, o] : s.orders) {
     json redeem = json::array();
     for (const auto& r : o.redeem) {
       json item = {{"reward", r.reward}};
@@ -199,7 +199,7 @@ json state_to_json(const MemberState& s, const Program& p) {
   return out;
 }
 
-MemberState state_from_json(const In& in, const Program& p) {
+MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
   in.object({"member_id", "program_version", "balance", "pending", "lots", "next_expiry", "tier",
              "punch_cards", "vouchers", "store_credit_minor", "spend_threshold_progress",
              "lifetime", "history", "internal"});
@@ -239,7 +239,7 @@ MemberState state_from_json(const In& in, const Program& p) {
                   lt->integer("expired", 0),     lt->integer("adjusted", 0),
                   lt->integer("spend_minor", 0), lt->integer("orders", 0)};
   }
-  if (auto h = in.find("history"))
+  if (auto h = in.find("history"); h && !ledger_only)
     for (std::size_t i = 0; i < h->array().size(); ++i) s.history.push_back(history_from(h->at(i)));
   if (auto x = in.find("internal")) {
     x->object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
@@ -277,7 +277,7 @@ MemberState state_from_json(const In& in, const Program& p) {
             {read_timestamp(c.at(std::size_t{0})), c.at(std::size_t{1}).integer()});
       }
     }
-    if (auto orders = x->find("orders")) {
+    if (auto orders = x->find("orders"); orders && !ledger_only) {
       for (std::size_t i = 0; i < orders->array().size(); ++i) {
         const In o = orders->at(i);
         o.object({"order_id", "event_id", "at", "tier", "cart", "redeem", "vouchers", "points",
@@ -305,7 +305,7 @@ MemberState state_from_json(const In& in, const Program& p) {
         if (auto t = o.find("threshold_spend")) rec.threshold_spend = t->integers_by_key();
         if (auto t = o.find("punches")) rec.punches = t->integers_by_key();
         rec.refunded = o.boolean("refunded", false);
-        s.orders.push_back(std::move(rec));
+        s.orders.emplace(rec.order_id, std::move(rec));
       }
     }
   }

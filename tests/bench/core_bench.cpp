@@ -1,0 +1,150 @@
+// Google Benchmark for the rules core: preview through the JSON door (a loaded Engine parsing
+// the cart and a state without history, writing the response) and through the typed API, on a
+// realistic program (10 earn rules, 3 tiers, 6 rewards) and carts of 1, 10 and 100 lines; plus
+// replay of a long ledger and apply of one order on a long history.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ledger.hpp"
+#include "loyalty/loyalty.hpp"
+
+namespace {
+
+using loyalty::json;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const std::string& program_text() {
+  static const std::string text = read_file(LOYALTY_BENCH_DIR "/fashion.json");
+  return text;
+}
+
+json cart(int lines) {
+  static const char* skus[] = {"sneaker", "coat", "socks", "scarf", "giftcard"};
+  static const char* cats[] = {"shoes", "coats", "accessories", "accessories", "gift"};
+  json out = {{"currency", "USD"}, {"at", "2026-11-20T17:30:00-05:00"}, {"shipping_minor", 800}};
+  out["lines"] = json::array();
+  for (int i = 0; i < lines; ++i)
+    out["lines"].push_back({{"sku", std::string(skus[i % 5]) + std::to_string(i)},
+                            {"category", cats[i % 5]},
+                            {"unit_price_minor", 1500 + 731 * i},
+                            {"quantity", 1 + i % 3}});
+  return out;
+}
+
+// A member in Silver with points and a punch card under way, no history (what the widget sends).
+json member_state(const loyalty::Engine& engine) {
+  json events = json::array();
+  events.push_back({{"id", "e0"},
+                    {"at", "2026-01-05T10:00:00-05:00"},
+                    {"type", "enroll"},
+                    {"member_id", "m-1"}});
+  for (int i = 1; i <= 6; ++i)
+    events.push_back({{"id", "e" + std::to_string(i)},
+                      {"at", "2026-0" + std::to_string(i + 1) + "-10T12:00:00-05:00"},
+                      {"type", "order"},
+                      {"order_id", "o" + std::to_string(i)},
+                      {"cart", cart(3)}});
+  for (auto& e : events)
+    if (e.contains("cart")) e["cart"]["at"] = e["at"];
+  json state = json::parse(engine.call("replay", json{{"events", events}}.dump()));
+  state["history"] = json::array();
+  return state;
+}
+
+void BM_PreviewJson(benchmark::State& st) {
+  const loyalty::Engine engine(program_text());
+  const std::string request = json{
+      {"state", member_state(engine)},
+      {"cart", cart(static_cast<int>(st.range(0)))},
+      {"redeem",
+       {{{"reward", "5-off"}}}}}.dump();
+  for (auto _ : st) benchmark::DoNotOptimize(engine.call("preview", request));
+  st.counters["request_bytes"] = static_cast<double>(request.size());
+}
+BENCHMARK(BM_PreviewJson)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+void BM_PreviewTyped(benchmark::State& st) {
+  const loyalty::Engine engine(program_text());
+  const loyalty::Program& program = *engine.program();
+  const json state_doc = member_state(engine);
+  const loyalty::MemberState state =
+      loyalty::state_from_json(loyalty::In{state_doc, "", "x"}, program);
+  const json cart_doc = cart(static_cast<int>(st.range(0)));
+  const loyalty::Cart parsed = loyalty::parse_cart(loyalty::In{cart_doc, "", "x"}, program);
+  loyalty::OrderRequest order;
+  order.cart = &parsed;
+  order.at = *parsed.at;
+  order.redeem = {{"5-off", std::nullopt}};
+  for (auto _ : st) {
+    loyalty::Ledger ledger = state.ledger;
+    benchmark::DoNotOptimize(loyalty::preview_order(program, ledger, order));
+  }
+}
+BENCHMARK(BM_PreviewTyped)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+json long_history(int n) {
+  json events = json::array();
+  events.push_back({{"id", "e0"},
+                    {"at", "2020-01-05T10:00:00-05:00"},
+                    {"type", "enroll"},
+                    {"member_id", "m-1"}});
+  const long long start = 1578240000;  // 2020-01-05
+  for (int i = 1; i < n; ++i) {
+    const long long t = start + 3600LL * 7 * i;
+    char at[40];
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (i % 10 == 9) {
+      events.push_back(
+          {{"id", "e" + std::to_string(i)}, {"at", at}, {"type", "action"}, {"action", "review"}});
+    } else {
+      json c = cart(3);
+      c["at"] = at;
+      events.push_back({{"id", "e" + std::to_string(i)},
+                        {"at", at},
+                        {"type", "order"},
+                        {"order_id", "o" + std::to_string(i)},
+                        {"cart", c}});
+    }
+  }
+  return events;
+}
+
+void BM_Replay(benchmark::State& st) {
+  const loyalty::Engine engine(program_text());
+  const std::string request = json{{"events", long_history(static_cast<int>(st.range(0)))}}.dump();
+  for (auto _ : st) benchmark::DoNotOptimize(engine.call("replay", request));
+  st.SetComplexityN(st.range(0));
+}
+BENCHMARK(BM_Replay)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Complexity();
+
+void BM_ApplyOnLongHistory(benchmark::State& st) {
+  const loyalty::Engine engine(program_text());
+  const std::string state =
+      engine.call("replay", json{{"events", long_history(static_cast<int>(st.range(0)))}}.dump());
+  json c = cart(10);
+  c["at"] = "2027-06-01T12:00:00-05:00";
+  const json event = {{"id", "new"},
+                      {"at", "2027-06-01T12:00:00-05:00"},
+                      {"type", "order"},
+                      {"order_id", "new"},
+                      {"cart", c}};
+  const std::string request = "{\"state\":" + state + ",\"event\":" + event.dump() + "}";
+  for (auto _ : st) benchmark::DoNotOptimize(engine.call("apply", request));
+  st.counters["state_bytes"] = static_cast<double>(state.size());
+}
+BENCHMARK(BM_ApplyOnLongHistory)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
