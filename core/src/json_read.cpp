@@ -37,8 +37,29 @@ std::string type_name(const json& v) {
   }
 }
 
+namespace {
+// "factor" for /earn/2/factor; the whole pointer when the value is an array item.
+std::string field_name(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string last = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (last.empty() || last.find_first_not_of("0123456789") == std::string::npos)
+    return path.empty() ? "the request" : path;
+  std::string out;
+  for (std::size_t i = 0; i < last.size(); ++i) {
+    if (last[i] == '~' && i + 1 < last.size()) {
+      out += last[++i] == '1' ? '/' : '~';
+    } else {
+      out += last[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+// Messages that start with "must" name the field they are about: "factor must be ...".
 void In::fail(const std::string& message) const {
-  loyalty::fail(code, path, message);
+  loyalty::fail(code, path,
+                message.starts_with("must") ? field_name(path) + " " + message : message);
 }
 
 void In::fail_at(std::string_view key, const std::string& message) const {
@@ -62,7 +83,7 @@ std::optional<In> In::find(std::string_view key) const {
 }
 
 const json::object_t& In::object(std::initializer_list<std::string_view> allowed) const {
-  if (!v.is_object()) fail("expected an object, got " + type_name(v));
+  if (!v.is_object()) fail("must be an object, got " + type_name(v));
   const auto& obj = v.get_ref<const json::object_t&>();
   for (const auto& [key, value] : obj) {
     bool known = false;
@@ -73,12 +94,12 @@ const json::object_t& In::object(std::initializer_list<std::string_view> allowed
 }
 
 const json::array_t& In::array() const {
-  if (!v.is_array()) fail("expected an array, got " + type_name(v));
+  if (!v.is_array()) fail("must be an array, got " + type_name(v));
   return v.get_ref<const json::array_t&>();
 }
 
 std::string In::string_or_empty() const {
-  if (!v.is_string()) fail("expected a string, got " + type_name(v));
+  if (!v.is_string()) fail("must be a string, got " + type_name(v));
   return v.get<std::string>();
 }
 
@@ -96,9 +117,9 @@ std::int64_t In::integer(std::int64_t min, std::int64_t max) const {
     const double d = v.get<double>();
     if (d > 9.2e18 || d < -9.2e18)
       loyalty::fail("overflow", path, "number does not fit in 64 bits");
-    fail("expected a whole number, got a fractional number");
+    fail("must be a whole number, got a fractional number");
   }
-  if (!v.is_number_integer()) fail("expected a whole number, got " + type_name(v));
+  if (!v.is_number_integer()) fail("must be a whole number, got " + type_name(v));
   const std::int64_t n = v.get<std::int64_t>();
   if (n < min) fail("must be at least " + std::to_string(min) + ", got " + std::to_string(n));
   if (n > max) fail("must be at most " + std::to_string(max) + ", got " + std::to_string(n));
@@ -106,7 +127,7 @@ std::int64_t In::integer(std::int64_t min, std::int64_t max) const {
 }
 
 bool In::boolean() const {
-  if (!v.is_boolean()) fail("expected true or false, got " + type_name(v));
+  if (!v.is_boolean()) fail("must be true or false, got " + type_name(v));
   return v.get<bool>();
 }
 
@@ -144,7 +165,7 @@ std::vector<std::string> In::strings(std::string_view key) const {
 }
 
 std::map<std::string, std::int64_t> In::integers_by_key() const {
-  if (!v.is_object()) fail("expected an object, got " + type_name(v));
+  if (!v.is_object()) fail("must be an object, got " + type_name(v));
   std::map<std::string, std::int64_t> out;
   for (const auto& [key, value] : v.items())
     out[key] = In{value, pointer_append(path, key), code}.integer();

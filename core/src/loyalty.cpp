@@ -70,7 +70,9 @@ json parse_request(std::string_view text, const Limits& limits) {
     // Parse again with exceptions for the parser's own description of the problem.
     try {
       (void)json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::out_of_range& e) {  // a number beyond what a double holds
+      fail("overflow", "", e.what());
+    } catch (const json::exception& e) {
       fail("invalid_json", "", e.what());
     }
     fail("invalid_json", "", "the request is not valid JSON");
@@ -123,9 +125,7 @@ std::string call(std::string_view operation, std::string_view request_json, cons
 
 Engine::Engine(std::string_view program_json, const Limits& limits) : limits_(limits) {
   error_ = guarded([&] {
-    check_limits(program_json, limits);
-    json doc = json::parse(program_json, nullptr, false);
-    if (doc.is_discarded()) fail("invalid_json", "", "the program is not valid JSON");
+    const json doc = parse_request(program_json, limits);
     program_ = std::make_shared<const Program>(parse_program(In{doc, "", "invalid_program"}));
     return std::string();
   });
