@@ -75,6 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Engine door: the same request minus "program" must give the same bytes.
+  // validate is left out: through an Engine its warning paths are relative to the program
+  // document, one-shot relative to the request ("/program/..."), a known difference.
+  if (op == "validate") return 0;
   const auto doc = nlohmann::json::parse(request, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("program")) return 0;
   const loyalty::Engine engine(doc["program"].dump());

@@ -103,21 +103,34 @@ function guard(module, fn) {
   }
 }
 
-function checkArguments(module, operation, requestJson) {
+// Lone surrogates have no UTF-8 form. Emscripten's encoder would fold one into the next
+// character (a different code point, and one character lost), so the core would see other bytes
+// than any other door gets for the same string (Node, fetch and TextEncoder all write U+FFFD).
+// Replacing them here gives every door the same bytes.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function wellFormed(text) {
+  if (typeof text.isWellFormed === 'function') return text.isWellFormed() ? text : text.toWellFormed();
+  return text.replace(LONE_SURROGATE, '\ufffd');
+}
+
+// Either {answer} (refused here, or answered exactly as the core would) or the arguments to
+// pass to the module.
+function prepare(module, operation, requestJson) {
   if (typeof operation !== 'string') {
-    return errorJson('invalid_request', `operation must be a string, got ${describe(operation)}`);
+    return { answer: errorJson('invalid_request', `operation must be a string, got ${describe(operation)}`) };
   }
   if (typeof requestJson !== 'string') {
-    return errorJson('invalid_request', `the request must be a JSON string, got ${describe(requestJson)}`);
+    return { answer: errorJson('invalid_request', `the request must be a JSON string, got ${describe(requestJson)}`) };
   }
+  operation = wellFormed(operation);
   if (requestJson.length > MAX_REQUEST_BYTES) {
     // An unknown operation is answered before the request is read, so the core gets an empty
     // one and gives its own answer; a known one gets the core's too_large answer.
-    if (!OPERATIONS.includes(operation)) return { request: '' };
-    const bytes = module.lengthBytesUTF8(requestJson);
-    return errorJson('too_large', `the request is ${bytes} bytes; the limit is ${MAX_REQUEST_BYTES}`);
+    if (!OPERATIONS.includes(operation)) return { operation, request: '' };
+    const bytes = module.lengthBytesUTF8(wellFormed(requestJson));
+    return { answer: errorJson('too_large', `the request is ${bytes} bytes; the limit is ${MAX_REQUEST_BYTES}`) };
   }
-  return null;
+  return { operation, request: wellFormed(requestJson) };
 }
 
 const registry =
@@ -148,12 +161,11 @@ class Engine {
   }
 
   callJson(operation, requestJson) {
-    const bad = checkArguments(this.#module, operation, requestJson);
-    if (typeof bad === 'string') return bad;
-    const request = bad ? bad.request : requestJson;
+    const args = prepare(this.#module, operation, requestJson);
+    if (args.answer) return args.answer;
     const handle = this.#handle;
     if (handle === null) return errorJson('invalid_request', 'this engine was deleted');
-    return guard(this.#module, () => handle.call(operation, request));
+    return guard(this.#module, () => handle.call(args.operation, args.request));
   }
 
   call(operation, request = {}) {
@@ -206,10 +218,9 @@ class Core {
 
   callJson(operation, requestJson) {
     const module = this.#module;
-    const bad = checkArguments(module, operation, requestJson);
-    if (typeof bad === 'string') return bad;
-    const request = bad ? bad.request : requestJson;
-    return guard(module, () => module.call(operation, request));
+    const args = prepare(module, operation, requestJson);
+    if (args.answer) return args.answer;
+    return guard(module, () => module.call(args.operation, args.request));
   }
 
   call(operation, request) {
@@ -223,8 +234,9 @@ class Core {
 
   engine(program) {
     const module = this.#module;
-    const text = toJsonText(program, 'the program');
+    let text = toJsonText(program, 'the program');
     if (text instanceof LoyaltyError) throw text;
+    text = wellFormed(text);
     if (text.length > MAX_REQUEST_BYTES) {
       throw new LoyaltyError('too_large', `the request is ${module.lengthBytesUTF8(text)} bytes; the limit is ${MAX_REQUEST_BYTES}`);
     }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Size budget of what a shop page downloads for the rules core: gzip -9 sizes of the .wasm, the
+# Emscripten glue JS and the JS layer (script-tag build). Fails when the total is over the budget.
+# Also prints brotli sizes (what most CDNs serve) for information. Writes build/wasm/sizes.json.
+#   SIZE_BUDGET_KB (default 120)
+source "$(dirname "$0")/lib.sh"
+dir=${1:-build/wasm}
+node - "$dir" "${SIZE_BUDGET_KB:-120}" <<'JS'
+const fs = require('fs'), path = require('path'), zlib = require('zlib');
+const [dir, budgetKb] = [process.argv[2], Number(process.argv[3])];
+const files = { wasm: 'loyalty_core.wasm', glue: 'loyalty_core.js', layer: 'loyalty-core.iife.js' };
+const rows = {}; let total = 0, totalBr = 0;
+for (const [kind, name] of Object.entries(files)) {
+  const bytes = fs.readFileSync(path.join(dir, name));
+  const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  const br = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  rows[kind] = { file: name, raw: bytes.length, gzip: gz, brotli: br };
+  total += gz; totalBr += br;
+}
+const kb = (n) => (n / 1024).toFixed(1) + ' KB';
+console.log('file                   raw        gzip      brotli');
+for (const r of Object.values(rows)) console.log(`${r.file.padEnd(22)} ${kb(r.raw).padStart(9)} ${kb(r.gzip).padStart(9)} ${kb(r.brotli).padStart(9)}`);
+console.log(`${'total'.padEnd(22)} ${''.padStart(9)} ${kb(total).padStart(9)} ${kb(totalBr).padStart(9)}   budget ${budgetKb} KB gzip`);
+fs.writeFileSync(path.join(dir, 'sizes.json'), JSON.stringify({ files: rows, total_gzip: total, total_brotli: totalBr, budget_gzip: budgetKb * 1024 }, null, 2) + '\n');
+if (total > budgetKb * 1024) {
+  console.error(`size budget exceeded: ${kb(total)} gzip > ${budgetKb} KB`);
+  process.exit(1);
+}
+JS

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The one command for the tests: installs what is missing, builds everything, runs every test.
+# Stages fail fast; the last line counts the stages that passed.
+#   FUZZ_SECONDS   how long the fuzzer runs (default 60)
+#   SKIP_INSTALL=1 do not run scripts/install-deps.sh
+source "$(dirname "$0")/lib.sh"
+trap on_failure ERR
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+START=$SECONDS
+
+if [[ ${SKIP_INSTALL:-0} != 1 ]]; then
+  stage "install: Debian and npm packages"
+  scripts/install-deps.sh
+  stage_done
+fi
+
+stage "native: build (Release) and ctest"
+build_native
+ctest --test-dir build --output-on-failure -j"$JOBS"
+stage_done
+
+stage "sanitizers: ASan+UBSan build, ctest, fuzz for ${FUZZ_SECONDS}s"
+scripts/fuzz.sh "$FUZZ_SECONDS"
+stage_done
+
+stage "wasm: build (release + -sASSERTIONS=1) and JS layer"
+build_wasm
+stage_done
+
+stage "js: npm test in wasm/ (parity, robustness, memory, types, Chromium)"
+(cd wasm && npm test)
+for dir in web demo; do
+  if [[ -f $dir/package.json ]] && node -e "process.exit(require('./$dir/package.json').scripts?.test ? 0 : 1)"; then
+    echo "---- npm test in $dir/"
+    (cd "$dir" && npm test)
+  fi
+done
+stage_done
+
+stage "budgets: gzip size of the WebAssembly core"
+scripts/size-report.sh
+stage_done
+
+printf '\nAll stages passed in %ds:\n' $((SECONDS - START))
+printf '  - %s\n' "${STAGES_PASSED[@]}"
+printf '%d passed, 0 failed\n' "${#STAGES_PASSED[@]}"
