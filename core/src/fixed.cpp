@@ -1,5 +1,6 @@
 #include "fixed.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,7 +59,7 @@ Fixed read_fixed(const In& in) {
     // 4 decimals must read back as the very same double, otherwise the text had more decimals.
     const double d = in.v.get<double>();
     if (!(d >= 0) || d > 1e14) in.fail(bad + in.v.dump());
-    const i64 raw = static_cast<i64>(d * Fixed::kScale + 0.5);
+    const i64 raw = std::llround(d * Fixed::kScale);
     char text[48];
     std::snprintf(text, sizeof text, "%lld.%04lld", static_cast<long long>(raw / Fixed::kScale),
                   static_cast<long long>(raw % Fixed::kScale));

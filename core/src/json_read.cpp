@@ -133,7 +133,7 @@ bool In::boolean() const {
 
 std::string In::string(std::string_view key, std::string fallback) const {
   auto f = find(key);
-  return f ? f->string() : fallback;
+  return f ? f->string() : std::move(fallback);
 }
 
 std::int64_t In::integer(std::string_view key, std::int64_t fallback, std::int64_t min,

@@ -101,7 +101,7 @@ i64 reward_discount(const Program& program, const Reward& reward, const Cart& ca
       i128 base = 0;
       for (const auto& l : cart.lines)
         if (matches(reward.cond.match, l)) base += l.net;
-      d = narrow(base * reward.percent.raw / (100 * Fixed::kScale));
+      d = narrow(base * reward.percent.raw / (i128{100} * Fixed::kScale));
       if (reward.max_minor) d = std::min(d, *reward.max_minor);
       break;
     }
@@ -119,7 +119,7 @@ i64 reward_discount(const Program& program, const Reward& reward, const Cart& ca
       if (reward.max_order_percent) {
         const i64 merchandise = cart.lines_net - cart.order_discount_minor;
         cap = std::min(cap, narrow(static_cast<i128>(merchandise) * reward.max_order_percent->raw /
-                                   (100 * Fixed::kScale)));
+                                   (i128{100} * Fixed::kScale)));
       }
       const i64 steps = std::min(chosen / reward.step_points, cap / reward.step_minor);
       cost = steps * reward.step_points;

@@ -85,7 +85,7 @@ bool parse_timestamp(const std::string& s, Timestamp& out) {
   }
   int offset;
   if (!parse_offset(s.substr(pos), offset)) return false;
-  const i64 secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+  const i64 secs = days_from_civil(y, mo, d) * 86400 + i64{h} * 3600 + i64{mi} * 60 + se - offset;
   out.ms = secs * 1000 + ms;
   return true;
 }
