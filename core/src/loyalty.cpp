@@ -118,7 +118,9 @@ std::string call(std::string_view operation, std::string_view request_json, cons
   return guarded([&] {
     const json doc = parse_request(request_json, limits);
     const In root{doc, "", "invalid_request"};
-    const Program program = parse_program(root.at("program"));
+    // Program errors point into the program document itself (`/earn/2/factor`), the same
+    // pointer a loaded Engine reports for the same document.
+    const Program program = parse_program(In{root.at("program").v, "", "invalid_program"});
     return dump(handler(program, root));
   });
 }

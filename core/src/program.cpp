@@ -403,7 +403,7 @@ Program parse_program(const In& outer) {
   const In in{outer.v, outer.path, "invalid_program"};
   in.object({"schema", "id", "name", "version", "currency", "utc_offset", "points_label", "earn",
              "tiers", "rewards", "punch_cards", "expiry", "limits", "multiplier_stacking",
-             "earn_on_discounted", "pending_days"});
+             "earn_on_discounted", "pending_days", "upgrade_applies_to_crossing_order"});
   Program p;
   std::vector<Warning>* warnings = &p.warnings;
   const In schema = in.at("schema");
@@ -451,6 +451,11 @@ Program parse_program(const In& outer) {
         {{"highest", Stacking::highest}, {"multiply", Stacking::multiply}, {"add", Stacking::add}});
   p.earn_on_discounted = in.boolean("earn_on_discounted", true);
   p.pending_days = in.integer("pending_days", 0, 0, 3650);
+  // Also accepted at the top level (the spec names the setting without placing it).
+  if (auto u = in.find("upgrade_applies_to_crossing_order")) {
+    if (!p.tiers) u->fail("needs tiers");
+    p.tiers->upgrade_applies_to_crossing_order = u->boolean();
+  }
 
   // Cross-references: ids unique, every named reward and tier exists.
   std::set<std::string> seen;
