@@ -56,6 +56,7 @@ json member_state(const loyalty::Engine& engine) {
     if (e.contains("cart")) e["cart"]["at"] = e["at"];
   json state = json::parse(engine.call("replay", json{{"events", events}}.dump()));
   state["history"] = json::array();
+  state["internal"]["orders"] = json::array();  // previews need neither (what the widget holds)
   return state;
 }
 
