@@ -10,7 +10,7 @@
 namespace loyalty {
 
 using i64 = std::int64_t;
-using i128 = __int128;
+__extension__ using i128 = __int128;  // GCC and Clang; used for intermediate products
 
 inline i64 add(i64 a, i64 b, const std::string& path = "") {
   i64 r;
