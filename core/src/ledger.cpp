@@ -113,16 +113,6 @@ std::vector<RedeemItem> parse_redeem(const std::optional<In>& in) {
   return out;
 }
 
-json rewards_json(const OrderOutcome& o) {
-  json applied = json::array();
-  for (const auto& a : o.applied) {
-    json x = {{"reward", a.reward}, {"discount_minor", a.discount_minor}, {"cost", a.cost}};
-    if (!a.voucher.empty()) x["voucher"] = a.voucher;
-    applied.push_back(std::move(x));
-  }
-  return applied;
-}
-
 void order(const Program& p, MemberState& s, const Event& e) {
   const In in = e.in();
   check_fields(in, {"order_id", "cart", "redeem", "vouchers"});

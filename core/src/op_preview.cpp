@@ -102,7 +102,7 @@ json conditions_json(const Conditions& c, const Program& p) {
     if (!days.empty()) w["days"] = std::move(days);
     if (c.when->hour_start) {
       auto clock = [](int s) {
-        char buf[8];
+        char buf[16];
         std::snprintf(buf, sizeof buf, "%02d:%02d", s / 3600, s / 60 % 60);
         return std::string(buf);
       };
