@@ -168,7 +168,7 @@ class Engine {
     return guard(this.#module, () => handle.call(args.operation, args.request));
   }
 
-  call(operation, request = {}) {
+  call(operation, request) {
     if (typeof operation !== 'string') {
       throw new LoyaltyError('invalid_request', `operation must be a string, got ${describe(operation)}`);
     }
