@@ -15,5 +15,5 @@ await esbuild.build({ ...common, entryPoints: [path.join(root, 'js/global.mjs')]
   outfile: path.join(out, 'loyalty-core.iife.js') });
 await esbuild.build({ ...common, entryPoints: [path.join(root, 'js/loyalty-core.mjs')], format: 'esm',
   outfile: path.join(out, 'loyalty-core.min.mjs') });
-for (const f of ['loyalty-core.mjs', 'loyalty-core.d.ts']) fs.copyFileSync(path.join(root, 'js', f), path.join(out, f));
+for (const f of ['loyalty-core.mjs', 'loyalty-core.d.ts', 'loyalty-core.d.mts']) fs.copyFileSync(path.join(root, 'js', f), path.join(out, f));
 console.log(`build-js: JS layer in ${out}`);
