@@ -33,4 +33,4 @@ echo "fuzz: $(ls tests/fuzz/corpus | wc -l) committed seeds, $n vector requests,
 # The first directory receives new inputs; the others are read-only seed sources.
 (cd build-fuzz && ./bin/loyalty_fuzz -max_total_time="$seconds" -max_len=65536 -timeout=10 \
   -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=./ \
-  fuzz-corpus ../tests/fuzz/corpus fuzz-seeds 2>&1 | grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)' )
+  fuzz-corpus ../tests/fuzz/corpus fuzz-seeds 2>&1 | grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)|NEW_FUNC' )

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Benchmarks of the WebAssembly core against the native C++ door (not a test; nothing fails on
+# a slow figure). Needs build/ and build/wasm (scripts/build.sh). Writes build/wasm/bench.json.
+source "$(dirname "$0")/lib.sh"
+[[ -f build/wasm/loyalty_core.wasm && -f build/core/libloyalty_core.a ]] || scripts/build.sh
+mkdir -p build/bench
+c++ -O2 -std=c++20 -Icore/include wasm/bench/native_bench.cpp build/core/libloyalty_core.a \
+  -o build/bench/native_bench
+node wasm/bench/bench.mjs --native build/bench/native_bench --json build/wasm/bench.json
