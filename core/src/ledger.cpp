@@ -283,7 +283,7 @@ void refund(const Program& p, MemberState& s, const Event& e) {
       for (const auto& [sku, units] : refunded_units) {
         for (const auto& cl : rec->cart.lines)
           if (cl.sku == sku && matches(card.match, cl)) {
-            back = units;
+            back += units;  // every refunded sku of the card, not only the last
             break;
           }
       }

@@ -48,7 +48,8 @@ inline json preview(const json& prog, const json& c, json extra = json::object()
 }
 
 inline json replay(const json& prog, const json& events, const std::string& now = "") {
-  json r = {{"program", prog}, {"events", events}};
+  // A braced list of one event may arrive as that event rather than a list of one.
+  json r = {{"program", prog}, {"events", events.is_object() ? json::array({events}) : events}};
   if (!now.empty()) r["now"] = now;
   return run("replay", r);
 }
