@@ -1,0 +1,64 @@
+// What a merchant backend needs from the loyalty server: HS256 shopper tokens and admin calls.
+// The admin key and the token secret live here, on the server side, and never reach a browser.
+import { createHmac, randomUUID } from 'node:crypto';
+
+const b64url = (buf) => Buffer.from(buf).toString('base64url');
+
+/** A JSON Web Token (HS256) saying who the shopper is: sub = member id, exp = expiry. */
+export function mintToken(memberId, secret, ttlSeconds = 3600) {
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const payload = b64url(JSON.stringify({ sub: memberId, iat: now, exp: now + ttlSeconds }));
+  const sig = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${sig}`;
+}
+
+export class LoyaltyAdmin {
+  constructor(baseUrl, adminKey, tokenSecret) {
+    this.baseUrl = baseUrl.replace(/\/$/, '');
+    this.adminKey = adminKey;
+    this.tokenSecret = tokenSecret;
+  }
+
+  async request(method, path, { body, admin = true, token, idempotencyKey, headers = {} } = {}) {
+    const h = { accept: 'application/json', ...headers };
+    if (admin) h['x-admin-key'] = this.adminKey;
+    if (token) h.authorization = `Bearer ${token}`;
+    if (body !== undefined) h['content-type'] = 'application/json';
+    if (method !== 'GET' && method !== 'HEAD') h['idempotency-key'] = idempotencyKey ?? randomUUID();
+    const res = await fetch(this.baseUrl + path, {
+      method, headers: h, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch { data = { error: { code: 'bad_response', message: text.slice(0, 200), path: '' } }; }
+    return { status: res.status, ok: res.ok, data, headers: res.headers };
+  }
+
+  enroll(member, opts) { return this.request('POST', '/v1/members', { body: member, ...opts }); }
+  postOrder(order, opts) { return this.request('POST', '/v1/orders', { body: order, ...opts }); }
+  refund(refund, opts) { return this.request('POST', '/v1/refunds', { body: refund, ...opts }); }
+  adjust(adj, opts) { return this.request('POST', '/v1/adjustments', { body: adj, ...opts }); }
+  metrics(from, until) {
+    const q = new URLSearchParams({ from, until });
+    return this.request('GET', `/v1/metrics?${q}`);
+  }
+  events(memberId) { return this.request('GET', `/v1/events?member=${encodeURIComponent(memberId)}`); }
+  program() { return this.request('GET', '/v1/program', { admin: false }); }
+  putProgram(doc) { return this.request('PUT', '/v1/program', { body: doc }); }
+  memberState(memberId) {
+    return this.request('GET', '/v1/members/me', { admin: false, token: mintToken(memberId, this.tokenSecret, 300) });
+  }
+  preview(memberId, body) {
+    return this.request('POST', '/v1/members/me/preview', { admin: false, token: mintToken(memberId, this.tokenSecret, 300), body });
+  }
+  action(memberId, body) {
+    return this.request('POST', '/v1/members/me/actions', { admin: false, token: mintToken(memberId, this.tokenSecret, 300), body });
+  }
+  async healthy() {
+    try {
+      const r = await fetch(this.baseUrl + '/v1/program');
+      return r.ok;
+    } catch { return false; }
+  }
+}

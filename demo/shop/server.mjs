@@ -1,0 +1,570 @@
+// The demo shop's backend: a small café and a fashion store with one loyalty widget.
+//
+// It plays the merchant's own web shop: it renders the catalogue, keeps orders, "takes payment",
+// then posts the paid order to the loyalty server's admin API (the admin key stays here), mints
+// the shopper's HS256 token for the widget, and proxies /loyalty-api/<shop>/* to the loyalty
+// server of that shop so the widget talks to its own origin. /merchant is the program editor.
+//
+//   node demo/shop/server.mjs --port 8080 --cafe-api http://127.0.0.1:8181 \
+//        --fashion-api http://127.0.0.1:8182 --admin-key K --token-secret S --data demo/.data
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { SHOPS, buildCart, product } from './catalog.mjs';
+import { SHOPPERS, shopper as findShopper } from './shoppers.mjs';
+import { LoyaltyAdmin, mintToken } from './loyalty-client.mjs';
+import { T } from './i18n.mjs';
+import { art } from './art.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DEMO = path.resolve(HERE, '..');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i > 0 && i + 1 < process.argv.length) return process.argv[i + 1];
+  const env = process.env[`DEMO_${name.replace(/-/g, '_').toUpperCase()}`];
+  return env ?? fallback;
+}
+
+const CONFIG = {
+  port: Number(arg('port', 8080)),
+  bind: arg('bind', '127.0.0.1'),
+  root: path.resolve(arg('root', path.resolve(DEMO, '..'))),
+  data: path.resolve(arg('data', path.join(DEMO, '.data'))),
+  adminKey: arg('admin-key', 'demo-admin-key'),
+  tokenSecret: arg('token-secret', 'demo-token-secret'),
+  apis: { cafe: arg('cafe-api', 'http://127.0.0.1:8181'), fashion: arg('fashion-api', 'http://127.0.0.1:8182') },
+};
+const WEB_DIR = path.join(CONFIG.root, 'build', 'web');
+const WASM_DIR = path.join(CONFIG.root, 'build', 'wasm');
+const PUBLIC_DIR = path.join(HERE, 'public');
+const FONTS_DIR = path.join(DEMO, 'node_modules', '@fontsource-variable');
+
+const loyalty = Object.fromEntries(
+  Object.keys(SHOPS).map((id) => [id, new LoyaltyAdmin(CONFIG.apis[id], CONFIG.adminKey, CONFIG.tokenSecret)]),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Orders: the shop's own records (a JSON file in the data dir; a real shop has a database).
+
+fs.mkdirSync(CONFIG.data, { recursive: true });
+const ORDERS_FILE = path.join(CONFIG.data, 'shop-orders.json');
+const VERSIONS_FILE = path.join(CONFIG.data, 'program-versions.json');
+const readJson = (file, fallback) => { try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return fallback; } };
+let orders = readJson(ORDERS_FILE, {});
+let versions = readJson(VERSIONS_FILE, {});
+function saveOrders() { fs.writeFileSync(ORDERS_FILE, JSON.stringify(orders, null, 1)); }
+function saveVersions() { fs.writeFileSync(VERSIONS_FILE, JSON.stringify(versions, null, 1)); }
+
+// ---------------------------------------------------------------------------------------------
+// Small HTTP helpers.
+
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+// JSON inside <script type="application/json">: nothing in it may close the tag.
+const scriptJson = (v) => JSON.stringify(v).replace(/</g, '\\u003c');
+
+function cookies(req) {
+  const out = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+const setCookie = (name, value) => `${name}=${encodeURIComponent(value)}; Path=/; SameSite=Lax; Max-Age=31536000`;
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+const sendJson = (res, status, obj, headers = {}) => send(res, status, JSON.stringify(obj), { 'content-type': 'application/json; charset=utf-8', ...headers });
+const redirect = (res, to, headers = {}) => send(res, 303, '', { location: to, ...headers });
+
+async function readBody(req, limit = 1 << 20) {
+  const chunks = [];
+  let size = 0;
+  for await (const c of req) {
+    size += c.length;
+    if (size > limit) throw Object.assign(new Error('too large'), { status: 413 });
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}
+async function readJsonBody(req) {
+  const buf = await readBody(req);
+  if (!buf.length) return {};
+  try { return JSON.parse(buf.toString('utf8')); } catch { throw Object.assign(new Error('invalid JSON'), { status: 400 }); }
+}
+
+const TYPES = {
+  '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8', '.map': 'application/json', '.png': 'image/png',
+};
+function serveFile(res, dir, rel) {
+  const file = path.resolve(dir, '.' + path.posix.normalize('/' + rel));
+  if (!file.startsWith(path.resolve(dir) + path.sep)) return send(res, 404, 'not found');
+  fs.stat(file, (err, st) => {
+    if (err || !st.isFile()) return send(res, 404, 'not found', { 'content-type': 'text/plain' });
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': st.size, 'cache-control': 'no-cache' });
+    fs.createReadStream(file).pipe(res);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who is shopping: cookies pick the store, the demo shopper and the language.
+
+function session(req, url) {
+  const c = cookies(req);
+  const shopId = SHOPS[url.searchParams.get('shop')] ? url.searchParams.get('shop') : (SHOPS[c.shop] ? c.shop : 'cafe');
+  const lang = c.lang === 'es' ? 'es' : 'en';
+  const who = findShopper(c.shopper) ?? SHOPPERS[0];
+  // A guest who joined in this demo becomes a member of that one store.
+  const joined = c[`joined_${shopId}`];
+  const memberId = who.member ?? (joined || null);
+  return { shop: SHOPS[shopId], shopId, lang, t: T[lang], who, memberId, joined: !who.member && !!joined };
+}
+
+function money(minor, shop, lang) {
+  const digits = 2;
+  return new Intl.NumberFormat(lang === 'es' ? 'es-PE' : (shop.currency === 'PEN' ? 'en-PE' : 'en-US'), { style: 'currency', currency: shop.currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages.
+
+function layout(s, { title, page, body, widget = true }) {
+  const { shop, t, lang } = s;
+  const token = s.memberId ? mintToken(s.memberId, CONFIG.tokenSecret, 8 * 3600) : '';
+  const nav = [['/', t.shop, 'shop'], ['/rewards', t.rewards, 'rewards'], ['/orders', t.orders, 'orders']]
+    .map(([href, label, id]) => `<a href="${href}"${page === id ? ' aria-current="page"' : ''}>${esc(label)}</a>`).join('');
+  const shopperOptions = SHOPPERS.map((p) => {
+    const about = (lang === 'es' ? p.about_es : p.about)[s.shopId];
+    const label = p.member ? `${p.name} — ${about}` : (s.joined ? `${lang === 'es' ? 'Tú (recién unido)' : 'You (just joined)'}` : `${p.name} — ${about}`);
+    return `<option value="${p.id}"${p.id === s.who.id ? ' selected' : ''}>${esc(label)}</option>`;
+  }).join('');
+  const shopTabs = Object.values(SHOPS).map((x) => `<a class="store-tab${x.id === s.shopId ? ' active' : ''}" href="/switch?shop=${x.id}&to=${encodeURIComponent(page === 'order' ? '/orders' : '')}">${esc(x.name)}</a>`).join('');
+  return `<!doctype html>
+<html lang="${lang}" data-theme="${shop.theme}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title ? `${title} · ${shop.name}` : shop.name)}</title>
+<link rel="stylesheet" href="/assets/shop.css">
+<link rel="icon" href="data:,">
+${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.shopId}" data-token="${esc(token)}" data-locale="${lang}"></script>` : ''}
+<script type="module" src="/assets/shop.js"></script>
+</head>
+<body data-page="${page}" data-shop="${s.shopId}" data-lang="${lang}" data-member="${esc(s.memberId ?? '')}">
+<div class="demo-bar" role="region" aria-label="Demo controls">
+  <div class="wrap demo-bar-inner">
+    <nav class="store-tabs" aria-label="${esc(t.switch_shop)}">${shopTabs}</nav>
+    <form class="shopper-form" action="/switch" method="get">
+      <label for="shopper">${esc(t.viewing_as)}</label>
+      <select id="shopper" name="shopper" data-autosubmit>${shopperOptions}</select>
+      <noscript><button>OK</button></noscript>
+    </form>
+    <div class="demo-links">
+      <a class="lang" href="/switch?lang=${lang === 'es' ? 'en' : 'es'}" hreflang="${lang === 'es' ? 'en' : 'es'}">${lang === 'es' ? 'English' : 'Español'}</a>
+      <a href="/merchant">${esc(t.merchant)}</a>
+    </div>
+  </div>
+</div>
+<header class="site-header">
+  <div class="wrap header-inner">
+    <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">${shop.id === 'cafe' ? '☕︎' : 'A'}</span><span class="brand-name">${esc(shop.name)}</span></a>
+    <nav class="main-nav" aria-label="Main">${nav}</nav>
+    <div class="header-loyalty">
+      ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>—</span> ${esc(t.points)}<span class="tier-chip" data-loyalty-tier></span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
+      <a class="cart-link" href="/cart" aria-label="${esc(t.cart)}"><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.4" fill="currentColor"/><circle cx="17" cy="20" r="1.4" fill="currentColor"/></svg><span class="cart-count" data-cart-count>0</span></a>
+    </div>
+  </div>
+</header>
+<main id="main" class="wrap">
+${body}
+</main>
+<footer class="site-footer"><div class="wrap">${esc(t.demo_note)}</div></footer>
+<loyalty-launcher></loyalty-launcher>
+<script type="application/json" id="shop-data">${scriptJson({ shop: s.shopId, currency: shop.currency, shipping_minor: shop.shipping_minor, lang, member: s.memberId, products: shop.products.map((p) => ({ sku: p.sku, name: lang === 'es' ? p.name_es : p.name, category: p.category, price: p.price })), t })}</script>
+</body>
+</html>`;
+}
+
+function homePage(s) {
+  const { shop, t, lang } = s;
+  const cards = shop.products.map((p) => `
+    <article class="product-card">
+      <div class="product-art">${art(p.art, p.color)}</div>
+      <div class="product-body">
+        <h3>${esc(lang === 'es' ? p.name_es : p.name)}</h3>
+        <p class="product-note">${esc(lang === 'es' ? p.note_es : p.note)}</p>
+        <div class="product-foot">
+          <span class="price">${esc(money(p.price, shop, lang))}</span>
+          <span class="earn-hint" data-loyalty-earn-preview data-sku="${p.sku}" data-category="${p.category}" data-price-minor="${p.price}"></span>
+        </div>
+        <button class="add-btn" data-add="${p.sku}">${esc(t.add)}</button>
+      </div>
+    </article>`).join('');
+  const hero = shop.id === 'cafe' ? [t.hero_cafe, t.hero_cafe_sub] : [t.hero_fashion, t.hero_fashion_sub];
+  return layout(s, {
+    page: 'shop',
+    body: `
+<section class="hero">
+  <div class="hero-text">
+    <p class="eyebrow">${esc(lang === 'es' ? shop.tagline_es : shop.tagline)}</p>
+    <h1>${esc(hero[0])}</h1>
+    <p class="lede">${esc(hero[1])}</p>
+    ${s.memberId ? `<p class="hero-member">${esc(s.who.member ? s.who.name : (lang === 'es' ? 'Socio nuevo' : 'New member'))} · <span data-loyalty-points>—</span> ${esc(t.points)} · <a href="/rewards">${esc(t.your_rewards)} →</a></p>`
+      : `<div class="hero-cta"><button class="join-btn" data-join>${esc(t.join)}</button><span>${esc(t.join_sub)}</span></div>`}
+  </div>
+  <aside class="hero-portal" aria-label="${esc(t.your_rewards)}"><loyalty-portal compact></loyalty-portal></aside>
+</section>
+<section aria-labelledby="menu-h">
+  <h2 id="menu-h" class="section-title">${shop.id === 'cafe' ? (lang === 'es' ? 'La carta' : 'The menu') : (lang === 'es' ? 'Colección' : 'The collection')}</h2>
+  <div class="product-grid">${cards}</div>
+</section>`,
+  });
+}
+
+function rewardsPage(s) {
+  const { t } = s;
+  return layout(s, {
+    title: t.rewards, page: 'rewards',
+    body: `<h1 class="page-title">${esc(t.your_rewards)}</h1>
+${s.memberId ? '' : `<div class="join-banner"><div><strong>${esc(t.join)}</strong><span>${esc(t.join_sub)}</span></div><button class="join-btn" data-join>${esc(t.join)}</button></div>`}
+<div class="portal-page"><loyalty-portal></loyalty-portal></div>`,
+  });
+}
+
+function cartPage(s) {
+  const { t } = s;
+  return layout(s, {
+    title: t.cart, page: 'cart',
+    body: `<h1 class="page-title">${esc(t.checkout)}</h1>
+<div class="checkout-grid">
+  <section class="cart-panel" aria-label="${esc(t.cart)}">
+    <div data-cart-lines></div>
+    <div class="cart-empty" data-cart-empty hidden><p>${esc(t.cart_empty)}</p><a class="btn-secondary" href="/">${esc(t.continue)}</a></div>
+  </section>
+  <aside class="summary-panel">
+    <loyalty-checkout></loyalty-checkout>
+    <div class="summary" data-summary>
+      <div data-applied></div>
+      <dl>
+        <div><dt>${esc(t.subtotal)}</dt><dd data-sum="merchandise">—</dd></div>
+        <div><dt>${esc(t.shipping)}</dt><dd data-sum="shipping">—</dd></div>
+        <div class="discount-row" hidden><dt>${esc(t.discount)}</dt><dd data-sum="discount">—</dd></div>
+        <div class="total-row"><dt>${esc(t.total)}</dt><dd data-sum="total">—</dd></div>
+      </dl>
+      ${s.memberId ? '' : `<p class="guest-note">${esc(t.guest_checkout)} <button class="linklike" data-join>${esc(t.join)}</button></p>`}
+      <button class="pay-btn" data-pay disabled>${esc(t.pay)}</button>
+      <p class="pay-error" role="alert" data-pay-error></p>
+    </div>
+  </aside>
+</div>`,
+  });
+}
+
+function ordersPage(s) {
+  const { t, shop, lang } = s;
+  const mine = Object.values(orders).filter((o) => o.shop === s.shopId && o.member === (s.memberId ?? null) && (s.memberId || o.session === 'guest')).sort((a, b) => b.created.localeCompare(a.created));
+  const rows = mine.map((o) => `<a class="order-row" href="/orders/${esc(o.id)}"><span class="order-id">#${esc(o.id.slice(-6).toUpperCase())}</span><span>${esc(new Date(o.created).toLocaleString(lang === 'es' ? 'es-PE' : 'en-US', { dateStyle: 'medium', timeStyle: 'short' }))}</span><span>${o.cart.lines.reduce((n, l) => n + l.quantity, 0)} ×</span><span class="order-total">${esc(money(o.totals.total_minor, shop, lang))}</span>${o.points != null ? `<span class="order-points">+${o.points} ${esc(t.points)}</span>` : '<span></span>'}</a>`).join('');
+  return layout(s, { title: t.orders, page: 'orders', body: `<h1 class="page-title">${esc(t.orders)}</h1><div class="orders-list">${rows || `<p class="muted">${esc(t.no_orders)}</p>`}</div>` });
+}
+
+function orderPage(s, o) {
+  const { t, shop, lang } = s;
+  const lines = o.cart.lines.map((l, i) => {
+    const p = product(o.shop, l.sku);
+    const refunded = o.refunded?.[l.sku] ?? 0;
+    const left = l.quantity - refunded;
+    return `<div class="order-line"><div class="mini-art">${art(p?.art, p?.color ?? '#ccc')}</div><div class="ol-name"><strong>${esc(lang === 'es' ? p?.name_es : p?.name ?? l.sku)}</strong><span class="muted">${l.quantity} × ${esc(money(l.unit_price_minor, shop, lang))}${refunded ? ` · ${refunded} ${esc(t.refunded)}` : ''}</span></div>
+      <div class="ol-act">${o.member && left > 0 ? `<button class="btn-secondary small" data-refund='${esc(JSON.stringify([{ sku: l.sku, quantity: 1 }]))}' data-line="${i}">${esc(t.refund_one)}</button>` : ''}</div></div>`;
+  }).join('');
+  const anyLeft = o.cart.lines.some((l) => l.quantity - (o.refunded?.[l.sku] ?? 0) > 0);
+  const applied = (o.applied ?? []).map((a) => `<div><dt>${esc(a.name ?? a.reward)}</dt><dd>−${esc(money(a.discount_minor, shop, lang))}</dd></div>`).join('');
+  return layout(s, {
+    title: `${t.order} #${o.id.slice(-6).toUpperCase()}`, page: 'order',
+    body: `<p><a href="/orders">← ${esc(t.back_to_orders)}</a></p>
+<h1 class="page-title">${esc(t.order)} #${esc(o.id.slice(-6).toUpperCase())} <span class="badge">${esc(t.order_paid)}</span></h1>
+<div class="order-grid">
+  <section class="card">${lines}
+    ${o.member && anyLeft ? `<div class="refund-all"><button class="btn-secondary" data-refund="all">${esc(t.refund_all)}</button></div>` : ''}
+    <p class="notice" role="status" data-refund-status></p>
+  </section>
+  <aside class="card summary"><dl>
+    <div><dt>${esc(t.subtotal)}</dt><dd>${esc(money(o.totals.merchandise_minor, shop, lang))}</dd></div>
+    <div><dt>${esc(t.shipping)}</dt><dd>${esc(money(o.totals.shipping_minor, shop, lang))}</dd></div>
+    ${applied}
+    <div class="total-row"><dt>${esc(t.total)}</dt><dd>${esc(money(o.totals.total_minor, shop, lang))}</dd></div>
+    ${o.points != null ? `<div class="points-row"><dt>${esc(t.points_earned)}</dt><dd>+${o.points}</dd></div>` : ''}
+  </dl>
+  ${o.member ? `<p class="muted small-text">${esc(t.balance)}: <span data-loyalty-points>—</span> ${esc(t.points)}</p>` : `<p class="muted">${esc(t.guest_checkout)}</p>`}
+  </aside>
+</div>
+<script type="application/json" id="order-data">${scriptJson({ id: o.id })}</script>`,
+  });
+}
+
+function merchantPage(s) {
+  const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: p.name, category: p.category, price: p.price })) }]));
+  const shopperJson = SHOPPERS.filter((p) => p.member).map((p) => ({ id: p.member, name: p.name, about: p.about }));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Merchant · ${esc(s.shop.name)} loyalty program</title>
+<link rel="stylesheet" href="/assets/merchant.css"><link rel="icon" href="data:,">
+<script type="module" src="/assets/merchant.js"></script>
+</head>
+<body data-shop="${s.shopId}">
+<header class="m-header">
+  <div class="m-brand"><strong>Loyalty</strong> · merchant console</div>
+  <nav class="m-shops" aria-label="Program">${Object.values(SHOPS).map((x) => `<a href="/merchant?shop=${x.id}"${x.id === s.shopId ? ' aria-current="page"' : ''}>${esc(x.name)}</a>`).join('')}</nav>
+  <a class="m-back" href="/switch?shop=${s.shopId}&to=/">← Back to the shop</a>
+</header>
+<main class="m-main">
+  <section class="m-editor" aria-labelledby="ed-h">
+    <div class="m-panel-head"><h2 id="ed-h">Program document</h2><span class="m-status" data-status role="status" aria-live="polite">Loading…</span></div>
+    <div class="editor" data-editor>
+      <pre class="gutter" aria-hidden="true" data-gutter></pre>
+      <div class="code-wrap"><pre class="highlight" aria-hidden="true" data-highlight></pre><textarea spellcheck="false" autocomplete="off" autocapitalize="off" aria-label="Program JSON" data-source></textarea></div>
+    </div>
+    <ul class="m-problems" data-problems aria-label="Validation messages"></ul>
+    <div class="m-publish"><button class="m-btn primary" data-publish disabled>Publish version</button><span data-publish-status role="status"></span></div>
+    <h3>Version history</h3>
+    <ol class="m-versions" data-versions></ol>
+  </section>
+  <section class="m-preview" aria-labelledby="pv-h">
+    <div class="m-panel-head"><h2 id="pv-h">Live preview</h2><span class="m-sub">computed in your browser by the WebAssembly core</span></div>
+    <div class="m-preview-controls">
+      <label>Shopper <select data-preview-member><option value="">Guest (no history)</option>${shopperJson.map((p) => `<option value="${esc(p.id)}">${esc(p.name)}</option>`).join('')}</select></label>
+      <label>Time <input type="datetime-local" data-preview-at></label>
+    </div>
+    <div class="m-cart" data-sample-cart></div>
+    <div class="m-result" data-preview-result aria-live="polite"></div>
+  </section>
+  <section class="m-metrics" aria-labelledby="mx-h">
+    <div class="m-panel-head"><h2 id="mx-h">Program metrics</h2><span class="m-sub">last 12 months · GET /v1/metrics</span></div>
+    <div class="m-kpis" data-kpis></div>
+    <div class="m-charts" data-charts></div>
+  </section>
+</main>
+<script type="application/json" id="merchant-data">${scriptJson({ shop: s.shopId, shops: shopsJson, shoppers: shopperJson })}</script>
+</body>
+</html>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API for the shop's own pages.
+
+function authHeaders(req) {
+  const h = {};
+  for (const k of ['authorization', 'content-type', 'if-none-match', 'idempotency-key', 'accept', 'accept-language']) {
+    if (req.headers[k]) h[k] = req.headers[k];
+  }
+  return h; // x-admin-key is never forwarded from a browser
+}
+
+async function proxy(req, res, shopId, rest) {
+  const target = new URL(rest, CONFIG.apis[shopId]);
+  const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await readBody(req, 4 << 20);
+  try {
+    const r = await fetch(target, { method: req.method, headers: authHeaders(req), body });
+    const buf = Buffer.from(await r.arrayBuffer());
+    const headers = { 'cache-control': r.headers.get('cache-control') ?? 'no-store' };
+    for (const k of ['content-type', 'etag', 'retry-after']) if (r.headers.get(k)) headers[k] = r.headers.get(k);
+    res.writeHead(r.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : buf);
+  } catch (e) {
+    sendJson(res, 502, { error: { code: 'unavailable', message: `loyalty server for ${shopId} is not reachable`, path: '' } });
+  }
+}
+
+async function quote(s, items, redeem, vouchers) {
+  const cart = buildCart(s.shopId, items, new Date().toISOString());
+  const merchandise = cart.lines.reduce((n, l) => n + l.unit_price_minor * l.quantity, 0);
+  const plain = { merchandise_minor: merchandise, discount_minor: 0, shipping_minor: cart.shipping_minor, total_minor: merchandise + cart.shipping_minor };
+  if (!s.memberId || !cart.lines.length) return { cart, totals: plain, points: null, applied: [] };
+  const r = await loyalty[s.shopId].preview(s.memberId, { cart, redeem: redeem ?? [], vouchers: vouchers ?? [] });
+  if (!r.ok) return { cart, totals: plain, points: null, applied: [], error: r.data?.error };
+  const pv = r.data;
+  const names = await rewardNames(s.shopId);
+  const applied = (pv.redeem?.applied ?? []).map((a) => ({ ...a, name: names[a.reward] ?? a.reward }));
+  return { cart, totals: pv.totals, points: pv.points?.total ?? 0, applied, rejected: pv.redeem?.rejected ?? [] };
+}
+
+let nameCache = {};
+async function rewardNames(shopId) {
+  if (nameCache[shopId] && nameCache[shopId].at > Date.now() - 5000) return nameCache[shopId].names;
+  const r = await loyalty[shopId].program();
+  const names = Object.fromEntries((r.data?.rewards ?? []).map((x) => [x.id, x.name ?? x.id]));
+  nameCache[shopId] = { at: Date.now(), names };
+  return names;
+}
+
+async function checkout(s, body) {
+  const key = String(body.key ?? randomUUID()).slice(0, 80);
+  const id = `${s.shopId}-${key}`;
+  if (orders[id]) return { status: 200, order: orders[id] }; // the same click twice pays once
+  const redeem = Array.isArray(body.redeem) ? body.redeem : [];
+  const vouchers = Array.isArray(body.vouchers) ? body.vouchers.map(String) : [];
+  const q = await quote(s, body.items, redeem, vouchers);
+  if (!q.cart.lines.length) return { status: 400, error: { code: 'empty_cart', message: 'The cart is empty', path: '' } };
+  if (q.error) return { status: 422, error: q.error };
+  // "Payment" succeeds here; then the paid order goes to the loyalty server.
+  const order = { id, shop: s.shopId, member: s.memberId ?? null, session: s.memberId ? 'member' : 'guest', created: new Date().toISOString(), cart: q.cart, totals: q.totals, applied: q.applied, points: null, refunded: {} };
+  if (s.memberId) {
+    const post = { member_id: s.memberId, order_id: id, cart: q.cart, redeem, vouchers };
+    const r = await loyalty[s.shopId].postOrder(post, { idempotencyKey: `order-${id}` });
+    if (!r.ok) return { status: r.status, error: r.data?.error ?? { code: 'loyalty_failed', message: 'loyalty server refused the order', path: '' } };
+    order.points = q.points;
+    order.balance_after = r.data?.balance;
+  }
+  orders[id] = order;
+  saveOrders();
+  return { status: 200, order };
+}
+
+async function refund(s, id, body) {
+  const o = orders[id];
+  if (!o || o.shop !== s.shopId) return { status: 404, error: { code: 'not_found', message: 'no such order', path: '' } };
+  if (!o.member) return { status: 400, error: { code: 'guest_order', message: 'guest orders earn no points', path: '' } };
+  let lines;
+  if (body.lines === 'all') {
+    lines = o.cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity - (o.refunded[l.sku] ?? 0) })).filter((l) => l.quantity > 0);
+  } else {
+    lines = (Array.isArray(body.lines) ? body.lines : []).filter((l) => {
+      const line = o.cart.lines.find((x) => x.sku === l.sku);
+      return line && l.quantity >= 1 && l.quantity <= line.quantity - (o.refunded[l.sku] ?? 0);
+    }).map((l) => ({ sku: String(l.sku), quantity: Math.floor(l.quantity) }));
+  }
+  if (!lines.length) return { status: 400, error: { code: 'nothing_to_refund', message: 'nothing left to refund', path: '' } };
+  const n = (o.refunds ?? 0) + 1;
+  const r = await loyalty[s.shopId].refund({ member_id: o.member, order_id: o.id, lines }, { idempotencyKey: `refund-${o.id}-${n}` });
+  if (!r.ok) return { status: r.status, error: r.data?.error };
+  o.refunds = n;
+  for (const l of lines) o.refunded[l.sku] = (o.refunded[l.sku] ?? 0) + l.quantity;
+  saveOrders();
+  return { status: 200, order: o, balance: r.data?.balance };
+}
+
+async function join(s) {
+  if (s.memberId) return { status: 200, member_id: s.memberId };
+  const memberId = `guest-${randomUUID().slice(0, 8)}`;
+  const r = await loyalty[s.shopId].enroll({ member_id: memberId, channel: 'web', name: 'Demo guest' }, { idempotencyKey: `enroll-${memberId}` });
+  if (!r.ok) return { status: r.status, error: r.data?.error };
+  return { status: 200, member_id: memberId, cookie: setCookie(`joined_${s.shopId}`, memberId) };
+}
+
+// Metrics for the merchant page: one call per month for the charts, one for the whole year.
+async function merchantMetrics(shopId) {
+  const api = loyalty[shopId];
+  const now = new Date();
+  const months = [];
+  for (let i = 11; i >= 0; i--) {
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1, 5));
+    const until = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i + 1, 1, 5));
+    months.push({ label: from.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' }), from: from.toISOString().replace('.000Z', 'Z'), until: until.toISOString().replace('.000Z', 'Z') });
+  }
+  const results = await Promise.all(months.map((m) => api.metrics(m.from, m.until)));
+  const yearFrom = months[0].from;
+  const year = await api.metrics(yearFrom, new Date(now.getTime() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z'));
+  const failed = [year, ...results].find((r) => !r.ok);
+  if (failed) return { status: failed.status || 502, error: failed.data?.error ?? { code: 'unavailable', message: 'metrics unavailable', path: '' } };
+  return { status: 200, months: months.map((m, i) => ({ ...m, metrics: results[i].data })), year: year.data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Router.
+
+async function handle(req, res) {
+  const url = new URL(req.url, 'http://localhost');
+  const p = url.pathname;
+  const s = session(req, url);
+
+  if (p.startsWith('/loyalty-api/')) {
+    const m = /^\/loyalty-api\/(cafe|fashion)(\/.*)$/.exec(p);
+    if (m) return proxy(req, res, m[1], m[2] + url.search);
+    return proxy(req, res, s.shopId, p.slice('/loyalty-api'.length) + url.search);
+  }
+  if (p.startsWith('/loyalty/wasm/')) return serveFile(res, WASM_DIR, p.slice('/loyalty/wasm/'.length));
+  if (p.startsWith('/loyalty/')) return serveFile(res, WEB_DIR, p.slice('/loyalty/'.length));
+  if (p.startsWith('/assets/')) return serveFile(res, PUBLIC_DIR, p.slice('/assets/'.length));
+  if (p.startsWith('/fonts/')) return serveFile(res, FONTS_DIR, p.slice('/fonts/'.length));
+  if (p === '/healthz') return sendJson(res, 200, { ok: true });
+
+  if (p === '/switch') {
+    const set = [];
+    if (SHOPS[url.searchParams.get('shop')]) set.push(setCookie('shop', url.searchParams.get('shop')));
+    if (findShopper(url.searchParams.get('shopper'))) set.push(setCookie('shopper', url.searchParams.get('shopper')));
+    if (['en', 'es'].includes(url.searchParams.get('lang'))) set.push(setCookie('lang', url.searchParams.get('lang')));
+    const to = url.searchParams.get('to');
+    const back = to && to.startsWith('/') && !to.startsWith('//') ? to : (req.headers.referer ? new URL(req.headers.referer).pathname : '/');
+    return redirect(res, back.startsWith('/orders/') ? '/orders' : back, { 'set-cookie': set });
+  }
+
+  if (req.method === 'GET') {
+    const html = (body) => send(res, 200, body, { 'content-type': 'text/html; charset=utf-8' });
+    if (p === '/') return html(homePage(s));
+    if (p === '/rewards') return html(rewardsPage(s));
+    if (p === '/cart') return html(cartPage(s));
+    if (p === '/orders') return html(ordersPage(s));
+    const om = /^\/orders\/([\w-]+)$/.exec(p);
+    if (om) {
+      const o = orders[om[1]];
+      if (!o || o.shop !== s.shopId) return send(res, 404, layout(s, { page: 'order', body: '<h1 class="page-title">Order not found</h1>' }), { 'content-type': 'text/html; charset=utf-8' });
+      return html(orderPage(s, o));
+    }
+    if (p === '/merchant') return html(merchantPage(s));
+    if (p === '/api/merchant/program') {
+      const r = await loyalty[s.shopId].program();
+      return sendJson(res, r.status, { program: r.data, etag: r.headers.get('etag'), versions: versions[s.shopId] ?? [] });
+    }
+    if (p === '/api/merchant/metrics') {
+      const r = await merchantMetrics(s.shopId);
+      return sendJson(res, r.status, r.error ? { error: r.error } : r);
+    }
+    if (p === '/api/merchant/events') {
+      const member = url.searchParams.get('member') ?? '';
+      const r = await loyalty[s.shopId].events(member);
+      return sendJson(res, r.status, r.data);
+    }
+  }
+
+  if (req.method === 'POST' || req.method === 'PUT') {
+    const body = await readJsonBody(req);
+    const reply = (r, extra = {}) => sendJson(res, r.status, r.error ? { error: r.error } : r, extra);
+    if (p === '/api/join') {
+      const r = await join(s);
+      return reply(r, r.cookie ? { 'set-cookie': r.cookie } : {});
+    }
+    if (p === '/api/quote') return reply({ status: 200, ...(await quote(s, body.items, body.redeem, body.vouchers)) });
+    if (p === '/api/checkout') return reply(await checkout(s, body));
+    const rm = /^\/api\/orders\/([\w-]+)\/refund$/.exec(p);
+    if (rm) return reply(await refund(s, rm[1], body));
+    if (p === '/api/merchant/program' && req.method === 'PUT') {
+      const r = await loyalty[s.shopId].putProgram(body.program);
+      if (r.ok) {
+        const list = versions[s.shopId] ?? (versions[s.shopId] = []);
+        list.unshift({ version: body.program?.version, at: new Date().toISOString(), note: String(body.note ?? '').slice(0, 200) });
+        saveVersions();
+      }
+      return sendJson(res, r.status, { result: r.data, versions: versions[s.shopId] ?? [] });
+    }
+  }
+  send(res, 404, 'not found', { 'content-type': 'text/plain' });
+}
+
+const server = http.createServer((req, res) => {
+  handle(req, res).catch((e) => {
+    if (!res.headersSent) sendJson(res, e.status ?? 500, { error: { code: e.status ? 'bad_request' : 'internal', message: e.message, path: '' } });
+    else res.end();
+  });
+});
+server.listen(CONFIG.port, CONFIG.bind, () => {
+  console.log(`shop listening on http://${CONFIG.bind}:${CONFIG.port}`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
