@@ -20,5 +20,5 @@ const shapes = {
 
 export function art(kind, color) {
   const draw = shapes[kind] ?? shapes.cup;
-  return `<svg viewBox="0 0 200 170" role="img" aria-hidden="true" focusable="false"><rect width="200" height="170" fill="${color}"/>${draw(color)}</svg>`;
+  return `<svg viewBox="0 0 200 170" preserveAspectRatio="xMidYMid slice" role="img" aria-hidden="true" focusable="false"><rect width="200" height="170" fill="${color}"/>${draw(color)}</svg>`;
 }

@@ -129,7 +129,7 @@ function session(req, url) {
 
 function money(minor, shop, lang) {
   const digits = 2;
-  return new Intl.NumberFormat(lang === 'es' ? 'es-PE' : (shop.currency === 'PEN' ? 'en-PE' : 'en-US'), { style: 'currency', currency: shop.currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
+  return new Intl.NumberFormat(shop.currency === 'PEN' ? 'es-PE' : (lang === 'es' ? 'es-US' : 'en-US'), { style: 'currency', currency: shop.currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +242,8 @@ function cartPage(s) {
   const { t } = s;
   return layout(s, {
     title: t.cart, page: 'cart',
-    body: `<h1 class="page-title">${esc(t.checkout)}</h1>
+    body: `${s.shop.products.map((p) => `<template data-art="${p.sku}">${art(p.art, p.color)}</template>`).join('')}
+<h1 class="page-title">${esc(t.checkout)}</h1>
 <div class="checkout-grid">
   <section class="cart-panel" aria-label="${esc(t.cart)}">
     <div data-cart-lines></div>

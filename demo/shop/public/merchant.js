@@ -1,0 +1,412 @@
+// The merchant console: the program document in an editor, validated as you type by the
+// WebAssembly core (errors point at the field through their JSON pointer), a live preview of a
+// sample cart under the draft rules next to the published ones, publishing, version history and
+// the program's metrics as SVG charts. Everything loyalty-specific is computed by the core.
+import { LoyaltyCore } from '/loyalty/wasm/loyalty-core.mjs';
+
+const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
+const shop = cfg.shops[cfg.shop];
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, attrs = {}, ...kids) => {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') n.className = v; else if (k.startsWith('on')) n.addEventListener(k.slice(2), v); else if (v != null) n.setAttribute(k, v);
+  }
+  for (const kid of kids.flat()) if (kid != null) n.append(kid instanceof Node ? kid : String(kid));
+  return n;
+};
+const fmt = new Intl.NumberFormat(shop.currency === 'PEN' ? 'es-PE' : 'en-US', { style: 'currency', currency: shop.currency });
+const money = (m) => fmt.format(m / 100);
+
+const src = $('[data-source]');
+const gutter = $('[data-gutter]');
+const hl = $('[data-highlight]');
+const status = $('[data-status]');
+const problems = $('[data-problems]');
+const publishBtn = $('[data-publish]');
+
+let core = null;
+let published = null; // the program the server answers now
+let draft = null; // the parsed, valid draft (or null)
+let errorLine = -1;
+let warnLines = new Set();
+
+// ---------------------------------------------------------------------------------------------
+// JSON pointer -> position in the text: a small parser that notes where every value starts.
+
+function locate(text) {
+  const at = new Map();
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const str = () => { const s = i; i++; while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1; i++; return JSON.parse(text.slice(s, i)); };
+  const value = (ptr, keyPos) => {
+    ws();
+    at.set(ptr, keyPos ?? i);
+    if (text[i] === '{') {
+      i++; ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws(); const kp = i; const k = str(); ws(); i++; // ':'
+        value(`${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, kp);
+        ws(); if (text[i] === ',') { i++; continue; } i++; return;
+      }
+    } else if (text[i] === '[') {
+      i++; ws();
+      if (text[i] === ']') { i++; return; }
+      for (let n = 0; ; n++) {
+        value(`${ptr}/${n}`); ws();
+        if (text[i] === ',') { i++; continue; } i++; return;
+      }
+    } else if (text[i] === '"') str();
+    else { while (i < text.length && !',]}\n\r\t '.includes(text[i])) i++; }
+  };
+  try { value(''); } catch { /* only called on valid JSON */ }
+  return at;
+}
+function lineOf(text, offset) { let n = 0; for (let k = 0; k < offset && k < text.length; k++) if (text[k] === '\n') n++; return n; }
+function lineForPointer(text, pointer) {
+  const at = locate(text);
+  let p = pointer;
+  for (;;) {
+    if (at.has(p)) return lineOf(text, at.get(p));
+    if (!p) return 0;
+    p = p.slice(0, p.lastIndexOf('/'));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The editor: a textarea over a layer that marks lines; line numbers in a gutter.
+
+function paint() {
+  const lines = src.value.split('\n');
+  gutter.textContent = lines.map((_, n) => n + 1).join('\n');
+  hl.replaceChildren(...lines.map((l, n) => el('span', { class: n === errorLine ? 'line err' : (warnLines.has(n) ? 'line warn' : 'line') }, l || ' ', '\n')));
+  syncScroll();
+}
+function syncScroll() { gutter.scrollTop = src.scrollTop; hl.scrollTop = src.scrollTop; hl.scrollLeft = src.scrollLeft; }
+src.addEventListener('scroll', syncScroll);
+src.addEventListener('keydown', (e) => {
+  if (e.key === 'Tab' && !e.shiftKey && !e.ctrlKey && !e.metaKey) {
+    // Tab indents; Escape then Tab leaves the editor, so keyboard users are never trapped.
+    if (src.dataset.escaped) { delete src.dataset.escaped; return; }
+    e.preventDefault();
+    src.setRangeText('  ', src.selectionStart, src.selectionEnd, 'end');
+    onEdit();
+  } else if (e.key === 'Escape') src.dataset.escaped = '1';
+});
+
+function goToLine(n) {
+  const lines = src.value.split('\n');
+  const start = lines.slice(0, n).reduce((a, l) => a + l.length + 1, 0);
+  src.focus();
+  src.setSelectionRange(start, start + (lines[n]?.length ?? 0));
+  const lh = parseFloat(getComputedStyle(src).lineHeight) || 20;
+  src.scrollTop = Math.max(0, n * lh - src.clientHeight / 3);
+  syncScroll();
+}
+
+function problem(kind, path, message, line) {
+  return el('li', { class: `prob ${kind}` },
+    el('span', { class: 'prob-kind' }, kind === 'err' ? 'Error' : 'Warning'),
+    el('code', {}, path || '(document)'),
+    el('span', { class: 'prob-msg' }, message),
+    line >= 0 ? el('button', { type: 'button', class: 'prob-line', onclick: () => goToLine(line) }, `line ${line + 1}`) : null);
+}
+
+let timer = 0;
+function onEdit() {
+  paint();
+  clearTimeout(timer);
+  timer = setTimeout(check, 120);
+}
+src.addEventListener('input', onEdit);
+
+function check() {
+  const text = src.value;
+  errorLine = -1;
+  warnLines = new Set();
+  problems.replaceChildren();
+  draft = null;
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec(e.message) ?? /line (\d+) column/.exec(e.message);
+    errorLine = m ? (e.message.includes('line ') && !e.message.includes('position') ? Number(m[1]) - 1 : lineOf(text, Number(m[1]))) : -1;
+    problems.append(problem('err', '', `Not valid JSON: ${e.message}`, errorLine));
+    setStatus('bad', 'JSON syntax error');
+    return finish();
+  }
+  if (!core) { setStatus('', 'Loading the WebAssembly core…'); return finish(); }
+  try {
+    const res = core.call('validate', { program: doc });
+    for (const w of res.warnings ?? []) {
+      const line = lineForPointer(text, w.path);
+      warnLines.add(line);
+      problems.append(problem('warn', w.path, w.message, line));
+    }
+    draft = doc;
+    setStatus('ok', res.warnings?.length ? `Valid · ${res.warnings.length} warning${res.warnings.length > 1 ? 's' : ''}` : 'Valid program');
+  } catch (e) {
+    const line = lineForPointer(text, e.path ?? '');
+    errorLine = line;
+    problems.append(problem('err', e.path, e.message, line));
+    setStatus('bad', e.code ?? 'invalid');
+  }
+  finish();
+}
+function finish() {
+  paint();
+  publishBtn.disabled = !draft || JSON.stringify(draft) === JSON.stringify(published);
+  runPreview();
+}
+function setStatus(kind, text) { status.className = `m-status ${kind}`; status.textContent = text; }
+
+// ---------------------------------------------------------------------------------------------
+// Live preview: the sample cart under the draft and under the published program.
+
+const defaults = cfg.shop === 'cafe' ? { latte: 2, croissant: 1, empanadita: 1 } : { 'sneaker-white': 1, socks: 1, 'gift-card-100': 1 };
+const qty = {};
+const cartBox = $('[data-sample-cart]');
+for (const p of shop.products) {
+  qty[p.sku] = defaults[p.sku] ?? 0;
+  const input = el('input', { type: 'number', min: '0', max: '20', value: String(qty[p.sku]), 'aria-label': `${p.name} quantity` });
+  input.addEventListener('input', () => { qty[p.sku] = Math.max(0, Math.min(20, Number(input.value) || 0)); runPreview(); });
+  cartBox.append(el('label', { class: 'm-item' }, el('span', { class: 'm-item-name' }, p.name, el('small', {}, `${p.category} · ${money(p.price)}`)), input));
+}
+const atInput = $('[data-preview-at]');
+const memberSel = $('[data-preview-member]');
+{
+  const d = new Date(Date.now() - 5 * 3600_000); // store-local (-05:00)
+  atInput.value = d.toISOString().slice(0, 16);
+}
+atInput.addEventListener('input', runPreview);
+memberSel.addEventListener('change', runPreview);
+
+const eventsCache = new Map();
+async function memberEvents(id) {
+  if (!id) return null;
+  if (!eventsCache.has(id)) {
+    const r = await fetch(`/api/merchant/events?shop=${cfg.shop}&member=${encodeURIComponent(id)}`);
+    const body = r.ok ? await r.json() : null;
+    eventsCache.set(id, Array.isArray(body) ? body : (body?.events ?? null));
+  }
+  return eventsCache.get(id);
+}
+
+function sampleCart(program) {
+  const offset = program?.utc_offset ?? '-05:00';
+  const lines = shop.products.filter((p) => qty[p.sku] > 0).map((p) => ({ sku: p.sku, name: p.name, category: p.category, unit_price_minor: p.price, quantity: qty[p.sku] }));
+  return { currency: shop.currency, at: `${atInput.value || new Date().toISOString().slice(0, 16)}:00${offset}`, lines, shipping_minor: lines.length ? shop.shipping_minor : 0 };
+}
+
+async function previewWith(program, events, cart) {
+  let state = null;
+  if (events) {
+    try { state = core.call('replay', { program, events, now: cart.at }); } catch (e) { console.warn('replay failed; previewing as a guest', e); }
+  }
+  return core.call('preview', { program, state, cart, now: cart.at });
+}
+
+let previewSeq = 0;
+async function runPreview() {
+  const out = $('[data-preview-result]');
+  if (!core) return;
+  const seq = ++previewSeq;
+  if (!draft) { out.classList.add('stale'); return; }
+  const cart = sampleCart(draft);
+  if (!cart.lines.length) { out.classList.remove('stale'); out.replaceChildren(el('p', { class: 'm-muted' }, 'Add something to the sample cart.')); return; }
+  let events = null;
+  try { events = await memberEvents(memberSel.value); } catch { events = null; }
+  if (seq !== previewSeq) return;
+  let now; let before = null;
+  try {
+    now = await previewWith(draft, events, cart);
+    if (published && JSON.stringify(published) !== JSON.stringify(draft)) before = await previewWith(published, events, sampleCart(published));
+  } catch (e) {
+    out.replaceChildren(el('p', { class: 'prob err' }, `${e.code}: ${e.message} ${e.path ?? ''}`));
+    return;
+  }
+  out.classList.remove('stale');
+  out.replaceChildren(renderPreview(now, before, draft));
+}
+
+const EXPLAIN = {
+  'earn.per_spend': (a) => `${a.points} per ${money(a.per_minor)} on ${money(a.spend_minor)}`,
+  'earn.per_item': (a) => `${a.points} per item`,
+  'earn.multiplier': (a) => `×${a.factor ?? ''} multiplier`,
+  'earn.tier_multiplier': (a) => `×${a.factor ?? ''} tier bonus`,
+};
+function explain(line, program) {
+  const rule = (program.earn ?? []).find((r) => r.id === line.rule);
+  const name = rule?.name ?? (line.rule === 'tier' ? 'Tier bonus' : line.rule);
+  const f = EXPLAIN[line.explain?.key];
+  return [name, f ? f(line.explain.args ?? {}) : line.explain?.key ?? ''];
+}
+
+function renderPreview(p, before, program) {
+  const rewardName = (id) => (program.rewards ?? []).find((r) => r.id === id)?.name ?? id;
+  const total = p.points?.total ?? 0;
+  const delta = before ? total - (before.points?.total ?? 0) : 0;
+  const head = el('div', { class: 'pv-head' },
+    el('div', { class: 'pv-big' }, el('span', { 'data-preview-points': '' }, String(total)), el('small', {}, ' points')),
+    el('div', { class: 'pv-sub' }, `on ${money(p.totals?.merchandise_minor ?? 0)} of merchandise`,
+      before && delta !== 0 ? el('span', { class: delta > 0 ? 'delta up' : 'delta down', 'data-delta': '' }, `${delta > 0 ? '+' : ''}${delta} vs. published`) : null));
+  const lines = el('ul', { class: 'pv-lines' }, (p.points?.lines ?? []).map((l) => {
+    const [name, how] = explain(l, program);
+    return el('li', {}, el('span', {}, el('strong', {}, name), el('small', {}, how)), el('b', {}, `${l.points > 0 ? '+' : ''}${l.points}`));
+  }));
+  const bits = [];
+  if (p.tier && (p.tier.before || p.tier.after)) bits.push(el('li', {}, `Tier: ${p.tier.before ?? '—'}${p.tier.after && p.tier.after !== p.tier.before ? ` → ${p.tier.after} (upgrade!)` : ''}`));
+  for (const c of p.punch_cards ?? []) bits.push(el('li', {}, `Punch card “${c.id}”: ${c.punches_after}/${c.required}${c.completes ? ` — completes ${c.completes}` : ''}`));
+  const issued = {};
+  for (const v of p.vouchers_issued ?? []) { const k = rewardName(v.reward ?? v); issued[k] = (issued[k] ?? 0) + 1; }
+  for (const [k, n] of Object.entries(issued)) bits.push(el('li', {}, `Voucher${n > 1 ? 's' : ''} issued: ${n > 1 ? `${n} × ` : ''}${k}`));
+  for (const n of p.nudges ?? []) bits.push(el('li', { class: 'nudge' }, n.kind === 'spend_to_next_tier' ? `Nudge: add ${money(n.remaining_minor)} to reach ${n.tier}` : n.kind === 'add_item_for_punch_card' ? `Nudge: ${n.punches_missing} more for the ${n.card} card` : `Nudge: ${n.kind.replace(/_/g, ' ')}${n.remaining_minor != null ? ` — ${money(n.remaining_minor)} to go` : ''}`));
+  const rewards = el('table', { class: 'pv-rewards' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Reward'), el('th', {}, 'Status'), el('th', {}, 'Takes off'), el('th', {}, 'New total'))),
+    el('tbody', {}, (p.rewards ?? []).map((r) => el('tr', {},
+      el('td', {}, rewardName(r.id)),
+      el('td', {}, el('span', { class: `st st-${r.status}` }, r.status.replace(/_/g, ' ')), r.points_needed ? el('small', {}, ` ${r.points_needed} pts short`) : null),
+      el('td', {}, r.discount_minor ? money(r.discount_minor) : '—'),
+      el('td', {}, r.total_minor != null && r.discount_minor ? money(r.total_minor) : '—')))));
+  return el('div', {}, head, lines, bits.length ? el('ul', { class: 'pv-bits' }, bits) : null, el('h4', {}, 'Rewards on this cart'), rewards);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publishing and versions.
+
+function renderVersions(list) {
+  const box = $('[data-versions]');
+  const items = [];
+  if (published) items.push(el('li', { class: 'current' }, el('b', {}, `v${published.version ?? 1}`), ' live now'));
+  for (const v of list ?? []) if (v.version !== published?.version) items.push(el('li', {}, el('b', {}, `v${v.version}`), ` published ${new Date(v.at).toLocaleString()}`));
+  if (!list?.length) items.push(el('li', { class: 'm-muted' }, 'Earlier versions stay on the server: every ledger entry records the version it was computed with.'));
+  box.replaceChildren(...items);
+}
+
+publishBtn.addEventListener('click', async () => {
+  if (!draft) return;
+  const doc = structuredClone(draft);
+  if ((doc.version ?? 1) <= (published?.version ?? 0)) doc.version = (published?.version ?? 0) + 1;
+  publishBtn.disabled = true;
+  const st = $('[data-publish-status]');
+  st.textContent = 'Publishing…';
+  const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc }) });
+  const out = await r.json();
+  if (!r.ok) { st.textContent = `Refused: ${out.result?.error?.message ?? r.status}`; publishBtn.disabled = false; return; }
+  st.textContent = `Published v${doc.version}. Shoppers get it on their next page view.`;
+  await loadProgram(false);
+});
+
+async function loadProgram(fill = true) {
+  const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`);
+  const out = await r.json();
+  published = out.program;
+  if (fill) { src.value = JSON.stringify(published, null, 2); }
+  renderVersions(out.versions);
+  check();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics as small SVG charts.
+
+const NS = 'http://www.w3.org/2000/svg';
+const svg = (tag, attrs = {}, ...kids) => {
+  const n = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+  for (const kid of kids.flat()) if (kid != null) n.append(kid);
+  return n;
+};
+function barChart(title, labels, series, { format = (v) => String(v), colors = ['#5b4bdb', '#e0893a'] } = {}) {
+  const W = 420; const H = 190; const pad = { l: 34, r: 8, t: 12, b: 26 };
+  const max = Math.max(1, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
+  const bw = (W - pad.l - pad.r) / labels.length;
+  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
+  for (const f of [0, 0.5, 1]) {
+    const y = pad.t + (H - pad.t - pad.b) * (1 - f);
+    g.append(svg('line', { x1: pad.l, x2: W - pad.r, y1: y, y2: y, stroke: '#e6e3ee' }), svg('text', { x: pad.l - 6, y: y + 4, 'text-anchor': 'end', class: 'ax' }, format(Math.round(max * f))));
+  }
+  labels.forEach((lab, i) => {
+    const x0 = pad.l + i * bw;
+    series.forEach((s, k) => {
+      const v = s.values[i] ?? 0;
+      const h = (H - pad.t - pad.b) * (v / max);
+      const w = (bw - 6) / series.length;
+      g.append(svg('rect', { x: x0 + 3 + k * w, y: H - pad.b - h, width: Math.max(1, w - 1), height: h, rx: 2, fill: colors[k] }, svg('title', {}, `${lab}: ${format(v)} ${s.name}`)));
+    });
+    g.append(svg('text', { x: x0 + bw / 2, y: H - 8, 'text-anchor': 'middle', class: 'ax' }, lab));
+  });
+  const legend = series.length > 1 ? el('div', { class: 'legend' }, series.map((s, k) => el('span', {}, el('i', { style: `background:${colors[k]}` }), s.name))) : null;
+  return el('figure', { class: 'chart' }, el('figcaption', {}, title), g, legend);
+}
+function lineChart(title, labels, values, { suffix = '%' } = {}) {
+  const W = 420; const H = 190; const pad = { l: 34, r: 10, t: 12, b: 26 };
+  const present = values.filter((v) => v != null);
+  const max = Math.max(100, ...present);
+  const x = (i) => pad.l + (i + 0.5) * ((W - pad.l - pad.r) / labels.length);
+  const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
+  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
+  for (const f of [0, 0.5, 1]) g.append(svg('line', { x1: pad.l, x2: W - pad.r, y1: y(max * f), y2: y(max * f), stroke: '#e6e3ee' }), svg('text', { x: pad.l - 6, y: y(max * f) + 4, 'text-anchor': 'end', class: 'ax' }, `${Math.round(max * f)}${suffix}`));
+  const pts = values.map((v, i) => (v == null ? null : [x(i), y(v)])).filter(Boolean);
+  if (pts.length) g.append(svg('polyline', { points: pts.map((p) => p.join(',')).join(' '), fill: 'none', stroke: '#2f9e6e', 'stroke-width': 2.5 }));
+  values.forEach((v, i) => { if (v != null) g.append(svg('circle', { cx: x(i), cy: y(v), r: 3.5, fill: '#2f9e6e' }, svg('title', {}, `${labels[i]}: ${v.toFixed(1)}${suffix}`))); });
+  labels.forEach((lab, i) => g.append(svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', class: 'ax' }, lab)));
+  return el('figure', { class: 'chart' }, el('figcaption', {}, title), g);
+}
+function tierChart(dist, program) {
+  const levels = program?.tiers?.levels ?? Object.keys(dist).map((id) => ({ id, name: id }));
+  const total = Object.values(dist).reduce((a, b) => a + b, 0) || 1;
+  const colors = ['#c9c3d9', '#9aa7b8', '#d4a72c', '#5b4bdb'];
+  const W = 420; let x = 0;
+  const g = svg('svg', { viewBox: `0 0 ${W} 54`, role: 'img', 'aria-label': 'Tier distribution' });
+  levels.forEach((lv, i) => {
+    const n = dist[lv.id] ?? 0; const w = (W * n) / total;
+    if (w > 0) g.append(svg('rect', { x, y: 8, width: w, height: 38, fill: colors[i % colors.length] }, svg('title', {}, `${lv.name ?? lv.id}: ${n}`)));
+    x += w;
+  });
+  const legend = el('div', { class: 'legend' }, levels.map((lv, i) => el('span', {}, el('i', { style: `background:${colors[i % colors.length]}` }), `${lv.name ?? lv.id} ${dist[lv.id] ?? 0} (${Math.round(((dist[lv.id] ?? 0) * 100) / total)}%)`)));
+  return el('figure', { class: 'chart' }, el('figcaption', {}, 'Tier distribution (members now)'), g, legend);
+}
+
+async function loadMetrics() {
+  const box = $('[data-charts]');
+  const kpis = $('[data-kpis]');
+  box.replaceChildren(el('p', { class: 'm-muted' }, 'Loading metrics…'));
+  const r = await fetch(`/api/merchant/metrics?shop=${cfg.shop}`);
+  const out = await r.json();
+  if (!r.ok) { box.replaceChildren(el('p', { class: 'prob err' }, `Metrics unavailable: ${out.error?.message ?? r.status}`)); return; }
+  const labels = out.months.map((m) => m.label);
+  const ms = out.months.map((m) => m.metrics);
+  const y = out.year;
+  const pct = (s) => (s == null ? null : Number(s) * 100);
+  const kpi = (label, value, hint) => el('div', { class: 'kpi' }, el('span', {}, label), el('b', {}, value), hint ? el('small', {}, hint) : null);
+  kpis.replaceChildren(
+    kpi('Members', String(y.members?.enrolled_total ?? '—'), `${y.members?.enrolled_in_period ?? 0} joined this year`),
+    kpi('Revenue', money(y.revenue_minor ?? 0), `${y.orders ?? 0} orders`),
+    kpi('Avg. order', y.average_order_value_minor != null ? money(Number(y.average_order_value_minor)) : '—'),
+    kpi('Redemption rate', y.redemption_rate != null ? `${(Number(y.redemption_rate) * 100).toFixed(1)}%` : '—', `${y.points?.redeemed ?? 0} of ${y.points?.issued ?? 0} points`),
+    kpi('Retention (CRR)', y.customer_retention_rate != null ? `${Number(y.customer_retention_rate).toFixed(1)}%` : '—', `churn after ${y.churn_days ?? 90} days`),
+  );
+  box.replaceChildren(
+    barChart('Enrolments per month', labels, [{ name: 'members joined', values: ms.map((m) => m.members?.enrolled_in_period ?? 0) }]),
+    barChart('Points issued and redeemed', labels, [{ name: 'issued', values: ms.map((m) => m.points?.issued ?? 0) }, { name: 'redeemed', values: ms.map((m) => m.points?.redeemed ?? 0) }]),
+    lineChart('Redemption rate per month', labels, ms.map((m) => pct(m.redemption_rate))),
+    lineChart('Customer retention rate (CRR) per month', labels, ms.map((m) => (m.customer_retention_rate == null ? null : Number(m.customer_retention_rate)))),
+    published?.tiers ? tierChart(y.tier_distribution ?? {}, published) : null,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+(async () => {
+  setStatus('', 'Loading…');
+  const coreP = LoyaltyCore.load({ scriptUrl: '/loyalty/wasm/loyalty_core.js', wasmUrl: '/loyalty/wasm/loyalty_core.wasm' })
+    .then((c) => { core = c; })
+    .catch((e) => setStatus('bad', `WebAssembly core failed to load: ${e.message}`));
+  await loadProgram(true);
+  await coreP;
+  check();
+  document.body.dataset.ready = '1';
+  loadMetrics();
+})();
