@@ -1,0 +1,217 @@
+// Browser test of the whole demo: starts demo/start.sh on free ports with a temporary data dir,
+// then drives headless Chromium through a shopper's join → earn → redeem → refund, and a
+// merchant editing a rule and seeing the live preview change. Saves screenshots of the shop,
+// portal, checkout and merchant page (desktop and 375 px, English and Spanish) to
+// build/screenshots/demo/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { mintToken } from '../shop/loyalty-client.mjs';
+
+const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(DEMO, '..');
+const SHOTS = path.join(ROOT, 'build', 'screenshots', 'demo');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+let demo; let base; let data; let browser; let ctx; let secrets;
+
+before(async () => {
+  const [port, cafe, fashion] = [await freePort(), await freePort(), await freePort()];
+  data = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-demo-'));
+  base = `http://127.0.0.1:${port}`;
+  demo = spawn('bash', [path.join(DEMO, 'start.sh'), '--port', String(port), '--cafe-port', String(cafe), '--fashion-port', String(fashion), '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo did not start in time:\n${out}`)), 180_000);
+    const onData = (d) => { out += d; if (out.includes('Demo shop:')) { clearTimeout(timer); resolve(); } };
+    demo.stdout.on('data', onData);
+    demo.stderr.on('data', (d) => { out += d; });
+    demo.on('exit', (code) => { clearTimeout(timer); reject(new Error(`start.sh exited with ${code}:\n${out}`)); });
+  });
+  secrets = Object.fromEntries(fs.readFileSync(path.join(data, 'secrets.env'), 'utf8').trim().split('\n').map((l) => l.split('=')));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
+    // launch() gives every run a fresh temporary user-data-dir of its own.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (demo && demo.exitCode === null) {
+    try { process.kill(-demo.pid, 'SIGTERM'); } catch { /* already gone */ }
+    await new Promise((r) => { demo.on('exit', r); setTimeout(r, 5000); });
+  }
+  if (data) fs.rmSync(data, { recursive: true, force: true });
+});
+
+async function newPage(width = 1280) {
+  const c = await browser.newContext({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
+  const page = await c.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  return page;
+}
+
+// Waits until the widget (if it is built) has rendered, without failing when it is absent.
+async function settle(page) {
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.waitForTimeout(400);
+}
+
+async function memberState(shop, member) {
+  const token = mintToken(member, secrets.TOKEN_SECRET, 300);
+  const r = await fetch(`${base}/loyalty-api/${shop}/v1/members/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200, `member state of ${member}`);
+  return r.json();
+}
+
+async function chooseReward(page, rewardId, rewardName) {
+  // Prefer the widget's own button; if the widget is not built, raise the event it would raise.
+  const button = page.locator('loyalty-checkout').getByRole('button', { name: new RegExp(rewardName, 'i') }).first();
+  if (await button.count().catch(() => 0)) {
+    await button.click();
+  } else {
+    await page.evaluate((reward) => document.dispatchEvent(new CustomEvent('loyalty:redeem', { detail: { reward } })), rewardId);
+  }
+}
+
+test('a shopper joins, earns, redeems and refunds', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/switch?shop=cafe&shopper=guest&lang=en&to=/`);
+  await settle(page);
+  assert.equal(await page.getAttribute('body', 'data-member'), '');
+
+  // Join: the shop's backend enrols the guest and mints a token for the widget.
+  await page.locator('.hero [data-join]').click();
+  await page.waitForFunction(() => document.body.dataset.member.startsWith('guest-'));
+  const member = await page.getAttribute('body', 'data-member');
+  const joined = await memberState('cafe', member);
+  assert.equal(joined.balance, 25, 'welcome bonus on joining');
+
+  // Earn: two lattes and a croissant (S/ 30.00 → 30 points, 2 punches).
+  await page.locator('[data-add="latte"]').click();
+  await page.locator('[data-add="latte"]').click();
+  await page.locator('[data-add="croissant"]').click();
+  await page.goto(`${base}/cart`);
+  await expectText(page, '[data-sum="total"]', /30\.00/);
+  await page.locator('[data-pay]').click();
+  await page.waitForURL(/\/orders\//);
+  await expectText(page, '.points-row dd', '+30');
+  const earned = await memberState('cafe', member);
+  assert.equal(earned.balance, 55);
+  assert.equal(earned.punch_cards.coffee, 2);
+  assert.deepEqual(page.errors, []);
+
+  // Redeem: Mateo (379 points) takes a free coffee on a cart with a cold brew.
+  await page.goto(`${base}/switch?shopper=mateo&to=/`);
+  const before = (await memberState('cafe', 'mateo')).balance;
+  await page.locator('[data-add="cold-brew"]').click();
+  await page.locator('[data-add="alfajor"]').click();
+  await page.goto(`${base}/cart`);
+  await settle(page);
+  await chooseReward(page, 'free-coffee', 'Free coffee');
+  await expectText(page, '[data-sum="discount"]', /12\.00/);
+  await expectText(page, '[data-sum="total"]', /7\.50/); // 13.00 + 6.50 − 12.00 (capped at S/ 12)
+  await page.locator('[data-pay]').click();
+  await page.waitForURL(/\/orders\//);
+  const orderUrl = page.url();
+  const redeemed = await memberState('cafe', 'mateo');
+  assert.equal(redeemed.balance, before - 120 + 7, 'paid 120 points, earned 7 on S/ 7.50');
+
+  // Refund the whole order: the points spent come back and the earned ones go.
+  await page.goto(orderUrl);
+  await page.locator('[data-refund="all"]').click();
+  await page.waitForLoadState('load');
+  await page.waitForFunction(() => !document.querySelector('[data-refund="all"]'));
+  const refunded = await memberState('cafe', 'mateo');
+  assert.equal(refunded.balance, before, 'a full refund restores the balance');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a merchant edits a rule and the preview follows', async () => {
+  const page = await newPage(1366);
+  await page.goto(`${base}/merchant?shop=cafe`);
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.waitForSelector('[data-preview-points]');
+  const points = Number(await page.textContent('[data-preview-points]'));
+  assert.equal(points, 34, 'sample cart: 2 lattes, a croissant and an empanadita = S/ 34.50');
+
+  const src = page.locator('[data-source]');
+  const text = await src.inputValue();
+  const doubled = text.replace('"points": 1,\n      "per_minor": 100', '"points": 2,\n      "per_minor": 100');
+  assert.notEqual(doubled, text);
+  await src.fill(doubled);
+  await page.waitForFunction(() => document.querySelector('[data-preview-points]')?.textContent === '69');
+  await expectText(page, '[data-delta]', '+35 vs. published');
+
+  // A typo points at its field.
+  await src.fill(doubled.replace('"per_minor": 100', '"per_minor": "100 soles"'));
+  await page.waitForSelector('.prob.err');
+  assert.match(await page.textContent('.prob.err code'), /^\/earn\/0\/per_minor$/);
+  assert.equal(await page.locator('.highlight .line.err').count(), 1);
+  await page.screenshot({ path: path.join(SHOTS, 'merchant-error-desktop-en.png') });
+
+  // Publish the doubled rule: a new version on the server.
+  await src.fill(doubled);
+  await page.waitForSelector('[data-publish]:not([disabled])');
+  await page.locator('[data-publish]').click();
+  await expectText(page, '[data-publish-status]', /Published v2/);
+  const program = await (await fetch(`${base}/loyalty-api/cafe/v1/program`)).json();
+  assert.equal(program.version, 2);
+  assert.equal(program.earn[0].points, 2);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('screenshots: shop, portal, checkout, merchant — desktop and 375 px, English and Spanish', async () => {
+  const views = [
+    ['shop', 'fashion', 'mateo', '/'],
+    ['portal', 'fashion', 'grace', '/rewards'],
+    ['checkout', 'cafe', 'lucia', '/cart'],
+    ['merchant', 'fashion', 'mateo', '/merchant'],
+  ];
+  for (const lang of ['en', 'es']) {
+    for (const [width, label] of [[1280, 'desktop'], [375, 'mobile']]) {
+      const page = await newPage(width);
+      for (const [name, shop, shopper, url] of views) {
+        await page.goto(`${base}/switch?shop=${shop}&shopper=${shopper}&lang=${lang}&to=/`);
+        if (name === 'checkout') {
+          await page.evaluate(() => localStorage.setItem('demo-cart:cafe', JSON.stringify([{ sku: 'flat-white', quantity: 1 }, { sku: 'alfajor', quantity: 1 }])));
+        }
+        await page.goto(`${base}${url}${url === '/merchant' ? `?shop=${shop}` : ''}`);
+        if (name === 'merchant') await page.waitForSelector('.chart', { timeout: 15000 }).catch(() => {});
+        await settle(page);
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${label}-${lang}.png`), fullPage: name !== 'merchant' || width < 600 });
+      }
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
+  }
+});
+
+async function expectText(page, selector, expected, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < end) {
+    last = (await page.textContent(selector).catch(() => '')) ?? '';
+    if (expected instanceof RegExp ? expected.test(last) : last.includes(expected)) return;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`${selector}: expected ${expected}, got "${last}"`);
+}
