@@ -142,7 +142,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
   rec.order_id = order_id;
   rec.event_id = e.id;
   rec.at = e.at;
-  rec.tier = o.tier_before;
+  rec.tier = o.earn_tier;
   rec.cart = cart;
   rec.redeem = req.redeem;
   rec.vouchers = held_vouchers;

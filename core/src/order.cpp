@@ -526,6 +526,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     earn_tier = tier_id(after);
     e = compute_earning(p, cart, o.at, earn_tier, nets, shipping_net, merchandise);
   }
+  out.earn_tier = earn_tier;
   out.lines = e.lines;
   out.purchase_points = e.points;
   out.points = e.points;

@@ -49,6 +49,7 @@ struct OrderOutcome {
   i64 spend = 0;                   // qualifying spend (merchandise actually paid)
   std::map<std::string, i64> threshold_spend;
   std::string tier_before, tier_after;
+  std::string earn_tier;  // the tier the order earned at (a refund recomputes at it)
   i64 qualifying_after = 0;
   std::vector<CardProgress> cards;
   std::vector<IssuedVoucher> issued;
