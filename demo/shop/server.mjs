@@ -177,7 +177,7 @@ ${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.s
     <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">${shop.id === 'cafe' ? '☕︎' : 'A'}</span><span class="brand-name">${esc(shop.name)}</span></a>
     <nav class="main-nav" aria-label="Main">${nav}</nav>
     <div class="header-loyalty">
-      ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>—</span> ${esc(t.points)}<span class="tier-chip" data-loyalty-tier></span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
+      ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>${s.state?.balance ?? '—'}</span> ${esc(t.points)}<span class="tier-chip" data-loyalty-tier>${esc(s.state?.tier?.name ?? '')}</span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
       <a class="cart-link" href="/cart" aria-label="${esc(t.cart)}"><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.4" fill="currentColor"/><circle cx="17" cy="20" r="1.4" fill="currentColor"/></svg><span class="cart-count" data-cart-count>0</span></a>
     </div>
   </div>
@@ -216,7 +216,7 @@ function homePage(s) {
     <p class="eyebrow">${esc(lang === 'es' ? shop.tagline_es : shop.tagline)}</p>
     <h1>${esc(hero[0])}</h1>
     <p class="lede">${esc(hero[1])}</p>
-    ${s.memberId ? `<p class="hero-member">${esc(s.who.member ? s.who.name : (lang === 'es' ? 'Socio nuevo' : 'New member'))} · <span data-loyalty-points>—</span> ${esc(t.points)} · <a href="/rewards">${esc(t.your_rewards)} →</a></p>`
+    ${s.memberId ? `<p class="hero-member">${esc(s.who.member ? s.who.name : (lang === 'es' ? 'Socio nuevo' : 'New member'))} · <span data-loyalty-points>${s.state?.balance ?? '—'}</span> ${esc(t.points)} · <a href="/rewards">${esc(t.your_rewards)} →</a></p>`
       : `<div class="hero-cta"><button class="join-btn" data-join>${esc(t.join)}</button><span>${esc(t.join_sub)}</span></div>`}
   </div>
   <aside class="hero-portal" aria-label="${esc(t.your_rewards)}"><loyalty-portal compact></loyalty-portal></aside>
@@ -255,7 +255,7 @@ function cartPage(s) {
       <div data-applied></div>
       <dl>
         <div><dt>${esc(t.subtotal)}</dt><dd data-sum="merchandise">—</dd></div>
-        <div><dt>${esc(t.shipping)}</dt><dd data-sum="shipping">—</dd></div>
+        <div${s.shop.shipping_minor ? '' : ' hidden'}><dt>${esc(t.shipping)}</dt><dd data-sum="shipping">—</dd></div>
         <div class="discount-row" hidden><dt>${esc(t.discount)}</dt><dd data-sum="discount">—</dd></div>
         <div class="total-row"><dt>${esc(t.total)}</dt><dd data-sum="total">—</dd></div>
       </dl>
@@ -297,12 +297,12 @@ function orderPage(s, o) {
   </section>
   <aside class="card summary"><dl>
     <div><dt>${esc(t.subtotal)}</dt><dd>${esc(money(o.totals.merchandise_minor, shop, lang))}</dd></div>
-    <div><dt>${esc(t.shipping)}</dt><dd>${esc(money(o.totals.shipping_minor, shop, lang))}</dd></div>
+    ${o.totals.shipping_minor ? `<div><dt>${esc(t.shipping)}</dt><dd>${esc(money(o.totals.shipping_minor, shop, lang))}</dd></div>` : ''}
     ${applied}
     <div class="total-row"><dt>${esc(t.total)}</dt><dd>${esc(money(o.totals.total_minor, shop, lang))}</dd></div>
     ${o.points != null ? `<div class="points-row"><dt>${esc(t.points_earned)}</dt><dd>+${o.points}</dd></div>` : ''}
   </dl>
-  ${o.member ? `<p class="muted small-text">${esc(t.balance)}: <span data-loyalty-points>—</span> ${esc(t.points)}</p>` : `<p class="muted">${esc(t.guest_checkout)}</p>`}
+  ${o.member ? `<p class="muted small-text">${esc(t.balance)}: <span data-loyalty-points>${s.state?.balance ?? '—'}</span> ${esc(t.points)}</p>` : `<p class="muted">${esc(t.guest_checkout)}</p>`}
   </aside>
 </div>
 <script type="application/json" id="order-data">${scriptJson({ id: o.id })}</script>`,
@@ -473,9 +473,12 @@ async function merchantMetrics(shopId) {
   const results = await Promise.all(months.map((m) => api.metrics(m.from, m.until)));
   const yearFrom = months[0].from;
   const year = await api.metrics(yearFrom, new Date(now.getTime() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z'));
-  const failed = [year, ...results].find((r) => !r.ok);
+  // Retention over the last 90 days: over a whole year most members are new, and CRR
+  // (E − N) / S goes negative when N > E, which tells a merchant nothing.
+  const quarter = await api.metrics(new Date(now.getTime() - 90 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'), new Date(now.getTime() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z'));
+  const failed = [year, quarter, ...results].find((r) => !r.ok);
   if (failed) return { status: failed.status || 502, error: failed.data?.error ?? { code: 'unavailable', message: 'metrics unavailable', path: '' } };
-  return { status: 200, months: months.map((m, i) => ({ ...m, metrics: results[i].data })), year: year.data };
+  return { status: 200, months: months.map((m, i) => ({ ...m, metrics: results[i].data })), year: year.data, quarter: quarter.data };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,6 +512,12 @@ async function handle(req, res) {
 
   if (req.method === 'GET') {
     const html = (body) => send(res, 200, body, { 'content-type': 'text/html; charset=utf-8' });
+    if (s.memberId && !p.startsWith('/api/') && p !== '/merchant') {
+      // The first paint shows the balance the server knows; the widget keeps it current.
+      const r = await loyalty[s.shopId].memberState(s.memberId).catch(() => null);
+      if (r?.ok) s.state = r.data;
+      else if (r?.status === 404 && s.joined) { s.memberId = null; s.joined = false; } // data was reset
+    }
     if (p === '/') return html(homePage(s));
     if (p === '/rewards') return html(rewardsPage(s));
     if (p === '/cart') return html(cartPage(s));

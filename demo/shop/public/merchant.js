@@ -386,7 +386,7 @@ async function loadMetrics() {
     kpi('Revenue', money(y.revenue_minor ?? 0), `${y.orders ?? 0} orders`),
     kpi('Avg. order', y.average_order_value_minor != null ? money(Number(y.average_order_value_minor)) : '—'),
     kpi('Redemption rate', y.redemption_rate != null ? `${(Number(y.redemption_rate) * 100).toFixed(1)}%` : '—', `${y.points?.redeemed ?? 0} of ${y.points?.issued ?? 0} points`),
-    kpi('Retention (CRR)', y.customer_retention_rate != null ? `${Number(y.customer_retention_rate).toFixed(1)}%` : '—', `churn after ${y.churn_days ?? 90} days`),
+    kpi('Retention (CRR)', out.quarter?.customer_retention_rate != null ? `${Number(out.quarter.customer_retention_rate).toFixed(1)}%` : '—', 'last 90 days'),
   );
   box.replaceChildren(
     barChart('Enrolments per month', labels, [{ name: 'members joined', values: ms.map((m) => m.members?.enrolled_in_period ?? 0) }]),
