@@ -547,6 +547,7 @@ void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& ev
       l.lifetime.earned = add(l.lifetime.earned, r.points);
       if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, t, r.points);
       h.points = r.points;
+      if (r.points > 0) l.last_activity = t;  // earning: restarts the inactivity clock
       h.lines.push_back({r.id, r.points, explain("earn.birthday", {{"points", r.points}})});
     } else {
       const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id,

@@ -606,7 +606,8 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     progress %= r->every_minor;
   }
 
-  add_contribution(p, ledger, o.at, basis_amount(p, out.spend, out.purchase_points));
+  // Points basis: purchase points and the signup bonuses this order released.
+  add_contribution(p, ledger, o.at, basis_amount(p, out.spend, out.points));
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
   ledger.last_activity = o.at;
