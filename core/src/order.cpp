@@ -171,7 +171,11 @@ std::string check_reward(const Check& c, const Reward& r, bool via_voucher, i64 
   if (c.cart) {
     if (c.cart->lines_net - c.cart->order_discount_minor < r.cond.min_order_minor)
       return "min_order_not_met";
-    if (discount <= 0) return "not_applicable";
+    // Pay-with-points takes nothing off when the member holds less than it needs: that is
+    // insufficient_points (as the catalog says), not not_applicable.
+    const bool short_of_points = r.type == RewardType::points_discount && !via_voucher &&
+                                 available < std::max<i64>(r.min_points, r.step_points);
+    if (discount <= 0 && !short_of_points) return "not_applicable";
   }
   if (!via_voucher && cost > available) return "insufficient_points";
   if (!via_voucher && r.type == RewardType::points_discount &&

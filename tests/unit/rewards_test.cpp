@@ -186,3 +186,27 @@ TEST(Rewards, RejectionCodes) {
 
 }  // namespace
 }  // namespace loyalty::testing
+
+namespace loyalty::testing {
+namespace {
+
+TEST(Rewards, PayWithPointsBelowItsMinimumIsInsufficientPointsInPreviewAndCatalog) {
+  const json p = reward_program({{{"id", "pay"}, {"type", "points_discount"}, {"step_points", 100},
+                                  {"step_minor", 100}, {"min_points", 300}, {"max_order_percent", 50}}});
+  const json s = member_with(p, 250);
+  const json r = checkout(p, s, cart({line("a", 5000, 1)}), {{{"reward", "pay"}, {"points", 250}}});
+  EXPECT_EQ(status_of(r, "pay")["status"], "insufficient_points");
+  EXPECT_EQ(status_of(r, "pay")["points_needed"], 50);
+  ASSERT_EQ(r["redeem"]["rejected"].size(), 1u);
+  EXPECT_EQ(r["redeem"]["rejected"][0]["code"], "insufficient_points");
+  const json c = run("catalog", {{"program", p}, {"state", s}, {"now", "2026-11-18T10:00:00-05:00"}});
+  EXPECT_EQ(c["rewards"][0]["status"], "insufficient_points");
+  // Holding enough but choosing fewer points than the minimum takes nothing off: not_applicable.
+  const json rich = member_with(p, 1000);
+  const json r2 = checkout(p, rich, cart({line("a", 5000, 1)}), {{{"reward", "pay"}, {"points", 250}}});
+  ASSERT_EQ(r2["redeem"]["rejected"].size(), 1u);
+  EXPECT_EQ(r2["redeem"]["rejected"][0]["status"], "not_applicable");
+}
+
+}  // namespace
+}  // namespace loyalty::testing
