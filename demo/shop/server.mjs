@@ -385,7 +385,8 @@ async function proxy(req, res, shopId, rest) {
 }
 
 async function quote(s, items, redeem, vouchers) {
-  const cart = buildCart(s.shopId, items, new Date().toISOString());
+  // Whole seconds: a refund posted in the same second must still sort after its order.
+  const cart = buildCart(s.shopId, items, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
   const merchandise = cart.lines.reduce((n, l) => n + l.unit_price_minor * l.quantity, 0);
   const plain = { merchandise_minor: merchandise, discount_minor: 0, shipping_minor: cart.shipping_minor, total_minor: merchandise + cart.shipping_minor };
   if (!s.memberId || !cart.lines.length) return { cart, totals: plain, points: null, applied: [] };
