@@ -26,9 +26,18 @@ export class LoyaltyAdmin {
     if (token) h.authorization = `Bearer ${token}`;
     if (body !== undefined) h['content-type'] = 'application/json';
     if (method !== 'GET' && method !== 'HEAD') h['idempotency-key'] = idempotencyKey ?? randomUUID();
-    const res = await fetch(this.baseUrl + path, {
-      method, headers: h, body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let res;
+    for (let attempt = 0; ; attempt++) {
+      res = await fetch(this.baseUrl + path, {
+        method, headers: h, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      // The server rate-limits per client; seeding a year of history is a burst. The same
+      // Idempotency-Key makes the retry safe.
+      if (res.status !== 429 || attempt >= 30) break;
+      await res.arrayBuffer();
+      const wait = Math.min(2000, 1000 * Number(res.headers.get('retry-after') || 0) || 150 * (attempt + 1));
+      await new Promise((r) => setTimeout(r, wait));
+    }
     const text = await res.text();
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = { error: { code: 'bad_response', message: text.slice(0, 200), path: '' } }; }

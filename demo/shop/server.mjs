@@ -127,6 +127,10 @@ function session(req, url) {
   return { shop: SHOPS[shopId], shopId, lang, t: T[lang], who, memberId, joined: !who.member && !!joined };
 }
 
+function points(s) {
+  return s.state ? new Intl.NumberFormat(s.lang === 'es' ? 'es-PE' : 'en-US').format(s.state.balance) : '—';
+}
+
 function money(minor, shop, lang) {
   const digits = 2;
   return new Intl.NumberFormat(shop.currency === 'PEN' ? 'es-PE' : (lang === 'es' ? 'es-US' : 'en-US'), { style: 'currency', currency: shop.currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
@@ -177,7 +181,7 @@ ${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.s
     <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">${shop.id === 'cafe' ? '☕︎' : 'A'}</span><span class="brand-name">${esc(shop.name)}</span></a>
     <nav class="main-nav" aria-label="Main">${nav}</nav>
     <div class="header-loyalty">
-      ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>${s.state?.balance ?? '—'}</span> ${esc(t.points)}<span class="tier-chip" data-loyalty-tier>${esc(s.state?.tier?.name ?? '')}</span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
+      ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>${points(s)}</span> ${esc(t.points)}<span class="tier-chip" data-loyalty-tier>${esc(s.state?.tier?.name ?? '')}</span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
       <a class="cart-link" href="/cart" aria-label="${esc(t.cart)}"><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.4" fill="currentColor"/><circle cx="17" cy="20" r="1.4" fill="currentColor"/></svg><span class="cart-count" data-cart-count>0</span></a>
     </div>
   </div>
@@ -216,7 +220,7 @@ function homePage(s) {
     <p class="eyebrow">${esc(lang === 'es' ? shop.tagline_es : shop.tagline)}</p>
     <h1>${esc(hero[0])}</h1>
     <p class="lede">${esc(hero[1])}</p>
-    ${s.memberId ? `<p class="hero-member">${esc(s.who.member ? s.who.name : (lang === 'es' ? 'Socio nuevo' : 'New member'))} · <span data-loyalty-points>${s.state?.balance ?? '—'}</span> ${esc(t.points)} · <a href="/rewards">${esc(t.your_rewards)} →</a></p>`
+    ${s.memberId ? `<p class="hero-member">${esc(s.who.member ? s.who.name : (lang === 'es' ? 'Socio nuevo' : 'New member'))} · <span data-loyalty-points>${points(s)}</span> ${esc(t.points)}${s.state?.tier?.next && shop.id === 'fashion' ? ` · ${esc(s.state.tier.name ?? s.state.tier.id)}, ${esc(money(s.state.tier.next.remaining, shop, lang))} ${lang === 'es' ? 'para' : 'to'} ${esc(s.state.tier.next.name ?? s.state.tier.next.id)}` : ''} · <a href="/rewards">${esc(t.your_rewards)} →</a></p>`
       : `<div class="hero-cta"><button class="join-btn" data-join>${esc(t.join)}</button><span>${esc(t.join_sub)}</span></div>`}
   </div>
   <aside class="hero-portal" aria-label="${esc(t.your_rewards)}"><loyalty-portal compact></loyalty-portal></aside>
@@ -302,7 +306,7 @@ function orderPage(s, o) {
     <div class="total-row"><dt>${esc(t.total)}</dt><dd>${esc(money(o.totals.total_minor, shop, lang))}</dd></div>
     ${o.points != null ? `<div class="points-row"><dt>${esc(t.points_earned)}</dt><dd>+${o.points}</dd></div>` : ''}
   </dl>
-  ${o.member ? `<p class="muted small-text">${esc(t.balance)}: <span data-loyalty-points>${s.state?.balance ?? '—'}</span> ${esc(t.points)}</p>` : `<p class="muted">${esc(t.guest_checkout)}</p>`}
+  ${o.member ? `<p class="muted small-text">${esc(t.balance)}: <span data-loyalty-points>${points(s)}</span> ${esc(t.points)}</p>` : `<p class="muted">${esc(t.guest_checkout)}</p>`}
   </aside>
 </div>
 <script type="application/json" id="order-data">${scriptJson({ id: o.id })}</script>`,
