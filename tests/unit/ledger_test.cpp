@@ -1,5 +1,7 @@
 // The ledger: replay of every event type, idempotent ids, rejected events recorded and changing
 // nothing else, whole-order rejection, refunds (partial and full), expiry and pending points.
+#include <set>
+
 #include "test_helpers.hpp"
 
 namespace loyalty::testing {
@@ -240,6 +242,47 @@ TEST(Ledger, ApplyEqualsReplayOfTheEventsPlusOne) {
   all.push_back(next);
   EXPECT_EQ(run("apply", {{"program", shop()}, {"state", state}, {"event", next}}),
             replay(shop(), all));
+}
+
+}  // namespace
+}  // namespace loyalty::testing
+
+namespace loyalty::testing {
+namespace {
+
+TEST(Ledger, RefundReversalMayTakeTheBalanceNegativeAndLaterEarningPaysTheDebt) {
+  // Earn 50, spend 40 on a mug, then refund the order fully: 10 − 50 = −40.
+  const json p = program({{"earn", {kBase}},
+                          {"rewards", {{{"id", "mug"}, {"type", "physical"}, {"cost", 40}}}}});
+  const json events = {enroll("e1", "2026-01-05T10:00:00-05:00"),
+                       order("e2", "2026-01-06T10:00:00-05:00", "o-1", {line("a", 5000, 1)}),
+                       ev("e3", "2026-01-07T10:00:00-05:00", "redeem", {{"reward", "mug"}}),
+                       ev("e4", "2026-01-08T10:00:00-05:00", "refund", {{"order_id", "o-1"}})};
+  const json s = replay(p, events);
+  EXPECT_EQ(s["balance"], -40);
+  json more = events;
+  more.push_back(order("e5", "2026-01-09T10:00:00-05:00", "o-2", {line("a", 6000, 1)}));
+  const json after = replay(p, more);
+  EXPECT_EQ(after["balance"], 20);
+  // A redemption while in debt is refused.
+  more.push_back(ev("e6", "2026-01-10T10:00:00-05:00", "redeem", {{"reward", "mug"}}));
+  EXPECT_EQ(replay(p, more)["balance"], 20);
+}
+
+TEST(Ledger, FullRefundGivesBackTheVouchersUsed) {
+  const json p = program(
+      {{"rewards", {{{"id", "free-coffee"}, {"type", "free_item"}, {"cost", 0},
+                     {"match", {{"categories", {"coffee"}}}}}}},
+       {"punch_cards", {{{"id", "c"}, {"punch", "per_order"}, {"required", 1}, {"reward", "free-coffee"}}}}});
+  const json s = replay(
+      p, {enroll("e1", "2026-01-05T10:00:00-05:00"),
+          order("e2", "2026-01-06T10:00:00-05:00", "o-1", {line("cake", 500, 1)}),  // issues v-e2-1
+          order("e3", "2026-01-07T10:00:00-05:00", "o-2", {line("latte", 1200, 1, "coffee")},
+                {{"vouchers", {"v-e2-1"}}}),  // uses it, issues v-e3-1
+          ev("e4", "2026-01-08T10:00:00-05:00", "refund", {{"order_id", "o-2"}})});
+  std::set<std::string> ids;
+  for (const auto& v : s["vouchers"]) ids.insert(v["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"v-e2-1", "v-e3-1"}));
 }
 
 }  // namespace

@@ -201,3 +201,35 @@ TEST(Action, LimitPerPeriod) {
 
 }  // namespace
 }  // namespace loyalty::testing
+
+namespace loyalty::testing {
+namespace {
+
+TEST(Action, PeriodsAreStoreLocalCalendarPeriods) {
+  const json p = program({{"earn",
+                           {{{"id", "survey"}, {"type", "action"}, {"action", "survey"}, {"points", 5},
+                             {"limit", {{"count", 1}, {"per", "month"}}}}}}});
+  // 22:00 on 03-31 in Lima is already April in UTC; the store's March still holds.
+  const json s = replay(p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
+                            {{"id", "e1"}, {"at", "2026-03-31T22:00:00-05:00"}, {"type", "action"},
+                             {"member_id", "m-1"}, {"action", "survey"}},
+                            {{"id", "e2"}, {"at", "2026-04-01T00:30:00-05:00"}, {"type", "action"},
+                             {"member_id", "m-1"}, {"action", "survey"}},
+                            {{"id", "e3"}, {"at", "2026-04-30T23:59:59-05:00"}, {"type", "action"},
+                             {"member_id", "m-1"}, {"action", "survey"}}});
+  EXPECT_EQ(s["balance"], 10);
+  const json r = history_of(s, "rejected");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]["event_id"], "e3");
+}
+
+TEST(PunchCard, DailyLimitResetsAtStoreMidnight) {
+  const json p = cafe({{"max_punches_per_day", 2}});
+  const json s = replay(p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
+                            order("e1", "2026-03-02T23:00:00-05:00", "o-1", {line("latte", 1200, 2, "coffee")}),
+                            order("e2", "2026-03-03T00:30:00-05:00", "o-2", {line("latte", 1200, 2, "coffee")})});
+  EXPECT_EQ(s["punch_cards"]["coffee"], 4);
+}
+
+}  // namespace
+}  // namespace loyalty::testing
