@@ -15,7 +15,7 @@ export const T = {
     back_to_orders: 'All orders', loyalty: 'Loyalty', balance: 'Balance', tier: 'Tier',
     earn_here: 'earn', demo_note: 'Demo shop — nothing is charged. Switch shoppers and stores at the top.',
     refund_done: 'Refund posted — points reversed.', refund_failed: 'Refund failed',
-    pay_failed: 'Payment failed', points: 'points', member_since: 'Member',
+    pay_failed: 'Payment failed', points: 'points', you_earn: 'This order earns', member_since: 'Member',
   },
   es: {
     shop: 'Tienda', rewards: 'Recompensas', cart: 'Carrito', orders: 'Pedidos', merchant: 'Vista del comercio',
@@ -32,6 +32,6 @@ export const T = {
     back_to_orders: 'Todos los pedidos', loyalty: 'Fidelidad', balance: 'Saldo', tier: 'Nivel',
     earn_here: 'gana', demo_note: 'Tienda de demostración: no se cobra nada. Cambia de cliente y de tienda arriba.',
     refund_done: 'Devolución registrada: puntos revertidos.', refund_failed: 'La devolución falló',
-    pay_failed: 'El pago falló', points: 'puntos', member_since: 'Socio',
+    pay_failed: 'El pago falló', points: 'puntos', you_earn: 'Este pedido gana', member_since: 'Socio',
   },
 };

@@ -262,6 +262,7 @@ function cartPage(s) {
         <div${s.shop.shipping_minor ? '' : ' hidden'}><dt>${esc(t.shipping)}</dt><dd data-sum="shipping">—</dd></div>
         <div class="discount-row" hidden><dt>${esc(t.discount)}</dt><dd data-sum="discount">—</dd></div>
         <div class="total-row"><dt>${esc(t.total)}</dt><dd data-sum="total">—</dd></div>
+        ${s.memberId ? `<div class="points-row" hidden><dt>${esc(t.you_earn)}</dt><dd data-sum="points">—</dd></div>` : ''}
       </dl>
       ${s.memberId ? '' : `<p class="guest-note">${esc(t.guest_checkout)} <button class="linklike" data-join>${esc(t.join)}</button></p>`}
       <button class="pay-btn" data-pay disabled>${esc(t.pay)}</button>

@@ -155,8 +155,19 @@ function check() {
   }
   finish();
 }
+let shownError = -1;
 function finish() {
   paint();
+  // Bring a new error's line into view (the caret stays where the merchant is typing).
+  if (errorLine >= 0 && errorLine !== shownError) {
+    const lh = parseFloat(getComputedStyle(src).lineHeight) || 20;
+    const top = errorLine * lh;
+    if (top < src.scrollTop || top > src.scrollTop + src.clientHeight - 2 * lh) {
+      src.scrollTop = Math.max(0, top - src.clientHeight / 3);
+      syncScroll();
+    }
+  }
+  shownError = errorLine;
   publishBtn.disabled = !draft || JSON.stringify(draft) === JSON.stringify(published);
   runPreview();
 }

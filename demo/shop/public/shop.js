@@ -155,6 +155,11 @@ async function requestQuote() {
   set('merchandise', money(tot.merchandise_minor ?? 0));
   set('shipping', money(tot.shipping_minor ?? 0));
   set('total', money(tot.total_minor ?? 0));
+  const pointsRow = document.querySelector('.summary .points-row');
+  if (pointsRow) {
+    pointsRow.hidden = q.points == null;
+    set('points', q.points != null ? `+${q.points} ${t.points}` : '');
+  }
   const disc = tot.discount_minor ?? 0;
   document.querySelector('.discount-row').hidden = disc === 0;
   set('discount', `−${money(disc)}`);
