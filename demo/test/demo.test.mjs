@@ -146,6 +146,32 @@ test('a shopper joins, earns, redeems and refunds', async () => {
   await page.context().close();
 });
 
+test('screenshots: shop, portal, checkout, merchant — desktop and 375 px, English and Spanish', async () => {
+  const views = [
+    ['shop', 'fashion', 'mateo', '/'],
+    ['portal', 'fashion', 'grace', '/rewards'],
+    ['checkout', 'cafe', 'lucia', '/cart'],
+    ['merchant', 'fashion', 'mateo', '/merchant'],
+  ];
+  for (const lang of ['en', 'es']) {
+    for (const [width, label] of [[1280, 'desktop'], [375, 'mobile']]) {
+      const page = await newPage(width);
+      for (const [name, shop, shopper, url] of views) {
+        await page.goto(`${base}/switch?shop=${shop}&shopper=${shopper}&lang=${lang}&to=/`);
+        if (name === 'checkout') {
+          await page.evaluate(() => localStorage.setItem('demo-cart:cafe', JSON.stringify([{ sku: 'flat-white', quantity: 1 }, { sku: 'alfajor', quantity: 1 }])));
+        }
+        await page.goto(`${base}${url}${url === '/merchant' ? `?shop=${shop}` : ''}`);
+        if (name === 'merchant') await page.waitForSelector('.chart', { timeout: 15000 }).catch(() => {});
+        await settle(page);
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${label}-${lang}.png`), fullPage: name !== 'merchant' || width < 600 });
+      }
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
+  }
+});
+
 test('a merchant edits a rule and the preview follows', async () => {
   const page = await newPage(1366);
   await page.goto(`${base}/merchant?shop=cafe`);
@@ -179,32 +205,6 @@ test('a merchant edits a rule and the preview follows', async () => {
   assert.equal(program.earn[0].points, 2);
   assert.deepEqual(page.errors, []);
   await page.context().close();
-});
-
-test('screenshots: shop, portal, checkout, merchant — desktop and 375 px, English and Spanish', async () => {
-  const views = [
-    ['shop', 'fashion', 'mateo', '/'],
-    ['portal', 'fashion', 'grace', '/rewards'],
-    ['checkout', 'cafe', 'lucia', '/cart'],
-    ['merchant', 'fashion', 'mateo', '/merchant'],
-  ];
-  for (const lang of ['en', 'es']) {
-    for (const [width, label] of [[1280, 'desktop'], [375, 'mobile']]) {
-      const page = await newPage(width);
-      for (const [name, shop, shopper, url] of views) {
-        await page.goto(`${base}/switch?shop=${shop}&shopper=${shopper}&lang=${lang}&to=/`);
-        if (name === 'checkout') {
-          await page.evaluate(() => localStorage.setItem('demo-cart:cafe', JSON.stringify([{ sku: 'flat-white', quantity: 1 }, { sku: 'alfajor', quantity: 1 }])));
-        }
-        await page.goto(`${base}${url}${url === '/merchant' ? `?shop=${shop}` : ''}`);
-        if (name === 'merchant') await page.waitForSelector('.chart', { timeout: 15000 }).catch(() => {});
-        await settle(page);
-        await page.screenshot({ path: path.join(SHOTS, `${name}-${label}-${lang}.png`), fullPage: name !== 'merchant' || width < 600 });
-      }
-      assert.deepEqual(page.errors, []);
-      await page.context().close();
-    }
-  }
 });
 
 async function expectText(page, selector, expected, timeout = 10_000) {
