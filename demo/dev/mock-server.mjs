@@ -45,19 +45,21 @@ function verify(token) {
   } catch { return null; }
 }
 
-function state(member, now = nowIso()) {
-  return core.call('replay', { program: program(), events: db.events[member] ?? [], now });
+// Each member's state is kept and moved on with `apply` under the program of the moment, so a
+// new program version never rewrites what earlier orders earned.
+db.states ??= {};
+function state(member) {
+  return db.states[member] ?? null;
 }
 
 function addEvent(member, ev) {
   const list = db.events[member] ?? (db.events[member] = []);
   ev.id = `evt-${String(++db.seq).padStart(8, '0')}`;
   ev.at = ev.at ?? nowIso();
-  list.push(ev);
-  const st = state(member);
+  const st = core.call('apply', { program: program(), state: state(member), event: ev, now: ev.at });
   const last = st.history.find((h) => h.event_id === ev.id);
+  if (!last || last.kind !== 'rejected') { list.push(ev); db.states[member] = st; }
   if (last && last.kind === 'rejected') {
-    list.pop();
     const e = last.error;
     const status = ['insufficient_points', 'not_eligible', 'limit_exceeded', 'unknown_reward'].includes(e.code) ? 422 : 400;
     throw Object.assign(new Error(e.message), { status, body: { error: e } });
