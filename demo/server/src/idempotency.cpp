@@ -1,0 +1,42 @@
+#include "idempotency.hpp"
+
+#include "auth.hpp"
+
+namespace srv {
+
+std::string request_hash(const std::string& method, const std::string& path,
+                         const std::string& principal, const std::string& body) {
+  std::string material;
+  material.reserve(method.size() + path.size() + principal.size() + body.size() + 3);
+  material += method;
+  material += '\n';
+  material += path;
+  material += '\n';
+  material += principal;
+  material += '\n';
+  material += body;
+  return sha256_hex(material);
+}
+
+IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::string& hash) {
+  IdemLookup r;
+  auto row = store.idempotency(key);
+  if (!row) return r;
+  if (row->request_hash != hash) {
+    r.kind = IdemLookup::conflict;
+    return r;
+  }
+  r.kind = IdemLookup::replay;
+  r.status = row->status;
+  r.response = row->response;
+  return r;
+}
+
+bool valid_idempotency_key(const std::string& key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (char c : key)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+}  // namespace srv

@@ -1,0 +1,26 @@
+// Idempotency-Key handling: a write is identified by its key; the request hash (method, path,
+// caller, body) tells a retry (same hash: answer the stored response again) from a misuse (another
+// body under the same key: 409). The record is stored in the same transaction as the write.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "store.hpp"
+
+namespace srv {
+
+std::string request_hash(const std::string& method, const std::string& path,
+                         const std::string& principal, const std::string& body);
+
+struct IdemLookup {
+  enum Kind { fresh, replay, conflict } kind = fresh;
+  int status = 0;
+  std::string response;
+};
+
+IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::string& hash);
+
+// Keys are 1..255 printable ASCII characters.
+bool valid_idempotency_key(const std::string& key);
+
+}  // namespace srv

@@ -1,0 +1,362 @@
+#include "service.hpp"
+
+#include <cstdio>
+#include <algorithm>
+#include <functional>
+#include <random>
+
+#include "clock.hpp"
+#include "idempotency.hpp"
+
+namespace srv {
+
+using nlohmann::json;
+
+Reply error_reply(int status, const std::string& code, const std::string& message,
+                  const std::string& path) {
+  json e = {{"error", {{"code", code}, {"message", message}, {"path", path}}}};
+  return {status, e.dump(), ""};
+}
+
+int status_for_code(const std::string& code) {
+  if (code == "too_large") return 413;
+  if (code == "insufficient_points" || code == "not_eligible" || code == "limit_exceeded" ||
+      code == "unknown_reward")
+    return 422;
+  return 400;
+}
+
+namespace {
+
+// An engine error whose pointer names the event (`/event/cart/lines/0`) is reported against the
+// request body the client sent, whose members are the event's (`/cart/lines/0`).
+Reply engine_error(const json& response, const std::string& strip_prefix) {
+  json err = response.contains("error") ? response["error"] : json::object();
+  const std::string code = err.value("code", "invalid_request");
+  if (err.contains("path") && err["path"].is_string()) {
+    std::string p = err["path"].get<std::string>();
+    if (!strip_prefix.empty() && p.rfind(strip_prefix, 0) == 0 &&
+        (p.size() == strip_prefix.size() || p[strip_prefix.size()] == '/'))
+      err["path"] = p.substr(strip_prefix.size());
+  }
+  return {status_for_code(code), json{{"error", err}}.dump(), ""};
+}
+
+std::string random_member_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "m-%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+std::string event_id_for(std::int64_t seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "srv-%012lld", static_cast<long long>(seq));
+  return buf;
+}
+
+void trim_history(json& state) {
+  if (!state.contains("history") || !state["history"].is_array()) return;
+  auto& h = state["history"];
+  if (h.size() > Service::kHistoryKept)
+    h.erase(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(h.size() - Service::kHistoryKept));
+}
+
+// The history entry the core wrote for `event_id` when it rejected the event, if it did.
+const json* rejection(const json& state, const std::string& event_id) {
+  if (!state.contains("history") || !state["history"].is_array()) return nullptr;
+  const auto& h = state["history"];
+  for (auto it = h.rbegin(); it != h.rend(); ++it)
+    if (it->is_object() && it->value("event_id", "") == event_id && it->value("kind", "") == "rejected")
+      return &*it;
+  return nullptr;
+}
+
+}  // namespace
+
+Service::Service(Store& store) : store_(store) {}
+
+Service::Program Service::program() {
+  std::lock_guard lock(program_mutex_);
+  return program_;
+}
+
+std::string Service::now_rfc3339() { return format_rfc3339(now_ms(), program().offset_minutes); }
+
+std::mutex& Service::member_mutex(const std::string& member_id) {
+  return member_mutexes_[std::hash<std::string>{}(member_id) % member_mutexes_.size()];
+}
+
+bool Service::install(const std::string& document, std::int64_t version, std::string& error) {
+  auto engine = std::make_shared<const loyalty::Engine>(document);
+  if (!engine->ok()) {
+    error = engine->error_json();
+    return false;
+  }
+  const json doc = json::parse(document, nullptr, false);
+  auto off = parse_offset(doc.is_object() ? doc.value("utc_offset", "+00:00") : "+00:00");
+  std::lock_guard lock(program_mutex_);
+  program_ = {engine, document, version, off.value_or(0)};
+  return true;
+}
+
+bool Service::load_program(const std::string& initial_document, std::string& error) {
+  if (auto row = store_.latest_program()) return install(row->document, row->version, error);
+  if (initial_document.empty()) {
+    error = "the database holds no program: start once with --program FILE";
+    return false;
+  }
+  const json doc = json::parse(initial_document, nullptr, false);
+  if (doc.is_discarded()) {
+    error = "the --program file is not JSON";
+    return false;
+  }
+  const std::string canonical = doc.dump();
+  loyalty::Engine check(canonical);
+  if (!check.ok()) {
+    error = check.error_json();
+    return false;
+  }
+  const std::int64_t version = doc.value("version", 1);
+  if (!store_.insert_program(version, canonical, format_utc(now_ms()), error)) return false;
+  return install(canonical, version, error);
+}
+
+Reply Service::get_program(const std::string& if_none_match) {
+  Program p = program();
+  const std::string etag = "\"" + std::to_string(p.version) + "\"";
+  if (!if_none_match.empty() &&
+      (if_none_match == etag || if_none_match == std::to_string(p.version) ||
+       if_none_match == "W/" + etag || if_none_match == "*"))
+    return {304, "", etag};
+  return {200, p.document, etag};
+}
+
+Reply Service::put_program(const std::string& body, const WriteKey& k) {
+  auto idem = idempotency_lookup(store_, k.key, k.hash);
+  if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
+  if (idem.kind == IdemLookup::conflict)
+    return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+  const json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded()) return error_reply(400, "invalid_json", "the body is not JSON");
+  if (!doc.is_object()) return error_reply(400, "invalid_program", "expected a program object");
+  const std::string canonical = doc.dump();
+  loyalty::Engine engine(canonical);
+  if (!engine.ok()) return engine_error(json::parse(engine.error_json(), nullptr, false), "");
+  const std::string validation = engine.call("validate", "{}");
+  json v = json::parse(validation, nullptr, false);
+  if (v.is_discarded() || v.contains("error")) return engine_error(v, "");
+  const auto ver = doc.find("version");
+  const std::int64_t version = ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
+
+  std::lock_guard writer(store_.writer_mutex());
+  Program current = program();
+  if (version <= current.version)
+    return error_reply(409, "version_conflict",
+                       "the new program version must be greater than " + std::to_string(current.version),
+                       "/version");
+  json answer = {{"version", version}, {"warnings", v.value("warnings", json::array())}};
+  Reply r{200, answer.dump(), "\"" + std::to_string(version) + "\""};
+  WriteSet w;
+  w.program = ProgramRow{version, canonical, format_utc(now_ms())};
+  w.idem_key = k.key;
+  w.idem_hash = k.hash;
+  w.idem_status = r.status;
+  w.idem_response = r.body;
+  std::string err;
+  switch (store_.commit(w, err)) {
+    case CommitResult::ok: break;
+    case CommitResult::idempotency_conflict: {
+      auto again = idempotency_lookup(store_, k.key, k.hash);
+      if (again.kind == IdemLookup::replay) return {again.status, again.response, ""};
+      return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+    }
+    case CommitResult::program_exists:
+      return error_reply(409, "version_conflict", "this program version exists already", "/version");
+    default: return error_reply(500, "storage_error", err);
+  }
+  std::string ierr;
+  install(canonical, version, ierr);
+  return r;
+}
+
+Reply Service::enroll(const json& body, const WriteKey& k) {
+  static const char* kFields[] = {"member_id", "phone", "email", "name", "birthday", "channel", "referred_by"};
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields))
+      return error_reply(400, "invalid_request", "unknown member \"" + key + "\"", "/" + key);
+  }
+  std::string member_id;
+  if (body.contains("member_id") && !body["member_id"].is_null()) {
+    if (!body["member_id"].is_string() || body["member_id"].get<std::string>().empty() ||
+        body["member_id"].get<std::string>().size() > 128)
+      return error_reply(400, "invalid_request", "member_id must be a non-empty string of at most 128 characters",
+                         "/member_id");
+    member_id = body["member_id"].get<std::string>();
+  } else {
+    member_id = random_member_id();
+  }
+  auto has = [&](const char* f) { return body.contains(f) && body[f].is_string() && !body[f].get<std::string>().empty(); };
+  if (!has("phone") && !has("email"))
+    return error_reply(400, "invalid_request", "enrolment needs a phone or an email", "");
+  json event = {{"type", "enroll"}, {"member_id", member_id}};
+  for (const auto& [key, value] : body.items())
+    if (key != "member_id" && !value.is_null()) event[key] = value;
+  return write_event(member_id, std::move(event), true, "", k);
+}
+
+Reply Service::member_event(const std::string& member_id, const std::string& type, json fields,
+                            const std::string& at, const WriteKey& k) {
+  json event = std::move(fields);
+  event["type"] = type;
+  event["member_id"] = member_id;
+  return write_event(member_id, std::move(event), false, at, k);
+}
+
+Reply Service::write_event(const std::string& member_id, json event, bool enrol,
+                           const std::string& at_override, const WriteKey& k) {
+  auto idem = idempotency_lookup(store_, k.key, k.hash);
+  if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
+  if (idem.kind == IdemLookup::conflict)
+    return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+
+  std::lock_guard member_lock(member_mutex(member_id));
+  // A twin request with the same key may have finished while this one waited for the member.
+  idem = idempotency_lookup(store_, k.key, k.hash);
+  if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
+  if (idem.kind == IdemLookup::conflict)
+    return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+
+  auto snapshot = store_.member_state(member_id);
+  if (enrol && snapshot) return error_reply(409, "member_exists", "member " + member_id + " is enrolled already", "/member_id");
+  if (!enrol && !snapshot) return error_reply(404, "unknown_member", "no member " + member_id, "/member_id");
+  json state = snapshot ? json::parse(*snapshot, nullptr, false) : json(nullptr);
+  if (state.is_discarded()) return error_reply(500, "storage_error", "stored state unreadable");
+
+  Program p = program();
+  const std::string now = format_rfc3339(now_ms(), p.offset_minutes);
+  const std::string at = at_override.empty() ? now : at_override;
+  // An event dated before the member's clock (an imported past order) is placed by a replay of
+  // the member's ledger, which orders events by time; later events go through apply.
+  bool replay = false;
+  if (!at_override.empty() && state.is_object()) {
+    const auto& internal = state.contains("internal") ? state["internal"] : json();
+    if (internal.is_object() && internal.contains("clock") && internal["clock"].is_string()) {
+      auto clock = parse_rfc3339(internal["clock"].get<std::string>());
+      auto when = parse_rfc3339(at);
+      replay = clock && when && *when < *clock;
+    }
+  }
+
+  std::lock_guard writer(store_.writer_mutex());
+  const std::int64_t seq = store_.next_seq();
+  const std::string event_id = event_id_for(seq);
+  event["id"] = event_id;
+  event["at"] = at;
+
+  std::string response;
+  std::string error_prefix = "/event";
+  if (replay) {
+    json events = json::array();
+    for (const auto& b : store_.member_event_bodies(member_id)) events.push_back(json::parse(b, nullptr, false));
+    events.push_back(event);
+    error_prefix = "/events/" + std::to_string(events.size() - 1);
+    response = p.engine->call("replay", json{{"events", events}, {"now", now}}.dump());
+  } else {
+    std::string req = "{\"event\":" + event.dump() + ",\"now\":\"" + now + "\",\"state\":" +
+                      (snapshot ? *snapshot : std::string("null")) + "}";
+    response = p.engine->call("apply", req);
+  }
+  json result = json::parse(response, nullptr, false);
+  if (result.is_discarded()) return error_reply(500, "engine_error", "the core answered no JSON");
+  if (result.contains("error"))
+    return engine_error(result, error_prefix);
+
+  WriteSet w;
+  w.member_id = member_id;
+  w.idem_key = k.key;
+  w.idem_hash = k.hash;
+  Reply r;
+  if (const json* rej = rejection(result, event_id)) {
+    json err = rej->contains("error") ? (*rej)["error"] : json{{"code", "rejected"}, {"message", "rejected"}, {"path", ""}};
+    r = {422, json{{"error", err}}.dump(), ""};
+  } else {
+    trim_history(result);
+    r = {enrol ? 201 : 200, result.dump(), ""};
+    w.event = EventRow{seq, member_id, event_id, event.value("type", ""), at, p.version, event.dump()};
+    w.state = r.body;
+    w.new_member = enrol;
+  }
+  w.idem_status = r.status;
+  w.idem_response = r.body;
+  std::string err;
+  switch (store_.commit(w, err)) {
+    case CommitResult::ok: return r;
+    case CommitResult::idempotency_conflict: {
+      auto again = idempotency_lookup(store_, k.key, k.hash);
+      if (again.kind == IdemLookup::replay) return {again.status, again.response, ""};
+      return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+    }
+    case CommitResult::member_exists:
+      return error_reply(409, "member_exists", "member " + member_id + " is enrolled already", "/member_id");
+    default: return error_reply(500, "storage_error", err);
+  }
+}
+
+Reply Service::get_member(const std::string& member_id) {
+  auto s = store_.member_state(member_id);
+  if (!s) return error_reply(404, "unknown_member", "no member " + member_id);
+  return {200, *s, ""};
+}
+
+Reply Service::preview(const std::string& member_id, const json& body) {
+  for (const auto& [key, value] : body.items())
+    if (key != "cart" && key != "redeem" && key != "vouchers")
+      return error_reply(400, "invalid_request", "unknown member \"" + key + "\"", "/" + key);
+  auto s = store_.member_state(member_id);
+  if (!s) return error_reply(404, "unknown_member", "no member " + member_id);
+  json req = body;
+  req["now"] = now_rfc3339();
+  std::string text = req.dump();
+  text.pop_back();
+  text += ",\"state\":" + *s + "}";
+  std::string response = program().engine->call("preview", text);
+  if (loyalty::is_error(response)) return engine_error(json::parse(response, nullptr, false), "");
+  return {200, response, ""};
+}
+
+Reply Service::events(const std::string& member_id, std::int64_t after, int limit) {
+  auto rows = store_.events(member_id, after, limit + 1);
+  const bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.pop_back();
+  std::string out = "{\"events\":[";
+  std::int64_t last = after;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& e = rows[i];
+    if (i) out += ',';
+    json head = {{"seq", e.seq}, {"member_id", e.member_id}, {"event_id", e.event_id}, {"type", e.type},
+                 {"at", e.at}, {"program_version", e.program_version}};
+    std::string h = head.dump();
+    h.pop_back();
+    out += h + ",\"event\":" + e.body + "}";
+    last = e.seq;
+  }
+  out += "],\"last_seq\":" + std::to_string(last) + ",\"more\":" + (more ? "true" : "false") + "}";
+  return {200, out, ""};
+}
+
+Reply Service::metrics(const json& request) {
+  json req = request;
+  json members = json::array();
+  for (auto& [member, bodies] : store_.all_member_events()) {
+    json events = json::array();
+    for (const auto& b : bodies) events.push_back(json::parse(b, nullptr, false));
+    members.push_back({{"member_id", member}, {"events", std::move(events)}});
+  }
+  req["members"] = std::move(members);
+  std::string response = program().engine->call("metrics", req.dump());
+  if (loyalty::is_error(response)) return engine_error(json::parse(response, nullptr, false), "");
+  return {200, response, ""};
+}
+
+}  // namespace srv

@@ -1,0 +1,80 @@
+// What the server does, independent of HTTP: member writes through the rules core (apply on the
+// stored snapshot, event + snapshot + idempotency record in one transaction, writes for one member
+// serialised), reads, program versions, metrics. Every answer is a status and the JSON bytes.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <loyalty/loyalty.hpp>
+#include <nlohmann/json.hpp>
+
+#include "store.hpp"
+
+namespace srv {
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string etag;  // set on program answers
+};
+
+// The error object of the engine: {"error":{"code","message","path"}}.
+Reply error_reply(int status, const std::string& code, const std::string& message,
+                  const std::string& path = "");
+// HTTP status for an engine error code (400 bad input, 413 too large, 422 rule rejection).
+int status_for_code(const std::string& code);
+
+struct WriteKey {
+  std::string key;   // Idempotency-Key
+  std::string hash;  // request_hash(...)
+};
+
+class Service {
+ public:
+  explicit Service(Store& store);
+  // Loads the newest stored program, or stores `initial_document` when there is none.
+  bool load_program(const std::string& initial_document, std::string& error);
+
+  Reply get_program(const std::string& if_none_match);
+  Reply put_program(const std::string& body, const WriteKey& k);
+
+  Reply enroll(const nlohmann::json& body, const WriteKey& k);
+  // Orders, refunds, adjustments, actions, redemptions: `fields` are the event's own members.
+  // `at` empty = server now.
+  Reply member_event(const std::string& member_id, const std::string& type, nlohmann::json fields,
+                     const std::string& at, const WriteKey& k);
+
+  Reply get_member(const std::string& member_id);
+  bool member_exists(const std::string& member_id) { return store_.member_exists(member_id); }
+  Reply preview(const std::string& member_id, const nlohmann::json& body);
+  Reply events(const std::string& member_id, std::int64_t after, int limit);
+  Reply metrics(const nlohmann::json& request);
+
+  std::string now_rfc3339();  // in the program's utc_offset
+  static constexpr std::size_t kHistoryKept = 50;
+
+ private:
+  struct Program {
+    std::shared_ptr<const loyalty::Engine> engine;
+    std::string document;
+    std::int64_t version = 0;
+    int offset_minutes = 0;
+  };
+  Program program();
+  bool install(const std::string& document, std::int64_t version, std::string& error);
+  std::mutex& member_mutex(const std::string& member_id);
+  // The shared write path: idempotency, serialisation, the core, one transaction.
+  Reply write_event(const std::string& member_id, nlohmann::json event, bool enrol,
+                    const std::string& at_override, const WriteKey& k);
+
+  Store& store_;
+  std::mutex program_mutex_;
+  Program program_;
+  std::array<std::mutex, 256> member_mutexes_;
+};
+
+}  // namespace srv

@@ -1,0 +1,293 @@
+#include "store.hpp"
+
+#include <stdexcept>
+
+namespace srv {
+namespace {
+
+const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS programs (
+  version    INTEGER PRIMARY KEY,
+  document   TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  seq             INTEGER PRIMARY KEY,
+  member_id       TEXT NOT NULL,
+  event_id        TEXT NOT NULL UNIQUE,
+  type            TEXT NOT NULL,
+  at              TEXT NOT NULL,
+  program_version INTEGER NOT NULL,
+  body            TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_member ON events(member_id, seq);
+CREATE TABLE IF NOT EXISTS members (
+  member_id TEXT PRIMARY KEY,
+  state     TEXT NOT NULL,
+  last_seq  INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (
+  key          TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  response     TEXT NOT NULL);
+)";
+
+void exec(sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "sqlite error";
+    sqlite3_free(err);
+    throw std::runtime_error(msg + " in: " + sql.substr(0, 80));
+  }
+}
+
+sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK)
+    throw std::runtime_error(std::string("prepare: ") + sqlite3_errmsg(db));
+  return st;
+}
+
+struct Stmt {
+  sqlite3_stmt* st;
+  Stmt(sqlite3* db, const char* sql) : st(prepare(db, sql)) {}
+  ~Stmt() { sqlite3_finalize(st); }
+  void text(int i, const std::string& s) { sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+  void i64(int i, std::int64_t v) { sqlite3_bind_int64(st, i, v); }
+  bool step() {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(sqlite3_errmsg(sqlite3_db_handle(st)));
+  }
+  std::string col_text(int i) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : std::string();
+  }
+  std::int64_t col_i64(int i) { return sqlite3_column_int64(st, i); }
+};
+
+void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
+  sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+
+int run(sqlite3_stmt* st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc;
+}
+
+}  // namespace
+
+class Store::Lease {
+ public:
+  Lease(Store* s, sqlite3* db) : s_(s), db_(db) {}
+  Lease(Lease&& o) noexcept : s_(o.s_), db_(o.db_) { o.db_ = nullptr; }
+  ~Lease() { if (db_) s_->give_back(db_); }
+  sqlite3* get() const { return db_; }
+ private:
+  Store* s_;
+  sqlite3* db_;
+};
+
+sqlite3* Store::open_connection(bool writer) {
+  sqlite3* db = nullptr;
+  const int flags = (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+                    SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path_.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "cannot open";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open database " + path_ + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  if (writer) {
+    exec(db, "PRAGMA journal_mode=WAL");
+    exec(db, "PRAGMA synchronous=" + sync_);
+  }
+  return db;
+}
+
+Store::Store(const std::string& path, const std::string& sync) : path_(path), sync_(sync) {
+  writer_ = open_connection(true);
+  exec(writer_, kSchema);
+  {
+    Stmt q(writer_, "SELECT COALESCE(MAX(seq), 0) FROM events");
+    q.step();
+    last_seq_ = q.col_i64(0);
+  }
+  insert_event_ = prepare(writer_,
+      "INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) VALUES (?,?,?,?,?,?,?)");
+  upsert_member_ = prepare(writer_,
+      "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?) "
+      "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq");
+  insert_member_ = prepare(writer_, "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?)");
+  insert_idem_ = prepare(writer_,
+      "INSERT INTO idempotency(key, request_hash, status, response) VALUES (?,?,?,?)");
+}
+
+Store::~Store() {
+  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_}) sqlite3_finalize(st);
+  for (auto* db : pool_) sqlite3_close(db);
+  sqlite3_close(writer_);
+}
+
+Store::Lease Store::lease() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!pool_.empty()) {
+      sqlite3* db = pool_.back();
+      pool_.pop_back();
+      return Lease(this, db);
+    }
+  }
+  return Lease(this, open_connection(false));
+}
+
+void Store::give_back(sqlite3* db) {
+  std::lock_guard lock(pool_mutex_);
+  if (pool_.size() < 64) pool_.push_back(db);
+  else sqlite3_close(db);
+}
+
+std::optional<ProgramRow> Store::latest_program() {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT version, document, created_at FROM programs ORDER BY version DESC LIMIT 1");
+  if (!q.step()) return std::nullopt;
+  return ProgramRow{q.col_i64(0), q.col_text(1), q.col_text(2)};
+}
+
+std::optional<std::string> Store::member_state(const std::string& member_id) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT state FROM members WHERE member_id = ?");
+  q.text(1, member_id);
+  if (!q.step()) return std::nullopt;
+  return q.col_text(0);
+}
+
+bool Store::member_exists(const std::string& member_id) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT 1 FROM members WHERE member_id = ?");
+  q.text(1, member_id);
+  return q.step();
+}
+
+std::vector<EventRow> Store::events(const std::string& member_id, std::int64_t after, int limit) {
+  auto l = lease();
+  Stmt q(l.get(), member_id.empty()
+                      ? "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
+                        "WHERE seq > ?2 ORDER BY seq LIMIT ?3"
+                      : "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
+                        "WHERE member_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+  if (!member_id.empty()) q.text(1, member_id);
+  q.i64(2, after);
+  q.i64(3, limit);
+  std::vector<EventRow> out;
+  while (q.step())
+    out.push_back({q.col_i64(0), q.col_text(1), q.col_text(2), q.col_text(3), q.col_text(4),
+                   q.col_i64(5), q.col_text(6)});
+  return out;
+}
+
+std::vector<std::string> Store::member_event_bodies(const std::string& member_id) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT body FROM events WHERE member_id = ? ORDER BY seq");
+  q.text(1, member_id);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.col_text(0));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> Store::all_member_events() {
+  auto l = lease();
+  // One read transaction, so the members and their events are one consistent snapshot.
+  exec(l.get(), "BEGIN");
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  try {
+    Stmt q(l.get(), "SELECT member_id, body FROM events ORDER BY member_id, seq");
+    while (q.step()) {
+      std::string m = q.col_text(0);
+      if (out.empty() || out.back().first != m) out.push_back({m, {}});
+      out.back().second.push_back(q.col_text(1));
+    }
+  } catch (...) {
+    exec(l.get(), "ROLLBACK");
+    throw;
+  }
+  exec(l.get(), "COMMIT");
+  return out;
+}
+
+std::optional<IdempotencyRow> Store::idempotency(const std::string& key) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT request_hash, status, response FROM idempotency WHERE key = ?");
+  q.text(1, key);
+  if (!q.step()) return std::nullopt;
+  return IdempotencyRow{q.col_text(0), static_cast<int>(q.col_i64(1)), q.col_text(2)};
+}
+
+std::int64_t Store::next_seq() { return last_seq_ + 1; }
+
+CommitResult Store::commit(const WriteSet& w, std::string& error) {
+  auto fail = [&](CommitResult r) {
+    error = sqlite3_errmsg(writer_);
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return r;
+  };
+  if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail(CommitResult::failed);
+  if (!w.idem_key.empty()) {
+    bind_text(insert_idem_, 1, w.idem_key);
+    bind_text(insert_idem_, 2, w.idem_hash);
+    sqlite3_bind_int(insert_idem_, 3, w.idem_status);
+    bind_text(insert_idem_, 4, w.idem_response);
+    int rc = run(insert_idem_);
+    if (rc == SQLITE_CONSTRAINT) return fail(CommitResult::idempotency_conflict);
+    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  if (w.program) {
+    Stmt q(writer_, "INSERT INTO programs(version, document, created_at) VALUES (?,?,?)");
+    q.i64(1, w.program->version);
+    q.text(2, w.program->document);
+    q.text(3, w.program->created_at);
+    int rc = sqlite3_step(q.st);
+    if (rc == SQLITE_CONSTRAINT) return fail(CommitResult::program_exists);
+    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  if (w.event) {
+    const EventRow& e = *w.event;
+    sqlite3_bind_int64(insert_event_, 1, e.seq);
+    bind_text(insert_event_, 2, e.member_id);
+    bind_text(insert_event_, 3, e.event_id);
+    bind_text(insert_event_, 4, e.type);
+    bind_text(insert_event_, 5, e.at);
+    sqlite3_bind_int64(insert_event_, 6, e.program_version);
+    bind_text(insert_event_, 7, e.body);
+    if (run(insert_event_) != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  if (w.state) {
+    sqlite3_stmt* st = w.new_member ? insert_member_ : upsert_member_;
+    bind_text(st, 1, w.member_id);
+    bind_text(st, 2, *w.state);
+    sqlite3_bind_int64(st, 3, w.event ? w.event->seq : 0);
+    int rc = run(st);
+    if (rc == SQLITE_CONSTRAINT && w.new_member) return fail(CommitResult::member_exists);
+    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail(CommitResult::failed);
+  if (w.event) last_seq_ = w.event->seq;
+  return CommitResult::ok;
+}
+
+bool Store::insert_program(std::int64_t version, const std::string& document,
+                           const std::string& created_at, std::string& error) {
+  sqlite3_stmt* st = prepare(writer_, "INSERT INTO programs(version, document, created_at) VALUES (?,?,?)");
+  sqlite3_bind_int64(st, 1, version);
+  bind_text(st, 2, document);
+  bind_text(st, 3, created_at);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) error = sqlite3_errmsg(writer_);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE;
+}
+
+}  // namespace srv

@@ -1,0 +1,92 @@
+// SQLite storage: the append-only event ledger, member snapshots, program versions and
+// idempotency records. WAL mode; every write is one transaction; one writer connection (guarded by
+// writer_mutex()) and a pool of reader connections that never block it.
+#pragma once
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace srv {
+
+struct ProgramRow {
+  std::int64_t version = 0;
+  std::string document;
+  std::string created_at;
+};
+
+struct EventRow {
+  std::int64_t seq = 0;
+  std::string member_id, event_id, type, at;
+  std::int64_t program_version = 0;
+  std::string body;  // the event JSON as applied
+};
+
+struct IdempotencyRow {
+  std::string request_hash;
+  int status = 0;
+  std::string response;
+};
+
+// Everything one write stores, in one transaction.
+struct WriteSet {
+  std::string member_id;
+  std::optional<EventRow> event;       // absent for a write that stores no event
+  std::optional<std::string> state;    // new snapshot (with last_seq = event seq)
+  bool new_member = false;             // insert, failing when the member exists
+  std::string idem_key, idem_hash;     // empty key = no idempotency record
+  int idem_status = 0;
+  std::string idem_response;
+  std::optional<ProgramRow> program;   // a new program version
+};
+
+enum class CommitResult { ok, idempotency_conflict, member_exists, program_exists, failed };
+
+class Store {
+ public:
+  Store(const std::string& path, const std::string& sync);  // throws std::runtime_error
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Reads (any thread).
+  std::optional<ProgramRow> latest_program();
+  std::optional<std::string> member_state(const std::string& member_id);
+  bool member_exists(const std::string& member_id);
+  std::vector<EventRow> events(const std::string& member_id, std::int64_t after, int limit);
+  std::vector<std::string> member_event_bodies(const std::string& member_id);
+  // Every member with its event bodies, in ledger order (for metrics).
+  std::vector<std::pair<std::string, std::vector<std::string>>> all_member_events();
+  std::optional<IdempotencyRow> idempotency(const std::string& key);
+
+  // Writes: hold writer_mutex() around next_seq() and commit().
+  std::mutex& writer_mutex() { return writer_mutex_; }
+  std::int64_t next_seq();  // the seq the next stored event gets
+  CommitResult commit(const WriteSet& w, std::string& error);
+  bool insert_program(std::int64_t version, const std::string& document, const std::string& created_at,
+                      std::string& error);
+
+ private:
+  struct Reader;
+  class Lease;
+  sqlite3* open_connection(bool writer);
+  Lease lease();
+  void give_back(sqlite3* db);
+
+  std::string path_, sync_;
+  sqlite3* writer_ = nullptr;
+  std::mutex writer_mutex_;
+  std::int64_t last_seq_ = 0;
+  std::mutex pool_mutex_;
+  std::vector<sqlite3*> pool_;
+  sqlite3_stmt* insert_event_ = nullptr;
+  sqlite3_stmt* upsert_member_ = nullptr;
+  sqlite3_stmt* insert_member_ = nullptr;
+  sqlite3_stmt* insert_idem_ = nullptr;
+};
+
+}  // namespace srv
