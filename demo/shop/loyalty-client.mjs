@@ -52,7 +52,7 @@ export class LoyaltyAdmin {
     const q = new URLSearchParams({ from, until });
     return this.request('GET', `/v1/metrics?${q}`);
   }
-  events(memberId) { return this.request('GET', `/v1/events?member=${encodeURIComponent(memberId)}`); }
+  events(memberId) { return this.request('GET', `/v1/events?member=${encodeURIComponent(memberId)}&limit=1000`); }
   program() { return this.request('GET', '/v1/program', { admin: false }); }
   putProgram(doc) { return this.request('PUT', '/v1/program', { body: doc }); }
   memberState(memberId) {

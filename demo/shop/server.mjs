@@ -461,7 +461,7 @@ async function refund(s, id, body) {
 async function join(s) {
   if (s.memberId) return { status: 200, member_id: s.memberId };
   const memberId = `guest-${randomUUID().slice(0, 8)}`;
-  const r = await loyalty[s.shopId].enroll({ member_id: memberId, channel: 'web', name: 'Demo guest' }, { idempotencyKey: `enroll-${memberId}` });
+  const r = await loyalty[s.shopId].enroll({ member_id: memberId, email: `${memberId}@guest.example`, channel: 'web', name: 'Demo guest' }, { idempotencyKey: `enroll-${memberId}` });
   if (!r.ok) return { status: r.status, error: r.data?.error };
   return { status: 200, member_id: memberId, cookie: setCookie(`joined_${s.shopId}`, memberId) };
 }

@@ -200,7 +200,9 @@ async function memberEvents(id) {
   if (!eventsCache.has(id)) {
     const r = await fetch(`/api/merchant/events?shop=${cfg.shop}&member=${encodeURIComponent(id)}`);
     const body = r.ok ? await r.json() : null;
-    eventsCache.set(id, Array.isArray(body) ? body : (body?.events ?? null));
+    // The server lists ledger rows ({seq, event_id, …, event: {…}}); the core replays the events.
+    const rows = Array.isArray(body) ? body : (body?.events ?? null);
+    eventsCache.set(id, rows ? rows.map((r) => (r && typeof r.event === 'object' ? r.event : r)) : null);
   }
   return eventsCache.get(id);
 }
