@@ -196,6 +196,20 @@ ${body}
 </html>`;
 }
 
+// What <loyalty-portal> shows if the widget cannot load: the balance the server knows. It is
+// light DOM with slot="fallback", so once the widget attaches its shadow root it is not rendered.
+function portalFallback(s) {
+  const { t, shop, lang, state } = s;
+  if (!s.memberId) return `<div slot="fallback" class="portal-fallback"><strong>${esc(t.join)}</strong><p>${esc(lang === 'es' ? shop.id === 'cafe' ? '1 punto por sol, un café gratis cada 10.' : '1 punto por dólar, niveles Silver y Gold.' : shop.id === 'cafe' ? '1 point per sol, a free coffee every 10.' : '1 point per dollar, Silver and Gold tiers.')}</p></div>`;
+  if (!state) return '';
+  const rows = [[t.balance, `${points(s)} ${t.points}`]];
+  if (state.tier?.id) rows.push([t.tier, `${state.tier.name ?? state.tier.id}${state.tier.next ? ` · ${money(state.tier.next.remaining, shop, lang)} ${lang === 'es' ? 'para' : 'to'} ${state.tier.next.name ?? state.tier.next.id}` : ''}`]);
+  for (const [card, n] of Object.entries(state.punch_cards ?? {})) rows.push([lang === 'es' ? 'Tarjeta de café' : 'Coffee card', `${n} / 10`]);
+  if (state.vouchers?.length) rows.push([lang === 'es' ? 'Vales' : 'Vouchers', String(state.vouchers.length)]);
+  if (state.next_expiry && Date.parse(state.next_expiry.at) - Date.now() < 60 * 86_400_000) rows.push([lang === 'es' ? 'Vencen pronto' : 'Expiring soon', `${state.next_expiry.points} · ${new Date(state.next_expiry.at).toLocaleDateString(lang === 'es' ? 'es-PE' : 'en-US', { dateStyle: 'medium' })}`]);
+  return `<dl slot="fallback" class="portal-fallback">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`;
+}
+
 function homePage(s) {
   const { shop, t, lang } = s;
   const cards = shop.products.map((p) => `
@@ -223,7 +237,7 @@ function homePage(s) {
     ${s.memberId ? `<p class="hero-member">${esc(s.who.member ? s.who.name : (lang === 'es' ? 'Socio nuevo' : 'New member'))} · <span data-loyalty-points>${points(s)}</span> ${esc(t.points)}${s.state?.tier?.next && shop.id === 'fashion' ? ` · ${esc(s.state.tier.name ?? s.state.tier.id)}, ${esc(money(s.state.tier.next.remaining, shop, lang))} ${lang === 'es' ? 'para' : 'to'} ${esc(s.state.tier.next.name ?? s.state.tier.next.id)}` : ''} · <a href="/rewards">${esc(t.your_rewards)} →</a></p>`
       : `<div class="hero-cta"><button class="join-btn" data-join>${esc(t.join)}</button><span>${esc(t.join_sub)}</span></div>`}
   </div>
-  <aside class="hero-portal" aria-label="${esc(t.your_rewards)}"><loyalty-portal compact></loyalty-portal></aside>
+  <aside class="hero-portal" aria-label="${esc(t.your_rewards)}"><loyalty-portal compact>${portalFallback(s)}</loyalty-portal></aside>
 </section>
 <section aria-labelledby="menu-h">
   <h2 id="menu-h" class="section-title">${shop.id === 'cafe' ? (lang === 'es' ? 'La carta' : 'The menu') : (lang === 'es' ? 'Colección' : 'The collection')}</h2>
@@ -238,7 +252,7 @@ function rewardsPage(s) {
     title: t.rewards, page: 'rewards',
     body: `<h1 class="page-title">${esc(t.your_rewards)}</h1>
 ${s.memberId ? '' : `<div class="join-banner"><div><strong>${esc(t.join)}</strong><span>${esc(t.join_sub)}</span></div><button class="join-btn" data-join>${esc(t.join)}</button></div>`}
-<div class="portal-page"><loyalty-portal></loyalty-portal></div>`,
+<div class="portal-page"><loyalty-portal>${portalFallback(s)}</loyalty-portal></div>`,
   });
 }
 
