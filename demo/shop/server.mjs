@@ -17,6 +17,7 @@ import { SHOPPERS, shopper as findShopper } from './shoppers.mjs';
 import { LoyaltyAdmin, mintToken } from './loyalty-client.mjs';
 import { T } from './i18n.mjs';
 import { art } from './art.mjs';
+import { ES as MERCHANT_ES } from './public/merchant-i18n.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEMO = path.resolve(HERE, '..');
@@ -220,7 +221,7 @@ function homePage(s) {
         <p class="product-note">${esc(lang === 'es' ? p.note_es : p.note)}</p>
         <div class="product-foot">
           <span class="price">${esc(money(p.price, shop, lang))}</span>
-          <span class="earn-hint" data-loyalty-earn-preview data-sku="${p.sku}" data-category="${p.category}" data-price-minor="${p.price}"></span>
+          <span class="earn-hint" data-loyalty-earn-preview="${p.price}" data-sku="${p.sku}" data-category="${p.category}" data-price-minor="${p.price}"></span>
         </div>
         <button class="add-btn" data-add="${p.sku}">${esc(t.add)}</button>
       </div>
@@ -330,9 +331,10 @@ function orderPage(s, o) {
 
 function merchantPage(s) {
   const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: p.name, category: p.category, price: p.price })) }]));
+  const tr = (x) => (s.lang === 'es' ? MERCHANT_ES[x] ?? x : x);
   const shopperJson = SHOPPERS.filter((p) => p.member).map((p) => ({ id: p.member, name: p.name, about: p.about }));
   return `<!doctype html>
-<html lang="en">
+<html lang="${s.lang}">
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Merchant · ${esc(s.shop.name)} loyalty program</title>
@@ -343,36 +345,36 @@ function merchantPage(s) {
 <header class="m-header">
   <div class="m-brand"><strong>Loyalty</strong> · merchant console</div>
   <nav class="m-shops" aria-label="Program">${Object.values(SHOPS).map((x) => `<a href="/merchant?shop=${x.id}"${x.id === s.shopId ? ' aria-current="page"' : ''}>${esc(x.name)}</a>`).join('')}</nav>
-  <a class="m-back" href="/switch?shop=${s.shopId}&to=/">← Back to the shop</a>
+  <a class="m-back" href="/switch?shop=${s.shopId}&to=/">${esc(tr('← Back to the shop'))}</a>
 </header>
 <main class="m-main">
   <section class="m-editor" aria-labelledby="ed-h">
-    <div class="m-panel-head"><h2 id="ed-h">Program document</h2><span class="m-status" data-status role="status" aria-live="polite">Loading…</span></div>
+    <div class="m-panel-head"><h2 id="ed-h">${esc(tr('Program document'))}</h2><span class="m-status" data-status role="status" aria-live="polite">${esc(tr('Loading…'))}</span></div>
     <div class="editor" data-editor>
       <pre class="gutter" aria-hidden="true" data-gutter></pre>
       <div class="code-wrap"><pre class="highlight" aria-hidden="true" data-highlight></pre><textarea spellcheck="false" autocomplete="off" autocapitalize="off" aria-label="Program JSON" data-source></textarea></div>
     </div>
-    <ul class="m-problems" data-problems aria-label="Validation messages"></ul>
-    <div class="m-publish"><button class="m-btn primary" data-publish disabled>Publish version</button><span data-publish-status role="status"></span></div>
-    <h3>Version history</h3>
+    <ul class="m-problems" data-problems aria-label="${esc(tr('Validation messages'))}"></ul>
+    <div class="m-publish"><button class="m-btn primary" data-publish disabled>${esc(tr('Publish version'))}</button><span data-publish-status role="status"></span></div>
+    <h3>${esc(tr('Version history'))}</h3>
     <ol class="m-versions" data-versions></ol>
   </section>
   <section class="m-preview" aria-labelledby="pv-h">
-    <div class="m-panel-head"><h2 id="pv-h">Live preview</h2><span class="m-sub">computed in your browser by the WebAssembly core</span></div>
+    <div class="m-panel-head"><h2 id="pv-h">${esc(tr('Live preview'))}</h2><span class="m-sub">${esc(tr('computed in your browser by the WebAssembly core'))}</span></div>
     <div class="m-preview-controls">
-      <label>Shopper <select data-preview-member><option value="">Guest (no history)</option>${shopperJson.map((p) => `<option value="${esc(p.id)}">${esc(p.name)}</option>`).join('')}</select></label>
-      <label>Time <input type="datetime-local" data-preview-at></label>
+      <label>${esc(tr('Shopper'))} <select data-preview-member><option value="">${esc(tr('Guest (no history)'))}</option>${shopperJson.map((p) => `<option value="${esc(p.id)}">${esc(p.name)}</option>`).join('')}</select></label>
+      <label>${esc(tr('Time'))} <input type="datetime-local" data-preview-at></label>
     </div>
     <div class="m-cart" data-sample-cart></div>
     <div class="m-result" data-preview-result aria-live="polite"></div>
   </section>
   <section class="m-metrics" aria-labelledby="mx-h">
-    <div class="m-panel-head"><h2 id="mx-h">Program metrics</h2><span class="m-sub">last 12 months · GET /v1/metrics</span></div>
+    <div class="m-panel-head"><h2 id="mx-h">${esc(tr('Program metrics'))}</h2><span class="m-sub">${esc(tr('last 12 months · GET /v1/metrics'))}</span></div>
     <div class="m-kpis" data-kpis></div>
     <div class="m-charts" data-charts></div>
   </section>
 </main>
-<script type="application/json" id="merchant-data">${scriptJson({ shop: s.shopId, shops: shopsJson, shoppers: shopperJson })}</script>
+<script type="application/json" id="merchant-data">${scriptJson({ shop: s.shopId, lang: s.lang, shops: shopsJson, shoppers: shopperJson })}</script>
 </body>
 </html>`;
 }

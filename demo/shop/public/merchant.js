@@ -3,9 +3,11 @@
 // sample cart under the draft rules next to the published ones, publishing, version history and
 // the program's metrics as SVG charts. Everything loyalty-specific is computed by the core.
 import { LoyaltyCore } from '/loyalty/wasm/loyalty-core.mjs';
+import { ES } from './merchant-i18n.mjs';
 
 const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
 const shop = cfg.shops[cfg.shop];
+const tr = (x) => (cfg.lang === 'es' ? ES[x] ?? x : x);
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
   const n = document.createElement(tag);
@@ -107,7 +109,7 @@ function goToLine(n) {
 
 function problem(kind, path, message, line) {
   return el('li', { class: `prob ${kind}` },
-    el('span', { class: 'prob-kind' }, kind === 'err' ? 'Error' : 'Warning'),
+    el('span', { class: 'prob-kind' }, kind === 'err' ? 'Error' : tr('Warning')),
     el('code', {}, path || '(document)'),
     el('span', { class: 'prob-msg' }, message),
     line >= 0 ? el('button', { type: 'button', class: 'prob-line', onclick: () => goToLine(line) }, `line ${line + 1}`) : null);
@@ -134,10 +136,10 @@ function check() {
     const m = /position (\d+)/.exec(e.message) ?? /line (\d+) column/.exec(e.message);
     errorLine = m ? (e.message.includes('line ') && !e.message.includes('position') ? Number(m[1]) - 1 : lineOf(text, Number(m[1]))) : -1;
     problems.append(problem('err', '', `Not valid JSON: ${e.message}`, errorLine));
-    setStatus('bad', 'JSON syntax error');
+    setStatus('bad', tr('JSON syntax error'));
     return finish();
   }
-  if (!core) { setStatus('', 'Loading the WebAssembly core…'); return finish(); }
+  if (!core) { setStatus('', tr('Loading the WebAssembly core…')); return finish(); }
   try {
     const res = core.call('validate', { program: doc });
     for (const w of res.warnings ?? []) {
@@ -146,7 +148,7 @@ function check() {
       problems.append(problem('warn', w.path, w.message, line));
     }
     draft = doc;
-    setStatus('ok', res.warnings?.length ? `Valid · ${res.warnings.length} warning${res.warnings.length > 1 ? 's' : ''}` : 'Valid program');
+    setStatus('ok', res.warnings?.length ? `Valid · ${res.warnings.length} warning${res.warnings.length > 1 ? 's' : ''}` : tr('Valid program'));
   } catch (e) {
     const line = lineForPointer(text, e.path ?? '');
     errorLine = line;
@@ -228,7 +230,7 @@ async function runPreview() {
   const seq = ++previewSeq;
   if (!draft) { out.classList.add('stale'); return; }
   const cart = sampleCart(draft);
-  if (!cart.lines.length) { out.classList.remove('stale'); out.replaceChildren(el('p', { class: 'm-muted' }, 'Add something to the sample cart.')); return; }
+  if (!cart.lines.length) { out.classList.remove('stale'); out.replaceChildren(el('p', { class: 'm-muted' }, tr('Add something to the sample cart.'))); return; }
   let events = null;
   try { events = await memberEvents(memberSel.value); } catch { events = null; }
   if (seq !== previewSeq) return;
@@ -252,7 +254,7 @@ const EXPLAIN = {
 };
 function explain(line, program) {
   const rule = (program.earn ?? []).find((r) => r.id === line.rule);
-  const name = rule?.name ?? (line.rule === 'tier' ? 'Tier bonus' : line.rule);
+  const name = rule?.name ?? (line.rule === 'tier' ? tr('Tier bonus') : line.rule);
   const f = EXPLAIN[line.explain?.key];
   return [name, f ? f(line.explain.args ?? {}) : line.explain?.key ?? ''];
 }
@@ -262,9 +264,9 @@ function renderPreview(p, before, program) {
   const total = p.points?.total ?? 0;
   const delta = before ? total - (before.points?.total ?? 0) : 0;
   const head = el('div', { class: 'pv-head' },
-    el('div', { class: 'pv-big' }, el('span', { 'data-preview-points': '' }, String(total)), el('small', {}, ' points')),
+    el('div', { class: 'pv-big' }, el('span', { 'data-preview-points': '' }, String(total)), el('small', {}, tr(' points'))),
     el('div', { class: 'pv-sub' }, `on ${money(p.totals?.merchandise_minor ?? 0)} of merchandise`,
-      before && delta !== 0 ? el('span', { class: delta > 0 ? 'delta up' : 'delta down', 'data-delta': '' }, `${delta > 0 ? '+' : ''}${delta} vs. published`) : null));
+      before && delta !== 0 ? el('span', { class: delta > 0 ? 'delta up' : 'delta down', 'data-delta': '' }, `${delta > 0 ? '+' : ''}${delta} ${tr('vs. published')}`) : null));
   const lines = el('ul', { class: 'pv-lines' }, (p.points?.lines ?? []).map((l) => {
     const [name, how] = explain(l, program);
     return el('li', {}, el('span', {}, el('strong', {}, name), el('small', {}, how)), el('b', {}, `${l.points > 0 ? '+' : ''}${l.points}`));
@@ -277,13 +279,13 @@ function renderPreview(p, before, program) {
   for (const [k, n] of Object.entries(issued)) bits.push(el('li', {}, `Voucher${n > 1 ? 's' : ''} issued: ${n > 1 ? `${n} × ` : ''}${k}`));
   for (const n of p.nudges ?? []) bits.push(el('li', { class: 'nudge' }, n.kind === 'spend_to_next_tier' ? `Nudge: add ${money(n.remaining_minor)} to reach ${n.tier}` : n.kind === 'add_item_for_punch_card' ? `Nudge: ${n.punches_missing} more for the ${n.card} card` : `Nudge: ${n.kind.replace(/_/g, ' ')}${n.remaining_minor != null ? ` — ${money(n.remaining_minor)} to go` : ''}`));
   const rewards = el('table', { class: 'pv-rewards' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Reward'), el('th', {}, 'Status'), el('th', {}, 'Takes off'), el('th', {}, 'New total'))),
+    el('thead', {}, el('tr', {}, el('th', {}, tr('Reward')), el('th', {}, tr('Status')), el('th', {}, tr('Takes off')), el('th', {}, tr('New total')))),
     el('tbody', {}, (p.rewards ?? []).map((r) => el('tr', {},
       el('td', {}, rewardName(r.id)),
       el('td', {}, el('span', { class: `st st-${r.status}` }, r.status.replace(/_/g, ' ')), r.points_needed ? el('small', {}, ` ${r.points_needed} pts short`) : null),
       el('td', {}, r.discount_minor ? money(r.discount_minor) : '—'),
       el('td', {}, r.total_minor != null && r.discount_minor ? money(r.total_minor) : '—')))));
-  return el('div', {}, head, lines, bits.length ? el('ul', { class: 'pv-bits' }, bits) : null, el('h4', {}, 'Rewards on this cart'), rewards);
+  return el('div', {}, head, lines, bits.length ? el('ul', { class: 'pv-bits' }, bits) : null, el('h4', {}, tr('Rewards on this cart')), rewards);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,9 +294,9 @@ function renderPreview(p, before, program) {
 function renderVersions(list) {
   const box = $('[data-versions]');
   const items = [];
-  if (published) items.push(el('li', { class: 'current' }, el('b', {}, `v${published.version ?? 1}`), ' live now'));
+  if (published) items.push(el('li', { class: 'current' }, el('b', {}, `v${published.version ?? 1}`), ` ${tr('live now')}`));
   for (const v of list ?? []) if (v.version !== published?.version) items.push(el('li', {}, el('b', {}, `v${v.version}`), ` published ${new Date(v.at).toLocaleString()}`));
-  if (!list?.length) items.push(el('li', { class: 'm-muted' }, 'Earlier versions stay on the server: every ledger entry records the version it was computed with.'));
+  if (!list?.length) items.push(el('li', { class: 'm-muted' }, tr('Earlier versions stay on the server: every ledger entry records the version it was computed with.')));
   box.replaceChildren(...items);
 }
 
@@ -304,7 +306,7 @@ publishBtn.addEventListener('click', async () => {
   if ((doc.version ?? 1) <= (published?.version ?? 0)) doc.version = (published?.version ?? 0) + 1;
   publishBtn.disabled = true;
   const st = $('[data-publish-status]');
-  st.textContent = 'Publishing…';
+  st.textContent = tr('Publishing…');
   const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc }) });
   const out = await r.json();
   if (!r.ok) { st.textContent = `Refused: ${out.result?.error?.message ?? r.status}`; publishBtn.disabled = false; return; }
@@ -379,13 +381,13 @@ function tierChart(dist, program) {
     x += w;
   });
   const legend = el('div', { class: 'legend' }, levels.map((lv, i) => el('span', {}, el('i', { style: `background:${colors[i % colors.length]}` }), `${lv.name ?? lv.id} ${dist[lv.id] ?? 0} (${Math.round(((dist[lv.id] ?? 0) * 100) / total)}%)`)));
-  return el('figure', { class: 'chart' }, el('figcaption', {}, 'Tier distribution (members now)'), g, legend);
+  return el('figure', { class: 'chart' }, el('figcaption', {}, tr('Tier distribution (members now)')), g, legend);
 }
 
 async function loadMetrics() {
   const box = $('[data-charts]');
   const kpis = $('[data-kpis]');
-  box.replaceChildren(el('p', { class: 'm-muted' }, 'Loading metrics…'));
+  box.replaceChildren(el('p', { class: 'm-muted' }, tr('Loading metrics…')));
   const r = await fetch(`/api/merchant/metrics?shop=${cfg.shop}`);
   const out = await r.json();
   if (!r.ok) { box.replaceChildren(el('p', { class: 'prob err' }, `Metrics unavailable: ${out.error?.message ?? r.status}`)); return; }
@@ -395,17 +397,17 @@ async function loadMetrics() {
   const pct = (s) => (s == null ? null : Number(s) * 100);
   const kpi = (label, value, hint) => el('div', { class: 'kpi' }, el('span', {}, label), el('b', {}, value), hint ? el('small', {}, hint) : null);
   kpis.replaceChildren(
-    kpi('Members', String(y.members?.enrolled_total ?? '—'), `${y.members?.enrolled_in_period ?? 0} joined this year`),
-    kpi('Revenue', money(y.revenue_minor ?? 0), `${y.orders ?? 0} orders`),
-    kpi('Avg. order', y.average_order_value_minor != null ? money(Number(y.average_order_value_minor)) : '—'),
-    kpi('Redemption rate', y.redemption_rate != null ? `${(Number(y.redemption_rate) * 100).toFixed(1)}%` : '—', `${y.points?.redeemed ?? 0} of ${y.points?.issued ?? 0} points`),
-    kpi('Retention (CRR)', out.quarter?.customer_retention_rate != null ? `${Number(out.quarter.customer_retention_rate).toFixed(1)}%` : '—', 'last 90 days'),
+    kpi(tr('Members'), String(y.members?.enrolled_total ?? '—'), `${y.members?.enrolled_in_period ?? 0} ${tr('joined this year')}`),
+    kpi(tr('Revenue'), money(y.revenue_minor ?? 0), `${y.orders ?? 0} ${tr('orders')}`),
+    kpi(tr('Avg. order'), y.average_order_value_minor != null ? money(Number(y.average_order_value_minor)) : '—'),
+    kpi(tr('Redemption rate'), y.redemption_rate != null ? `${(Number(y.redemption_rate) * 100).toFixed(1)}%` : '—', `${y.points?.redeemed ?? 0} of ${y.points?.issued ?? 0} points`),
+    kpi(tr('Retention (CRR)'), out.quarter?.customer_retention_rate != null ? `${Number(out.quarter.customer_retention_rate).toFixed(1)}%` : '—', tr('last 90 days')),
   );
   box.replaceChildren(
-    barChart('Enrolments per month', labels, [{ name: 'members joined', values: ms.map((m) => m.members?.enrolled_in_period ?? 0) }]),
-    barChart('Points issued and redeemed', labels, [{ name: 'issued', values: ms.map((m) => m.points?.issued ?? 0) }, { name: 'redeemed', values: ms.map((m) => m.points?.redeemed ?? 0) }]),
-    lineChart('Redemption rate per month', labels, ms.map((m) => pct(m.redemption_rate))),
-    lineChart('Customer retention rate (CRR) per month', labels, ms.map((m) => (m.customer_retention_rate == null ? null : Number(m.customer_retention_rate)))),
+    barChart(tr('Enrolments per month'), labels, [{ name: tr('members joined'), values: ms.map((m) => m.members?.enrolled_in_period ?? 0) }]),
+    barChart(tr('Points issued and redeemed'), labels, [{ name: tr('issued'), values: ms.map((m) => m.points?.issued ?? 0) }, { name: tr('redeemed'), values: ms.map((m) => m.points?.redeemed ?? 0) }]),
+    lineChart(tr('Redemption rate per month'), labels, ms.map((m) => pct(m.redemption_rate))),
+    lineChart(tr('Customer retention rate (CRR) per month'), labels, ms.map((m) => (m.customer_retention_rate == null ? null : Number(m.customer_retention_rate)))),
     published?.tiers ? tierChart(y.tier_distribution ?? {}, published) : null,
   );
 }
@@ -413,7 +415,7 @@ async function loadMetrics() {
 // ---------------------------------------------------------------------------------------------
 
 (async () => {
-  setStatus('', 'Loading…');
+  setStatus('', tr('Loading…'));
   const coreP = LoyaltyCore.load({ scriptUrl: '/loyalty/wasm/loyalty_core.js', wasmUrl: '/loyalty/wasm/loyalty_core.wasm' })
     .then((c) => { core = c; })
     .catch((e) => setStatus('bad', `WebAssembly core failed to load: ${e.message}`));
