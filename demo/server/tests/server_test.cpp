@@ -1,0 +1,497 @@
+// End-to-end tests of the real loyalty-server binary over loopback HTTP.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "auth.hpp"
+#include "clock.hpp"
+#include "harness.hpp"
+
+using namespace srvtest;
+using nlohmann::json;
+
+namespace {
+
+class Server : public ::testing::Test {
+ protected:
+  void SetUp() override { start(); }
+  void start(std::vector<std::string> extra = {}) {
+    server_.reset();
+    server_ = std::make_unique<ServerProcess>(dir_.path() + "/test.db", extra);
+    http_ = server_->client();
+  }
+  std::string key() { return "k-" + std::to_string(++counter_) + "-" + std::to_string(srv::now_ms()); }
+
+  httplib::Result enrol(const std::string& member, const std::string& k = "") {
+    return http_->Post("/v1/members", admin(k.empty() ? key() : k),
+                       json{{"member_id", member}, {"email", member + "@example.com"}}.dump(),
+                       "application/json");
+  }
+  httplib::Result order(const std::string& member, const std::string& order_id, long long price,
+                        const std::string& k = "") {
+    return http_->Post("/v1/orders", admin(k.empty() ? key() : k),
+                       R"({"member_id":")" + member + R"(","order_id":")" + order_id + R"(","cart":)" +
+                           cart_json(price) + "}",
+                       "application/json");
+  }
+  json me(const std::string& member) {
+    auto r = http_->Get("/v1/members/me", shopper(token(member)));
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    return body(r);
+  }
+  json events(const std::string& member, long long after = 0, int limit = 1000) {
+    auto r = http_->Get("/v1/events?member=" + member + "&after=" + std::to_string(after) +
+                            "&limit=" + std::to_string(limit),
+                        admin());
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    return body(r);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<httplib::Client> http_;
+  std::atomic<int> counter_{0};
+};
+
+TEST_F(Server, Healthz) {
+  auto r = http_->Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(Server, EnrolAnswersStateAndRefusesDuplicates) {
+  auto r = enrol("m-1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(body(r)["member_id"], "m-1");
+  EXPECT_EQ(body(r)["balance"], 0);
+  auto dup = enrol("m-1");
+  EXPECT_EQ(dup->status, 409);
+  EXPECT_EQ(body(dup)["error"]["code"], "member_exists");
+
+  auto assigned = http_->Post("/v1/members", admin(key()), R"({"phone":"+51999000111","name":"Ana"})",
+                              "application/json");
+  EXPECT_EQ(assigned->status, 201) << assigned->body;
+  EXPECT_FALSE(body(assigned)["member_id"].get<std::string>().empty());
+
+  auto no_contact = http_->Post("/v1/members", admin(key()), R"({"member_id":"m-2"})", "application/json");
+  EXPECT_EQ(no_contact->status, 400);
+  auto unknown = http_->Post("/v1/members", admin(key()), R"({"member_id":"m-3","email":"a@b.c","nick":"x"})",
+                             "application/json");
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_EQ(body(unknown)["error"]["path"], "/nick");
+}
+
+TEST_F(Server, OrdersRefundsAdjustmentsActionsRedemptions) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  auto o = order("m-1", "o-1", 25000);
+  ASSERT_EQ(o->status, 200) << o->body;
+  EXPECT_EQ(body(o)["balance"], 250);
+
+  auto missing = order("nobody", "o-9", 1000);
+  EXPECT_EQ(missing->status, 404);
+
+  auto refund = http_->Post("/v1/refunds", admin(key()),
+                            R"({"member_id":"m-1","order_id":"o-1","lines":[{"sku":"latte","quantity":1}]})",
+                            "application/json");
+  ASSERT_EQ(refund->status, 200) << refund->body;
+  EXPECT_EQ(body(refund)["balance"], 0);
+
+  auto adj = http_->Post("/v1/adjustments", admin(key()), R"({"member_id":"m-1","points":300,"reason":"goodwill"})",
+                         "application/json");
+  ASSERT_EQ(adj->status, 200) << adj->body;
+  EXPECT_EQ(body(adj)["balance"], 300);
+
+  const std::string tok = token("m-1");
+  auto act = http_->Post("/v1/members/me/actions", shopper(tok, key()), R"({"action":"review"})", "application/json");
+  ASSERT_EQ(act->status, 200) << act->body;
+  EXPECT_EQ(body(act)["balance"], 310);
+  // The rule's limit (once a day) is a rule rejection: 422, nothing stored.
+  auto again = http_->Post("/v1/members/me/actions", shopper(tok, key()), R"({"action":"review"})", "application/json");
+  EXPECT_EQ(again->status, 422) << again->body;
+  EXPECT_TRUE(body(again)["error"].contains("code"));
+
+  auto mug = http_->Post("/v1/members/me/redemptions", shopper(tok, key()), R"({"reward":"mug"})", "application/json");
+  ASSERT_EQ(mug->status, 200) << mug->body;
+  EXPECT_EQ(body(mug)["balance"], 210);
+
+  auto too_much = http_->Post("/v1/members/me/redemptions", shopper(tok, key()), R"({"reward":"5-off"})",
+                              "application/json");
+  EXPECT_EQ(too_much->status, 422);
+  EXPECT_EQ(body(too_much)["error"]["code"], "insufficient_points");
+
+  EXPECT_EQ(me("m-1")["balance"], 210);
+  // enrol, order, refund, adjust, action, redeem: six stored events, in order.
+  auto feed = events("m-1");
+  ASSERT_EQ(feed["events"].size(), 6u) << feed.dump();
+  std::vector<std::string> types;
+  for (const auto& e : feed["events"]) types.push_back(e["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"enroll", "order", "refund", "adjust", "action", "redeem"}));
+  EXPECT_EQ(feed["events"][1]["event"]["order_id"], "o-1");
+  // Pagination.
+  auto page1 = events("m-1", 0, 4);
+  EXPECT_EQ(page1["events"].size(), 4u);
+  EXPECT_TRUE(page1["more"].get<bool>());
+  auto page2 = events("m-1", page1["last_seq"].get<long long>(), 4);
+  EXPECT_EQ(page2["events"].size(), 2u);
+  EXPECT_FALSE(page2["more"].get<bool>());
+}
+
+TEST_F(Server, PreviewAnswersTheCoresBytes) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  ASSERT_EQ(order("m-1", "o-1", 60000)->status, 200);
+  auto r = http_->Post("/v1/members/me/preview", shopper(token("m-1")),
+                       R"({"cart":)" + cart_json(2500) + R"(,"redeem":[{"reward":"5-off"}]})", "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto p = body(r);
+  EXPECT_EQ(p["points"]["total"], 20);  // 25.00 - 5.00 discount
+  EXPECT_EQ(p["balance_after"], 600 - 500 + 20);
+  // The preview stores nothing.
+  EXPECT_EQ(me("m-1")["balance"], 600);
+  auto bad = http_->Post("/v1/members/me/preview", shopper(token("m-1")), R"({"cart":{"currency":"PEN","lines":"x"}})",
+                         "application/json");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(body(bad)["error"]["path"], "/cart/lines");
+}
+
+TEST_F(Server, PastOrdersImportAndFutureOrdersAreRefused) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  ASSERT_EQ(order("m-1", "o-2", 10000)->status, 200);
+  const std::string past = srv::format_rfc3339(srv::now_ms() - 3600 * 1000, -300);
+  auto r = http_->Post("/v1/orders", admin(key()),
+                       R"({"member_id":"m-1","order_id":"o-1","at":")" + past + R"(","cart":)" + cart_json(5000) + "}",
+                       "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(body(r)["balance"], 150);
+  const std::string future = srv::format_rfc3339(srv::now_ms() + 3600 * 1000, -300);
+  auto f = http_->Post("/v1/orders", admin(key()),
+                       R"({"member_id":"m-1","order_id":"o-3","at":")" + future + R"(","cart":)" + cart_json(5000) + "}",
+                       "application/json");
+  EXPECT_EQ(f->status, 400);
+  EXPECT_EQ(body(f)["error"]["path"], "/at");
+}
+
+TEST_F(Server, HistoryIsTrimmedToFifty) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  for (int i = 0; i < 55; ++i)
+    ASSERT_EQ(http_->Post("/v1/adjustments", admin(key()), R"({"member_id":"m-1","points":1,"reason":"r"})",
+                          "application/json")->status, 200);
+  auto state = me("m-1");
+  EXPECT_EQ(state["balance"], 55);
+  EXPECT_EQ(state["history"].size(), 50u);
+  EXPECT_EQ(events("m-1")["events"].size(), 56u);
+}
+
+TEST_F(Server, ProgramVersions) {
+  auto r = http_->Get("/v1/program");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("ETag"), "\"1\"");
+  auto cached = http_->Get("/v1/program", {{"If-None-Match", "\"1\""}});
+  EXPECT_EQ(cached->status, 304);
+
+  json doc = json::parse(read_file(program_path("basic.json")));
+  doc["version"] = 2;
+  json bad = doc;
+  bad["earn"][0]["pointz"] = 1;
+  auto b = http_->Put("/v1/program", admin(key()), bad.dump(), "application/json");
+  EXPECT_EQ(b->status, 400) << b->body;
+  EXPECT_EQ(body(b)["error"]["path"], "/earn/0/pointz");
+  auto same = http_->Put("/v1/program", admin(key()), json::parse(read_file(program_path("basic.json"))).dump(),
+                         "application/json");
+  EXPECT_EQ(same->status, 409);
+  auto shopper_put = http_->Put("/v1/program", shopper(token("m-1"), key()), doc.dump(), "application/json");
+  EXPECT_EQ(shopper_put->status, 403);
+
+  doc["earn"][0]["points"] = 2;
+  auto good = http_->Put("/v1/program", admin(key()), doc.dump(), "application/json");
+  ASSERT_EQ(good->status, 200) << good->body;
+  auto now = http_->Get("/v1/program", {{"If-None-Match", "\"1\""}});
+  EXPECT_EQ(now->status, 200);
+  EXPECT_EQ(now->get_header_value("ETag"), "\"2\"");
+  EXPECT_EQ(body(now)["earn"][0]["points"], 2);
+  // The new version earns, and the ledger records it; a restart keeps it.
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  auto o = order("m-1", "o-1", 10000);
+  EXPECT_EQ(body(o)["balance"], 200);
+  EXPECT_EQ(events("m-1")["events"][1]["program_version"], 2);
+  start();
+  EXPECT_EQ(http_->Get("/v1/program")->get_header_value("ETag"), "\"2\"");
+}
+
+TEST_F(Server, Tokens) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  auto status = [&](const std::string& tok) { return http_->Get("/v1/members/me", shopper(tok))->status; };
+  EXPECT_EQ(status(token("m-1")), 200);
+  EXPECT_EQ(status(token("m-1", -10)), 401);                       // expired
+  EXPECT_EQ(status(token("m-1", 3600, "another-secret")), 401);    // wrong secret
+  std::string forged = token("m-1");
+  const auto dot = forged.find('.');
+  const std::string payload = srv::base64url_encode(R"({"sub":"m-2","exp":9999999999})");
+  const std::string swapped = forged.substr(0, dot + 1) + payload + forged.substr(forged.rfind('.'));
+  EXPECT_EQ(status(swapped), 401);                                 // claims changed, signature kept
+  const std::string none = srv::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." +
+                           srv::base64url_encode(R"({"sub":"m-1","exp":9999999999})") + ".";
+  EXPECT_EQ(status(none), 401);
+  // A header naming another algorithm, even signed with the right secret, is refused.
+  const std::string hs512 = token("m-1");
+  const std::string relabelled = srv::base64url_encode(R"({"alg":"HS512","typ":"JWT"})") +
+                                 hs512.substr(hs512.find('.'));
+  EXPECT_EQ(status(relabelled), 401);
+  EXPECT_EQ(status("garbage"), 401);
+  EXPECT_EQ(status("a.b.c"), 401);
+  EXPECT_EQ(http_->Get("/v1/members/me")->status, 401);
+  EXPECT_EQ(status(token("nobody")), 404);
+
+  // A shopper token on an admin call, a missing or a wrong admin key: 403.
+  EXPECT_EQ(http_->Get("/v1/events", shopper(token("m-1")))->status, 403);
+  EXPECT_EQ(http_->Post("/v1/orders", shopper(token("m-1"), key()), "{}", "application/json")->status, 403);
+  EXPECT_EQ(http_->Get("/v1/metrics")->status, 403);
+  EXPECT_EQ(http_->Get("/v1/events", {{"X-Admin-Key", "wrong"}})->status, 403);
+}
+
+TEST_F(Server, BadInputStoresNothing) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  auto malformed = http_->Post("/v1/orders", admin(key()), R"({"member_id":"m-1","order_id":)", "application/json");
+  EXPECT_EQ(malformed->status, 400);
+  EXPECT_EQ(body(malformed)["error"]["code"], "invalid_json");
+  auto bad_cart = http_->Post("/v1/orders", admin(key()),
+                              R"({"member_id":"m-1","order_id":"o","cart":{"currency":"PEN","lines":[{"sku":"a","unit_price_minor":-5,"quantity":1}]}})",
+                              "application/json");
+  EXPECT_EQ(bad_cart->status, 400) << bad_cart->body;
+  EXPECT_EQ(body(bad_cart)["error"]["path"].get<std::string>().rfind("/cart", 0), 0u) << bad_cart->body;
+  auto no_key = http_->Post("/v1/adjustments", admin(), R"({"member_id":"m-1","points":5,"reason":"x"})",
+                            "application/json");
+  EXPECT_EQ(no_key->status, 400);
+  EXPECT_EQ(events("m-1")["events"].size(), 1u);
+  EXPECT_EQ(me("m-1")["balance"], 0);
+}
+
+TEST_F(Server, OversizedBodyIs413) {
+  start({"--max-body", "2048"});
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  std::string big = R"({"member_id":"m-1","points":1,"reason":")" + std::string(4096, 'x') + "\"}";
+  auto r = http_->Post("/v1/adjustments", admin(key()), big, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(body(r)["error"]["code"], "too_large");
+  EXPECT_EQ(events("m-1")["events"].size(), 1u);
+}
+
+TEST_F(Server, IdempotencyKeys) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  auto first = order("m-1", "o-1", 10000, "order-o-1");
+  auto second = order("m-1", "o-1", 10000, "order-o-1");
+  ASSERT_EQ(first->status, 200);
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(first->body, second->body);
+  auto other = order("m-1", "o-2", 10000, "order-o-1");
+  EXPECT_EQ(other->status, 409);
+  EXPECT_EQ(events("m-1")["events"].size(), 2u);
+  // A rejected write answers the same rejection again under its key.
+  const std::string tok = token("m-1");
+  auto r1 = http_->Post("/v1/members/me/redemptions", shopper(tok, "red-1"), R"({"reward":"5-off"})", "application/json");
+  auto r2 = http_->Post("/v1/members/me/redemptions", shopper(tok, "red-1"), R"({"reward":"5-off"})", "application/json");
+  EXPECT_EQ(r1->status, 422);
+  EXPECT_EQ(r2->status, 422);
+  EXPECT_EQ(r1->body, r2->body);
+}
+
+TEST_F(Server, RetriedWriteAppliesOnce) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  const int n = 20;
+  std::vector<std::thread> threads;
+  std::vector<int> statuses(n);
+  std::vector<std::string> bodies(n);
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      auto c = server_->client();
+      auto r = c->Post("/v1/adjustments", admin("same-key"), R"({"member_id":"m-1","points":7,"reason":"retry"})",
+                       "application/json");
+      statuses[i] = r ? r->status : -1;
+      bodies[i] = r ? r->body : "";
+    });
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(statuses[i], 200);
+    EXPECT_EQ(bodies[i], bodies[0]);
+  }
+  EXPECT_EQ(me("m-1")["balance"], 7);
+  EXPECT_EQ(events("m-1")["events"].size(), 2u);
+}
+
+TEST_F(Server, RacingRedemptionsCannotOverspend) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  ASSERT_EQ(body(order("m-1", "o-1", 250000))["balance"], 2500);  // 25 mugs' worth
+  const int n = 50;
+  const std::string tok = token("m-1");
+  std::atomic<int> ok{0}, rejected{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      auto c = server_->client();
+      auto r = c->Post("/v1/members/me/redemptions", shopper(tok, "race-" + std::to_string(i)),
+                       R"({"reward":"mug"})", "application/json");
+      if (r && r->status == 200) {
+        ++ok;
+        EXPECT_GE(body(r)["balance"].get<long long>(), 0);
+      } else if (r && r->status == 422) {
+        ++rejected;
+      } else {
+        ++other;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 25);
+  EXPECT_EQ(rejected.load(), 25);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(me("m-1")["balance"], 0);
+  int redeems = 0;
+  const json feed = events("m-1");
+  for (const auto& e : feed["events"]) redeems += e["type"] == "redeem";
+  EXPECT_EQ(redeems, 25);
+}
+
+TEST_F(Server, KilledMidStreamLosesNoAcknowledgedWrite) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  ASSERT_EQ(enrol("m-2")->status, 201);
+  std::mutex m;
+  std::set<std::string> acknowledged;  // idempotency keys answered 200
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w)
+    writers.emplace_back([&, w] {
+      auto c = server_->client();
+      c->set_read_timeout(2);
+      for (int i = 0; !stop; ++i) {
+        const std::string k = "crash-" + std::to_string(w) + "-" + std::to_string(i);
+        const std::string member = w % 2 ? "m-1" : "m-2";
+        auto r = c->Post("/v1/adjustments", admin(k),
+                         R"({"member_id":")" + member + R"(","points":1,"reason":")" + k + "\"}",
+                         "application/json");
+        if (!r) break;  // the server is gone
+        if (r->status == 200) {
+          std::lock_guard lock(m);
+          acknowledged.insert(k);
+        }
+      }
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  server_->kill9();
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_GT(acknowledged.size(), 10u);
+
+  start();
+  std::set<std::string> stored;
+  long long per_member[2] = {0, 0};
+  long long after = 0;
+  for (;;) {
+    auto r = http_->Get("/v1/events?after=" + std::to_string(after) + "&limit=1000", admin());
+    ASSERT_EQ(r->status, 200);
+    auto feed = body(r);
+    for (const auto& e : feed["events"]) {
+      if (e["type"] != "adjust") continue;
+      stored.insert(e["event"]["reason"].get<std::string>());
+      per_member[e["member_id"] == "m-1" ? 0 : 1] += 1;
+    }
+    after = feed["last_seq"];
+    if (!feed["more"].get<bool>()) break;
+  }
+  for (const auto& k : acknowledged) EXPECT_TRUE(stored.count(k)) << "lost acknowledged write " << k;
+  // Snapshots agree with the ledger: nothing half-written.
+  EXPECT_EQ(me("m-1")["balance"], per_member[0]);
+  EXPECT_EQ(me("m-2")["balance"], per_member[1]);
+  // Writes go on after the restart.
+  EXPECT_EQ(http_->Post("/v1/adjustments", admin(key()), R"({"member_id":"m-1","points":1,"reason":"after"})",
+                        "application/json")->status, 200);
+}
+
+TEST_F(Server, Metrics) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  ASSERT_EQ(enrol("m-2")->status, 201);
+  ASSERT_EQ(order("m-1", "o-1", 10000)->status, 200);
+  ASSERT_EQ(order("m-2", "o-2", 30000)->status, 200);
+  const std::string from = "2020-01-01T00:00:00-05:00", until = "2100-01-01T00:00:00-05:00";
+  auto r = http_->Get("/v1/metrics?from=" + from + "&until=" + until + "&total_customers=4", admin());
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto m = body(r);
+  EXPECT_EQ(m["orders"], 2);
+  EXPECT_EQ(m["revenue_minor"], 40000);
+  EXPECT_EQ(m["adoption_rate"], "0.5000");
+  auto bad = http_->Get("/v1/metrics?from=yesterday&until=" + until, admin());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(http_->Get("/v1/metrics?total_customers=x", admin())->status, 400);
+}
+
+TEST_F(Server, Cors) {
+  start({"--cors-origin", "https://shop.example", "--cors-origin", "https://other.example"});
+  auto pre = http_->Options("/v1/members/me", {{"Origin", "https://shop.example"},
+                                               {"Access-Control-Request-Method", "GET"}});
+  ASSERT_TRUE(pre);
+  EXPECT_EQ(pre->status, 204);
+  EXPECT_EQ(pre->get_header_value("Access-Control-Allow-Origin"), "https://shop.example");
+  EXPECT_NE(pre->get_header_value("Access-Control-Allow-Headers").find("Idempotency-Key"), std::string::npos);
+  auto denied = http_->Options("/v1/members/me", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(denied->status, 403);
+  EXPECT_FALSE(denied->has_header("Access-Control-Allow-Origin"));
+  auto get = http_->Get("/v1/program", {{"Origin", "https://other.example"}});
+  EXPECT_EQ(get->get_header_value("Access-Control-Allow-Origin"), "https://other.example");
+  auto evil = http_->Get("/v1/program", {{"Origin", "https://evil.example"}});
+  EXPECT_FALSE(evil->has_header("Access-Control-Allow-Origin"));
+}
+
+TEST_F(Server, RateLimit) {
+  start({"--rate-limit", "2"});
+  int limited = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto r = http_->Get("/v1/program");
+    if (r->status == 429) {
+      ++limited;
+      EXPECT_EQ(body(r)["error"]["code"], "rate_limited");
+    }
+  }
+  EXPECT_GT(limited, 0);
+  // Merchant calls are not limited.
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(http_->Get("/v1/events", admin())->status, 200);
+}
+
+TEST_F(Server, LogsNeverCarryTokensOrKeys) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  const std::string tok = token("m-1");
+  http_->Get("/v1/members/me", shopper(tok));
+  http_->Get("/v1/members/me", shopper(tok + "x"));
+  server_.reset();
+  const std::string log = read_file(dir_.path() + "/test.db.log");
+  EXPECT_NE(log.find("\"path\":\"/v1/members/me\""), std::string::npos);
+  EXPECT_EQ(log.find(tok.substr(tok.rfind('.') + 1)), std::string::npos);
+  EXPECT_EQ(log.find(kAdminKey), std::string::npos);
+  server_ = std::make_unique<ServerProcess>(dir_.path() + "/test.db");
+}
+
+TEST(ServerBinary, HelpAndMint) {
+  const std::string help = std::string(LOYALTY_SERVER_BIN) + " --help";
+  FILE* p = popen(help.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  EXPECT_EQ(pclose(p), 0);
+  for (const char* flag : {"--port", "--bind", "--db", "--program", "--admin-key", "--token-secret",
+                           "--cors-origin", "--static", "--rate-limit", "--mint-token", "LOYALTY_PORT"})
+    EXPECT_NE(out.find(flag), std::string::npos) << flag;
+  const std::string mint = std::string(LOYALTY_SERVER_BIN) + " --mint-token m-7 --ttl 60 --token-secret s3";
+  p = popen(mint.c_str(), "r");
+  std::string tok;
+  while (fgets(buf, sizeof buf, p)) tok += buf;
+  pclose(p);
+  while (!tok.empty() && tok.back() == '\n') tok.pop_back();
+  auto check = srv::verify_token(tok, "s3", srv::now_ms() / 1000);
+  EXPECT_TRUE(check.ok) << check.reason;
+  EXPECT_EQ(check.member_id, "m-7");
+}
+
+}  // namespace
