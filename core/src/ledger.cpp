@@ -487,6 +487,10 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
       const PendingPoints pend = *it;
       l.pending.erase(it);
       credit_points(p, l, pend.points, pend.available_at);
+      // Released points start their expiry clock now (program.md, "Pending points").
+      if (p.expiry == ExpiryPolicy::inactivity &&
+          (!l.last_activity || *l.last_activity < pend.available_at))
+        l.last_activity = pend.available_at;
       if (history) {
         HistoryEntry h = entry(p, pend.event_id, "pending_released", pend.available_at);
         h.points = pend.points;

@@ -287,3 +287,27 @@ TEST(Ledger, FullRefundGivesBackTheVouchersUsed) {
 
 }  // namespace
 }  // namespace loyalty::testing
+
+namespace loyalty::testing {
+namespace {
+
+TEST(Ledger, PendingPointsStartTheirInactivityClockWhenReleased) {
+  // Held 14 days, inactivity 10 days: released on 01-16, so they last until 01-26 — they must
+  // not expire the moment they become available.
+  const json p = program({{"earn", {kBase}},
+                          {"pending_days", 14},
+                          {"expiry", {{"policy", "inactivity"}, {"days", 10}}}});
+  const json events = {enroll("e1", "2026-01-01T10:00:00-05:00"),
+                       order("e2", "2026-01-02T10:00:00-05:00", "o-1", {line("a", 1600, 1)})};
+  const json s = replay(p, events, "2026-01-20T10:00:00-05:00");
+  EXPECT_EQ(s["balance"], 16);
+  EXPECT_TRUE(history_of(s, "expire").empty()) << s.dump();
+  const json later = replay(p, events, "2026-01-26T10:00:00-05:00");
+  EXPECT_EQ(later["balance"], 0);
+  const json expire = history_of(later, "expire");
+  ASSERT_EQ(expire.size(), 1u);
+  EXPECT_EQ(expire[0]["at"], "2026-01-26T10:00:00-05:00");
+}
+
+}  // namespace
+}  // namespace loyalty::testing
