@@ -1,4 +1,6 @@
 // loyalty-server: flags, the database, the program, then HTTP until SIGINT/SIGTERM.
+#include <sys/socket.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -71,6 +73,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     srv::install_routes(server, service, c, limiter);
+    // httplib listens with a backlog of 5; bursts of concurrent clients then see dropped
+    // connections. Keep the listening socket to raise the backlog after bind (Linux allows it).
+    int listen_fd = -1;
+    server.set_socket_options([&listen_fd](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_fd = sock;
+    });
 
     int port = c.port;
     if (port == 0) {
@@ -79,6 +89,7 @@ int main(int argc, char** argv) {
     } else if (!server.bind_to_port(c.bind, port)) {
       throw std::runtime_error("cannot bind " + c.bind + ":" + std::to_string(port));
     }
+    if (listen_fd >= 0) ::listen(listen_fd, 1024);
     g_server = &server;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);

@@ -343,6 +343,7 @@ TEST_F(Server, RacingRedemptionsCannotOverspend) {
         ++rejected;
       } else {
         ++other;
+        ADD_FAILURE() << (r ? std::to_string(r->status) + " " + r->body : "error " + httplib::to_string(r.error()));
       }
     });
   for (auto& t : threads) t.join();
