@@ -99,3 +99,21 @@ TEST(Numbers, ZeroDecimalCurrencyCountsWholeUnits) {
 
 }  // namespace
 }  // namespace loyalty::testing
+
+namespace loyalty::testing {
+namespace {
+
+TEST(Numbers, PricesAndQuantitiesAreCappedSoOneLineCannotOverflow) {
+  // decisions.md: at most 10^12 per unit and 10^6 units, so price × quantity fits in 64 bits;
+  // a price over the cap is refused at its pointer before any product is formed.
+  expect(preview_raw(R"({"sku":"a","unit_price_minor":4611686018427387904,"quantity":2})"),
+         "invalid_cart", "/cart/lines/0/unit_price_minor");
+  expect(preview_raw(R"({"sku":"a","unit_price_minor":1,"quantity":1000001})"), "invalid_cart",
+         "/cart/lines/0/quantity");
+  const json max = preview_raw(R"({"sku":"a","unit_price_minor":1000000000000,"quantity":1000000})");
+  ASSERT_FALSE(max.contains("error")) << max.dump();
+  EXPECT_EQ(max["totals"]["merchandise_minor"], 1000000000000000000LL);
+}
+
+}  // namespace
+}  // namespace loyalty::testing
