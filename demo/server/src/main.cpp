@@ -1,4 +1,6 @@
 // loyalty-server: flags, the database, the program, then HTTP until SIGINT/SIGTERM.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <csignal>
@@ -79,6 +81,9 @@ int main(int argc, char** argv) {
     server.set_socket_options([&listen_fd](socket_t sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      // Accepted sockets inherit TCP_NODELAY on Linux; without it httplib's separate header and
+      // body writes meet delayed ACKs and every keep-alive answer waits ~40 ms.
+      setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
       listen_fd = sock;
     });
 

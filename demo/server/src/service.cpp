@@ -74,7 +74,11 @@ const json* rejection(const json& state, const std::string& event_id) {
 
 }  // namespace
 
-Service::Service(Store& store) : store_(store) {}
+Service::Service(Store& store) : store_(store) {
+  // Event ids continue after the highest one stored ("srv-" + 12 digits sorts numerically).
+  const std::string last = store_.max_event_id("srv-");
+  if (last.size() > 4) last_event_number_ = std::stoll(last.substr(4));
+}
 
 Service::Program Service::program() {
   std::lock_guard lock(program_mutex_);
@@ -124,10 +128,14 @@ bool Service::load_program(const std::string& initial_document, std::string& err
 
 Reply Service::get_program(const std::string& if_none_match) {
   Program p = program();
-  const std::string etag = "\"" + std::to_string(p.version) + "\"";
+  const std::string number = std::to_string(p.version);
+  std::string etag = "\"";
+  etag.append(number).push_back('"');
   if (!if_none_match.empty() &&
-      (if_none_match == etag || if_none_match == std::to_string(p.version) ||
-       if_none_match == "W/" + etag || if_none_match == "*"))
+      (if_none_match == etag || if_none_match == number ||
+       (if_none_match.size() == etag.size() + 2 && if_none_match.compare(0, 2, "W/") == 0 &&
+        if_none_match.compare(2, std::string::npos, etag) == 0) ||
+       if_none_match == "*"))
     return {304, "", etag};
   return {200, p.document, etag};
 }
@@ -230,8 +238,8 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   auto snapshot = store_.member_state(member_id);
   if (enrol && snapshot) return error_reply(409, "member_exists", "member " + member_id + " is enrolled already", "/member_id");
   if (!enrol && !snapshot) return error_reply(404, "unknown_member", "no member " + member_id, "/member_id");
-  json state = snapshot ? json::parse(*snapshot, nullptr, false) : json(nullptr);
-  if (state.is_discarded()) return error_reply(500, "storage_error", "stored state unreadable");
+  // Only an order dated by the client needs the stored state read here (for its clock).
+  json state = snapshot && !at_override.empty() ? json::parse(*snapshot, nullptr, false) : json(nullptr);
 
   Program p = program();
   const std::string now = format_rfc3339(now_ms(), p.offset_minutes);
@@ -248,9 +256,9 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
     }
   }
 
-  std::lock_guard writer(store_.writer_mutex());
-  const std::int64_t seq = store_.next_seq();
-  const std::string event_id = event_id_for(seq);
+  // Ids are allocated under the member's lock, so one member's events carry increasing ids;
+  // the core runs outside the writer lock, so one member's rules overlap another's commit.
+  const std::string event_id = event_id_for(++last_event_number_);
   event["id"] = event_id;
   event["at"] = at;
 
@@ -283,14 +291,19 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   } else {
     trim_history(result);
     r = {enrol ? 201 : 200, result.dump(), ""};
-    w.event = EventRow{seq, member_id, event_id, event.value("type", ""), at, p.version, event.dump()};
+    w.event = EventRow{0, member_id, event_id, event.value("type", ""), at, p.version, event.dump()};
     w.state = r.body;
     w.new_member = enrol;
   }
   w.idem_status = r.status;
   w.idem_response = r.body;
   std::string err;
-  switch (store_.commit(w, err)) {
+  CommitResult committed;
+  {
+    std::lock_guard writer(store_.writer_mutex());
+    committed = store_.commit(w, err);
+  }
+  switch (committed) {
     case CommitResult::ok: return r;
     case CommitResult::idempotency_conflict: {
       auto again = idempotency_lookup(store_, k.key, k.hash);

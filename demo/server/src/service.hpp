@@ -3,6 +3,7 @@
 // serialised), reads, program versions, metrics. Every answer is a status and the JSON bytes.
 #pragma once
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -75,6 +76,7 @@ class Service {
   std::mutex program_mutex_;
   Program program_;
   std::array<std::mutex, 256> member_mutexes_;
+  std::atomic<std::int64_t> last_event_number_{0};
 };
 
 }  // namespace srv

@@ -226,6 +226,14 @@ std::optional<IdempotencyRow> Store::idempotency(const std::string& key) {
 
 std::int64_t Store::next_seq() { return last_seq_ + 1; }
 
+std::string Store::max_event_id(const std::string& prefix) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT MAX(event_id) FROM events WHERE event_id >= ?1 AND event_id < ?1 || '~'");
+  q.text(1, prefix);
+  if (!q.step()) return "";
+  return q.col_text(0);
+}
+
 CommitResult Store::commit(const WriteSet& w, std::string& error) {
   auto fail = [&](CommitResult r) {
     error = sqlite3_errmsg(writer_);
@@ -252,9 +260,11 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     if (rc == SQLITE_CONSTRAINT) return fail(CommitResult::program_exists);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);
   }
+  std::int64_t seq = 0;
   if (w.event) {
     const EventRow& e = *w.event;
-    sqlite3_bind_int64(insert_event_, 1, e.seq);
+    if (e.seq > 0) sqlite3_bind_int64(insert_event_, 1, e.seq);
+    else sqlite3_bind_null(insert_event_, 1);  // the next seq, in commit order
     bind_text(insert_event_, 2, e.member_id);
     bind_text(insert_event_, 3, e.event_id);
     bind_text(insert_event_, 4, e.type);
@@ -262,19 +272,20 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     sqlite3_bind_int64(insert_event_, 6, e.program_version);
     bind_text(insert_event_, 7, e.body);
     if (run(insert_event_) != SQLITE_DONE) return fail(CommitResult::failed);
+    seq = sqlite3_last_insert_rowid(writer_);
   }
   if (w.state) {
     sqlite3_stmt* st = w.new_member ? insert_member_ : upsert_member_;
     bind_text(st, 1, w.member_id);
     bind_text(st, 2, *w.state);
-    sqlite3_bind_int64(st, 3, w.event ? w.event->seq : 0);
+    sqlite3_bind_int64(st, 3, seq);
     int rc = run(st);
     if (rc == SQLITE_CONSTRAINT && w.new_member) return fail(CommitResult::member_exists);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);
   }
   if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail(CommitResult::failed);
-  if (w.event) last_seq_ = w.event->seq;
+  if (w.event) last_seq_ = seq;
   return CommitResult::ok;
 }
 

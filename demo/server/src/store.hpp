@@ -62,8 +62,9 @@ class Store {
   // Every member with its event bodies, in ledger order (for metrics).
   std::vector<std::pair<std::string, std::vector<std::string>>> all_member_events();
   std::optional<IdempotencyRow> idempotency(const std::string& key);
+  std::string max_event_id(const std::string& prefix);  // "" when none
 
-  // Writes: hold writer_mutex() around next_seq() and commit().
+  // Writes: commit() is called under writer_mutex(); an event with seq 0 gets the next seq.
   std::mutex& writer_mutex() { return writer_mutex_; }
   std::int64_t next_seq();  // the seq the next stored event gets
   CommitResult commit(const WriteSet& w, std::string& error);
