@@ -279,10 +279,19 @@ std::vector<i64> contributions(Stacking mode, const std::vector<Fixed>& factors,
       if (best >= 0) c[best] = factors[best].raw - Fixed::kScale;
       break;
     }
-    case Stacking::add:
+    case Stacking::add: {
+      i64 f = Fixed::kScale;
       for (std::size_t s = 0; s < factors.size(); ++s)
-        if (active[s]) c[s] = factors[s].raw - Fixed::kScale;
+        if (active[s]) f = add(f, c[s] = factors[s].raw - Fixed::kScale);
+      // F never goes below 0 (as stack() says): factors below 1 cannot make an order take points.
+      for (std::size_t s = factors.size(); s-- > 0 && f < 0;) {
+        if (c[s] >= 0) continue;
+        const i64 back = std::min(-f, -c[s]);
+        c[s] += back;
+        f += back;
+      }
       break;
+    }
     case Stacking::multiply: {
       i128 running = Fixed::kScale;
       for (std::size_t s = 0; s < factors.size(); ++s) {
@@ -391,7 +400,31 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
                    args)});
     // The multipliers' extra points go to their own lines, split exactly by their share.
     const i64 extra = total - base;
-    if (extra != 0 && S > 0) {
+    bool raises = false, lowers = false;
+    for (std::size_t s = 0; s < S; ++s) {
+      raises = raises || source_exact[s] > 0;
+      lowers = lowers || source_exact[s] < 0;
+    }
+    if (extra != 0 && S > 0 && raises && lowers) {
+      // A factor below 1 next to one above: each source keeps its sign. The raising sources
+      // share their exact sum (rounded), the lowering ones the rest, so the lines still add up.
+      std::vector<i64> up(S, 0), down(S, 0);
+      i128 up_exact = 0;
+      for (std::size_t s = 0; s < S; ++s) {
+        const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];
+        (source_exact[s] > 0 ? up : down)[s] = narrow(std::min<i128>(e, INT64_MAX / 2));
+        if (source_exact[s] > 0) up_exact = add128(up_exact, source_exact[s]);
+      }
+      const i64 unit = r.type == EarnType::per_spend ? r.per_minor : 1;
+      i64 up_total = narrow(divide(up_exact, mul128(unit, Fixed::kScale), Rounding::nearest));
+      i64 down_total = sub(up_total, extra);
+      if (down_total < 0) {
+        down_total = 0;
+        up_total = extra;
+      }
+      const auto ups = spread(up_total, up), downs = spread(down_total, down);
+      for (std::size_t s = 0; s < S; ++s) points_by_source[s] += ups[s] - downs[s];
+    } else if (extra != 0 && S > 0) {
       std::vector<i64> weights(S);
       for (std::size_t s = 0; s < S; ++s) {
         const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];

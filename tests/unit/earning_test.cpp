@@ -155,3 +155,50 @@ TEST(Earning, ShippingEarnsOnlyWhenTheRuleSaysSo) {
 
 }  // namespace
 }  // namespace loyalty::testing
+
+namespace loyalty::testing {
+namespace {
+
+TEST(Earning, AFactorBelowOneIsAttributedAsTakingPointsAway) {
+  // Tier ×1.5 and "half points on sale" ×0.5, multiplied: 100 × 0.75 = 75. The tier adds 50,
+  // the sale rule takes 75 (0.75 of the 1.5): lines 100 + 50 − 75.
+  const json p = rules({per_spend("floor"),
+                        {{"id", "sale-half"}, {"type", "multiplier"}, {"factor", "0.5"},
+                         {"match", {{"categories", {"sale"}}}}}},
+                       {{"multiplier_stacking", "multiply"},
+                        {"tiers", {{"levels", {{{"id", "member"}, {"min", 0}, {"earn_multiplier", "1.5"}}}}}}});
+  const json r = preview(p, cart({line("a", 10000, 1, "sale")}));
+  EXPECT_EQ(total(r), 75);
+  EXPECT_EQ(by_rule(r),
+            (std::map<std::string, long long>{{"base", 100}, {"tier", 50}, {"sale-half", -75}}));
+  // Added: 1 + 0.5 + (0.25 − 1)... with factor 0.75: F = 1.25 -> 125 = 100 + 50 − 25.
+  json q = p;
+  q["multiplier_stacking"] = "add";
+  q["earn"][1]["factor"] = "0.75";
+  const json a = preview(q, cart({line("a", 10000, 1, "sale")}));
+  EXPECT_EQ(total(a), 125);
+  EXPECT_EQ(by_rule(a),
+            (std::map<std::string, long long>{{"base", 100}, {"tier", 50}, {"sale-half", -25}}));
+  EXPECT_EQ(lines_sum(a), 125);
+}
+
+}  // namespace
+}  // namespace loyalty::testing
+
+namespace loyalty::testing {
+namespace {
+
+TEST(Earning, AddedFactorsNeverMakeAnOrderTakePoints) {
+  // 1 + (0.2 − 1) + (0.3 − 1) = −0.5: F stops at 0, so the order earns nothing (not −5).
+  const json p = rules({per_spend("floor"),
+                        {{"id", "m1"}, {"type", "multiplier"}, {"factor", "0.2"}},
+                        {{"id", "m2"}, {"type", "multiplier"}, {"factor", "0.3"}}},
+                       {{"multiplier_stacking", "add"}});
+  const json r = preview(p, cart({line("a", 1000, 1)}));
+  EXPECT_EQ(total(r), 0);
+  EXPECT_EQ(lines_sum(r), 0);
+  EXPECT_EQ(r["balance_after"], 0);
+}
+
+}  // namespace
+}  // namespace loyalty::testing
