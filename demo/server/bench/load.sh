@@ -56,6 +56,12 @@ echo "== GET /v1/members/me ($CONNS connections, $DURATION)"
 wrk -t2 -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer $token" "$base/v1/members/me" | tee "$work/reads.txt"
 reads=$(grep Requests/sec "$work/reads.txt" | awk '{print $2}')
 
+echo "== raw SQLite again (the disk is shared; the figure used is the mean of both runs)"
+raw2_json="$("$bin/loyalty-sqlite-bench" "$work/raw2.db" "$secs" "$SYNC")"
+echo "$raw2_json"
+raw2=$(echo "$raw2_json" | sed -E 's/.*"per_second":([0-9.]+).*/\1/')
+raw=$(python3 -c "print(f'{(float($raw)+float($raw2))/2:.1f}')")
+
 stored=$(curl -s "$base/v1/events?limit=1&after=0" -H "X-Admin-Key: bench-admin" >/dev/null; \
          sqlite3 "$work/server.db" "select count(*) from events where type='order'" 2>/dev/null || echo "?")
 ratio=$(python3 -c "print(f'{100*float($orders)/float($raw):.1f}')")

@@ -1,6 +1,7 @@
 #include "store.hpp"
 
 #include <stdexcept>
+#include <unordered_map>
 
 namespace srv {
 namespace {
@@ -46,10 +47,34 @@ sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
   return st;
 }
 
+// Reader connections keep their prepared statements (keyed by the SQL text's address).
+struct Cache {
+  std::unordered_map<sqlite3*, std::unordered_map<const char*, sqlite3_stmt*>> stmts;
+  std::mutex mutex;
+};
+Cache& cache() {
+  static Cache c;
+  return c;
+}
+
 struct Stmt {
   sqlite3_stmt* st;
+  bool cached = false;
   Stmt(sqlite3* db, const char* sql) : st(prepare(db, sql)) {}
-  ~Stmt() { sqlite3_finalize(st); }
+  Stmt(sqlite3* db, const char* sql, bool) : cached(true) {
+    std::lock_guard lock(cache().mutex);  // a connection is leased to one thread at a time
+    auto& per_db = cache().stmts[db];
+    auto it = per_db.find(sql);
+    st = it != per_db.end() ? it->second : (per_db[sql] = prepare(db, sql));
+  }
+  ~Stmt() {
+    if (cached) {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
+    } else {
+      sqlite3_finalize(st);
+    }
+  }
   void text(int i, const std::string& s) { sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
   void i64(int i, std::int64_t v) { sqlite3_bind_int64(st, i, v); }
   bool step() {
@@ -126,7 +151,7 @@ Store::Store(const std::string& path, const std::string& sync) : path_(path), sy
 
 Store::~Store() {
   for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_}) sqlite3_finalize(st);
-  for (auto* db : pool_) sqlite3_close(db);
+  for (auto* db : pool_) close_reader(db);
   sqlite3_close(writer_);
 }
 
@@ -143,21 +168,37 @@ Store::Lease Store::lease() {
 }
 
 void Store::give_back(sqlite3* db) {
-  std::lock_guard lock(pool_mutex_);
-  if (pool_.size() < 64) pool_.push_back(db);
-  else sqlite3_close(db);
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (pool_.size() < 64) {
+      pool_.push_back(db);
+      return;
+    }
+  }
+  close_reader(db);
+}
+
+void Store::close_reader(sqlite3* db) {
+  {
+    std::lock_guard lock(cache().mutex);
+    for (auto& [sql, st] : cache().stmts[db]) sqlite3_finalize(st);
+    cache().stmts.erase(db);
+  }
+  sqlite3_close(db);
 }
 
 std::optional<ProgramRow> Store::latest_program() {
   auto l = lease();
-  Stmt q(l.get(), "SELECT version, document, created_at FROM programs ORDER BY version DESC LIMIT 1");
+  static const char* sql = "SELECT version, document, created_at FROM programs ORDER BY version DESC LIMIT 1";
+  Stmt q(l.get(), sql, true);
   if (!q.step()) return std::nullopt;
   return ProgramRow{q.col_i64(0), q.col_text(1), q.col_text(2)};
 }
 
 std::optional<std::string> Store::member_state(const std::string& member_id) {
   auto l = lease();
-  Stmt q(l.get(), "SELECT state FROM members WHERE member_id = ?");
+  static const char* sql = "SELECT state FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
   q.text(1, member_id);
   if (!q.step()) return std::nullopt;
   return q.col_text(0);
@@ -165,7 +206,8 @@ std::optional<std::string> Store::member_state(const std::string& member_id) {
 
 bool Store::member_exists(const std::string& member_id) {
   auto l = lease();
-  Stmt q(l.get(), "SELECT 1 FROM members WHERE member_id = ?");
+  static const char* sql = "SELECT 1 FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
   q.text(1, member_id);
   return q.step();
 }
@@ -189,7 +231,8 @@ std::vector<EventRow> Store::events(const std::string& member_id, std::int64_t a
 
 std::vector<std::string> Store::member_event_bodies(const std::string& member_id) {
   auto l = lease();
-  Stmt q(l.get(), "SELECT body FROM events WHERE member_id = ? ORDER BY seq");
+  static const char* sql = "SELECT body FROM events WHERE member_id = ? ORDER BY seq";
+  Stmt q(l.get(), sql, true);
   q.text(1, member_id);
   std::vector<std::string> out;
   while (q.step()) out.push_back(q.col_text(0));
@@ -218,7 +261,8 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Store::all_member_
 
 std::optional<IdempotencyRow> Store::idempotency(const std::string& key) {
   auto l = lease();
-  Stmt q(l.get(), "SELECT request_hash, status, response FROM idempotency WHERE key = ?");
+  static const char* sql = "SELECT request_hash, status, response FROM idempotency WHERE key = ?";
+  Stmt q(l.get(), sql, true);
   q.text(1, key);
   if (!q.step()) return std::nullopt;
   return IdempotencyRow{q.col_text(0), static_cast<int>(q.col_i64(1)), q.col_text(2)};

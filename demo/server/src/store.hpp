@@ -77,6 +77,7 @@ class Store {
   sqlite3* open_connection(bool writer);
   Lease lease();
   void give_back(sqlite3* db);
+  void close_reader(sqlite3* db);
 
   std::string path_, sync_;
   sqlite3* writer_ = nullptr;
