@@ -65,7 +65,7 @@ TEST(EarningReference, EngineMatchesTheSpecFormulaOnGeneratedCarts) {
     struct Mult { std::string factor, only; };
     std::vector<Mult> mults;
     for (int k = pick(0, 3); k > 0; --k) {
-      std::snprintf(buf, sizeof buf, "%d.%04d", pick(1, 3), pick(0, 9999));
+      std::snprintf(buf, sizeof buf, "%d.%04d", pick(0, 3), pick(1, 9999));  // below 1 too
       Mult m{buf, pick(0, 1) ? std::string(pick(0, 1) ? "x" : "y") : ""};
       json r = {{"id", "m" + std::to_string(mults.size())}, {"type", "multiplier"}, {"factor", m.factor}};
       if (!m.only.empty()) r["match"] = {{"categories", {m.only}}};
@@ -106,6 +106,7 @@ TEST(EarningReference, EngineMatchesTheSpecFormulaOnGeneratedCarts) {
         f = *std::max_element(fs.begin(), fs.end());
       } else if (mode == "add") {
         for (long long x : fs) f += x - 10000;
+        f = std::max(f, 0LL);  // F never below 0
       } else {
         for (long long x : fs) f = f * x / 10000;
       }
