@@ -6,6 +6,7 @@
 #include <random>
 
 #include "clock.hpp"
+#include "auth.hpp"
 #include "idempotency.hpp"
 
 namespace srv {
@@ -218,7 +219,27 @@ Reply Service::member_event(const std::string& member_id, const std::string& typ
   json event = std::move(fields);
   event["type"] = type;
   event["member_id"] = member_id;
-  return write_event(member_id, std::move(event), false, at, k);
+  Reply r = write_event(member_id, std::move(event), false, at, k);
+  if (type == "order" && r.status == 200) complete_referral(member_id, r.body);
+  return r;
+}
+
+// A referred member's first order completes the referral: the referrer gets a
+// `referral_completed` event. Its idempotency key is derived from the referee, so it is applied
+// at most once however often the order is retried.
+void Service::complete_referral(const std::string& member_id, const std::string& state_json) {
+  const json state = json::parse(state_json, nullptr, false);
+  if (!state.is_object() || !state.contains("lifetime") || !state.contains("internal")) return;
+  const json& lifetime = state["lifetime"];
+  const json& internal = state["internal"];
+  if (!lifetime.is_object() || lifetime.value("orders", 0) != 1 || !internal.is_object()) return;
+  const auto it = internal.find("referred_by");
+  if (it == internal.end() || !it->is_string()) return;
+  const std::string referrer = it->get<std::string>();
+  if (referrer.empty() || referrer == member_id || !store_.member_exists(referrer)) return;
+  const std::string key = "referral-completed:" + member_id;
+  json event = {{"type", "referral_completed"}, {"member_id", referrer}, {"referee", member_id}};
+  write_event(referrer, std::move(event), false, "", WriteKey{key, sha256_hex(key)});
 }
 
 Reply Service::write_event(const std::string& member_id, json event, bool enrol,

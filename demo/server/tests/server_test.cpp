@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -140,6 +141,32 @@ TEST_F(Server, OrdersRefundsAdjustmentsActionsRedemptions) {
   auto page2 = events("m-1", page1["last_seq"].get<long long>(), 4);
   EXPECT_EQ(page2["events"].size(), 2u);
   EXPECT_FALSE(page2["more"].get<bool>());
+}
+
+TEST_F(Server, ReferredMembersFirstOrderCreditsTheReferrerOnce) {
+  ASSERT_EQ(enrol("ref")->status, 201);
+  auto r = http_->Post("/v1/members", admin(key()), R"({"member_id":"new","email":"n@example.com","referred_by":"ref"})",
+                       "application/json");
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(body(r)["balance"], 20);
+  ASSERT_EQ(order("new", "o-1", 1000, "first-order")->status, 200);
+  ASSERT_EQ(order("new", "o-1", 1000, "first-order")->status, 200);  // a retry
+  ASSERT_EQ(order("new", "o-2", 1000)->status, 200);
+  EXPECT_EQ(me("ref")["balance"], 50);
+  const json feed = events("ref");
+  ASSERT_EQ(feed["events"].size(), 2u);
+  EXPECT_EQ(feed["events"][1]["type"], "referral_completed");
+  EXPECT_EQ(feed["events"][1]["event"]["referee"], "new");
+}
+
+TEST_F(Server, ServesStaticFiles) {
+  std::ofstream(dir_.path() + "/index.html") << "<h1>shop</h1>";
+  start({"--static", dir_.path()});
+  auto r = http_->Get("/index.html");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "<h1>shop</h1>");
+  EXPECT_EQ(http_->Get("/v1/program")->status, 200);
 }
 
 TEST_F(Server, PreviewAnswersTheCoresBytes) {
