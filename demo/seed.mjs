@@ -153,7 +153,8 @@ async function seedFashion() {
   // Grace: Gold since last December (kept this year), and the points from that December order
   // expire in about two weeks under the 365-day rolling expiry.
   await enroll(shop, 'grace', ago(560, 12), profile('grace'));
-  await order(shop, 'grace', 1, ago(500, 15), [{ sku: 'trench', quantity: 1 }, { sku: 'wool-coat', quantity: 1 }]);
+  // (All her history is inside the 365-day window, so nothing has expired yet at seeding.)
+  await order(shop, 'grace', 1, ago(358, 15), [{ sku: 'trench', quantity: 1 }, { sku: 'wool-coat', quantity: 1 }]);
   await order(shop, 'grace', 2, ago(351, 16), [{ sku: 'chelsea-boot', quantity: 1 }, { sku: 'puffer', quantity: 1 }, { sku: 'loafer', quantity: 1 }, { sku: 'wool-coat', quantity: 1 }]);
   const grace = await order(shop, 'grace', 3, ago(40, 17), [{ sku: 'sneaker-white', quantity: 1 }, { sku: 'gift-card-100', quantity: 1 }]);
   log(`  grace: ${grace.balance} points, tier ${grace.tier?.id}, next expiry ${JSON.stringify(grace.next_expiry)}`);

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SHOPS, buildCart, product } from './catalog.mjs';
 import { SHOPPERS, shopper as findShopper } from './shoppers.mjs';
-import { LoyaltyAdmin, mintToken } from './loyalty-client.mjs';
+import { LoyaltyAdmin, loyaltyFetch, mintToken } from './loyalty-client.mjs';
 import { T } from './i18n.mjs';
 import { art } from './art.mjs';
 import { ES as MERCHANT_ES } from './public/merchant-i18n.mjs';
@@ -394,8 +394,8 @@ async function proxy(req, res, shopId, rest) {
   const target = new URL(rest, CONFIG.apis[shopId]);
   const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await readBody(req, 4 << 20);
   try {
-    const r = await fetch(target, { method: req.method, headers: authHeaders(req), body });
-    const buf = Buffer.from(await r.arrayBuffer());
+    const r = await loyaltyFetch(target, { method: req.method, headers: authHeaders(req), body });
+    const buf = r.buffer;
     const headers = { 'cache-control': r.headers.get('cache-control') ?? 'no-store' };
     for (const k of ['content-type', 'etag', 'retry-after']) if (r.headers.get(k)) headers[k] = r.headers.get(k);
     res.writeHead(r.status, headers);
@@ -492,7 +492,8 @@ async function merchantMetrics(shopId) {
     const until = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i + 1, 1, 5));
     months.push({ label: from.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' }), from: from.toISOString().replace('.000Z', 'Z'), until: until.toISOString().replace('.000Z', 'Z') });
   }
-  const results = await Promise.all(months.map((m) => api.metrics(m.from, m.until)));
+  const results = [];
+  for (const m of months) results.push(await api.metrics(m.from, m.until)); // one connection, in turn
   const yearFrom = months[0].from;
   const year = await api.metrics(yearFrom, new Date(now.getTime() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z'));
   // Retention over the last 90 days: over a whole year most members are new, and CRR

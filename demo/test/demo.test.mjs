@@ -182,14 +182,18 @@ test('a merchant edits a rule and the preview follows', async () => {
 
   const src = page.locator('[data-source]');
   const text = await src.inputValue();
-  const doubled = text.replace('"points": 1,\n      "per_minor": 100', '"points": 2,\n      "per_minor": 100');
-  assert.notEqual(doubled, text);
+  const doc = JSON.parse(text);
+  assert.equal(doc.earn[0].id, 'base');
+  doc.earn[0].points = 2;
+  const doubled = JSON.stringify(doc, null, 2);
   await src.fill(doubled);
   await page.waitForFunction(() => document.querySelector('[data-preview-points]')?.textContent === '69');
   await expectText(page, '[data-delta]', '+35 vs. published');
 
   // A typo points at its field.
-  await src.fill(doubled.replace('"per_minor": 100', '"per_minor": "100 soles"'));
+  doc.earn[0].per_minor = '100 soles';
+  await src.fill(JSON.stringify(doc, null, 2));
+  doc.earn[0].per_minor = 100;
   await page.waitForSelector('.prob.err');
   assert.match(await page.textContent('.prob.err code'), /^\/earn\/0\/per_minor$/);
   assert.equal(await page.locator('.highlight .line.err').count(), 1);
