@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Sanitizer stage: builds build-fuzz with clang, ASan and UBSan (every target, so the unit and
-# server tests run sanitized under ctest), then runs the libFuzzer target for a bounded time over
-# the committed seeds (tests/fuzz/corpus) and the request files of tests/vectors.
+# Sanitizer stage.
+#  1. build-asan: the native tree (same compiler as build/) with ASan + UBSan; every ctest test
+#     (core unit tests, CLI vectors, server tests) runs sanitized. SKIP_SANITIZED_CTEST=1 skips it.
+#  2. build-fuzz: clang, -DLOYALTY_FUZZ=ON -DLOYALTY_SANITIZE=ON; the libFuzzer target runs for a
+#     bounded time over the committed seeds (tests/fuzz/corpus) and the requests of tests/vectors.
 # Usage: scripts/fuzz.sh [seconds]   (default $FUZZ_SECONDS or 60)
 source "$(dirname "$0")/lib.sh"
 seconds=${1:-${FUZZ_SECONDS:-60}}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+if [[ ${SKIP_SANITIZED_CTEST:-0} != 1 ]]; then
+  echo "---- ASan + UBSan build and ctest (build-asan)"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_SANITIZE=ON
+  cmake --build build-asan -j"$JOBS"
+  ctest --test-dir build-asan --output-on-failure -j"$JOBS"
+fi
+
+echo "---- libFuzzer target (build-fuzz, clang)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DLOYALTY_FUZZ=ON -DLOYALTY_SANITIZE=ON
-cmake --build build-fuzz -j"$JOBS"
-if [[ ${SKIP_SANITIZED_CTEST:-0} != 1 ]]; then
-  ctest --test-dir build-fuzz --output-on-failure -j"$JOBS"
-fi
+cmake --build build-fuzz -j"$JOBS" --target loyalty_fuzz
 
 # Vector requests become seeds: one selector byte (the operation's index, as make_corpus.py
 # writes them) + the request.
