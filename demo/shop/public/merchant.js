@@ -256,7 +256,7 @@ function explain(line, program) {
   const rule = (program.earn ?? []).find((r) => r.id === line.rule);
   const name = rule?.name ?? (line.rule === 'tier' ? tr('Tier bonus') : line.rule);
   const f = EXPLAIN[line.explain?.key];
-  return [name, f ? f(line.explain.args ?? {}) : line.explain?.key ?? ''];
+  return [name, f ? f(line.explain.args ?? {}) : (line.explain?.key ?? '').replace(/^earn\./, '').replace(/_/g, ' ')];
 }
 
 function renderPreview(p, before, program) {
