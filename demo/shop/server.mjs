@@ -182,7 +182,7 @@ ${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.s
     <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">${shop.id === 'cafe' ? '☕︎' : 'A'}</span><span class="brand-name">${esc(shop.name)}</span></a>
     <nav class="main-nav" aria-label="Main">${nav}</nav>
     <div class="header-loyalty">
-      ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>${points(s)}</span> ${esc(t.points)}<span class="tier-chip" data-loyalty-tier>${esc(s.state?.tier?.name ?? '')}</span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
+      ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>${points(s)}</span><span class="pill-label"> ${esc(t.points)}</span><span class="tier-chip" data-loyalty-tier>${esc(s.state?.tier?.name ?? '')}</span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
       <a class="cart-link" href="/cart" aria-label="${esc(t.cart)}"><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.4" fill="currentColor"/><circle cx="17" cy="20" r="1.4" fill="currentColor"/></svg><span class="cart-count" data-cart-count>0</span></a>
     </div>
   </div>
