@@ -68,6 +68,7 @@ class Service {
   Program program();
   bool install(const std::string& document, std::int64_t version, std::string& error);
   std::mutex& member_mutex(const std::string& member_id);
+  Reply commit_write(const WriteSet& w, const Reply& r, const std::string& member_id, const WriteKey& k);
   void complete_referral(const std::string& member_id, const std::string& state_json);
   // The shared write path: idempotency, serialisation, the core, one transaction.
   Reply write_event(const std::string& member_id, nlohmann::json event, bool enrol,
