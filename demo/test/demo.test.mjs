@@ -69,7 +69,7 @@ async function newPage(width = 1280) {
 
 // Waits until the widget (if it is built) has rendered, without failing when it is absent.
 async function settle(page) {
-  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
   await page.waitForTimeout(400);
 }
 
