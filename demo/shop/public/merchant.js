@@ -170,7 +170,7 @@ function finish() {
     }
   }
   shownError = errorLine;
-  publishBtn.disabled = !draft || JSON.stringify(draft) === JSON.stringify(published);
+  publishBtn.disabled = !draft || JSON.stringify(readable(draft)) === JSON.stringify(readable(published));
   runPreview();
 }
 function setStatus(kind, text) { status.className = `m-status ${kind}`; status.textContent = text; }
@@ -237,7 +237,7 @@ async function runPreview() {
   let now; let before = null;
   try {
     now = await previewWith(draft, events, cart);
-    if (published && JSON.stringify(published) !== JSON.stringify(draft)) before = await previewWith(published, events, sampleCart(published));
+    if (published && JSON.stringify(readable(published)) !== JSON.stringify(readable(draft))) before = await previewWith(published, events, sampleCart(published));
   } catch (e) {
     out.replaceChildren(el('p', { class: 'prob err' }, `${e.code}: ${e.message} ${e.path ?? ''}`));
     return;
@@ -314,11 +314,23 @@ publishBtn.addEventListener('click', async () => {
   await loadProgram(false);
 });
 
+// The server may answer with sorted keys; a merchant reads "id, name, type" first.
+const FIRST = ['schema', 'id', 'name', 'version', 'type', 'currency', 'utc_offset', 'points_label', 'pending_days', 'earn', 'tiers', 'punch_cards', 'rewards', 'expiry', 'limits'];
+function readable(v) {
+  if (Array.isArray(v)) return v.map(readable);
+  if (!v || typeof v !== 'object') return v;
+  const keys = Object.keys(v).sort((a, b) => {
+    const ia = FIRST.indexOf(a); const ib = FIRST.indexOf(b);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+  });
+  return Object.fromEntries(keys.map((k) => [k, readable(v[k])]));
+}
+
 async function loadProgram(fill = true) {
   const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`);
   const out = await r.json();
   published = out.program;
-  if (fill) { src.value = JSON.stringify(published, null, 2); }
+  if (fill) { src.value = JSON.stringify(readable(published), null, 2); }
   renderVersions(out.versions);
   check();
 }
