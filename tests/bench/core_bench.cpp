@@ -129,6 +129,23 @@ void BM_Replay(benchmark::State& st) {
 }
 BENCHMARK(BM_Replay)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Complexity();
 
+// The ledger work alone: events parsed once, then applied one by one (no JSON out).
+void BM_ReplayTyped(benchmark::State& st) {
+  const loyalty::Engine engine(program_text());
+  const loyalty::Program& program = *engine.program();
+  const json events = long_history(static_cast<int>(st.range(0)));
+  std::vector<loyalty::Event> parsed;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    parsed.push_back(loyalty::parse_event(loyalty::In{events[i], "/events/" + std::to_string(i), "x"}));
+  for (auto _ : st) {
+    loyalty::MemberState state;
+    for (const auto& e : parsed) loyalty::apply_event(program, state, e);
+    benchmark::DoNotOptimize(state.ledger.balance);
+  }
+  st.SetComplexityN(st.range(0));
+}
+BENCHMARK(BM_ReplayTyped)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Complexity();
+
 void BM_ApplyOnLongHistory(benchmark::State& st) {
   const loyalty::Engine engine(program_text());
   const std::string state =
