@@ -26,9 +26,10 @@ on_failure() {
   exit "$rc"
 }
 
+# build_native [target...]: every target by default (the demo asks only for the two programs).
 build_native() {
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-  cmake --build build -j"$JOBS"
+  cmake --build build -j"$JOBS" ${1:+--target "$@"}
 }
 
 # The WebAssembly module in two variants, copied with the JS layer into build/wasm
@@ -42,4 +43,14 @@ build_wasm() {
   cp build-wasm/wasm/loyalty_core.js build-wasm/wasm/loyalty_core.wasm build/wasm/
   cp build-wasm/wasm/debug/loyalty_core.js build-wasm/wasm/debug/loyalty_core.wasm build/wasm/debug/
   (cd wasm && node scripts/build-js.mjs ../build/wasm)
+}
+
+# The widget bundle (build/web/) from web/ and the release wasm in build/wasm; skipped while web/
+# has no package.json.
+build_web() {
+  if [[ -f web/package.json ]]; then
+    scripts/build-web.sh
+  else
+    echo "build_web: web/package.json is missing, no widget bundle"
+  fi
 }

@@ -23,11 +23,12 @@ stage "sanitizers: ASan+UBSan build, ctest, fuzz for ${FUZZ_SECONDS}s"
 scripts/fuzz.sh "$FUZZ_SECONDS"
 stage_done
 
-stage "wasm: build (release + -sASSERTIONS=1) and JS layer"
+stage "wasm: build (release + -sASSERTIONS=1), JS layer and the widget bundle"
 build_wasm
+build_web
 stage_done
 
-stage "js: npm test in wasm/ (parity, robustness, memory, types, Chromium)"
+stage "js: npm test in wasm/, web/ and demo/ (parity, widget and demo in Chromium)"
 (cd wasm && npm test)
 for dir in web demo; do
   if [[ -f $dir/package.json ]] && node -e "process.exit(require('./$dir/package.json').scripts?.test ? 0 : 1)"; then
