@@ -5,8 +5,10 @@
 namespace loyalty::testing {
 namespace {
 
-json rules(json earn, json extra = json::object()) {
-  extra["earn"] = std::move(earn);
+// A vector, not a json: g++ and clang read `rules({r})` with one json element differently (an
+// array of one rule, or a copy of the rule) when the parameter is a json.
+json rules(const std::vector<json>& earn, json extra = json::object()) {
+  extra["earn"] = earn;
   return program(extra);
 }
 
