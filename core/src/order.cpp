@@ -647,7 +647,9 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   add_contribution(p, ledger, o.at, basis_amount(p, out.spend, out.points));
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
-  ledger.last_activity = o.at;
+  // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
+  // that earns nothing) does not restart the clock, and pending points restart it on release.
+  if ((out.points > 0 && !out.pending) || !rd.applied.empty()) ledger.last_activity = o.at;
   const TierStatus final_status = tier_at(p, ledger, o.at);
   out.tier_after = tier_id(final_status);
   out.qualifying_after = final_status.qualifying;

@@ -291,6 +291,30 @@ TEST(Ledger, FullRefundGivesBackTheVouchersUsed) {
 namespace loyalty::testing {
 namespace {
 
+TEST(Ledger, InactivityClockIgnoresOrdersThatNeitherEarnNorRedeem) {
+  // program.md: the balance expires when no earning or redemption happens for `days`. A gift
+  // card (excluded from earning) on 01-08 is neither, so 16 points earned on 01-02 expire on
+  // 01-12; an earning order on 01-08 would have kept them until 01-18.
+  json base = kBase;
+  base["match"] = {{"exclude_categories", {"gift_card"}}};
+  const json p = program({{"earn", {base}}, {"expiry", {{"policy", "inactivity"}, {"days", 10}}}});
+  const json first = order("e2", "2026-01-02T10:00:00-05:00", "o-1", {line("a", 1600, 1)});
+  const json gift = order("e3", "2026-01-08T10:00:00-05:00", "o-2",
+                          {line("card", 5000, 1, "gift_card")});
+  const json s = replay(p, {enroll("e1", "2026-01-01T10:00:00-05:00"), first, gift},
+                        "2026-01-13T10:00:00-05:00");
+  EXPECT_EQ(s["balance"], 0) << s.dump();
+  const json expire = history_of(s, "expire");
+  ASSERT_EQ(expire.size(), 1u);
+  EXPECT_EQ(expire[0]["at"], "2026-01-12T10:00:00-05:00");
+
+  const json earning = order("e3", "2026-01-08T10:00:00-05:00", "o-2", {line("a", 100, 1)});
+  const json kept = replay(p, {enroll("e1", "2026-01-01T10:00:00-05:00"), first, earning},
+                           "2026-01-13T10:00:00-05:00");
+  EXPECT_EQ(kept["balance"], 17);
+  EXPECT_TRUE(history_of(kept, "expire").empty()) << kept.dump();
+}
+
 TEST(Ledger, PendingPointsStartTheirInactivityClockWhenReleased) {
   // Held 14 days, inactivity 10 days: released on 01-16, so they last until 01-26 — they must
   // not expire the moment they become available.
