@@ -261,6 +261,8 @@ function explain(line, program) {
 
 function renderPreview(p, before, program) {
   const rewardName = (id) => (program.rewards ?? []).find((r) => r.id === id)?.name ?? id;
+  const tierName = (id) => (program.tiers?.levels ?? []).find((l) => l.id === id)?.name ?? id;
+  const cardName = (id) => (program.punch_cards ?? []).find((c) => c.id === id)?.name ?? id;
   const total = p.points?.total ?? 0;
   const delta = before ? total - (before.points?.total ?? 0) : 0;
   const head = el('div', { class: 'pv-head' },
@@ -272,12 +274,12 @@ function renderPreview(p, before, program) {
     return el('li', {}, el('span', {}, el('strong', {}, name), el('small', {}, how)), el('b', {}, `${l.points > 0 ? '+' : ''}${l.points}`));
   }));
   const bits = [];
-  if (p.tier && (p.tier.before || p.tier.after)) bits.push(el('li', {}, `Tier: ${p.tier.before ?? '—'}${p.tier.after && p.tier.after !== p.tier.before ? ` → ${p.tier.after} (upgrade!)` : ''}`));
-  for (const c of p.punch_cards ?? []) bits.push(el('li', {}, `Punch card “${c.id}”: ${c.punches_after}/${c.required}${c.completes ? ` — completes ${c.completes}` : ''}`));
+  if (p.tier && (p.tier.before || p.tier.after)) bits.push(el('li', {}, `Tier: ${p.tier.before ? tierName(p.tier.before) : '—'}${p.tier.after && p.tier.after !== p.tier.before ? ` → ${tierName(p.tier.after)} (upgrade!)` : ''}`));
+  for (const c of p.punch_cards ?? []) bits.push(el('li', {}, `${cardName(c.id)}: ${c.punches_after}/${c.required}${c.completes ? ` — completes ${c.completes}` : ''}`));
   const issued = {};
   for (const v of p.vouchers_issued ?? []) { const k = rewardName(v.reward ?? v); issued[k] = (issued[k] ?? 0) + 1; }
   for (const [k, n] of Object.entries(issued)) bits.push(el('li', {}, `Voucher${n > 1 ? 's' : ''} issued: ${n > 1 ? `${n} × ` : ''}${k}`));
-  for (const n of p.nudges ?? []) bits.push(el('li', { class: 'nudge' }, n.kind === 'spend_to_next_tier' ? `Nudge: add ${money(n.remaining_minor)} to reach ${n.tier}` : n.kind === 'add_item_for_punch_card' ? `Nudge: ${n.punches_missing} more for the ${n.card} card` : `Nudge: ${n.kind.replace(/_/g, ' ')}${n.remaining_minor != null ? ` — ${money(n.remaining_minor)} to go` : ''}`));
+  for (const n of p.nudges ?? []) bits.push(el('li', { class: 'nudge' }, n.kind === 'spend_to_next_tier' ? `Nudge: add ${money(n.remaining_minor)} to reach ${tierName(n.tier)}` : n.kind === 'add_item_for_punch_card' ? `Nudge: ${n.punches_missing} more for the ${cardName(n.card)}` : `Nudge: ${n.kind.replace(/_/g, ' ')}${n.remaining_minor != null ? ` — ${money(n.remaining_minor)} to go` : ''}`));
   const rewards = el('table', { class: 'pv-rewards' },
     el('thead', {}, el('tr', {}, el('th', {}, tr('Reward')), el('th', {}, tr('Status')), el('th', {}, tr('Takes off')), el('th', {}, tr('New total')))),
     el('tbody', {}, (p.rewards ?? []).map((r) => el('tr', {},
