@@ -1,4 +1,5 @@
-// Promises checked on generated inputs (fixed seed; LOYALTY_SEED=<n> replays one case):
+// Promises checked on generated inputs (fixed seed; LOYALTY_SEED=<n> replays one case;
+// LOYALTY_PROPERTY_PERCENT=<p> runs p% of the cases, as the sanitized build does):
 // - the preview promise: preview of a cart equals what apply of the matching order posts;
 // - replay is deterministic and idempotent: shuffled or duplicated events, or a replay split
 //   into a prefix plus applies, give byte-identical state.
@@ -23,6 +24,8 @@ json run(const std::string& op, const json& request) {
 
 std::vector<std::uint64_t> seeds(int count) {
   if (const char* one = std::getenv("LOYALTY_SEED")) return {std::strtoull(one, nullptr, 10)};
+  if (const char* percent = std::getenv("LOYALTY_PROPERTY_PERCENT"))
+    count = std::max(1, count * std::atoi(percent) / 100);
   std::vector<std::uint64_t> out;
   for (int i = 0; i < count; ++i) out.push_back(1000 + static_cast<std::uint64_t>(i));
   return out;
@@ -84,7 +87,7 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
   }
   EXPECT_GT(checked, 0);
   if (!std::getenv("LOYALTY_SEED"))
-    EXPECT_GT(with_rewards, 100);  // the generator exercises rewards
+    EXPECT_GT(with_rewards * 30, checked);  // the generator exercises rewards (>100 of 3000)
 }
 
 TEST(Replay, DeterministicIdempotentAndSplittable) {
