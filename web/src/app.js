@@ -1,0 +1,280 @@
+// The widget's state on one page: the program, the member state from the server, the shop's cart,
+// the shopper's reward choice, and what the WebAssembly core makes of them (catalog, preview).
+// Elements read `app.view` and re-render on "change"; they never compute loyalty rules.
+import { LoyaltyCore } from '../../wasm/js/loyalty-core.mjs';
+import { I18n, chooseLocale } from './i18n.js';
+import { SyncClient, SyncError } from './sync.js';
+
+const CART_REWARDS = new Set(['fixed_discount', 'percent_discount', 'free_item', 'free_shipping', 'points_discount']);
+
+/** RFC 3339 in UTC with whole seconds, as the core reads it. */
+export function nowStamp(date = new Date()) {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class LoyaltyApp extends EventTarget {
+  /**
+   * config: {api, token, locale, base (URL of the folder holding loyalty_core.js/.wasm),
+   *          refreshSeconds (member state refresh while visible; 0 = off), storage, fetch, core}
+   */
+  constructor(config = {}) {
+    super();
+    this.config = config;
+    this.sync = new SyncClient({ api: config.api ?? '', token: config.token ?? '', storage: config.storage, fetch: config.fetch });
+    this.i18n = new I18n(chooseLocale(config.locale), null);
+    this.engine = null;
+    this.stateJson = '';
+    this.view = {
+      phase: 'loading', // loading → ready | unavailable
+      program: null,
+      state: null,
+      guest: !config.token,
+      signedOut: false,
+      offline: false,
+      cart: null,
+      selection: this.readSelection(),
+      catalog: null,
+      preview: null,
+      queueSize: this.sync.queue().length,
+      notice: null,
+    };
+    this.sync.addEventListener('state', (e) => this.setState(e.detail));
+    this.sync.addEventListener('signed-out', () => this.update({ signedOut: true }));
+    this.sync.addEventListener('queue', (e) => this.update({ queueSize: e.detail.size }));
+    this.sync.addEventListener('applied', (e) => this.notify('sent', e.detail.item));
+    this.sync.addEventListener('rejected', (e) => this.notify('refused', e.detail.item, e.detail.error));
+  }
+
+  get isMember() {
+    return !this.view.guest && !this.view.signedOut && !!this.view.state;
+  }
+
+  /** Loads the core, the program and the member state; renders from the caches first. */
+  async start() {
+    const cachedProgram = this.sync.cachedProgram();
+    const cachedState = this.sync.cachedMember();
+    if (cachedProgram) this.setProgram(cachedProgram, false);
+    if (cachedState) this.view.state = cachedState;
+    const base = this.config.base ?? '';
+    const coreP = this.config.core
+      ? Promise.resolve(this.config.core)
+      : LoyaltyCore.load({ scriptUrl: new URL('loyalty_core.js', base).href, wasmUrl: new URL('loyalty_core.wasm', base).href });
+    const programP = this.sync.program();
+    const memberP = this.sync.memberState().catch((e) => e);
+    try {
+      this.core = await coreP;
+    } catch (e) {
+      this.core = null; // the portal still shows the server's numbers; previews are off
+      this.dispatchEvent(new CustomEvent('error', { detail: e }));
+    }
+    try {
+      const { program, fresh } = await programP;
+      this.view.offline = !fresh;
+      this.setProgram(program, true);
+    } catch (e) {
+      if (!this.view.program) {
+        this.update({ phase: 'unavailable' });
+        this.dispatchEvent(new CustomEvent('error', { detail: e }));
+        return;
+      }
+    }
+    const member = await memberP;
+    if (member instanceof SyncError) {
+      if (member.status === 401 || member.status === 403 || member.status === 404) this.view.signedOut = true;
+      else this.view.offline = true;
+    }
+    this.view.phase = 'ready';
+    this.recompute();
+    this.sync.flush();
+  }
+
+  setProgram(program, notify) {
+    if (!program) return;
+    const same = this.view.program && JSON.stringify(this.view.program) === JSON.stringify(program);
+    if (same && this.engine) return;
+    this.view.program = program;
+    this.i18n.setProgram(program);
+    if (this.core) {
+      try {
+        this.engine?.delete();
+        this.engine = this.core.engine(program);
+      } catch (e) {
+        this.engine = null;
+        this.dispatchEvent(new CustomEvent('error', { detail: e }));
+      }
+    }
+    if (notify) this.recompute();
+  }
+
+  setState(state) {
+    const before = this.view.state?.balance;
+    this.view.state = state;
+    this.view.signedOut = false;
+    this.view.offline = false;
+    this.stateJson = '';
+    if (this.view.phase === 'ready') this.recompute();
+    if (before !== undefined && before !== state.balance) {
+      this.dispatchEvent(new CustomEvent('balance', { detail: { before, after: state.balance } }));
+    }
+  }
+
+  /** The shop's cart (program.md "Cart"); null or an empty cart clears the preview. */
+  setCart(cart) {
+    this.view.cart = cart && typeof cart === 'object' ? cart : null;
+    this.recomputePreview();
+    this.emit();
+  }
+
+  update(patch) {
+    Object.assign(this.view, patch);
+    this.emit();
+  }
+
+  emit() {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  recompute() {
+    this.recomputeCatalog();
+    this.recomputePreview();
+    this.emit();
+  }
+
+  memberStateJson() {
+    if (!this.isMember) return '';
+    if (!this.stateJson) this.stateJson = JSON.stringify(this.view.state);
+    return this.stateJson;
+  }
+
+  // One request as JSON text with the state spliced in, so a cart change never re-serialises it.
+  call(operation, request) {
+    if (!this.engine) return null;
+    const state = this.memberStateJson();
+    let text = JSON.stringify({ ...request, now: nowStamp() });
+    if (state) text = `${text.slice(0, -1)},"state":${state}}`;
+    const answer = JSON.parse(this.engine.callJson(operation, text));
+    if (answer.error) {
+      this.dispatchEvent(new CustomEvent('error', { detail: answer.error }));
+      return null;
+    }
+    return answer;
+  }
+
+  recomputeCatalog() {
+    this.view.catalog = this.call('catalog', {});
+  }
+
+  recomputePreview() {
+    const cart = this.view.cart;
+    if (!cart || !Array.isArray(cart.lines) || cart.lines.length === 0) {
+      this.view.preview = null;
+      return;
+    }
+    const sel = this.isMember ? this.view.selection : { redeem: [], vouchers: [] };
+    this.view.preview = this.call('preview', { cart, redeem: sel.redeem, vouchers: sel.vouchers });
+  }
+
+  /** Points one unit of a product earns ("earn 24 points" beside its price); null when unknown. */
+  earnFor({ sku, category, price }) {
+    if (!this.engine || !sku || !Number.isSafeInteger(price) || price < 0) return null;
+    const currency = this.view.program.currency;
+    const line = { sku, unit_price_minor: price, quantity: 1 };
+    if (category) line.category = category;
+    const p = this.call('preview', { cart: { currency, lines: [line] } });
+    return p ? p.points.total : null;
+  }
+
+  isCartReward(id) {
+    const r = this.i18n.rewards.get(id);
+    return !!r && CART_REWARDS.has(r.type);
+  }
+
+  // --- the shopper's choices --------------------------------------------------------------
+
+  selectionKey() {
+    return `loyalty:v1:selection:${this.sync.api}:${this.sync.member}`;
+  }
+
+  readSelection() {
+    try {
+      const s = JSON.parse(globalThis.sessionStorage?.getItem(this.selectionKey()) ?? 'null');
+      if (s && Array.isArray(s.redeem) && Array.isArray(s.vouchers)) return s;
+    } catch {
+      // unreadable: start with no choice
+    }
+    return { redeem: [], vouchers: [] };
+  }
+
+  writeSelection(selection) {
+    this.view.selection = selection;
+    try {
+      globalThis.sessionStorage?.setItem(this.selectionKey(), JSON.stringify(selection));
+    } catch {
+      // storage off: the choice lives as long as the page
+    }
+    this.recomputePreview();
+    this.emit();
+  }
+
+  /** Uses a cart reward on this order (or stops using it); tells the shop with loyalty:redeem. */
+  useReward(id, on = true) {
+    const sel = this.view.selection;
+    const item = { reward: id };
+    const reward = this.i18n.rewards.get(id);
+    if (reward?.type === 'points_discount') item.points = this.view.state?.balance ?? 0;
+    const redeem = sel.redeem.filter((x) => x.reward !== id);
+    this.writeSelection({ ...sel, redeem: on ? [...redeem, item] : redeem });
+    this.announce('loyalty:redeem', on ? { ...item } : { reward: id, remove: true });
+  }
+
+  useVoucher(id, on = true) {
+    const sel = this.view.selection;
+    const vouchers = sel.vouchers.filter((v) => v !== id);
+    this.writeSelection({ ...sel, vouchers: on ? [...vouchers, id] : vouchers });
+    this.announce('loyalty:redeem', on ? { voucher: id } : { voucher: id, remove: true });
+  }
+
+  /** Forgets the choice (after the shop's order went through). */
+  clearSelection() {
+    this.writeSelection({ redeem: [], vouchers: [] });
+  }
+
+  /** Redeems a non-cart reward on the server (queued while offline). */
+  redeem(id, option) {
+    if (!this.isMember) return null;
+    const body = option ? { reward: id, option } : { reward: id };
+    const item = this.sync.enqueue('/v1/members/me/redemptions', body);
+    if (!navigator.onLine) this.notify('queued', item);
+    return item.key;
+  }
+
+  /** Reports a non-purchase action (review, survey, ...) to the server (queued while offline). */
+  action(name) {
+    if (!this.isMember) return null;
+    const item = this.sync.enqueue('/v1/members/me/actions', { action: String(name) });
+    return item.key;
+  }
+
+  async refresh() {
+    try {
+      const { program } = await this.sync.program();
+      this.setProgram(program, false);
+      await this.sync.memberState();
+      this.recompute();
+    } catch (e) {
+      if (e instanceof SyncError && e.status === 0) this.update({ offline: true });
+    }
+  }
+
+  notify(kind, item, error) {
+    const reward = item?.body?.reward;
+    const notice = { kind, reward: reward ?? null, action: item?.body?.action ?? null, code: error?.code ?? null, at: Date.now() };
+    this.update({ notice });
+    this.dispatchEvent(new CustomEvent(kind === 'refused' ? 'rejected' : kind, { detail: { ...notice, error } }));
+  }
+
+  announce(type, detail) {
+    document.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
+    this.dispatchEvent(new CustomEvent(type.replace(/^loyalty:/, ''), { detail }));
+  }
+}

@@ -1,0 +1,88 @@
+// What the three elements share: the page's one LoyaltyApp, a shadow root made only once there is
+// something to show (until then the shop's light-DOM fallback stays visible), the styles, a
+// polite live region that survives re-renders, and focus kept on the same control across them.
+import css from '../styles.css';
+
+let app = null;
+const waiting = new Set();
+
+/** Called once by the loader; elements connected earlier render now. */
+export function setApp(a) {
+  app = a;
+  for (const el of waiting) el.attach();
+  waiting.clear();
+}
+
+export function getApp() {
+  return app;
+}
+
+let sheet = null;
+function styleInto(root) {
+  if (!sheet && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+  }
+  if (sheet && 'adoptedStyleSheets' in root) root.adoptedStyleSheets = [sheet];
+  else {
+    const style = document.createElement('style');
+    style.textContent = css;
+    root.append(style);
+  }
+}
+
+export class LoyaltyElement extends HTMLElement {
+  connectedCallback() {
+    if (app) this.attach();
+    else waiting.add(this);
+  }
+
+  disconnectedCallback() {
+    waiting.delete(this);
+    if (this.listener) app?.removeEventListener('change', this.listener);
+    this.listener = null;
+  }
+
+  attach() {
+    if (this.listener) return;
+    this.listener = () => this.refresh();
+    app.addEventListener('change', this.listener);
+    this.refresh();
+  }
+
+  /** True when the element has something of its own to show (else the fallback stays). */
+  ready() {
+    return app.view.phase !== 'loading' || !!app.view.program;
+  }
+
+  refresh() {
+    if (!this.isConnected || !app || !this.ready()) return;
+    if (!this.shadowRoot) {
+      const root = this.attachShadow({ mode: 'open' });
+      styleInto(root);
+      this.live = document.createElement('div');
+      this.live.className = 'sr-only';
+      this.live.setAttribute('role', 'status');
+      this.live.setAttribute('aria-live', 'polite');
+      this.content = document.createElement('div');
+      root.append(this.live, this.content);
+    }
+    const focused = this.shadowRoot.activeElement?.dataset?.key;
+    this.content.replaceChildren(this.build(app.view, app.i18n, app));
+    if (focused) this.content.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  /** Says something to screen readers without moving focus. */
+  say(text) {
+    if (!this.live) return;
+    this.live.textContent = '';
+    // A fresh text node after a tick makes every screen reader announce it, even if repeated.
+    setTimeout(() => {
+      this.live.textContent = text;
+    }, 50);
+  }
+
+  build() {
+    return document.createTextNode('');
+  }
+}

@@ -1,0 +1,94 @@
+// <loyalty-checkout>: what this cart earns (with the breakdown), the rewards usable on it with the
+// discount and new total of each, the member's vouchers, nudges, and the totals with the chosen
+// rewards. Recomputed by the local core on every Loyalty.setCart() / loyalty:cart, within a
+// frame; the choice goes to the shop as a loyalty:redeem event.
+import { h } from '../dom.js';
+import { LoyaltyElement } from './base.js';
+import { notices } from './parts.js';
+
+const SHOWN_STATUSES = new Set(['available', 'insufficient_points', 'min_order_not_met']);
+
+export class LoyaltyCheckout extends LoyaltyElement {
+  build(view, t, app) {
+    const panel = h('div', { class: 'panel', part: 'panel', 'aria-label': t.t('checkout.title'), role: 'region' });
+    if (view.phase === 'unavailable' || (view.phase === 'ready' && !app.engine)) {
+      panel.append(h('p', { class: 'note warn' }, t.t('error.unavailable')));
+      return panel;
+    }
+    const p = view.preview;
+    if (!p) {
+      panel.append(h('p', { class: 'sub' }, t.t('checkout.empty')));
+      return panel;
+    }
+    const member = app.isMember;
+    if (member) panel.append(...notices(view, t));
+    panel.append(this.earnings(p, view, t, member));
+    if (view.signedOut) panel.append(h('p', { class: 'note warn', part: 'signed-out' }, `${t.t('signedout.title')}. ${t.t('signedout.text')}`));
+    if (!member) return panel;
+    panel.append(this.rewards(p, view, t, app));
+    if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app));
+    if (p.nudges.length) panel.append(h('ul', { class: 'nudges', part: 'nudges' }, p.nudges.map((n) => h('li', {}, t.nudge(n)))));
+    panel.append(h('p', { class: 'sub', part: 'balance-after' }, t.t('checkout.balance_after', { points: t.points(p.balance_after) })));
+    return panel;
+  }
+
+  earnings(p, view, t, member) {
+    const total = p.points.total;
+    const head = total > 0 ? t.t(member ? 'checkout.earns' : 'checkout.earns_guest', { points: t.points(total) }) : t.t('checkout.earns_none');
+    const lines = p.points.lines.map((l) => h('li', {}, h('span', {}, t.explain(l.explain, l.rule)), h('span', {}, `${l.points > 0 ? '+' : '−'}${t.number(Math.abs(l.points))}`)));
+    const extras = [];
+    if (p.points.available_at) extras.push(h('p', { class: 'sub' }, t.t('checkout.available_at', { date: t.date(p.points.available_at) })));
+    if (member && p.tier && p.tier.after !== p.tier.before) extras.push(h('p', { class: 'note' }, t.t('checkout.tier_up', { tier: t.tierName(p.tier.after) })));
+    for (const c of p.punch_cards) if (c.completes > 0) extras.push(h('p', { class: 'note' }, t.t('checkout.card_completes', { count: c.completes, card: t.cardName(c.id) })));
+    return h(
+      'div',
+      { class: 'earn', part: 'earn', style: { display: 'grid', gap: '6px' } },
+      h('p', { class: 'eyebrow' }, t.t('checkout.title')),
+      h('p', { class: 'earns', part: 'earns', 'aria-live': 'polite' }, head),
+      lines.length > 1 || (lines.length === 1 && total > 0) ? h('details', {}, h('summary', {}, t.t('checkout.breakdown')), h('ul', { class: 'breakdown' }, lines)) : null,
+      extras,
+    );
+  }
+
+  rewards(p, view, t, app) {
+    const chosen = new Set(view.selection.redeem.map((x) => x.reward));
+    const applied = new Map(p.redeem.applied.map((a) => [a.reward, a]));
+    const rejected = new Map(p.redeem.rejected.map((r) => [r.reward, r]));
+    const rows = p.rewards
+      .filter((r) => SHOWN_STATUSES.has(r.status) || chosen.has(r.id))
+      .map((r) => {
+        const name = t.rewardName(r.id);
+        const on = chosen.has(r.id);
+        const a = applied.get(r.id);
+        let detail;
+        if (on && a) detail = h('span', { class: 'meta status-ok' }, `${t.t('checkout.applied')} · −${t.money(a.discount_minor)}`);
+        else if (on && rejected.has(r.id)) detail = h('span', { class: 'meta status-no' }, t.t('checkout.rejected', { reward: name, reason: t.errorReason(rejected.get(r.id).code) }));
+        else if (r.status === 'available') detail = h('span', { class: 'meta' }, t.t('checkout.discount', { discount: t.money(r.discount_minor), total: t.money(r.total_minor) }));
+        else detail = h('span', { class: 'meta status-no' }, t.rewardStatus(r));
+        const button =
+          on || r.status === 'available'
+            ? h('button', { class: on ? 'secondary' : '', 'data-key': `reward-${r.id}`, 'aria-pressed': String(on), 'aria-label': on ? `${t.t('checkout.remove')}: ${name}` : t.t('checkout.use', { reward: name }), onclick: () => app.useReward(r.id, !on) }, on ? t.t('checkout.remove') : t.t('checkout.use_short'))
+            : null;
+        return h('li', { class: `row${on ? ' active' : ''}`, part: 'reward', 'data-reward': r.id }, h('div', { class: 'main' }, h('span', { class: 'name' }, name), detail), button);
+      });
+    const totals = p.redeem.applied.length
+      ? h('p', { class: 'totals', part: 'new-total' }, h('span', {}, t.t('checkout.new_total')), h('span', {}, t.money(p.totals.total_minor)))
+      : null;
+    return h('section', { id: 'checkout-rewards', part: 'rewards' }, h('h3', {}, t.t('checkout.rewards')), rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'sub' }, t.t('checkout.no_rewards')), totals);
+  }
+
+  vouchers(view, t, app) {
+    const used = new Set(view.selection.vouchers);
+    const rows = view.state.vouchers.map((v) => {
+      const on = used.has(v.id);
+      const name = t.rewardName(v.reward);
+      return h(
+        'li',
+        { class: `row${on ? ' active' : ''}`, part: 'voucher' },
+        h('div', { class: 'main' }, h('span', { class: 'name' }, name), h('span', { class: 'meta' }, v.expires_at ? t.t('voucher.expires', { date: t.date(v.expires_at) }) : t.t('voucher.no_expiry'))),
+        h('button', { class: on ? 'secondary' : '', 'data-key': `voucher-${v.id}`, 'aria-pressed': String(on), 'aria-label': on ? `${t.t('checkout.remove')}: ${name}` : t.t('checkout.use', { reward: name }), onclick: () => app.useVoucher(v.id, !on) }, on ? t.t('checkout.remove') : t.t('checkout.use_short')),
+      );
+    });
+    return h('section', { id: 'checkout-vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
+  }
+}

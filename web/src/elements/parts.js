@@ -1,0 +1,61 @@
+// Pieces the portal and the checkout both draw: notices (offline, queued writes, the last
+// redemption's outcome), tier progress, and a punch card drawn as a card of stamps.
+import { h } from '../dom.js';
+
+const NOTICE_MS = 15_000;
+
+export function notices(view, t) {
+  const out = [];
+  if (view.offline) out.push(h('p', { class: 'note warn', part: 'offline' }, t.t('offline')));
+  if (view.queueSize) out.push(h('p', { class: 'note', part: 'queue' }, t.t('queue.waiting', { count: view.queueSize })));
+  const n = view.notice;
+  if (n && Date.now() - n.at < NOTICE_MS && n.reward) {
+    const reward = t.rewardName(n.reward);
+    const text =
+      n.kind === 'sent' ? t.t('reward.sent', { reward }) : n.kind === 'queued' ? t.t('reward.queued', { reward }) : t.t('reward.refused', { reward, reason: t.errorReason(n.code) });
+    out.push(h('p', { class: `note${n.kind === 'refused' ? ' warn' : ''}`, role: n.kind === 'refused' ? 'alert' : null, part: 'notice' }, text));
+  }
+  return out;
+}
+
+/** "S/ 125.00 more to Gold" with a bar; null without tiers or at the top. */
+export function tierProgress(view, t) {
+  const tier = view.catalog?.tier ?? view.state?.tier;
+  if (!tier?.id) return null;
+  const next = tier.next;
+  const until = view.state?.tier?.period_end;
+  if (!next) {
+    return h('div', { class: 'progress', part: 'progress' }, h('p', { class: 'sub' }, t.t('tier.top')), until ? h('p', { class: 'sub' }, t.t('tier.until', { date: t.date(until) })) : null);
+  }
+  const basis = tier.basis ?? view.program?.tiers?.basis ?? 'spend';
+  const goal = tier.qualifying + next.remaining;
+  const percent = goal > 0 ? Math.max(0, Math.min(100, Math.floor((tier.qualifying * 100) / goal))) : 0;
+  const name = t.tierName(next.id);
+  const text =
+    basis === 'spend'
+      ? t.t('tier.more_spend', { amount: t.money(next.remaining), tier: name })
+      : basis === 'points'
+        ? t.t('tier.more_points', { points: t.points(next.remaining), tier: name })
+        : t.t('tier.more_orders', { count: next.remaining, tier: name });
+  return h(
+    'div',
+    { class: 'progress', part: 'progress', id: 'tier-progress' },
+    h('p', { class: 'sub' }, text),
+    h('div', { class: 'bar', role: 'progressbar', 'aria-label': t.t('tier.progress', { tier: name }), 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent), 'aria-valuetext': text }, h('span', { style: { width: `${percent}%` } })),
+  );
+}
+
+/** A punch card: name, "7 of 10", one stamp per punch, what completing it gives. */
+export function punchCard(card, t) {
+  const stamps = [];
+  for (let i = 0; i < card.required; i++) {
+    stamps.push(h('span', { class: `stamp${i < card.punches ? ' on' : ''}`, 'aria-hidden': 'true' }, i < card.punches ? '✓' : ''));
+  }
+  return h(
+    'div',
+    { class: 'card', part: 'punch-card', role: 'group', 'aria-label': `${card.name}: ${t.t('card.progress', { count: card.punches, required: card.required })}` },
+    h('div', { class: 'top' }, h('span', {}, card.name), h('span', {}, t.t('card.progress', { count: card.punches, required: card.required }))),
+    h('div', { class: 'stamps' }, stamps),
+    card.reward ? h('p', { class: 'reward' }, t.t('card.reward', { reward: t.rewardName(card.reward) })) : null,
+  );
+}

@@ -1,0 +1,217 @@
+// <loyalty-portal [compact]>: the member's balance, tier and progress, punch cards, vouchers,
+// points about to expire, the rewards catalog with a redeem action, the ways to earn written from
+// the program's rules, the tiers and the explained activity history. Guests get a join invitation
+// with what the current cart would earn. Sections carry ids (rewards, earn, history, tiers) for
+// deep links. `compact` keeps the summary and links to the rest.
+import { h } from '../dom.js';
+import { LoyaltyElement, getApp } from './base.js';
+import { notices, punchCard, tierProgress } from './parts.js';
+
+const SOON_MS = 60 * 86_400_000;
+const HISTORY_SHOWN = 12;
+
+export class LoyaltyPortal extends LoyaltyElement {
+  static get observedAttributes() {
+    return ['compact'];
+  }
+
+  attributeChangedCallback() {
+    this.refresh();
+  }
+
+  attach() {
+    super.attach();
+    this.onBalance = (e) => this.say(getApp().i18n.t('live.balance', { points: getApp().i18n.points(e.detail.after) }));
+    getApp().addEventListener('balance', this.onBalance);
+  }
+
+  disconnectedCallback() {
+    if (this.onBalance) getApp()?.removeEventListener('balance', this.onBalance);
+    super.disconnectedCallback();
+  }
+
+  build(view, t, app) {
+    const compact = this.hasAttribute('compact');
+    const panel = h('div', { class: `panel${compact ? ' compact' : ''}`, part: 'panel' });
+    if (view.phase === 'unavailable') {
+      panel.append(h('p', { class: 'note warn', role: 'alert' }, t.t('error.unavailable')));
+      return panel;
+    }
+    if (view.signedOut) {
+      panel.append(
+        h('div', { class: 'signed-out', part: 'signed-out' }, h('h2', { class: 'earns' }, t.t('signedout.title')), h('p', { class: 'sub' }, t.t('signedout.text'))),
+      );
+      return panel;
+    }
+    if (view.guest || !view.state) {
+      panel.append(this.invitation(view, t, app));
+      if (!compact && view.catalog) panel.append(this.ways(view, t), this.rewards(view, t, app, false));
+      return panel;
+    }
+    panel.append(...notices(view, t), this.header(view, t));
+    const progress = tierProgress(view, t);
+    if (progress) panel.append(progress);
+    const expiring = this.expiring(view, t);
+    if (expiring) panel.append(expiring);
+    const cards = (view.catalog?.punch_cards ?? []).map((c) => punchCard(c, t));
+    if (cards.length) panel.append(h('section', { id: 'cards', 'aria-label': t.t('section.cards') }, h('div', { class: 'cards' }, cards)));
+    if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
+    if (compact) {
+      panel.append(h('p', {}, h('button', { class: 'secondary', 'data-loyalty-open': 'rewards', 'data-key': 'see-all', onclick: () => app.dispatchEvent(new CustomEvent('open', { detail: 'rewards' })) }, t.t('portal.see_all'))));
+      return panel;
+    }
+    if (view.catalog) panel.append(this.rewards(view, t, app, true), this.ways(view, t));
+    if (view.catalog?.tiers) panel.append(this.tiers(view, t));
+    panel.append(this.history(view, t));
+    return panel;
+  }
+
+  header(view, t) {
+    const s = view.state;
+    const tier = s.tier?.id ? h('span', { class: 'badge', part: 'tier' }, t.tierName(s.tier.id)) : null;
+    const pending = (s.pending ?? []).reduce((n, p) => n + p.points, 0);
+    const firstPending = (s.pending ?? []).map((p) => p.available_at).sort()[0];
+    return h(
+      'div',
+      { class: 'head', part: 'header' },
+      h(
+        'div',
+        {},
+        h('p', { class: 'eyebrow' }, t.t('portal.available')),
+        h('p', { class: 'balance', part: 'balance' }, t.number(s.balance), h('small', {}, t.unit(s.balance))),
+        pending ? h('p', { class: 'sub' }, t.t('portal.pending', { points: t.points(pending), date: t.date(firstPending) })) : null,
+        s.store_credit_minor ? h('p', { class: 'sub' }, t.t('portal.store_credit', { amount: t.money(s.store_credit_minor) })) : null,
+      ),
+      tier,
+    );
+  }
+
+  expiring(view, t) {
+    const e = view.state.next_expiry;
+    if (!e || !e.points || Date.parse(e.at) - Date.now() > SOON_MS) return null;
+    return h('p', { class: 'note warn', part: 'expiry' }, t.t('expiry.soon', { points: t.points(e.points), date: t.date(e.at) }));
+  }
+
+  vouchers(view, t, app, compact) {
+    const used = new Set(view.selection.vouchers);
+    const rows = view.state.vouchers.map((v) =>
+      h(
+        'li',
+        { class: `row${used.has(v.id) ? ' active' : ''}`, part: 'voucher' },
+        h('div', { class: 'main' }, h('span', { class: 'name' }, t.rewardName(v.reward)), h('span', { class: 'meta' }, v.expires_at ? t.t('voucher.expires', { date: t.date(v.expires_at) }) : t.t('voucher.no_expiry'))),
+        compact ? null : h('button', { class: 'secondary', 'data-key': `voucher-${v.id}`, 'aria-pressed': String(used.has(v.id)), onclick: () => app.useVoucher(v.id, !used.has(v.id)) }, used.has(v.id) ? t.t('voucher.in_use') : t.t('voucher.use')),
+      ),
+    );
+    return h('section', { id: 'vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
+  }
+
+  rewards(view, t, app, member) {
+    const items = view.catalog.rewards.map((r) => this.reward(r, view, t, app, member));
+    return h('section', { id: 'rewards', part: 'rewards' }, h('h3', {}, t.t('section.rewards')), h('ul', { class: 'list' }, items));
+  }
+
+  reward(r, view, t, app, member) {
+    const ok = r.status === 'available';
+    const cost = r.cost ? t.points(r.cost) : t.t('reward.free');
+    const meta = [t.rewardKind(r), ...t.conditions(r.conditions)].join(' · ');
+    let action = null;
+    if (member && ok && app.isCartReward(r.id)) {
+      action = h('button', { class: 'secondary', 'data-key': `use-${r.id}`, onclick: () => app.useReward(r.id) }, t.t('reward.use_at_checkout'));
+    } else if (member && ok && this.confirming !== r.id) {
+      action = h('button', { 'data-key': `redeem-${r.id}`, 'aria-label': t.t('reward.redeem_named', { reward: r.name }), onclick: () => this.confirm(r.id) }, t.t('reward.redeem'));
+    }
+    const row = h(
+      'li',
+      { class: 'row', part: 'reward', 'data-reward': r.id },
+      h('div', { class: 'main' }, h('span', { class: 'name' }, r.name), h('span', { class: 'meta' }, meta), ok ? null : h('span', { class: 'meta status-no' }, t.rewardStatus(r))),
+      h('div', { style: { display: 'flex', alignItems: 'center', gap: '10px' } }, h('span', { class: 'cost' }, cost), action),
+    );
+    if (this.confirming === r.id) row.append(this.confirmation(r, t, app));
+    return row;
+  }
+
+  confirm(id) {
+    this.confirming = id;
+    this.refresh();
+    this.content.querySelector('[data-key="confirm"]')?.focus();
+  }
+
+  confirmation(r, t, app) {
+    const options = r.options ?? app.i18n.rewards.get(r.id)?.options ?? [];
+    const select = options.length
+      ? h('select', { 'aria-label': t.t('reward.choose'), 'data-key': 'option' }, options.map((o) => h('option', { value: o.id }, o.name ?? o.id)))
+      : null;
+    const done = () => {
+      this.confirming = null;
+      this.refresh();
+    };
+    return h(
+      'div',
+      { style: { display: 'flex', gap: '8px', flexWrap: 'wrap', width: '100%' } },
+      select,
+      h('button', { 'data-key': 'confirm', onclick: () => { app.redeem(r.id, select?.value); done(); } }, t.t('reward.confirm', { points: t.points(r.cost) })),
+      h('button', { class: 'secondary', 'data-key': 'cancel', onclick: done }, t.t('reward.cancel')),
+    );
+  }
+
+  ways(view, t) {
+    const rows = view.catalog.earn.map((w) => {
+      const bits = t.conditions(w.conditions);
+      if (w.max_points) bits.push(t.t('way.cap', { points: t.points(w.max_points) }));
+      return h(
+        'li',
+        { class: 'row', part: 'way' },
+        h('div', { class: 'main' }, h('span', { class: 'name' }, w.name ?? t.way(w)), w.name ? h('span', { class: 'meta' }, t.way(w)) : null, bits.length ? h('span', { class: 'meta' }, bits.join(' · ')) : null),
+        w.status === 'active' && w.conditions?.when ? h('span', { class: 'badge quiet' }, t.t('way.active_now')) : null,
+      );
+    });
+    return h('section', { id: 'earn', part: 'earn' }, h('h3', {}, t.t('section.earn')), h('ul', { class: 'list' }, rows));
+  }
+
+  tiers(view, t) {
+    const basis = view.catalog.tier?.basis;
+    const rows = view.catalog.tiers.map((l) => {
+      const from = basis === 'spend' ? t.t('tier.from_spend', { amount: t.money(l.min) }) : basis === 'points' ? t.t('tier.from_points', { points: t.points(l.min) }) : t.t('tier.from_orders', { count: l.min });
+      return h(
+        'li',
+        { class: l.current ? 'current' : '', 'aria-current': l.current ? 'true' : null },
+        h('strong', {}, l.name ?? t.tierName(l.id)),
+        h('span', {}, from),
+        l.earn_multiplier ? h('span', {}, t.t('tier.multiplier', { factor: l.earn_multiplier })) : null,
+        l.current ? h('span', { class: 'status-ok' }, t.t('tier.current')) : null,
+      );
+    });
+    return h('section', { id: 'tiers', part: 'tiers' }, h('h3', {}, t.t('section.tiers')), h('ul', { class: 'tiers' }, rows));
+  }
+
+  history(view, t) {
+    const entries = [...(view.state.history ?? [])].reverse().filter((e) => e.kind !== 'tick').slice(0, HISTORY_SHOWN);
+    const items = entries.map((e) => {
+      const why = e.kind === 'rejected' ? [t.t('history.rejected', { reason: t.errorReason(e.error?.code) })] : (e.lines ?? []).map((l) => t.explain(l.explain, l.rule));
+      for (const v of e.vouchers_issued ?? []) why.push(t.t('history.voucher', { reward: t.rewardName(v.reward) }));
+      const sign = e.points > 0 ? 'points-plus' : 'points-minus';
+      return h(
+        'li',
+        {},
+        h('span', { class: 'name' }, t.t(`history.kind.${e.kind}`)),
+        e.points ? h('span', { class: sign }, `${e.points > 0 ? '+' : '−'}${t.number(Math.abs(e.points))}`) : h('span', {}),
+        h('span', { class: 'when' }, t.date(e.at)),
+        why.length ? h('span', { class: 'why' }, why.join(' · ')) : null,
+      );
+    });
+    return h('section', { id: 'history', part: 'history' }, h('h3', {}, t.t('section.history')), items.length ? h('ul', { class: 'history' }, items) : h('p', { class: 'sub' }, t.t('history.empty')));
+  }
+
+  invitation(view, t, app) {
+    const name = view.program?.name ?? '';
+    const points = view.preview?.points?.total;
+    return h(
+      'div',
+      { class: 'join', part: 'join', style: { display: 'grid', gap: '10px' } },
+      h('h2', { class: 'earns' }, t.t('join.title', { program: name })),
+      h('p', { class: 'sub' }, t.t('join.text')),
+      points ? h('p', { class: 'note' }, t.t('join.cart', { points: t.points(points) })) : null,
+      h('p', {}, h('button', { 'data-key': 'join', onclick: () => app.announce('loyalty:join', {}) }, t.t('join.button'))),
+    );
+  }
+}

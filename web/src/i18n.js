@@ -1,0 +1,239 @@
+// Turns the core's machine-readable answers into the shopper's language: message catalogs,
+// Intl for money, numbers, dates and plurals, and the explanation objects ({key, args}) of
+// history entries, earning lines and ways to earn. Everything here returns plain strings that the
+// elements put into text nodes; nothing is ever parsed as HTML.
+import en from './messages/en.js';
+import es from './messages/es.js';
+import pl from './messages/pl.js';
+import ro from './messages/ro.js';
+
+export const CATALOGS = Object.freeze({ en, es, pl, ro });
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** The catalog language for a BCP 47 tag ("es-PE" → "es"), English when we have none. */
+export function catalogLanguage(tag) {
+  const lang = String(tag || '').toLowerCase().split(/[-_]/)[0];
+  return Object.hasOwn(CATALOGS, lang) ? lang : 'en';
+}
+
+/** The locale to use: the script tag's data-locale, else the page's lang, else the browser's. */
+export function chooseLocale(requested, doc = globalThis.document, nav = globalThis.navigator) {
+  for (const tag of [requested, doc?.documentElement?.lang, ...(nav?.languages ?? [])]) {
+    if (!tag) continue;
+    try {
+      return Intl.getCanonicalLocales(tag)[0];
+    } catch {
+      // not a language tag: try the next source
+    }
+  }
+  return 'en';
+}
+
+function humanize(id) {
+  const text = String(id ?? '').replace(/[-_]+/g, ' ').trim();
+  return text ? text[0].toUpperCase() + text.slice(1) : '';
+}
+
+export class I18n {
+  /** locale: a BCP 47 tag; program: the program document (currency, names, points label). */
+  constructor(locale, program = null) {
+    this.locale = locale;
+    this.lang = catalogLanguage(locale);
+    this.messages = CATALOGS[this.lang];
+    this.plurals = new Intl.PluralRules(locale);
+    this.numbers = new Intl.NumberFormat(locale);
+    this.dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+    this.setProgram(program);
+  }
+
+  setProgram(program) {
+    this.program = program;
+    const currency = program?.currency ?? 'USD';
+    this.moneyFormat = new Intl.NumberFormat(this.locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
+    this.minorDigits = this.moneyFormat.resolvedOptions().maximumFractionDigits;
+    this.rewards = new Map((program?.rewards ?? []).map((r) => [r.id, r]));
+    this.tiers = new Map((program?.tiers?.levels ?? []).map((t) => [t.id, t]));
+    this.cards = new Map((program?.punch_cards ?? []).map((c) => [c.id, c]));
+    this.rules = new Map((program?.earn ?? []).map((r) => [r.id, r]));
+  }
+
+  /** The message for key with {placeholders} filled; plural messages choose by args.count. */
+  t(key, args = {}) {
+    let message = this.messages[key] ?? en[key] ?? key;
+    if (typeof message === 'object') {
+      const category = this.plurals.select(Number(args.count ?? 0));
+      message = message[category] ?? message.other;
+    }
+    return message.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(args, name) ? String(args[name]) : whole));
+  }
+
+  number(n) {
+    return this.numbers.format(n);
+  }
+
+  money(minor) {
+    return this.moneyFormat.format(Number(minor) / 10 ** this.minorDigits);
+  }
+
+  date(iso) {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? '' : this.dates.format(d);
+  }
+
+  /** "1,234 points": the program's own label when it sets one, else the catalog's word. */
+  points(n) {
+    return `${this.number(n)} ${this.unit(n)}`;
+  }
+
+  /** The word for n points: the program's points_label when it is not the default. */
+  unit(n) {
+    const category = this.plurals.select(Number(n));
+    const label = this.program?.points_label;
+    const custom = label && !(label.one === 'point' && label.other === 'points');
+    if (custom) return category === 'one' ? label.one : label.other;
+    return this.messages.unit[category] ?? this.messages.unit.other;
+  }
+
+  rewardName(id) {
+    return this.rewards.get(id)?.name ?? humanize(id);
+  }
+
+  tierName(id) {
+    return this.tiers.get(id)?.name ?? humanize(id);
+  }
+
+  cardName(id) {
+    return this.cards.get(id)?.name ?? humanize(id);
+  }
+
+  ruleName(id) {
+    return this.rules.get(id)?.name ?? humanize(id);
+  }
+
+  actionName(action) {
+    const key = `action.${action}`;
+    return this.messages[key] ?? en[key] ?? humanize(action).toLowerCase();
+  }
+
+  list(items) {
+    try {
+      return new Intl.ListFormat(this.locale, { type: 'conjunction' }).format(items);
+    } catch {
+      return items.join(', ');
+    }
+  }
+
+  dayNames(days) {
+    // 2024-01-01 was a Monday; noon UTC keeps the weekday the same in every time zone.
+    const f = new Intl.DateTimeFormat(this.locale, { weekday: 'long', timeZone: 'UTC' });
+    return this.list(days.map((d) => f.format(new Date(Date.UTC(2024, 0, 1 + DAYS.indexOf(d), 12)))));
+  }
+
+  /** The text of an explanation object {key, args} from the core (history and earning lines). */
+  explain(e, rule = '') {
+    const a = e?.args ?? {};
+    const args = {
+      rule: this.ruleName(rule),
+      points: a.points != null ? this.points(a.points) : '',
+      amount: this.money(a.discount_minor ?? a.spend_minor ?? a.amount_minor ?? 0),
+      count: a.quantity ?? a.count ?? 0,
+      factor: a.factor ?? '',
+      tier: a.tier != null ? this.tierName(a.tier) : '',
+      reward: a.reward != null ? this.rewardName(a.reward) : '',
+      action: a.action != null ? this.actionName(a.action) : '',
+      reason: a.reason ?? '',
+      order: a.order_id ?? '',
+    };
+    if (e?.key === 'earn.rule_cap' || e?.key === 'earn.order_cap') args.points = this.points(a.max_points ?? 0);
+    return this.t(e?.key ?? '', args);
+  }
+
+  /** A way to earn (catalog.earn[i]) as one sentence plus its conditions. */
+  way(item) {
+    const e = item.explain ?? {};
+    const a = e.args ?? {};
+    let key = e.key ?? '';
+    const args = {
+      points: a.points != null ? this.points(a.points) : '',
+      amount: this.money(a.per_minor ?? a.every_minor ?? 0),
+      count: a.min_quantity ?? a.limit?.count ?? 0,
+      factor: a.factor ?? '',
+      reward: a.reward != null ? this.rewardName(a.reward) : '',
+      action: a.action != null ? this.actionName(a.action) : '',
+      referrer: this.points(a.referrer_points ?? 0),
+      referee: this.points(a.referee_points ?? 0),
+    };
+    if (key === 'way.per_spend' && a.per_minor != null) args.amount = this.money(a.per_minor);
+    if (key === 'way.signup' && a.mode && a.mode !== 'immediate') key = `way.signup_${a.mode}`;
+    if (key === 'way.birthday' && a.reward) key = 'way.birthday_reward';
+    if (key === 'way.action' && a.limit) {
+      key = 'way.action_limited';
+      args.period = this.t(`period.${a.limit.per}`);
+    }
+    if (key === 'way.signup_after_spend') args.amount = this.money(item.conditions?.min_order_minor ?? 0);
+    return this.t(key, args);
+  }
+
+  /** Conditions of a rule or reward (catalog "conditions") as short phrases. */
+  conditions(c = {}) {
+    const out = [];
+    const names = (m) => [...(m.skus ?? []), ...(m.categories ?? [])].map(humanize);
+    const excluded = (m) => [...(m.exclude_skus ?? []), ...(m.exclude_categories ?? [])].map(humanize);
+    if (c.match && names(c.match).length) out.push(this.t('way.on', { what: this.list(names(c.match)) }));
+    if (c.match && excluded(c.match).length) out.push(this.t('way.except', { what: this.list(excluded(c.match)) }));
+    if (c.when?.days?.length) out.push(this.dayNames(c.when.days));
+    if (c.when?.hours) out.push(this.t('way.hours', { from: c.when.hours[0], until: c.when.hours[1] }));
+    if (c.when?.until) out.push(this.t('way.until', { date: this.date(c.when.until) }));
+    if (c.audience?.length) out.push(this.t('way.for_tiers', { tiers: this.list(c.audience.map((t) => this.tierName(t))) }));
+    if (c.min_order_minor) out.push(this.t('way.from_amount', { amount: this.money(c.min_order_minor) }));
+    return out;
+  }
+
+  /** What a reward gives, from its program entry ("S/ 5.00 off", "Free shipping"). */
+  rewardKind(r) {
+    switch (r.type) {
+      case 'percent_discount':
+        return r.max_minor != null
+          ? this.t('reward.kind.percent_discount_max', { percent: r.percent, amount: this.money(r.max_minor) })
+          : this.t('reward.kind.percent_discount', { percent: r.percent });
+      case 'free_item':
+        return r.max_value_minor != null ? this.t('reward.kind.free_item_max', { amount: this.money(r.max_value_minor) }) : this.t('reward.kind.free_item');
+      case 'points_discount':
+        return this.t('reward.kind.points_discount', { amount: this.money(r.step_minor ?? 0), points: this.points(r.step_points ?? 0) });
+      case 'charity':
+        return this.t('reward.kind.charity', { amount: this.money(r.amount_minor ?? 0), cause: r.cause ?? '' });
+      case 'choice':
+        return this.t('reward.kind.choice', { options: this.list((r.options ?? []).map((o) => o.name ?? o.id)) });
+      default:
+        return this.t(`reward.kind.${r.type}`, { amount: this.money(r.amount_minor ?? 0) });
+    }
+  }
+
+  /** A reward's status for the shopper ("120 points more needed"). */
+  rewardStatus(item) {
+    const reward = this.rewards.get(item.id) ?? item;
+    const conditions = reward.audience ?? item.conditions?.audience ?? [];
+    return this.t(`reward.status.${item.status}`, {
+      points: this.points(item.points_needed ?? 0),
+      tiers: this.list(conditions.map((t) => this.tierName(t))),
+      amount: this.money(reward.min_order_minor ?? item.conditions?.min_order_minor ?? 0),
+    });
+  }
+
+  /** The text of a preview nudge. */
+  nudge(n) {
+    return this.t(`nudge.${n.kind}`, {
+      amount: this.money(n.remaining_minor ?? 0),
+      points: this.points(n.remaining_points ?? 0),
+      count: n.remaining_orders ?? n.punches_missing ?? 0,
+      tier: n.tier ? this.tierName(n.tier) : '',
+      card: n.card ? this.cardName(n.card) : '',
+      reward: n.reward ? this.rewardName(n.reward) : '',
+    });
+  }
+
+  errorReason(code) {
+    const key = `code.${code}`;
+    return this.messages[key] ?? en[key] ?? this.t('code.other');
+  }
+}
