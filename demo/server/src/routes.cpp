@@ -48,7 +48,8 @@ bool is_bearer(const httplib::Request& req, std::string& token) {
   if (!req.has_header("Authorization")) return false;
   const std::string h = req.get_header_value("Authorization");
   if (h.size() < 7 || !std::equal(h.begin(), h.begin() + 7, "Bearer ", [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
       }))
     return false;
   token = h.substr(7);
@@ -57,7 +58,8 @@ bool is_bearer(const httplib::Request& req, std::string& token) {
 
 // Admin calls: X-Admin-Key. A shopper token, a missing or a wrong key: 403.
 bool require_admin(const httplib::Request& req, httplib::Response& res, const Config& c) {
-  if (req.has_header("X-Admin-Key") && admin_key_matches(req.get_header_value("X-Admin-Key"), c.admin_key)) {
+  if (req.has_header("X-Admin-Key") &&
+      admin_key_matches(req.get_header_value("X-Admin-Key"), c.admin_key)) {
     t_info.principal = "admin";
     return true;
   }
@@ -85,6 +87,11 @@ bool require_shopper(const httplib::Request& req, httplib::Response& res, const 
 
 // A JSON object body, or a 400 answered.
 bool parse_body(const httplib::Request& req, httplib::Response& res, json& out) {
+  if (nests_deeper_than(req.body, kMaxDepth)) {
+    fail(res, 413, "too_large",
+         "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    return false;
+  }
   out = json::parse(req.body, nullptr, false);
   if (out.is_discarded()) {
     fail(res, 400, "invalid_json", "the body is not valid JSON");
@@ -105,7 +112,8 @@ bool write_key(const httplib::Request& req, httplib::Response& res, const std::s
   }
   k.key = req.get_header_value("Idempotency-Key");
   if (!valid_idempotency_key(k.key)) {
-    fail(res, 400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 printable ASCII characters");
+    fail(res, 400, "invalid_idempotency_key",
+         "Idempotency-Key must be 1-255 printable ASCII characters");
     return false;
   }
   k.hash = request_hash(req.method, req.path, principal, req.body);
@@ -116,7 +124,7 @@ bool write_key(const httplib::Request& req, httplib::Response& res, const std::s
 bool only(const json& body, std::initializer_list<const char*> allowed, httplib::Response& res) {
   for (const auto& [key, value] : body.items()) {
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
-      fail(res, 400, "invalid_request", "unknown member \"" + key + "\"", "/" + key);
+      fail(res, 400, "invalid_request", "unknown member \"" + key + "\"", member_pointer(key));
       return false;
     }
   }
@@ -125,7 +133,8 @@ bool only(const json& body, std::initializer_list<const char*> allowed, httplib:
 
 bool need_string(const json& body, const char* field, httplib::Response& res) {
   if (!body.contains(field) || !body[field].is_string() || body[field].get<std::string>().empty()) {
-    fail(res, 400, "invalid_request", std::string(field) + " must be a non-empty string", std::string("/") + field);
+    fail(res, 400, "invalid_request", std::string(field) + " must be a non-empty string",
+         std::string("/") + field);
     return false;
   }
   return true;
@@ -150,14 +159,15 @@ bool parse_int(const std::string& s, std::int64_t& out) {
 
 }  // namespace
 
-void install_routes(httplib::Server& svr, Service& service, const Config& cfg, RateLimiter& limiter) {
+void install_routes(httplib::Server& svr, Service& service, const Config& cfg,
+                    RateLimiter& limiter) {
   const Config& c = cfg;
 
   svr.set_pre_routing_handler([&c, &limiter](const httplib::Request& req, httplib::Response& res) {
     t_info = {std::chrono::steady_clock::now(), "", ""};
     const std::string origin = req.get_header_value("Origin");
-    const bool allowed = !origin.empty() &&
-                         std::find(c.cors_origins.begin(), c.cors_origins.end(), origin) != c.cors_origins.end();
+    const bool allowed = !origin.empty() && std::find(c.cors_origins.begin(), c.cors_origins.end(),
+                                                      origin) != c.cors_origins.end();
     if (allowed) {
       res.set_header("Access-Control-Allow-Origin", origin);
       res.set_header("Vary", "Origin");
@@ -193,22 +203,27 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
 
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413) fail(res, 413, "too_large", "the request body is too large");
-    else if (res.status == 404) fail(res, 404, "not_found", "no such resource");
-    else if (res.status == 400) fail(res, 400, "invalid_request", "malformed HTTP request");
-    else fail(res, res.status, "http_error", "HTTP error");
+    if (res.status == 413)
+      fail(res, 413, "too_large", "the request body is too large");
+    else if (res.status == 404)
+      fail(res, 404, "not_found", "no such resource");
+    else if (res.status == 400)
+      fail(res, 400, "invalid_request", "malformed HTTP request");
+    else
+      fail(res, res.status, "http_error", "HTTP error");
   });
 
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "internal error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    fail(res, 500, "internal_error", what);
-  });
+  svr.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "internal error";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        fail(res, 500, "internal_error", what);
+      });
 
   svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     RequestLog l;
@@ -218,7 +233,9 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
     l.status = res.status;
     l.principal = t_info.principal;
     l.error_code = t_info.error_code;
-    l.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_info.start).count();
+    l.ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_info.start)
+            .count();
     l.bytes_in = req.body.size();
     l.bytes_out = res.body.size();
     log_request(l);
@@ -229,7 +246,18 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
   });
 
   svr.Get("/v1/program", [&service](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("version")) {
+      std::int64_t version = 0;
+      if (!parse_int(req.get_param_value("version"), version) || version < 1)
+        return fail(res, 400, "invalid_request", "version must be a positive integer", "version");
+      return send(res, service.get_program_version(version, req.get_header_value("If-None-Match")));
+    }
     send(res, service.get_program(req.get_header_value("If-None-Match")));
+  });
+
+  svr.Get("/v1/program/versions", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!require_admin(req, res, c)) return;
+    send(res, service.program_versions());
   });
 
   svr.Put("/v1/program", [&](const httplib::Request& req, httplib::Response& res) {
@@ -265,7 +293,8 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
     json body;
     WriteKey k;
     if (!require_shopper(req, res, c, member) || !write_key(req, res, "member:" + member, k) ||
-        !parse_body(req, res, body) || !only(body, {"action"}, res) || !need_string(body, "action", res))
+        !parse_body(req, res, body) || !only(body, {"action"}, res) ||
+        !need_string(body, "action", res))
       return;
     send(res, service.member_event(member, "action", pick(body, {"action"}), "", k));
   });
@@ -275,7 +304,8 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
     json body;
     WriteKey k;
     if (!require_shopper(req, res, c, member) || !write_key(req, res, "member:" + member, k) ||
-        !parse_body(req, res, body) || !only(body, {"reward", "option"}, res) || !need_string(body, "reward", res))
+        !parse_body(req, res, body) || !only(body, {"reward", "option"}, res) ||
+        !need_string(body, "reward", res))
       return;
     send(res, service.member_event(member, "redeem", pick(body, {"reward", "option"}), "", k));
   });
@@ -283,7 +313,8 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
   svr.Post("/v1/orders", [&](const httplib::Request& req, httplib::Response& res) {
     json body;
     WriteKey k;
-    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) || !parse_body(req, res, body) ||
+    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) ||
+        !parse_body(req, res, body) ||
         !only(body, {"member_id", "order_id", "cart", "redeem", "vouchers", "at"}, res) ||
         !need_string(body, "member_id", res) || !need_string(body, "order_id", res))
       return;
@@ -291,9 +322,13 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
       return fail(res, 400, "invalid_cart", "cart must be an object", "/cart");
     std::string at;
     if (body.contains("at") && !body["at"].is_null()) {
-      auto when = body["at"].is_string() ? parse_rfc3339(body["at"].get<std::string>()) : std::nullopt;
-      if (!when) return fail(res, 400, "invalid_request", "at must be an RFC 3339 timestamp with an offset", "/at");
-      if (*when > now_ms() + 1000) return fail(res, 400, "invalid_request", "at must not be in the future", "/at");
+      auto when =
+          body["at"].is_string() ? parse_rfc3339(body["at"].get<std::string>()) : std::nullopt;
+      if (!when)
+        return fail(res, 400, "invalid_request", "at must be an RFC 3339 timestamp with an offset",
+                    "/at");
+      if (*when > now_ms() + 1000)
+        return fail(res, 400, "invalid_request", "at must not be in the future", "/at");
       at = body["at"].get<std::string>();
     }
     send(res, service.member_event(body["member_id"].get<std::string>(), "order",
@@ -303,9 +338,9 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
   svr.Post("/v1/refunds", [&](const httplib::Request& req, httplib::Response& res) {
     json body;
     WriteKey k;
-    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) || !parse_body(req, res, body) ||
-        !only(body, {"member_id", "order_id", "lines"}, res) || !need_string(body, "member_id", res) ||
-        !need_string(body, "order_id", res))
+    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) ||
+        !parse_body(req, res, body) || !only(body, {"member_id", "order_id", "lines"}, res) ||
+        !need_string(body, "member_id", res) || !need_string(body, "order_id", res))
       return;
     send(res, service.member_event(body["member_id"].get<std::string>(), "refund",
                                    pick(body, {"order_id", "lines"}), "", k));
@@ -314,9 +349,9 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
   svr.Post("/v1/adjustments", [&](const httplib::Request& req, httplib::Response& res) {
     json body;
     WriteKey k;
-    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) || !parse_body(req, res, body) ||
-        !only(body, {"member_id", "points", "reason"}, res) || !need_string(body, "member_id", res) ||
-        !need_string(body, "reason", res))
+    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) ||
+        !parse_body(req, res, body) || !only(body, {"member_id", "points", "reason"}, res) ||
+        !need_string(body, "member_id", res) || !need_string(body, "reason", res))
       return;
     if (!body.contains("points") || !body["points"].is_number_integer())
       return fail(res, 400, "invalid_request", "points must be an integer", "/points");
@@ -329,7 +364,8 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
     std::int64_t after = 0, limit = 100;
     if (req.has_param("after") && !parse_int(req.get_param_value("after"), after))
       return fail(res, 400, "invalid_request", "after must be an integer (a seq)", "after");
-    if (req.has_param("limit") && (!parse_int(req.get_param_value("limit"), limit) || limit < 1 || limit > 1000))
+    if (req.has_param("limit") &&
+        (!parse_int(req.get_param_value("limit"), limit) || limit < 1 || limit > 1000))
       return fail(res, 400, "invalid_request", "limit must be 1-1000", "limit");
     send(res, service.events(req.get_param_value("member"), after, static_cast<int>(limit)));
   });
@@ -343,7 +379,8 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg, R
       if (!req.has_param(f)) continue;
       std::int64_t v = 0;
       if (!parse_int(req.get_param_value(f), v))
-        return fail(res, 400, "invalid_request", std::string(f) + " must be an integer", std::string("/") + f);
+        return fail(res, 400, "invalid_request", std::string(f) + " must be an integer",
+                    std::string("/") + f);
       request[f] = v;
     }
     send(res, service.metrics(request));

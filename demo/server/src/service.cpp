@@ -1,12 +1,12 @@
 #include "service.hpp"
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <random>
 
-#include "clock.hpp"
 #include "auth.hpp"
+#include "clock.hpp"
 #include "idempotency.hpp"
 
 namespace srv {
@@ -19,6 +19,41 @@ Reply error_reply(int status, const std::string& code, const std::string& messag
   return {status, e.dump(), ""};
 }
 
+std::string member_pointer(const std::string& key) {
+  std::string out = "/";
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+bool nests_deeper_than(const std::string& text, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 int status_for_code(const std::string& code) {
   if (code == "too_large") return 413;
   if (code == "insufficient_points" || code == "not_eligible" || code == "limit_exceeded" ||
@@ -29,11 +64,23 @@ int status_for_code(const std::string& code) {
 
 namespace {
 
+// `o[key]` when it is a string, else "". Never throws: json::value() throws on a member that is
+// present but null or of another type (the core writes `"event_id":null` on expiry entries).
+std::string string_member(const json& o, const char* key) {
+  if (!o.is_object()) return "";
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // An engine error whose pointer names the event (`/event/cart/lines/0`) is reported against the
 // request body the client sent, whose members are the event's (`/cart/lines/0`).
 Reply engine_error(const json& response, const std::string& strip_prefix) {
-  json err = response.contains("error") ? response["error"] : json::object();
-  const std::string code = err.value("code", "invalid_request");
+  json err =
+      response.is_object() && response.contains("error") && response["error"].is_object()
+          ? response["error"]
+          : json{{"code", "invalid_request"}, {"message", "the request was refused"}, {"path", ""}};
+  std::string code = string_member(err, "code");
+  if (code.empty()) code = "invalid_request";
   if (err.contains("path") && err["path"].is_string()) {
     std::string p = err["path"].get<std::string>();
     if (!strip_prefix.empty() && p.rfind(strip_prefix, 0) == 0 &&
@@ -68,7 +115,7 @@ const json* rejection(const json& state, const std::string& event_id) {
   if (!state.contains("history") || !state["history"].is_array()) return nullptr;
   const auto& h = state["history"];
   for (auto it = h.rbegin(); it != h.rend(); ++it)
-    if (it->is_object() && it->value("event_id", "") == event_id && it->value("kind", "") == "rejected")
+    if (string_member(*it, "event_id") == event_id && string_member(*it, "kind") == "rejected")
       return &*it;
   return nullptr;
 }
@@ -86,7 +133,9 @@ Service::Program Service::program() {
   return program_;
 }
 
-std::string Service::now_rfc3339() { return format_rfc3339(now_ms(), program().offset_minutes); }
+std::string Service::now_rfc3339() {
+  return format_rfc3339(now_ms(), program().offset_minutes);
+}
 
 std::mutex& Service::member_mutex(const std::string& member_id) {
   return member_mutexes_[std::hash<std::string>{}(member_id) % member_mutexes_.size()];
@@ -99,7 +148,8 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
     return false;
   }
   const json doc = json::parse(document, nullptr, false);
-  auto off = parse_offset(doc.is_object() ? doc.value("utc_offset", "+00:00") : "+00:00");
+  const std::string offset = string_member(doc, "utc_offset");
+  auto off = parse_offset(offset.empty() ? "+00:00" : offset);
   std::lock_guard lock(program_mutex_);
   program_ = {engine, document, version, off.value_or(0)};
   return true;
@@ -122,14 +172,19 @@ bool Service::load_program(const std::string& initial_document, std::string& err
     error = check.error_json();
     return false;
   }
-  const std::int64_t version = doc.value("version", 1);
+  const auto ver = doc.find("version");
+  const std::int64_t version =
+      ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
   if (!store_.insert_program(version, canonical, format_utc(now_ms()), error)) return false;
   return install(canonical, version, error);
 }
 
-Reply Service::get_program(const std::string& if_none_match) {
-  Program p = program();
-  const std::string number = std::to_string(p.version);
+namespace {
+
+// A program document answered with ETag "<version>"; 304 when If-None-Match names it.
+Reply program_reply(std::int64_t version, const std::string& document,
+                    const std::string& if_none_match) {
+  const std::string number = std::to_string(version);
   std::string etag = "\"";
   etag.append(number).push_back('"');
   if (!if_none_match.empty() &&
@@ -138,14 +193,48 @@ Reply Service::get_program(const std::string& if_none_match) {
         if_none_match.compare(2, std::string::npos, etag) == 0) ||
        if_none_match == "*"))
     return {304, "", etag};
-  return {200, p.document, etag};
+  return {200, document, etag};
+}
+
+}  // namespace
+
+Reply Service::get_program(const std::string& if_none_match) {
+  Program p = program();
+  return program_reply(p.version, p.document, if_none_match);
+}
+
+Reply Service::get_program_version(std::int64_t version, const std::string& if_none_match) {
+  auto row = store_.program_version(version);
+  if (!row)
+    return error_reply(404, "unknown_version",
+                       "no stored program version " + std::to_string(version));
+  return program_reply(row->version, row->document, if_none_match);
+}
+
+Reply Service::program_versions() {
+  json versions = json::array();
+  for (const auto& row : store_.programs()) {
+    const json doc = json::parse(row.document, nullptr, false);
+    json v = {{"version", row.version},
+              {"stored_at", row.created_at},
+              {"id", nullptr},
+              {"name", nullptr}};
+    for (const char* f : {"id", "name"})
+      if (doc.is_object() && doc.contains(f) && doc[f].is_string()) v[f] = doc[f];
+    versions.push_back(std::move(v));
+  }
+  return {200, json{{"versions", std::move(versions)}}.dump(), ""};
 }
 
 Reply Service::put_program(const std::string& body, const WriteKey& k) {
   auto idem = idempotency_lookup(store_, k.key, k.hash);
   if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
   if (idem.kind == IdemLookup::conflict)
-    return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+    return error_reply(409, "idempotency_conflict",
+                       "this Idempotency-Key was used with another request");
+  if (nests_deeper_than(body, kMaxDepth))
+    return error_reply(413, "too_large",
+                       "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
   const json doc = json::parse(body, nullptr, false);
   if (doc.is_discarded()) return error_reply(400, "invalid_json", "the body is not JSON");
   if (!doc.is_object()) return error_reply(400, "invalid_program", "expected a program object");
@@ -156,15 +245,20 @@ Reply Service::put_program(const std::string& body, const WriteKey& k) {
   json v = json::parse(validation, nullptr, false);
   if (v.is_discarded() || v.contains("error")) return engine_error(v, "");
   const auto ver = doc.find("version");
-  const std::int64_t version = ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
+  const std::int64_t version =
+      ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
 
   std::lock_guard writer(store_.writer_mutex());
   Program current = program();
   if (version <= current.version)
-    return error_reply(409, "version_conflict",
-                       "the new program version must be greater than " + std::to_string(current.version),
-                       "/version");
-  json answer = {{"version", version}, {"warnings", v.value("warnings", json::array())}};
+    return error_reply(
+        409, "version_conflict",
+        "the new program version must be greater than " + std::to_string(current.version),
+        "/version");
+  const auto warnings = v.find("warnings");
+  json answer = {
+      {"version", version},
+      {"warnings", warnings != v.end() && warnings->is_array() ? *warnings : json::array()}};
   Reply r{200, answer.dump(), "\"" + std::to_string(version) + "\""};
   WriteSet w;
   w.program = ProgramRow{version, canonical, format_utc(now_ms())};
@@ -174,15 +268,19 @@ Reply Service::put_program(const std::string& body, const WriteKey& k) {
   w.idem_response = r.body;
   std::string err;
   switch (store_.commit(w, err)) {
-    case CommitResult::ok: break;
+    case CommitResult::ok:
+      break;
     case CommitResult::idempotency_conflict: {
       auto again = idempotency_lookup(store_, k.key, k.hash);
       if (again.kind == IdemLookup::replay) return {again.status, again.response, ""};
-      return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+      return error_reply(409, "idempotency_conflict",
+                         "this Idempotency-Key was used with another request");
     }
     case CommitResult::program_exists:
-      return error_reply(409, "version_conflict", "this program version exists already", "/version");
-    default: return error_reply(500, "storage_error", err);
+      return error_reply(409, "version_conflict", "this program version exists already",
+                         "/version");
+    default:
+      return error_reply(500, "storage_error", err);
   }
   std::string ierr;
   install(canonical, version, ierr);
@@ -190,22 +288,33 @@ Reply Service::put_program(const std::string& body, const WriteKey& k) {
 }
 
 Reply Service::enroll(const json& body, const WriteKey& k) {
-  static const char* kFields[] = {"member_id", "phone", "email", "name", "birthday", "channel", "referred_by"};
+  static const char* kFields[] = {"member_id", "phone",   "email",      "name",
+                                  "birthday",  "channel", "referred_by"};
   for (const auto& [key, value] : body.items()) {
+    if (key == "at")
+      return error_reply(
+          400, "invalid_request",
+          "enrolment is timed by the server: at is not accepted (import past orders with "
+          "POST /v1/orders and at instead)",
+          "/at");
     if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields))
-      return error_reply(400, "invalid_request", "unknown member \"" + key + "\"", "/" + key);
+      return error_reply(400, "invalid_request", "unknown member \"" + key + "\"",
+                         member_pointer(key));
   }
   std::string member_id;
   if (body.contains("member_id") && !body["member_id"].is_null()) {
     if (!body["member_id"].is_string() || body["member_id"].get<std::string>().empty() ||
         body["member_id"].get<std::string>().size() > 128)
-      return error_reply(400, "invalid_request", "member_id must be a non-empty string of at most 128 characters",
+      return error_reply(400, "invalid_request",
+                         "member_id must be a non-empty string of at most 128 characters",
                          "/member_id");
     member_id = body["member_id"].get<std::string>();
   } else {
     member_id = random_member_id();
   }
-  auto has = [&](const char* f) { return body.contains(f) && body[f].is_string() && !body[f].get<std::string>().empty(); };
+  auto has = [&](const char* f) {
+    return body.contains(f) && body[f].is_string() && !body[f].get<std::string>().empty();
+  };
   if (!has("phone") && !has("email"))
     return error_reply(400, "invalid_request", "enrolment needs a phone or an email", "");
   json event = {{"type", "enroll"}, {"member_id", member_id}};
@@ -232,7 +341,10 @@ void Service::complete_referral(const std::string& member_id, const std::string&
   if (!state.is_object() || !state.contains("lifetime") || !state.contains("internal")) return;
   const json& lifetime = state["lifetime"];
   const json& internal = state["internal"];
-  if (!lifetime.is_object() || lifetime.value("orders", 0) != 1 || !internal.is_object()) return;
+  if (!lifetime.is_object() || !internal.is_object()) return;
+  const auto orders = lifetime.find("orders");
+  if (orders == lifetime.end() || !orders->is_number_integer() || orders->get<std::int64_t>() != 1)
+    return;
   const auto it = internal.find("referred_by");
   if (it == internal.end() || !it->is_string()) return;
   const std::string referrer = it->get<std::string>();
@@ -247,20 +359,26 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   auto idem = idempotency_lookup(store_, k.key, k.hash);
   if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
   if (idem.kind == IdemLookup::conflict)
-    return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+    return error_reply(409, "idempotency_conflict",
+                       "this Idempotency-Key was used with another request");
 
   std::lock_guard member_lock(member_mutex(member_id));
   // A twin request with the same key may have finished while this one waited for the member.
   idem = idempotency_lookup(store_, k.key, k.hash);
   if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
   if (idem.kind == IdemLookup::conflict)
-    return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+    return error_reply(409, "idempotency_conflict",
+                       "this Idempotency-Key was used with another request");
 
   auto snapshot = store_.member_state(member_id);
-  if (enrol && snapshot) return error_reply(409, "member_exists", "member " + member_id + " is enrolled already", "/member_id");
-  if (!enrol && !snapshot) return error_reply(404, "unknown_member", "no member " + member_id, "/member_id");
+  if (enrol && snapshot)
+    return error_reply(409, "member_exists", "member " + member_id + " is enrolled already",
+                       "/member_id");
+  if (!enrol && !snapshot)
+    return error_reply(404, "unknown_member", "no member " + member_id, "/member_id");
   // Only an order dated by the client needs the stored state read here (for its clock).
-  json state = snapshot && !at_override.empty() ? json::parse(*snapshot, nullptr, false) : json(nullptr);
+  json state =
+      snapshot && !at_override.empty() ? json::parse(*snapshot, nullptr, false) : json(nullptr);
 
   Program p = program();
   const std::string now = format_rfc3339(now_ms(), p.offset_minutes);
@@ -287,13 +405,14 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   std::string error_prefix = "/event";
   if (replay) {
     json events = json::array();
-    for (const auto& b : store_.member_event_bodies(member_id)) events.push_back(json::parse(b, nullptr, false));
+    for (const auto& b : store_.member_event_bodies(member_id))
+      events.push_back(json::parse(b, nullptr, false));
     events.push_back(event);
     error_prefix = "/events/" + std::to_string(events.size() - 1);
     response = p.engine->call("replay", json{{"events", events}, {"now", now}}.dump());
   } else {
-    std::string req = "{\"event\":" + event.dump() + ",\"now\":\"" + now + "\",\"state\":" +
-                      (snapshot ? *snapshot : std::string("null")) + "}";
+    std::string req = "{\"event\":" + event.dump() + ",\"now\":\"" + now +
+                      "\",\"state\":" + (snapshot ? *snapshot : std::string("null")) + "}";
     response = p.engine->call("apply", req);
   }
   // The common case (accepted, history short enough) needs no second parse of the state: the
@@ -306,9 +425,11 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
     if (h1 != std::string::npos) {
       const std::string_view history(response.data() + h0, h1 - h0);
       std::size_t entries = 0;
-      for (auto pos = history.find("{\"at\":"); pos != std::string_view::npos; pos = history.find("{\"at\":", pos + 1))
+      for (auto pos = history.find("{\"at\":"); pos != std::string_view::npos;
+           pos = history.find("{\"at\":", pos + 1))
         ++entries;
-      if (entries <= kHistoryKept && history.find("\"kind\":\"rejected\"") == std::string_view::npos) {
+      if (entries <= kHistoryKept &&
+          history.find("\"kind\":\"rejected\"") == std::string_view::npos) {
         Reply r{enrol ? 201 : 200, std::move(response), ""};
         WriteSet w;
         w.member_id = member_id;
@@ -316,7 +437,8 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
         w.idem_hash = k.hash;
         w.idem_status = r.status;
         w.idem_response = r.body;
-        w.event = EventRow{0, member_id, event_id, event.value("type", ""), at, p.version, event.dump()};
+        w.event = EventRow{0,  member_id, event_id,    string_member(event, "type"),
+                           at, p.version, event.dump()};
         w.state = r.body;
         w.new_member = enrol;
         return commit_write(w, r, member_id, k);
@@ -325,8 +447,7 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   }
   json result = json::parse(response, nullptr, false);
   if (result.is_discarded()) return error_reply(500, "engine_error", "the core answered no JSON");
-  if (result.contains("error"))
-    return engine_error(result, error_prefix);
+  if (result.contains("error")) return engine_error(result, error_prefix);
 
   WriteSet w;
   w.member_id = member_id;
@@ -334,12 +455,15 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   w.idem_hash = k.hash;
   Reply r;
   if (const json* rej = rejection(result, event_id)) {
-    json err = rej->contains("error") ? (*rej)["error"] : json{{"code", "rejected"}, {"message", "rejected"}, {"path", ""}};
+    json err = rej->contains("error")
+                   ? (*rej)["error"]
+                   : json{{"code", "rejected"}, {"message", "rejected"}, {"path", ""}};
     r = {422, json{{"error", err}}.dump(), ""};
   } else {
     trim_history(result);
     r = {enrol ? 201 : 200, result.dump(), ""};
-    w.event = EventRow{0, member_id, event_id, event.value("type", ""), at, p.version, event.dump()};
+    w.event =
+        EventRow{0, member_id, event_id, string_member(event, "type"), at, p.version, event.dump()};
     w.state = r.body;
     w.new_member = enrol;
   }
@@ -357,15 +481,19 @@ Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string
     committed = store_.commit(w, err);
   }
   switch (committed) {
-    case CommitResult::ok: return r;
+    case CommitResult::ok:
+      return r;
     case CommitResult::idempotency_conflict: {
       auto again = idempotency_lookup(store_, k.key, k.hash);
       if (again.kind == IdemLookup::replay) return {again.status, again.response, ""};
-      return error_reply(409, "idempotency_conflict", "this Idempotency-Key was used with another request");
+      return error_reply(409, "idempotency_conflict",
+                         "this Idempotency-Key was used with another request");
     }
     case CommitResult::member_exists:
-      return error_reply(409, "member_exists", "member " + member_id + " is enrolled already", "/member_id");
-    default: return error_reply(500, "storage_error", err);
+      return error_reply(409, "member_exists", "member " + member_id + " is enrolled already",
+                         "/member_id");
+    default:
+      return error_reply(500, "storage_error", err);
   }
 }
 
@@ -378,7 +506,8 @@ Reply Service::get_member(const std::string& member_id) {
 Reply Service::preview(const std::string& member_id, const json& body) {
   for (const auto& [key, value] : body.items())
     if (key != "cart" && key != "redeem" && key != "vouchers")
-      return error_reply(400, "invalid_request", "unknown member \"" + key + "\"", "/" + key);
+      return error_reply(400, "invalid_request", "unknown member \"" + key + "\"",
+                         member_pointer(key));
   auto s = store_.member_state(member_id);
   if (!s) return error_reply(404, "unknown_member", "no member " + member_id);
   json req = body;
@@ -400,8 +529,12 @@ Reply Service::events(const std::string& member_id, std::int64_t after, int limi
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& e = rows[i];
     if (i) out += ',';
-    json head = {{"seq", e.seq}, {"member_id", e.member_id}, {"event_id", e.event_id}, {"type", e.type},
-                 {"at", e.at}, {"program_version", e.program_version}};
+    json head = {{"seq", e.seq},
+                 {"member_id", e.member_id},
+                 {"event_id", e.event_id},
+                 {"type", e.type},
+                 {"at", e.at},
+                 {"program_version", e.program_version}};
     std::string h = head.dump();
     h.pop_back();
     out += h + ",\"event\":" + e.body + "}";

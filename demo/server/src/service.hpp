@@ -26,6 +26,12 @@ struct Reply {
 // The error object of the engine: {"error":{"code","message","path"}}.
 Reply error_reply(int status, const std::string& code, const std::string& message,
                   const std::string& path = "");
+// "/" + `key` as a JSON pointer (RFC 6901: "~" is written "~0", "/" is written "~1").
+std::string member_pointer(const std::string& key);
+// The core's limit on nesting; deeper bodies are refused (413 too_large) before they are parsed,
+// so nothing recurses through them.
+constexpr int kMaxDepth = 64;
+bool nests_deeper_than(const std::string& text, int max_depth);
 // HTTP status for an engine error code (400 bad input, 413 too large, 422 rule rejection).
 int status_for_code(const std::string& code);
 
@@ -41,6 +47,9 @@ class Service {
   bool load_program(const std::string& initial_document, std::string& error);
 
   Reply get_program(const std::string& if_none_match);
+  // A stored version (404 unknown_version when there is none), and the list of them.
+  Reply get_program_version(std::int64_t version, const std::string& if_none_match);
+  Reply program_versions();
   Reply put_program(const std::string& body, const WriteKey& k);
 
   Reply enroll(const nlohmann::json& body, const WriteKey& k);
@@ -68,7 +77,8 @@ class Service {
   Program program();
   bool install(const std::string& document, std::int64_t version, std::string& error);
   std::mutex& member_mutex(const std::string& member_id);
-  Reply commit_write(const WriteSet& w, const Reply& r, const std::string& member_id, const WriteKey& k);
+  Reply commit_write(const WriteSet& w, const Reply& r, const std::string& member_id,
+                     const WriteKey& k);
   void complete_referral(const std::string& member_id, const std::string& state_json);
   // The shared write path: idempotency, serialisation, the core, one transaction.
   Reply write_event(const std::string& member_id, nlohmann::json event, bool enrol,

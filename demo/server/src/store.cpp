@@ -75,7 +75,9 @@ struct Stmt {
       sqlite3_finalize(st);
     }
   }
-  void text(int i, const std::string& s) { sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+  void text(int i, const std::string& s) {
+    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
   void i64(int i, std::int64_t v) { sqlite3_bind_int64(st, i, v); }
   bool step() {
     int rc = sqlite3_step(st);
@@ -85,7 +87,8 @@ struct Stmt {
   }
   std::string col_text(int i) {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : std::string();
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i)))
+             : std::string();
   }
   std::int64_t col_i64(int i) { return sqlite3_column_int64(st, i); }
 };
@@ -107,8 +110,11 @@ class Store::Lease {
  public:
   Lease(Store* s, sqlite3* db) : s_(s), db_(db) {}
   Lease(Lease&& o) noexcept : s_(o.s_), db_(o.db_) { o.db_ = nullptr; }
-  ~Lease() { if (db_) s_->give_back(db_); }
+  ~Lease() {
+    if (db_) s_->give_back(db_);
+  }
   sqlite3* get() const { return db_; }
+
  private:
   Store* s_;
   sqlite3* db_;
@@ -140,17 +146,21 @@ Store::Store(const std::string& path, const std::string& sync) : path_(path), sy
     last_seq_ = q.col_i64(0);
   }
   insert_event_ = prepare(writer_,
-      "INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) VALUES (?,?,?,?,?,?,?)");
-  upsert_member_ = prepare(writer_,
+                          "INSERT INTO events(seq, member_id, event_id, type, at, program_version, "
+                          "body) VALUES (?,?,?,?,?,?,?)");
+  upsert_member_ = prepare(
+      writer_,
       "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?) "
       "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq");
-  insert_member_ = prepare(writer_, "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?)");
-  insert_idem_ = prepare(writer_,
-      "INSERT INTO idempotency(key, request_hash, status, response) VALUES (?,?,?,?)");
+  insert_member_ =
+      prepare(writer_, "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?)");
+  insert_idem_ = prepare(
+      writer_, "INSERT INTO idempotency(key, request_hash, status, response) VALUES (?,?,?,?)");
 }
 
 Store::~Store() {
-  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_}) sqlite3_finalize(st);
+  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_})
+    sqlite3_finalize(st);
   for (auto* db : pool_) close_reader(db);
   sqlite3_close(writer_);
 }
@@ -189,10 +199,30 @@ void Store::close_reader(sqlite3* db) {
 
 std::optional<ProgramRow> Store::latest_program() {
   auto l = lease();
-  static const char* sql = "SELECT version, document, created_at FROM programs ORDER BY version DESC LIMIT 1";
+  static const char* sql =
+      "SELECT version, document, created_at FROM programs ORDER BY version DESC LIMIT 1";
   Stmt q(l.get(), sql, true);
   if (!q.step()) return std::nullopt;
   return ProgramRow{q.col_i64(0), q.col_text(1), q.col_text(2)};
+}
+
+std::optional<ProgramRow> Store::program_version(std::int64_t version) {
+  auto l = lease();
+  static const char* sql = "SELECT version, document, created_at FROM programs WHERE version = ?";
+  Stmt q(l.get(), sql, true);
+  q.i64(1, version);
+  if (!q.step()) return std::nullopt;
+  return ProgramRow{q.col_i64(0), q.col_text(1), q.col_text(2)};
+}
+
+std::vector<ProgramRow> Store::programs() {
+  auto l = lease();
+  static const char* sql =
+      "SELECT version, document, created_at FROM programs ORDER BY version DESC";
+  Stmt q(l.get(), sql, true);
+  std::vector<ProgramRow> out;
+  while (q.step()) out.push_back({q.col_i64(0), q.col_text(1), q.col_text(2)});
+  return out;
 }
 
 std::optional<std::string> Store::member_state(const std::string& member_id) {
@@ -214,11 +244,12 @@ bool Store::member_exists(const std::string& member_id) {
 
 std::vector<EventRow> Store::events(const std::string& member_id, std::int64_t after, int limit) {
   auto l = lease();
-  Stmt q(l.get(), member_id.empty()
-                      ? "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
-                        "WHERE seq > ?2 ORDER BY seq LIMIT ?3"
-                      : "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
-                        "WHERE member_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+  Stmt q(l.get(),
+         member_id.empty()
+             ? "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
+               "WHERE seq > ?2 ORDER BY seq LIMIT ?3"
+             : "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
+               "WHERE member_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   if (!member_id.empty()) q.text(1, member_id);
   q.i64(2, after);
   q.i64(3, limit);
@@ -268,7 +299,9 @@ std::optional<IdempotencyRow> Store::idempotency(const std::string& key) {
   return IdempotencyRow{q.col_text(0), static_cast<int>(q.col_i64(1)), q.col_text(2)};
 }
 
-std::int64_t Store::next_seq() { return last_seq_ + 1; }
+std::int64_t Store::next_seq() {
+  return last_seq_ + 1;
+}
 
 std::string Store::max_event_id(const std::string& prefix) {
   auto l = lease();
@@ -307,8 +340,10 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
   std::int64_t seq = 0;
   if (w.event) {
     const EventRow& e = *w.event;
-    if (e.seq > 0) sqlite3_bind_int64(insert_event_, 1, e.seq);
-    else sqlite3_bind_null(insert_event_, 1);  // the next seq, in commit order
+    if (e.seq > 0)
+      sqlite3_bind_int64(insert_event_, 1, e.seq);
+    else
+      sqlite3_bind_null(insert_event_, 1);  // the next seq, in commit order
     bind_text(insert_event_, 2, e.member_id);
     bind_text(insert_event_, 3, e.event_id);
     bind_text(insert_event_, 4, e.type);
@@ -335,7 +370,8 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
 
 bool Store::insert_program(std::int64_t version, const std::string& document,
                            const std::string& created_at, std::string& error) {
-  sqlite3_stmt* st = prepare(writer_, "INSERT INTO programs(version, document, created_at) VALUES (?,?,?)");
+  sqlite3_stmt* st =
+      prepare(writer_, "INSERT INTO programs(version, document, created_at) VALUES (?,?,?)");
   sqlite3_bind_int64(st, 1, version);
   bind_text(st, 2, document);
   bind_text(st, 3, created_at);

@@ -35,13 +35,13 @@ struct IdempotencyRow {
 // Everything one write stores, in one transaction.
 struct WriteSet {
   std::string member_id;
-  std::optional<EventRow> event;       // absent for a write that stores no event
-  std::optional<std::string> state;    // new snapshot (with last_seq = event seq)
-  bool new_member = false;             // insert, failing when the member exists
-  std::string idem_key, idem_hash;     // empty key = no idempotency record
+  std::optional<EventRow> event;     // absent for a write that stores no event
+  std::optional<std::string> state;  // new snapshot (with last_seq = event seq)
+  bool new_member = false;           // insert, failing when the member exists
+  std::string idem_key, idem_hash;   // empty key = no idempotency record
   int idem_status = 0;
   std::string idem_response;
-  std::optional<ProgramRow> program;   // a new program version
+  std::optional<ProgramRow> program;  // a new program version
 };
 
 enum class CommitResult { ok, idempotency_conflict, member_exists, program_exists, failed };
@@ -55,6 +55,8 @@ class Store {
 
   // Reads (any thread).
   std::optional<ProgramRow> latest_program();
+  std::optional<ProgramRow> program_version(std::int64_t version);
+  std::vector<ProgramRow> programs();  // every stored version, newest first
   std::optional<std::string> member_state(const std::string& member_id);
   bool member_exists(const std::string& member_id);
   std::vector<EventRow> events(const std::string& member_id, std::int64_t after, int limit);
@@ -68,8 +70,8 @@ class Store {
   std::mutex& writer_mutex() { return writer_mutex_; }
   std::int64_t next_seq();  // the seq the next stored event gets
   CommitResult commit(const WriteSet& w, std::string& error);
-  bool insert_program(std::int64_t version, const std::string& document, const std::string& created_at,
-                      std::string& error);
+  bool insert_program(std::int64_t version, const std::string& document,
+                      const std::string& created_at, std::string& error);
 
  private:
   struct Reader;
