@@ -38,8 +38,9 @@ for dir in web demo; do
 done
 stage_done
 
-stage "budgets: gzip size of the WebAssembly core"
+stage "budgets: gzip sizes of the WebAssembly core and the widget, widget render times"
 scripts/size-report.sh
+(cd web && npm run --silent budget)
 stage_done
 
 printf '\nAll stages passed in %ds:\n' $((SECONDS - START))

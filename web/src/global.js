@@ -8,6 +8,7 @@ function ownScript() {
 }
 
 if (!window.Loyalty) {
+  performance.mark('loyalty:script');
   const script = ownScript();
   const data = script?.dataset ?? {};
   const refresh = Number.parseInt(data.refresh ?? '', 10);

@@ -29,6 +29,35 @@ export function chooseLocale(requested, doc = globalThis.document, nav = globalT
   return 'en';
 }
 
+// Where a currency's symbol is at home: "en" alone writes "PEN 12.50"; Peru writes "S/ 12.50".
+// The shopper's locale keeps its digits and order; only an ISO code is swapped for the symbol.
+const CURRENCY_HOME = { PEN: 'es-PE', MXN: 'es-MX', COP: 'es-CO', CLP: 'es-CL', ARS: 'es-AR', BRL: 'pt-BR', PLN: 'pl-PL', RON: 'ro-RO', KWD: 'ar-KW', BHD: 'ar-BH' };
+
+/** A currency format ({format(n)}) that shows the currency's symbol rather than its code. */
+function moneyFormat(locale, currency) {
+  const options = { style: 'currency', currency, currencyDisplay: 'narrowSymbol' };
+  const own = new Intl.NumberFormat(locale, options);
+  const symbolOf = (f) => f.formatToParts(1).find((p) => p.type === 'currency')?.value;
+  let symbol = null;
+  if (symbolOf(own) === currency && CURRENCY_HOME[currency]) {
+    try {
+      const home = symbolOf(new Intl.NumberFormat(CURRENCY_HOME[currency], options));
+      if (home && home !== currency) symbol = home;
+    } catch {
+      // no data for the home locale: keep the code
+    }
+  }
+  if (!symbol) return own;
+  return {
+    resolvedOptions: () => own.resolvedOptions(),
+    format: (n) =>
+      own
+        .formatToParts(n)
+        .map((p) => (p.type === 'currency' ? symbol : p.value))
+        .join(''),
+  };
+}
+
 function humanize(id) {
   const text = String(id ?? '').replace(/[-_]+/g, ' ').trim();
   return text ? text[0].toUpperCase() + text.slice(1) : '';
@@ -49,7 +78,7 @@ export class I18n {
   setProgram(program) {
     this.program = program;
     const currency = program?.currency ?? 'USD';
-    this.moneyFormat = new Intl.NumberFormat(this.locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
+    this.moneyFormat = moneyFormat(this.locale, currency);
     this.minorDigits = this.moneyFormat.resolvedOptions().maximumFractionDigits;
     this.rewards = new Map((program?.rewards ?? []).map((r) => [r.id, r]));
     this.tiers = new Map((program?.tiers?.levels ?? []).map((t) => [t.id, t]));

@@ -232,6 +232,7 @@ async function pay() {
   }
   localStorage.removeItem(CART_KEY);
   sessionStorage.removeItem(SEL_KEY);
+  window.Loyalty?.clearSelection?.(); // the widget's own memory of the chosen rewards
   sessionStorage.removeItem(`demo-checkout-key:${data.shop}`);
   sessionStorage.setItem('demo-flash', out.order.points != null ? `${t.order_paid} · +${out.order.points} ${t.points}` : t.order_paid);
   location.href = `/orders/${out.order.id}`;

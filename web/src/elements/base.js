@@ -4,6 +4,7 @@
 import css from '../styles.css';
 
 let app = null;
+const marked = new Set();
 const waiting = new Set();
 
 /** Called once by the loader; elements connected earlier render now. */
@@ -70,6 +71,11 @@ export class LoyaltyElement extends HTMLElement {
     const focused = this.shadowRoot.activeElement?.dataset?.key;
     this.content.replaceChildren(this.build(app.view, app.i18n, app));
     if (focused) this.content.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+    // For the budget script: when each kind of element first showed the member's data.
+    if (!marked.has(this.localName) && app.view.phase === 'ready') {
+      marked.add(this.localName);
+      performance.mark(`loyalty:first-render:${this.localName}`);
+    }
   }
 
   /** Says something to screen readers without moving focus. */

@@ -54,7 +54,11 @@ export class LoyaltyLauncher extends LoyaltyElement {
   }
 
   open(section) {
-    this.returnFocus = document.activeElement;
+    // Focus goes back where it was on close: our own button (re-rendered, so found by its key) or
+    // the shop's element that opened the panel.
+    const inner = this.shadowRoot?.activeElement;
+    this.returnKey = inner?.dataset?.key ?? null;
+    this.returnFocus = inner ? null : document.activeElement;
     this.section = section || '';
     this.refresh();
     this.shadowRoot?.querySelector('[data-key="close"]')?.focus();
@@ -66,6 +70,7 @@ export class LoyaltyLauncher extends LoyaltyElement {
   close() {
     this.section = null;
     this.refresh();
-    if (this.returnFocus?.focus) this.returnFocus.focus();
+    if (this.returnKey) this.shadowRoot?.querySelector(`[data-key="${this.returnKey}"]`)?.focus();
+    else if (this.returnFocus?.focus) this.returnFocus.focus();
   }
 }
