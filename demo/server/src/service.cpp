@@ -497,10 +497,63 @@ Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string
   }
 }
 
+namespace {
+
+// Whether anything in a stored state (the core's sorted, compact JSON) falls due by `now_ms`: a
+// pending release (`available_at`), a lot or voucher expiry (`expires_at`), an inactivity expiry
+// (`next_expiry.at`) or the end of a tier period (`period_end`; a rolling tier period ends at the
+// state's clock, so it is always due). Inside a JSON string a quote is always escaped, so these
+// patterns only match real members; a false match only costs an unneeded advance.
+bool something_due(const std::string& state, std::int64_t now) {
+  static const char* kKeys[] = {"\"available_at\":\"", "\"expires_at\":\"", "\"period_end\":\"",
+                                "\"next_expiry\":{\"at\":\""};
+  for (const char* key : kKeys) {
+    const std::string_view k(key);
+    for (auto pos = state.find(k); pos != std::string::npos; pos = state.find(k, pos + 1)) {
+      const auto start = pos + k.size();
+      const auto end = state.find('"', start);
+      if (end == std::string::npos) break;
+      const auto when = parse_rfc3339(state.substr(start, end - start));
+      if (!when || *when <= now) return true;
+    }
+  }
+  return false;
+}
+
+// The first id in the state's `internal.seen` (every stored state has its enrolment there).
+std::string a_seen_event_id(const std::string& state) {
+  static const std::string_view k = "\"seen\":[\"";
+  const auto pos = state.find(k);
+  if (pos == std::string::npos) return "";
+  const auto start = pos + k.size();
+  const auto end = state.find('"', start);
+  return end == std::string::npos ? "" : state.substr(start, end - start);
+}
+
+}  // namespace
+
+// The stored state brought to now: pending points released, lots and vouchers expired, the tier
+// period current, exactly as the next write would first do. Nothing is written: the ledger and the
+// snapshot stay as the last write left them. The core's `apply` ignores an event whose id the
+// state has seen (engine.md: idempotent replay) and then advances the state to `now`, so applying
+// an already-seen event at `now` is "advance to now" and nothing else (no activity, no birthday).
 Reply Service::get_member(const std::string& member_id) {
   auto s = store_.member_state(member_id);
   if (!s) return error_reply(404, "unknown_member", "no member " + member_id);
-  return {200, *s, ""};
+  const std::int64_t now = now_ms();
+  if (!something_due(*s, now)) return {200, *s, ""};
+  const std::string seen = a_seen_event_id(*s);
+  if (seen.empty()) return {200, *s, ""};
+  Program p = program();
+  const std::string at = format_rfc3339(now, p.offset_minutes);
+  json event = {{"id", seen}, {"at", at}, {"type", "tick"}, {"member_id", member_id}};
+  const std::string response = p.engine->call(
+      "apply", "{\"event\":" + event.dump() + ",\"now\":\"" + at + "\",\"state\":" + *s + "}");
+  json state = json::parse(response, nullptr, false);
+  // A state the core cannot advance (it never should) is answered as stored.
+  if (!state.is_object() || state.contains("error")) return {200, *s, ""};
+  trim_history(state);
+  return {200, state.dump(), ""};
 }
 
 Reply Service::preview(const std::string& member_id, const json& body) {

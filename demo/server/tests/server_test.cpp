@@ -1,6 +1,7 @@
 // End-to-end tests of the real loyalty-server binary over loopback HTTP.
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -917,6 +918,85 @@ TEST_F(Server, StoredProgramVersions) {
   EXPECT_EQ(http_->Get("/v1/program?version=two")->status, 400);
   // The current one is still the newest.
   EXPECT_EQ(http_->Get("/v1/program")->get_header_value("ETag"), "\"3\"");
+}
+
+// The stored snapshot as it is in the database (what the last write left).
+std::string stored_state(const std::string& db, const std::string& member) {
+  sqlite3* h = nullptr;
+  std::string out;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(h, "SELECT state FROM members WHERE member_id = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, member.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(h);
+  return out;
+}
+
+// GET /v1/members/me answers the state as of now (pending points released, lots expired) while
+// the ledger and the stored snapshot stay as the last write left them.
+TEST_F(Server, ReadsBringTheStateToNowWithoutWriting) {
+  json doc = json::parse(read_file(program_path("basic.json")));
+  doc["version"] = 2;
+  doc["pending_days"] = 1;
+  doc["expiry"] = {{"policy", "rolling"}, {"days", 1}};
+  ASSERT_EQ(http_->Put("/v1/program", admin(key()), doc.dump(), "application/json")->status, 200);
+  ASSERT_EQ(enrol("pend")->status, 201);
+  ASSERT_EQ(enrol("expi")->status, 201);
+  const long long day = 86400LL * 1000, lead = 3000;
+  const long long t0 = srv::now_ms();
+  auto import = [&](const std::string& member, long long at_ms) {
+    return http_->Post("/v1/orders", admin(key()),
+                       R"({"member_id":")" + member + R"(","order_id":"o-1","at":")" +
+                           srv::format_rfc3339(at_ms, -300) + R"(","cart":)" + cart_json(5000) +
+                           "}",
+                       "application/json");
+  };
+  // Pending until t0 + 3 s; released a day ago, so its lot expires at t0 + 3 s.
+  auto a = import("pend", t0 - day + lead);
+  auto b = import("expi", t0 - 2 * day + lead);
+  ASSERT_EQ(a->status, 200) << a->body;
+  ASSERT_EQ(b->status, 200) << b->body;
+  ASSERT_LT(srv::now_ms(), t0 + lead - 1000) << "too slow to test";
+  json pend = me("pend"), expi = me("expi");
+  EXPECT_EQ(pend["balance"], 0);
+  EXPECT_EQ(pend["pending"].size(), 1u);
+  EXPECT_EQ(expi["balance"], 50);
+  const std::string db = dir_.path() + "/test.db";
+  const std::string stored_pend = stored_state(db, "pend"), stored_expi = stored_state(db, "expi");
+  ASSERT_FALSE(stored_pend.empty());
+  const auto feed = events("");
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(lead + 1500 - (srv::now_ms() - t0)));
+  pend = me("pend");
+  expi = me("expi");
+  EXPECT_EQ(pend["balance"], 50) << pend.dump();
+  EXPECT_EQ(pend["pending"].size(), 0u);
+  EXPECT_EQ(pend["history"].back()["kind"], "pending_released");
+  EXPECT_EQ(expi["balance"], 0) << expi.dump();
+  EXPECT_EQ(expi["lifetime"]["expired"], 50);
+  EXPECT_EQ(expi["history"].back()["kind"], "expire");
+  EXPECT_EQ(me("pend"), pend);  // reads are repeatable
+  // Nothing was written: the same ledger, the same snapshots.
+  EXPECT_EQ(events(""), feed);
+  EXPECT_EQ(stored_state(db, "pend"), stored_pend);
+  EXPECT_EQ(stored_state(db, "expi"), stored_expi);
+  // The next write does the same advance and stores it, once.
+  auto adj = http_->Post("/v1/adjustments", admin(key()),
+                         R"({"member_id":"pend","points":1,"reason":"r"})", "application/json");
+  ASSERT_EQ(adj->status, 200) << adj->body;
+  const json after = body(adj);
+  EXPECT_EQ(after["balance"], 51);
+  int released = 0;
+  for (const auto& h : after["history"]) released += h["kind"] == "pending_released";
+  EXPECT_EQ(released, 1);
+  EXPECT_EQ(me("pend")["balance"], 51);
+  // A member with nothing due is answered the stored bytes as they are.
+  ASSERT_EQ(enrol("plain")->status, 201);
+  EXPECT_EQ(http_->Get("/v1/members/me", shopper(token("plain")))->body, stored_state(db, "plain"));
 }
 
 TEST(ServerBinary, HelpAndMint) {
