@@ -147,6 +147,16 @@ json pick(const json& body, std::initializer_list<const char*> fields) {
   return out;
 }
 
+// Query parameters are percent-decoded bytes; only valid UTF-8 may go into a JSON request.
+bool valid_utf8(const std::string& s) {
+  try {
+    (void)json(s).dump();
+    return true;
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
 bool parse_int(const std::string& s, std::int64_t& out) {
   if (s.empty() || s.size() > 18) return false;
   std::size_t i = s[0] == '-' ? 1 : 0;
@@ -374,7 +384,13 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg,
     if (!require_admin(req, res, c)) return;
     json request = json::object();
     for (const char* f : {"from", "until"})
-      if (req.has_param(f)) request[f] = req.get_param_value(f);
+      if (req.has_param(f)) {
+        const std::string v = req.get_param_value(f);
+        if (!valid_utf8(v))
+          return fail(res, 400, "invalid_request", std::string(f) + " must be a timestamp",
+                      std::string("/") + f);
+        request[f] = v;
+      }
     for (const char* f : {"total_customers", "churn_days"}) {
       if (!req.has_param(f)) continue;
       std::int64_t v = 0;

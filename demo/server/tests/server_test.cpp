@@ -833,7 +833,8 @@ TEST_F(Server, MalformedInputNeverAnswers500) {
         "/v1/metrics?total_customers=1e400", "/v1/metrics?churn_days=99999999999999999999",
         "/v1/metrics?from=2020-01-01T00:00:00Z&until=1e400", "/v1/program?version=x",
         "/v1/program?version=0", "/v1/program?version=99999999999999999999",
-        "/v1/program?version=1e400", "/v1/program?version=99"}) {
+        "/v1/program?version=1e400", "/v1/program?version=99", "/v1/metrics?from=%FF&until=x",
+        "/v1/metrics?from=2020-01-01T00:00:00Z&until=%C3%28"}) {
     auto r = http_->Get(path, admin());
     ASSERT_TRUE(r) << path;
     EXPECT_GE(r->status, 400) << path << " -> " << r->body;
