@@ -1,12 +1,19 @@
-// Embind glue for the WebAssembly door. Thin on purpose: it converts strings and catches, and
-// decides nothing. Every answer is the core's own JSON bytes; the only answers written here are
-// for failures the core cannot report itself (an exception escaping it, memory exhausted), and
-// they use the spec's error object, because a C++ exception reaching JavaScript arrives as a bare
-// number (shared/notes/toolchain.md, trap 4).
-#include <emscripten/bind.h>
+// The WebAssembly door: a handful of C exports and a few lines of JavaScript (EM_JS below) that
+// put `call(op, json)` and class `Engine` on the module. Thin on purpose: it converts strings and
+// catches, and decides nothing. Every answer is the core's own JSON bytes; the only answers
+// written here are for failures the core cannot report itself (an exception escaping it, memory
+// exhausted), and they use the spec's error object, because a C++ exception reaching JavaScript
+// arrives as a bare number (shared/notes/toolchain.md, trap 4).
+//
+// No Embind: its JavaScript runtime was 12 KB of the 14 KB of gzip'd glue and its string
+// conversion a tenth of a preview's time (wasm/README.md, "Sizes and speed"). The module keeps
+// the interface the JS layer (js/loyalty-core.mjs) uses: call(op, json) -> string, and
+// new Engine(program) with ok(), error(), call(op, json) and delete().
+#include <emscripten/em_js.h>
+#include <emscripten/emscripten.h>
 
-#include <exception>
-#include <memory>
+#include <cstdlib>
+#include <cstring>
 #include <new>
 #include <optional>
 #include <string>
@@ -21,48 +28,56 @@ constexpr const char* kOutOfMemory =
 constexpr const char* kInternal =
     R"({"error":{"code":"invalid_request","message":"internal error in the rules core","path":""}})";
 
+// The last answer, read by the JavaScript side right after the call that produced it: its bytes
+// and their count. `kept` owns them unless they are one of the fixed texts.
+struct Answer {
+  const char* data;
+  std::size_t size;
+};
+Answer answer{"", 0};
+std::string kept;
+
+const Answer* fixed(const char* text) noexcept {
+  std::string().swap(kept);
+  answer = {text, std::strlen(text)};
+  return &answer;
+}
+
 template <class F>
-std::string guarded(F&& f) noexcept {
+const Answer* guarded(F&& f) noexcept {
   try {
-    return f();
+    kept = f();  // moved in: no allocation after the answer exists
+    answer = {kept.data(), kept.size()};
+    return &answer;
   } catch (const std::bad_alloc&) {
-    return kOutOfMemory;
+    return fixed(kOutOfMemory);
   } catch (...) {
-    return kInternal;
+    return fixed(kInternal);
   }
 }
 
-std::string call(const std::string& operation, const std::string& request) {
-  return guarded([&] { return loyalty::call(operation, request); });
+std::string_view text(const char* data, std::size_t size) {
+  return {data, size};
 }
 
 // JS `Engine`: a loaded program. Holds no engine when the program was rejected (or when
 // constructing it failed outright); error() then has the error response.
 class WasmEngine {
  public:
-  explicit WasmEngine(const std::string& program) {
-    std::string error = guarded([&] {
-      engine_.emplace(program);
+  WasmEngine(const char* program, std::size_t size) {
+    const Answer* failure = guarded([&] {
+      engine_.emplace(text(program, size));
       return std::string();
     });
-    if (!error.empty()) {
+    if (failure->size != 0) {
       engine_.reset();
-      error_ = std::move(error);
+      error_.assign(failure->data, failure->size);
     }
   }
 
   bool ok() const { return engine_ && engine_->ok(); }
-
-  std::string error() const {
-    return guarded([&] { return engine_ ? engine_->error_json() : error_; });
-  }
-
-  std::string call(const std::string& operation, const std::string& request) const {
-    return guarded([&] {
-      if (!engine_) return error_;  // same answer as the core gives for a rejected program
-      return engine_->call(operation, request);
-    });
-  }
+  const std::string& error() const { return engine_ ? engine_->error_json() : error_; }
+  const std::optional<loyalty::Engine>& engine() const { return engine_; }
 
  private:
   std::optional<loyalty::Engine> engine_;
@@ -71,11 +86,118 @@ class WasmEngine {
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(loyalty_core) {
-  emscripten::function("call", &call);
-  emscripten::class_<WasmEngine>("Engine")
-      .constructor<const std::string&>()
-      .function("ok", &WasmEngine::ok)
-      .function("error", &WasmEngine::error)
-      .function("call", &WasmEngine::call);
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void* lc_alloc(std::size_t size) {
+  return std::malloc(size ? size : 1);
 }
+
+EMSCRIPTEN_KEEPALIVE void lc_free(void* p) {
+  std::free(p);
+}
+
+EMSCRIPTEN_KEEPALIVE const Answer* lc_call(const char* op, std::size_t op_size, const char* request,
+                                           std::size_t request_size) {
+  return guarded([&] { return loyalty::call(text(op, op_size), text(request, request_size)); });
+}
+
+EMSCRIPTEN_KEEPALIVE WasmEngine* lc_engine_new(const char* program, std::size_t size) {
+  try {
+    return new WasmEngine(program, size);
+  } catch (...) {
+    return nullptr;  // out of memory for the engine object itself
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE int lc_engine_ok(const WasmEngine* e) {
+  return e->ok() ? 1 : 0;
+}
+
+EMSCRIPTEN_KEEPALIVE const Answer* lc_engine_error(const WasmEngine* e) {
+  return guarded([&] { return e->error(); });
+}
+
+EMSCRIPTEN_KEEPALIVE const Answer* lc_engine_call(const WasmEngine* e, const char* op,
+                                                  std::size_t op_size, const char* request,
+                                                  std::size_t request_size) {
+  return guarded([&] {
+    // Same answer as the core gives for a rejected program.
+    if (!e->engine()) return e->error();
+    return e->engine()->call(text(op, op_size), text(request, request_size));
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE void lc_engine_delete(WasmEngine* e) {
+  delete e;
+}
+
+}  // extern "C"
+
+// Puts call() and Engine on the module. Strings go in as UTF-8 (TextEncoder, which writes U+FFFD
+// for a lone surrogate, as the JS layer does before) and come out through TextDecoder. An
+// allocation that fails answers with the fixed out-of-memory error. (No line comments inside:
+// the body is one line once the preprocessor has quoted it.)
+EM_JS(void, lc_install, (), {
+  var oom =
+      '{"error":{"code":"too_large","message":"out of memory while answering the request","path":""}}';
+  var encoder = new TextEncoder();
+  var decoder = new TextDecoder();
+  function put(s) {
+    var bytes = encoder.encode(String(s));
+    var p = _lc_alloc(bytes.length);
+    if (p) HEAPU8.set(bytes, p);
+    return [ p, bytes.length ];
+  }
+  function read(a) {
+    var p = HEAPU32[a >> 2], n = HEAPU32[(a >> 2) + 1];
+    return decoder.decode(HEAPU8.subarray(p, p + n));
+  }
+  function withArgs(op, request, f) {
+    var o = put(op);
+    if (!o[0]) return oom;
+    var r = put(request);
+    try {
+      return r[0] ? read(f(o[0], o[1], r[0], r[1])) : oom;
+    } finally {
+      _lc_free(o[0]);
+      if (r[0]) _lc_free(r[0]);
+    }
+  }
+  Module['call'] = function(op, request) {
+    return withArgs(op, request, _lc_call);
+  };
+  function Engine(program) {
+    var a = put(program);
+    if (!a[0]) throw new RangeError('out of memory');
+    var p = _lc_engine_new(a[0], a[1]);
+    _lc_free(a[0]);
+    if (!p) throw new RangeError('out of memory');
+    this.$p = p;
+  }
+  function live(e) {
+    if (!e.$p) throw new Error('Engine used after delete()');
+    return e.$p;
+  }
+  Engine.prototype.ok = function() {
+    return _lc_engine_ok(live(this)) != 0;
+  };
+  Engine.prototype.error = function() {
+    return read(_lc_engine_error(live(this)));
+  };
+  Engine.prototype.call = function(op, request) {
+    var p = live(this);
+    return withArgs(
+        op, request, function(a, b, c, d) { return _lc_engine_call(p, a, b, c, d); });
+  };
+  Engine.prototype['delete'] = function() {
+    _lc_engine_delete(live(this));
+    this.$p = 0;
+  };
+  Module['Engine'] = Engine;
+});
+
+namespace {
+struct Install {
+  Install() { lc_install(); }
+} install;
+}  // namespace
