@@ -16,7 +16,8 @@ using nlohmann::json;
 Reply error_reply(int status, const std::string& code, const std::string& message,
                   const std::string& path) {
   json e = {{"error", {{"code", code}, {"message", message}, {"path", path}}}};
-  return {status, e.dump(), ""};
+  // replace: a message quoting input never makes the error itself throw.
+  return {status, e.dump(-1, ' ', false, json::error_handler_t::replace), ""};
 }
 
 std::string member_pointer(const std::string& key) {
