@@ -241,11 +241,12 @@ export class I18n {
   /** A reward's status for the shopper ("120 points more needed"). */
   rewardStatus(item) {
     const reward = this.rewards.get(item.id) ?? item;
-    const conditions = reward.audience ?? item.conditions?.audience ?? [];
+    // The catalog lists the audience's tiers; a preview item has only the program's {tiers}.
+    const conditions = item.conditions?.audience ?? reward.audience?.tiers ?? [];
     return this.t(`reward.status.${item.status}`, {
       points: this.points(item.points_needed ?? 0),
       tiers: this.list(conditions.map((t) => this.tierName(t))),
-      amount: this.money(reward.min_order_minor ?? item.conditions?.min_order_minor ?? 0),
+      amount: this.money(item.conditions?.min_order_minor ?? reward.min_order_minor ?? 0),
     });
   }
 

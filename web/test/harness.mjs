@@ -90,7 +90,8 @@ export async function launchBrowser() {
 
 /** A page that fails the test on any uncaught error and records console errors. */
 export async function openPage(browser, url, { width = 1280, height = 900, context } = {}) {
-  const ctx = context ?? (await browser.newContext({ viewport: { width, height } }));
+  // Reduced motion: screenshots never catch an animation half-way (the widget honours the setting).
+  const ctx = context ?? (await browser.newContext({ viewport: { width, height }, reducedMotion: 'reduce' }));
   const page = await ctx.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e));

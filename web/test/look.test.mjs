@@ -27,7 +27,7 @@ describe('accessibility and screenshots', () => {
     browser = await launchBrowser();
     await enroll(server, 'lucia');
     await server.admin('POST', '/v1/orders', { member_id: 'lucia', order_id: 'o-1', cart: { currency: 'USD', lines: [{ sku: 'coat', category: 'coats', unit_price_minor: 52000, quantity: 1 }] } });
-    await server.admin('POST', '/v1/adjustments', { member_id: 'lucia', points: 1200, reason: 'Welcome back gift' });
+    await server.admin('POST', '/v1/adjustments', { member_id: 'lucia', points: 3200, reason: 'Welcome back gift' });
     const redeemed = await server.shopper('lucia', 'POST', '/v1/members/me/redemptions', { reward: 'tote' });
     assert.equal(redeemed.status, 200, JSON.stringify(redeemed.data));
   });
@@ -69,11 +69,18 @@ describe('accessibility and screenshots', () => {
     const url = server.page('keys', { token: mintToken('lucia'), body: '<button id="before">Shop button</button><loyalty-launcher></loyalty-launcher>' });
     const page = await openPage(browser, url, { width: 375, height: 800 });
     await page.focus('#before');
+    const button = await page.locator('loyalty-launcher').getByRole('button').boundingBox();
+    assert.ok(button && button.x + button.width <= 375 && button.y + button.height <= 800 && button.y > 600, `the launcher floats in the corner: ${JSON.stringify(button)}`);
     await page.keyboard.press('Tab');
     const label = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.textContent);
     assert.match(label, /^Rewards · /);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('loyalty-launcher').shadowRoot.querySelector('[role=dialog]'));
+    const dialog = page.locator('loyalty-launcher').getByRole('dialog');
+    await dialog.waitFor({ state: 'visible' });
+    const box = await dialog.boundingBox();
+    assert.ok(box.width >= 300 && box.height >= 600, `the panel fills the phone screen: ${JSON.stringify(box)}`);
+    const inner = await page.evaluate(() => document.querySelector('loyalty-launcher').shadowRoot.querySelector('loyalty-portal').shadowRoot.textContent);
+    assert.match(inner, /Available/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'launcher-panel-en-375.png') });
     await page.keyboard.press('Escape');
     const back = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.textContent ?? '');

@@ -43,6 +43,8 @@ describe('widget against the real server (fashion program)', () => {
     // Silver: an order over the Silver threshold, posted as the shop would after payment.
     const order = await server.admin('POST', '/v1/orders', { member_id: 'ana', order_id: 'o-1', cart: { ...CART, lines: [{ sku: 'coat', category: 'coats', unit_price_minor: 60000, quantity: 1 }] } });
     assert.equal(order.status, 200, JSON.stringify(order.data));
+    const gift = await server.admin('POST', '/v1/adjustments', { member_id: 'ana', points: 2000, reason: 'Store opening gift' });
+    assert.equal(gift.status, 200, JSON.stringify(gift.data));
   });
 
   after(async () => {
@@ -72,6 +74,12 @@ describe('widget against the real server (fashion program)', () => {
     const expected = (await server.shopper('ana', 'POST', '/v1/members/me/preview', { cart: CART })).data;
     const earns = () => page.evaluate(() => document.querySelector('loyalty-checkout').shadowRoot.querySelector('[part=earns]').textContent);
     assert.equal(await earns(), `This order earns ${await inPage.points(page, expected.points.total)} points`);
+    // The tier nudge counts what is still missing after this cart.
+    const state = (await server.shopper('ana', 'GET', '/v1/members/me')).data;
+    const gold = fashion.tiers.levels.find((l) => l.id === 'gold');
+    assert.equal(expected.tier.after, state.tier.id, 'this cart does not reach Gold');
+    const nudges = await page.evaluate(() => document.querySelector('loyalty-checkout').shadowRoot.querySelector('[part=nudges]').textContent);
+    assert.equal(nudges, `Add ${await inPage.money(page, gold.min - expected.tier.qualifying_after, 'USD')} to reach Gold`);
     // A bigger cart through the DOM event, as a shop without the global would send it.
     const bigger = { ...CART, lines: CART.lines.map((l) => ({ ...l, quantity: 3 })) };
     await page.evaluate((cart) => document.dispatchEvent(new CustomEvent('loyalty:cart', { detail: cart })), bigger);

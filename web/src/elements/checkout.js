@@ -27,6 +27,7 @@ export class LoyaltyCheckout extends LoyaltyElement {
     if (!member) return panel;
     panel.append(this.rewards(p, view, t, app));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app));
+    // The core's nudges already count this cart ("add S/ 12.50 to reach Gold" is what is left).
     if (p.nudges.length) panel.append(h('ul', { class: 'nudges', part: 'nudges' }, p.nudges.map((n) => h('li', {}, t.nudge(n)))));
     panel.append(h('p', { class: 'sub', part: 'balance-after' }, t.t('checkout.balance_after', { points: t.points(p.balance_after) })));
     return panel;

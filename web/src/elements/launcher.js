@@ -27,7 +27,7 @@ export class LoyaltyLauncher extends LoyaltyElement {
 
   build(view, t, app) {
     const frag = document.createDocumentFragment();
-    if (this.getAttribute('button') !== 'none' && view.phase !== 'unavailable') {
+    if (this.getAttribute('button') !== 'none' && view.phase !== 'unavailable' && this.section == null) {
       const label = this.getAttribute('label') || t.t('launcher.label');
       const balance = app.isMember ? ` · ${t.number(view.state.balance)}` : '';
       frag.append(h('button', { class: 'launcher', part: 'launcher', 'data-key': 'launcher', 'aria-haspopup': 'dialog', 'aria-expanded': String(!!this.section), onclick: () => this.open('') }, `${label}${balance}`));
