@@ -26,6 +26,7 @@ export class LoyaltyApp extends EventTarget {
     this.stateJson = '';
     this.view = {
       phase: 'loading', // loading → ready | unavailable
+      core: 'loading', // the WebAssembly core: loading → ready | failed
       program: null,
       state: null,
       guest: !config.token,
@@ -49,31 +50,31 @@ export class LoyaltyApp extends EventTarget {
     return !this.view.guest && !this.view.signedOut && !!this.view.state;
   }
 
-  /** Loads the core, the program and the member state; renders from the caches first. */
+  /**
+   * Loads the program, the member state and the core in parallel. The caches render at once; the
+   * server's program and state render as soon as they arrive (balance, tier, history need no
+   * core); the catalog and previews follow when the WebAssembly core has compiled.
+   */
   async start() {
     const cachedProgram = this.sync.cachedProgram();
     const cachedState = this.sync.cachedMember();
     if (cachedProgram) this.setProgram(cachedProgram, false);
     if (cachedState) this.view.state = cachedState;
+    if (cachedProgram) this.emit(); // a returning shopper sees the portal before any request
     const base = this.config.base ?? '';
     const coreP = this.config.core
       ? Promise.resolve(this.config.core)
       : LoyaltyCore.load({ scriptUrl: new URL('loyalty_core.js', base).href, wasmUrl: new URL('loyalty_core.wasm', base).href });
+    coreP.catch(() => {}); // handled below, after the program
     const programP = this.sync.program();
     const memberP = this.sync.memberState().catch((e) => e);
     try {
-      this.core = await coreP;
-    } catch (e) {
-      this.core = null; // the portal still shows the server's numbers; previews are off
-      this.dispatchEvent(new CustomEvent('error', { detail: e }));
-    }
-    try {
       const { program, fresh } = await programP;
       this.view.offline = !fresh;
-      this.setProgram(program, true);
+      this.setProgram(program, false);
     } catch (e) {
       if (!this.view.program) {
-        this.update({ phase: 'unavailable' });
+        this.update({ phase: 'unavailable', core: 'failed' });
         this.dispatchEvent(new CustomEvent('error', { detail: e }));
         return;
       }
@@ -84,14 +85,24 @@ export class LoyaltyApp extends EventTarget {
       else this.view.offline = true;
     }
     this.view.phase = 'ready';
+    this.emit();
+    try {
+      this.core = await coreP;
+      this.view.core = 'ready';
+      this.setProgram(this.view.program, false, true);
+    } catch (e) {
+      this.core = null; // the portal keeps showing the server's numbers; previews are off
+      this.view.core = 'failed';
+      this.dispatchEvent(new CustomEvent('error', { detail: e }));
+    }
     this.recompute();
     this.sync.flush();
   }
 
-  setProgram(program, notify) {
+  setProgram(program, notify, force = false) {
     if (!program) return;
     const same = this.view.program && JSON.stringify(this.view.program) === JSON.stringify(program);
-    if (same && this.engine) return;
+    if (same && (this.engine || !this.core) && !force) return;
     this.view.program = program;
     this.i18n.setProgram(program);
     if (this.core) {

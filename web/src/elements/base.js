@@ -68,11 +68,17 @@ export class LoyaltyElement extends HTMLElement {
       this.content = document.createElement('div');
       root.append(this.live, this.content);
     }
+    // Skip the rebuild when nothing this element shows has changed (a cart change must not
+    // rebuild the portal's long history; the view's objects are replaced, never mutated).
+    const deps = this.dependencies(app.view);
+    if (this.lastDeps && deps.length === this.lastDeps.length && deps.every((d, i) => d === this.lastDeps[i]) && !this.dirty) return;
+    this.lastDeps = deps;
+    this.dirty = false;
     const focused = this.shadowRoot.activeElement?.dataset?.key;
     this.content.replaceChildren(this.build(app.view, app.i18n, app));
     if (focused) this.content.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     // For the budget script: when each kind of element first showed the member's data.
-    if (!marked.has(this.localName) && app.view.phase === 'ready') {
+    if (!marked.has(this.localName) && app.view.program && (app.view.state || app.view.guest || app.view.phase !== 'loading')) {
       marked.add(this.localName);
       performance.mark(`loyalty:first-render:${this.localName}`);
     }
@@ -86,6 +92,17 @@ export class LoyaltyElement extends HTMLElement {
     setTimeout(() => {
       this.live.textContent = text;
     }, 50);
+  }
+
+  /** The parts of the view this element shows; the default is all of them. */
+  dependencies(view) {
+    return Object.values(view);
+  }
+
+  /** Forces the next refresh to rebuild (local state such as an open confirmation changed). */
+  invalidate() {
+    this.dirty = true;
+    this.refresh();
   }
 
   build() {

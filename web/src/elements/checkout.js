@@ -3,16 +3,24 @@
 // rewards. Recomputed by the local core on every Loyalty.setCart() / loyalty:cart, within a
 // frame; the choice goes to the shop as a loyalty:redeem event.
 import { h } from '../dom.js';
-import { LoyaltyElement } from './base.js';
+import { LoyaltyElement, getApp } from './base.js';
 import { notices } from './parts.js';
 
 const SHOWN_STATUSES = new Set(['available', 'insufficient_points', 'min_order_not_met']);
 
 export class LoyaltyCheckout extends LoyaltyElement {
+  dependencies(v) {
+    return [v.phase, v.core, v.program, v.state, v.preview, v.selection, v.signedOut, v.offline, v.queueSize, v.notice, !!getApp()?.engine];
+  }
+
   build(view, t, app) {
     const panel = h('div', { class: 'panel', part: 'panel', 'aria-label': t.t('checkout.title'), role: 'region' });
-    if (view.phase === 'unavailable' || (view.phase === 'ready' && !app.engine)) {
+    if (view.phase === 'unavailable' || view.core === 'failed') {
       panel.append(h('p', { class: 'note warn' }, t.t('error.unavailable')));
+      return panel;
+    }
+    if (!app.engine) {
+      panel.append(h('div', { class: 'skeleton', 'aria-hidden': 'true' }));
       return panel;
     }
     const p = view.preview;

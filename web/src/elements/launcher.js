@@ -11,7 +11,11 @@ export class LoyaltyLauncher extends LoyaltyElement {
   }
 
   attributeChangedCallback() {
-    this.refresh();
+    this.invalidate();
+  }
+
+  dependencies(v) {
+    return [v.phase, v.state, v.signedOut, v.guest, this.section];
   }
 
   attach() {
@@ -60,7 +64,7 @@ export class LoyaltyLauncher extends LoyaltyElement {
     this.returnKey = inner?.dataset?.key ?? null;
     this.returnFocus = inner ? null : document.activeElement;
     this.section = section || '';
-    this.refresh();
+    this.invalidate();
     this.shadowRoot?.querySelector('[data-key="close"]')?.focus();
     if (this.section) {
       requestAnimationFrame(() => this.inner?.shadowRoot?.getElementById(this.section)?.scrollIntoView({ block: 'start' }));
@@ -69,7 +73,7 @@ export class LoyaltyLauncher extends LoyaltyElement {
 
   close() {
     this.section = null;
-    this.refresh();
+    this.invalidate();
     if (this.returnKey) this.shadowRoot?.querySelector(`[data-key="${this.returnKey}"]`)?.focus();
     else if (this.returnFocus?.focus) this.returnFocus.focus();
   }

@@ -16,7 +16,16 @@ export class LoyaltyPortal extends LoyaltyElement {
   }
 
   attributeChangedCallback() {
-    this.refresh();
+    this.invalidate();
+  }
+
+  dependencies(v) {
+    // The cart matters only to a guest's invitation ("this cart would earn you …").
+    return [v.phase, v.core, v.program, v.state, v.catalog, v.selection, v.signedOut, v.offline, v.queueSize, v.notice, v.guest ? v.preview : null, this.engineReady()];
+  }
+
+  engineReady() {
+    return !!getApp()?.engine;
   }
 
   attach() {
@@ -132,7 +141,7 @@ export class LoyaltyPortal extends LoyaltyElement {
 
   confirm(id) {
     this.confirming = id;
-    this.refresh();
+    this.invalidate();
     this.content.querySelector('[data-key="confirm"]')?.focus();
   }
 
@@ -143,7 +152,7 @@ export class LoyaltyPortal extends LoyaltyElement {
       : null;
     const done = () => {
       this.confirming = null;
-      this.refresh();
+      this.invalidate();
     };
     return h(
       'div',
