@@ -48,13 +48,12 @@ Cart parse_cart(const In& outer, const Program& program) {
 json cart_to_json(const Cart& cart, const Program& program) {
   json lines = json::array();
   for (const auto& l : cart.lines) {
-    json line = {
-        {"sku", l.sku}, {"unit_price_minor", l.unit_price_minor}, {"quantity", l.quantity}};
+    json line = Obj()("sku", l.sku)("unit_price_minor", l.unit_price_minor)("quantity", l.quantity);
     if (!l.category.empty()) line["category"] = l.category;
     if (l.discount_minor) line["discount_minor"] = l.discount_minor;
     lines.push_back(std::move(line));
   }
-  json out = {{"currency", program.currency.code}, {"lines", std::move(lines)}};
+  json out = Obj()("currency", program.currency.code)("lines", std::move(lines));
   if (cart.at) out["at"] = format_timestamp(*cart.at, program.utc_offset);
   if (cart.shipping_minor) out["shipping_minor"] = cart.shipping_minor;
   if (cart.order_discount_minor) out["order_discount_minor"] = cart.order_discount_minor;

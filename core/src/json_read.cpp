@@ -2,6 +2,11 @@
 
 namespace loyalty {
 
+Obj& Obj::operator()(const char* key, json value) {
+  members_.emplace(key, std::move(value));
+  return *this;
+}
+
 std::string pointer_append(const std::string& path, std::string_view key) {
   std::string out = path;
   out.reserve(path.size() + key.size() + 1);

@@ -32,7 +32,7 @@ void reject(const Program& p, MemberState& s, const Event& e, const std::string&
             const std::string& message, const std::string& path = "") {
   HistoryEntry h = entry(p, e.id, "rejected", e.at);
   h.event_type = e.type;
-  h.extra["error"] = {{"code", code}, {"message", message}, {"path", path}};
+  h.extra["error"] = Obj()("code", code)("message", message)("path", path);
   s.history.push_back(std::move(h));
 }
 
@@ -75,16 +75,16 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
         credit_points(p, l, r.points, e.at);
         l.lifetime.earned = add(l.lifetime.earned, r.points);
         add_contribution(p, l, e.at, p.tiers && p.tiers->basis == TierBasis::points ? r.points : 0);
-        h.lines.push_back({r.id, r.points, explain("earn.signup", {{"points", r.points}})});
+        h.lines.push_back({r.id, r.points, explain("earn.signup", Obj()("points", r.points))});
         h.points += r.points;
       } else {
         l.held.push_back({r.id, r.points});
         h.lines.push_back(
             {r.id, 0,
              explain("earn.signup_held",
-                     {{"points", r.points},
-                      {"mode", r.mode == SignupMode::next_order ? "next_order" : "after_spend"},
-                      {"min_order_minor", r.cond.min_order_minor}})});
+                     Obj()("points", r.points)(
+                         "mode", r.mode == SignupMode::next_order ? "next_order" : "after_spend")(
+                         "min_order_minor", r.cond.min_order_minor))});
       }
     } else if (r.type == EarnType::referral && !referred_by.empty() && r.referee_points > 0) {
       credit_points(p, l, r.referee_points, e.at);
@@ -93,7 +93,7 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
                        p.tiers && p.tiers->basis == TierBasis::points ? r.referee_points : 0);
       h.lines.push_back({r.id, r.referee_points,
                          explain("earn.referral_referee",
-                                 {{"points", r.referee_points}, {"referrer", referred_by}})});
+                                 Obj()("points", r.referee_points)("referrer", referred_by))});
       h.points += r.referee_points;
     }
   }
@@ -158,7 +158,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
     for (const auto& a : o.applied) {
       h.lines.push_back(
           {a.reward, -a.cost,
-           explain("redeem.cart", {{"reward", a.reward}, {"discount_minor", a.discount_minor}})});
+           explain("redeem.cart", Obj()("reward", a.reward)("discount_minor", a.discount_minor))});
       h.points -= a.cost;
     }
     h.extra["order_id"] = order_id;
@@ -172,12 +172,11 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (o.pending) h.extra["available_at"] = format_timestamp(o.available_at, p.utc_offset);
   json issued = json::array();
   for (std::size_t k = 0; k < o.issued.size(); ++k)
-    issued.push_back({{"reward", o.issued[k].reward},
-                      {"source", o.issued[k].source},
-                      {"id", "v-" + e.id + "-" + std::to_string(k + 1)}});
+    issued.push_back(Obj()("reward", o.issued[k].reward)("source", o.issued[k].source)(
+        "id", "v-" + e.id + "-" + std::to_string(k + 1)));
   if (!o.issued.empty()) h.extra["vouchers_issued"] = issued;
   if (o.tier_after != o.tier_before)
-    h.extra["tier"] = {{"before", o.tier_before}, {"after", o.tier_after}};
+    h.extra["tier"] = Obj()("before", o.tier_before)("after", o.tier_after);
   s.history.push_back(std::move(h));
 }
 
@@ -257,8 +256,9 @@ void refund(const Program& p, MemberState& s, const Event& e) {
   }
   l.lifetime.earned = sub(l.lifetime.earned, reversal);
   if (reversal != 0) {
-    h.lines.push_back({"refund", -reversal,
-                       explain("refund.reversal", {{"order_id", order_id}, {"points", reversal}})});
+    h.lines.push_back(
+        {"refund", -reversal,
+         explain("refund.reversal", Obj()("order_id", order_id)("points", reversal))});
     h.points -= reversal;
   }
   const i64 spend_drop = rec->spend - now.spend;
@@ -301,7 +301,7 @@ void refund(const Program& p, MemberState& s, const Event& e) {
       l.lifetime.redeemed = sub(l.lifetime.redeemed, rec->spent);
       h.lines.push_back(
           {"refund", rec->spent,
-           explain("refund.points_returned", {{"order_id", order_id}, {"points", rec->spent}})});
+           explain("refund.points_returned", Obj()("order_id", order_id)("points", rec->spent))});
       h.points += rec->spent;
     }
     for (const auto& v : rec->vouchers)
@@ -339,7 +339,7 @@ void action(const Program& p, MemberState& s, const Event& e) {
   l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "action", e.at);
   h.lines.push_back({rule->id, rule->points,
-                     explain("earn.action", {{"action", name}, {"points", rule->points}})});
+                     explain("earn.action", Obj()("action", name)("points", rule->points))});
   h.points = rule->points;
   s.history.push_back(std::move(h));
 }
@@ -372,7 +372,7 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   if (r->limit) counter_bump(l, "reward:" + r->id, *r->limit, e.at, p.utc_offset);
   l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "redeem", e.at);
-  json args = {{"reward", r->id}};
+  json args = Obj()("reward", r->id);
   if (!option.empty()) args["option"] = option;
   if (r->type == RewardType::store_credit) {
     l.store_credit_minor = add(l.store_credit_minor, r->amount_minor);
@@ -383,7 +383,7 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   } else if (acts_on_cart(r->type)) {
     const Voucher v = issue_voucher(p, l, r->id, "redeem", e.id, e.at, 1);
     h.extra["vouchers_issued"] =
-        json::array({{{"id", v.id}, {"reward", r->id}, {"source", "redeem"}}});
+        json::array({json(Obj()("id", v.id)("reward", r->id)("source", "redeem"))});
   }
   h.lines.push_back({r->id, -r->cost, explain("redeem.reward", args)});
   h.points = -r->cost;
@@ -408,7 +408,7 @@ void adjust(const Program& p, MemberState& s, const Event& e) {
   l.lifetime.adjusted = add(l.lifetime.adjusted, points);
   HistoryEntry h = entry(p, e.id, "adjust", e.at);
   h.lines.push_back(
-      {"adjust", points, explain("adjust.manual", {{"reason", reason}, {"points", points}})});
+      {"adjust", points, explain("adjust.manual", Obj()("reason", reason)("points", points))});
   h.points = points;
   s.history.push_back(std::move(h));
 }
@@ -437,7 +437,7 @@ void referral(const Program& p, MemberState& s, const Event& e) {
   HistoryEntry h = entry(p, e.id, "referral", e.at);
   h.lines.push_back({rule->id, rule->referrer_points,
                      explain("earn.referral_referrer",
-                             {{"points", rule->referrer_points}, {"referee", referee}})});
+                             Obj()("points", rule->referrer_points)("referee", referee))});
   h.points = rule->referrer_points;
   s.history.push_back(std::move(h));
 }
@@ -494,8 +494,8 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
       if (history) {
         HistoryEntry h = entry(p, pend.event_id, "pending_released", pend.available_at);
         h.points = pend.points;
-        h.lines.push_back(
-            {"pending", pend.points, explain("earn.pending_released", {{"points", pend.points}})});
+        h.lines.push_back({"pending", pend.points,
+                           explain("earn.pending_released", Obj()("points", pend.points))});
         history->push_back(std::move(h));
       }
       continue;
@@ -517,7 +517,7 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
         h.lines.push_back(
             {"expiry", -gone,
              explain(p.expiry == ExpiryPolicy::rolling ? "expire.lot" : "expire.inactivity",
-                     {{"points", gone}, {"days", p.expiry_days}})});
+                     Obj()("points", gone)("days", p.expiry_days))});
         history->push_back(std::move(h));
       }
       continue;
@@ -552,13 +552,13 @@ void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& ev
       if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, t, r.points);
       h.points = r.points;
       if (r.points > 0) l.last_activity = t;  // earning: restarts the inactivity clock
-      h.lines.push_back({r.id, r.points, explain("earn.birthday", {{"points", r.points}})});
+      h.lines.push_back({r.id, r.points, explain("earn.birthday", Obj()("points", r.points))});
     } else {
       const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id,
                                       event_id.empty() ? "" : event_id + "-birthday", t, 1);
-      h.lines.push_back({r.id, 0, explain("earn.birthday_reward", {{"reward", r.reward}})});
+      h.lines.push_back({r.id, 0, explain("earn.birthday_reward", Obj()("reward", r.reward))});
       h.extra["vouchers_issued"] =
-          json::array({{{"id", v.id}, {"reward", r.reward}, {"source", "rule:" + r.id}}});
+          json::array({json(Obj()("id", v.id)("reward", r.reward)("source", "rule:" + r.id))});
     }
     if (history) history->push_back(std::move(h));
     break;

@@ -27,8 +27,8 @@ Handler find_handler(std::string_view name) {
 }
 
 std::string error_json(const Error& e) {
-  return json{{"error", {{"code", e.code}, {"path", e.path}, {"message", e.message}}}}.dump(
-      -1, ' ', false, json::error_handler_t::replace);
+  return json(Obj()("error", Obj()("code", e.code)("path", e.path)("message", e.message)))
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string dump(const json& j) {

@@ -15,8 +15,8 @@ json op_validate(const Program& p, const In& request) {
   request.object({"program"});
   json warnings = json::array();
   for (const auto& w : p.warnings)
-    warnings.push_back({{"path", w.path}, {"code", w.code}, {"message", w.message}});
-  return {{"ok", true}, {"warnings", std::move(warnings)}};
+    warnings.push_back(Obj()("path", w.path)("code", w.code)("message", w.message));
+  return Obj()("ok", true)("warnings", std::move(warnings));
 }
 
 json op_replay(const Program& p, const In& request) {

@@ -111,34 +111,20 @@ json op_metrics(const Program& p, const In& request) {
   const json aov = decimal4(revenue, orders);
   const json frequency = decimal4(orders, buyers);
   // customer value = AOV × frequency = revenue / buyers, computed exactly.
-  return {{"members",
-           {{"enrolled_total", enrolled_total},
-            {"enrolled_in_period", new_members},
-            {"at_start", start_members},
-            {"at_end", end_members},
-            {"churned", churned},
-            {"by_channel", by_channel}}},
-          {"adoption_rate", decimal4(enrolled_total, total_customers)},
-          {"orders", orders},
-          {"buyers", buyers},
-          {"revenue_minor", revenue},
-          {"average_order_value_minor", aov},
-          {"purchase_frequency", frequency},
-          {"customer_value_minor", decimal4(revenue, buyers)},
-          {"points", {{"issued", issued}, {"redeemed", redeemed}, {"expired", expired}}},
-          {"redemption_rate", decimal4(redeemed, issued)},
-          {"churn_days", churn_days},
-          {"customer_retention_rate",
-           decimal4(static_cast<i128>(end_members - new_members) * 100, start_members)},
-          {"tier_distribution", tiers},
-          {"segments",
-           {{"heavy", heavy},
-            {"medium", medium},
-            {"low", low},
-            {"cutoffs", {{"heavy", heavy_min}, {"medium", medium_min}}}}},
-          {"currency", p.currency.code},
-          {"from", format_timestamp(from, p.utc_offset)},
-          {"until", format_timestamp(until, p.utc_offset)}};
+  return Obj()("members", Obj()("enrolled_total", enrolled_total)(
+                              "enrolled_in_period", new_members)("at_start", start_members)(
+                              "at_end", end_members)("churned", churned)("by_channel", by_channel))(
+      "adoption_rate", decimal4(enrolled_total, total_customers))("orders", orders)(
+      "buyers", buyers)("revenue_minor", revenue)("average_order_value_minor", aov)(
+      "purchase_frequency", frequency)("customer_value_minor", decimal4(revenue, buyers))(
+      "points", Obj()("issued", issued)("redeemed", redeemed)("expired", expired))(
+      "redemption_rate", decimal4(redeemed, issued))("churn_days", churn_days)(
+      "customer_retention_rate", decimal4(static_cast<i128>(end_members - new_members) * 100,
+                                          start_members))("tier_distribution", tiers)(
+      "segments", Obj()("heavy", heavy)("medium", medium)("low", low)(
+                      "cutoffs", Obj()("heavy", heavy_min)("medium", medium_min)))(
+      "currency", p.currency.code)("from", format_timestamp(from, p.utc_offset))(
+      "until", format_timestamp(until, p.utc_offset));
 }
 
 }  // namespace loyalty

@@ -117,36 +117,35 @@ json way_to_earn(const EarnRule& r) {
   json args = json::object();
   switch (r.type) {
     case EarnType::per_spend:
-      args = {{"points", r.points}, {"per_minor", r.per_minor}};
+      args = Obj()("points", r.points)("per_minor", r.per_minor);
       break;
     case EarnType::per_item:
     case EarnType::per_order:
-      args = {{"points", r.points}};
+      args = Obj()("points", r.points);
       break;
     case EarnType::bonus:
-      args = {{"points", r.points}, {"min_quantity", r.min_quantity}};
+      args = Obj()("points", r.points)("min_quantity", r.min_quantity);
       break;
     case EarnType::multiplier:
-      args = {{"factor", to_string(r.factor)}};
+      args = Obj()("factor", to_string(r.factor));
       break;
     case EarnType::spend_threshold:
-      args = {{"every_minor", r.every_minor}, {"reward", r.reward}};
+      args = Obj()("every_minor", r.every_minor)("reward", r.reward);
       break;
     case EarnType::signup:
-      args = {{"points", r.points},
-              {"mode", r.mode == SignupMode::immediate    ? "immediate"
-                       : r.mode == SignupMode::next_order ? "next_order"
-                                                          : "after_spend"}};
+      args = Obj()("points", r.points)("mode", r.mode == SignupMode::immediate    ? "immediate"
+                                               : r.mode == SignupMode::next_order ? "next_order"
+                                                                                  : "after_spend");
       break;
     case EarnType::birthday:
-      args = r.reward.empty() ? json{{"points", r.points}} : json{{"reward", r.reward}};
+      args = r.reward.empty() ? json(Obj()("points", r.points)) : json(Obj()("reward", r.reward));
       break;
     case EarnType::action:
-      args = {{"action", r.action}, {"points", r.points}};
-      if (r.limit) args["limit"] = {{"count", r.limit->count}, {"per", period_name(r.limit->per)}};
+      args = Obj()("action", r.action)("points", r.points);
+      if (r.limit) args["limit"] = Obj()("count", r.limit->count)("per", period_name(r.limit->per));
       break;
     case EarnType::referral:
-      args = {{"referrer_points", r.referrer_points}, {"referee_points", r.referee_points}};
+      args = Obj()("referrer_points", r.referrer_points)("referee_points", r.referee_points);
       break;
   }
   return explain(std::string("way.") + type_name(r.type), std::move(args));
@@ -175,13 +174,9 @@ Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
 }
 
 json reward_json(const Program& p, const Reward& r, const std::string& status, i64 balance) {
-  json out = {
-      {"id", r.id},
-      {"name", r.name},
-      {"type", type_name(r.type)},
-      {"cost", r.cost},
-      {"status", status},
-      {"points_needed", status == "insufficient_points" ? std::max<i64>(0, r.cost - balance) : 0}};
+  json out = Obj()("id", r.id)("name", r.name)("type", type_name(r.type))("cost", r.cost)(
+      "status", status)("points_needed",
+                        status == "insufficient_points" ? std::max<i64>(0, r.cost - balance) : 0);
   if (r.amount_minor) out["amount_minor"] = r.amount_minor;
   if (r.type == RewardType::percent_discount) {
     out["percent"] = to_string(r.percent);
@@ -198,12 +193,12 @@ json reward_json(const Program& p, const Reward& r, const std::string& status, i
   }
   if (!r.options.empty()) {
     json opts = json::array();
-    for (const auto& o : r.options) opts.push_back({{"id", o.id}, {"name", o.name}});
+    for (const auto& o : r.options) opts.push_back(Obj()("id", o.id)("name", o.name));
     out["options"] = std::move(opts);
   }
   if (!r.cause.empty()) out["cause"] = r.cause;
   if (!r.details.is_null()) out["details"] = r.details;
-  if (r.limit) out["limit"] = {{"count", r.limit->count}, {"per", period_name(r.limit->per)}};
+  if (r.limit) out["limit"] = Obj()("count", r.limit->count)("per", period_name(r.limit->per));
   const json cond = conditions_json(r.cond, p);
   if (!cond.empty()) out["conditions"] = cond;
   return out;
@@ -244,93 +239,78 @@ json op_preview(const Program& p, const In& request) {
     const std::string status =
         reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
     const bool usable = status == "available";
-    rewards.push_back(
-        {{"id", r.id},
-         {"status", status},
-         {"points_needed", status == "insufficient_points"
-                               ? std::max<i64>(0, (r.type == RewardType::points_discount
-                                                       ? std::max(r.min_points, r.step_points)
-                                                       : r.cost) -
-                                                      balance_before)
-                               : 0},
-         {"discount_minor", usable ? d : 0},
-         {"total_minor", merchandise + cart.shipping_minor - (usable ? d : 0)}});
+    rewards.push_back(Obj()("id", r.id)("status", status)(
+        "points_needed", status == "insufficient_points"
+                             ? std::max<i64>(0, (r.type == RewardType::points_discount
+                                                     ? std::max(r.min_points, r.step_points)
+                                                     : r.cost) -
+                                                    balance_before)
+                             : 0)("discount_minor", usable ? d : 0)(
+        "total_minor", merchandise + cart.shipping_minor - (usable ? d : 0)));
     if (status == "min_order_not_met")
-      nudges.push_back({{"kind", "spend_for_reward"},
-                        {"reward", r.id},
-                        {"remaining_minor", r.cond.min_order_minor - merchandise}});
+      nudges.push_back(Obj()("kind", "spend_for_reward")("reward", r.id)(
+          "remaining_minor", r.cond.min_order_minor - merchandise));
   }
 
   const OrderOutcome o = preview_order(p, ledger, req);
 
   json lines = json::array();
   for (const auto& l : o.lines)
-    lines.push_back({{"rule", l.rule}, {"points", l.points}, {"explain", l.explain}});
-  json points = {{"total", o.points}, {"lines", std::move(lines)}};
+    lines.push_back(Obj()("rule", l.rule)("points", l.points)("explain", l.explain));
+  json points = Obj()("total", o.points)("lines", std::move(lines));
   if (o.pending) points["available_at"] = format_timestamp(o.available_at, p.utc_offset);
   json applied = json::array(), rejected = json::array();
   for (const auto& a : o.applied) {
-    json x = {{"reward", a.reward}, {"discount_minor", a.discount_minor}, {"cost", a.cost}};
+    json x = Obj()("reward", a.reward)("discount_minor", a.discount_minor)("cost", a.cost);
     if (!a.voucher.empty()) x["voucher"] = a.voucher;
     applied.push_back(std::move(x));
   }
   for (const auto& r : o.rejected) {
-    json x = {{"reward", r.reward}, {"code", r.code}, {"status", r.status}};
+    json x = Obj()("reward", r.reward)("code", r.code)("status", r.status);
     if (!r.voucher.empty()) x["voucher"] = r.voucher;
     rejected.push_back(std::move(x));
   }
   json cards = json::array();
   for (const auto& card : p.punch_cards) {
-    json c = {{"id", card.id},
-              {"required", card.required},
-              {"punches_after", ledger.punches[card.id]},
-              {"completes", 0}};
+    json c = Obj()("id", card.id)("required", card.required)(
+        "punches_after", ledger.punches[card.id])("completes", 0);
     for (const auto& progress : o.cards)
       if (progress.card == card.id) c["completes"] = progress.completes;
     const i64 missing = card.required - ledger.punches[card.id];
     if (ledger.punches[card.id] > 0 && missing <= 2)
       nudges.push_back(
-          {{"kind", "add_item_for_punch_card"}, {"card", card.id}, {"punches_missing", missing}});
+          Obj()("kind", "add_item_for_punch_card")("card", card.id)("punches_missing", missing));
     cards.push_back(std::move(c));
   }
   json issued = json::array();
-  for (const auto& v : o.issued) issued.push_back({{"reward", v.reward}, {"source", v.source}});
+  for (const auto& v : o.issued) issued.push_back(Obj()("reward", v.reward)("source", v.source));
   for (const auto& r : p.earn) {
     if (r.type != EarnType::spend_threshold) continue;
     const i64 progress = ledger.threshold_progress[r.id];
     if (progress > 0)
-      nudges.push_back({{"kind", "spend_for_threshold"},
-                        {"rule", r.id},
-                        {"reward", r.reward},
-                        {"remaining_minor", r.every_minor - progress}});
+      nudges.push_back(Obj()("kind", "spend_for_threshold")("rule", r.id)("reward", r.reward)(
+          "remaining_minor", r.every_minor - progress));
   }
   json tier = nullptr;
   if (p.tiers) {
-    tier = {{"before", o.tier_before},
-            {"after", o.tier_after},
-            {"qualifying_after", o.qualifying_after}};
+    tier = Obj()("before", o.tier_before)("after", o.tier_after)("qualifying_after",
+                                                                 o.qualifying_after);
     const TierStatus now = tier_at(p, ledger, at);
     if (now.next) {
       static const char* kKinds[] = {"spend_to_next_tier", "points_to_next_tier",
                                      "orders_to_next_tier"};
       static const char* kFields[] = {"remaining_minor", "remaining_points", "remaining_orders"};
       const int b = static_cast<int>(p.tiers->basis);
-      nudges.push_back({{"kind", kKinds[b]}, {kFields[b], now.remaining}, {"tier", now.next->id}});
+      nudges.push_back(Obj()("kind", kKinds[b])(kFields[b], now.remaining)("tier", now.next->id));
     }
   }
-  return {{"points", std::move(points)},
-          {"redeem", {{"applied", std::move(applied)}, {"rejected", std::move(rejected)}}},
-          {"totals",
-           {{"merchandise_minor", o.merchandise},
-            {"discount_minor", o.discount},
-            {"shipping_minor", o.shipping},
-            {"total_minor", o.total}}},
-          {"balance_after", ledger.balance},
-          {"tier", std::move(tier)},
-          {"punch_cards", std::move(cards)},
-          {"vouchers_issued", std::move(issued)},
-          {"rewards", std::move(rewards)},
-          {"nudges", std::move(nudges)}};
+  return Obj()("points", std::move(points))(
+      "redeem", Obj()("applied", std::move(applied))("rejected", std::move(rejected)))(
+      "totals", Obj()("merchandise_minor", o.merchandise)("discount_minor", o.discount)(
+                    "shipping_minor", o.shipping)("total_minor", o.total))(
+      "balance_after", ledger.balance)("tier", std::move(tier))("punch_cards", std::move(cards))(
+      "vouchers_issued", std::move(issued))("rewards", std::move(rewards))("nudges",
+                                                                           std::move(nudges));
 }
 
 json op_catalog(const Program& p, const In& request) {
@@ -349,8 +329,8 @@ json op_catalog(const Program& p, const In& request) {
     else if (r.limit &&
              counter_value(ledger, "action:" + r.id, *r.limit, now, p.utc_offset) >= r.limit->count)
       st = "limit_reached";
-    json item = {
-        {"id", r.id}, {"type", type_name(r.type)}, {"status", st}, {"explain", way_to_earn(r)}};
+    json item =
+        Obj()("id", r.id)("type", type_name(r.type))("status", st)("explain", way_to_earn(r));
     if (!r.name.empty()) item["name"] = r.name;
     const json cond = conditions_json(r.cond, p);
     if (!cond.empty()) item["conditions"] = cond;
@@ -364,41 +344,31 @@ json op_catalog(const Program& p, const In& request) {
   json cards = json::array();
   for (const auto& c : p.punch_cards) {
     auto it = ledger.punches.find(c.id);
-    cards.push_back({{"id", c.id},
-                     {"name", c.name},
-                     {"required", c.required},
-                     {"reward", c.reward},
-                     {"punches", it == ledger.punches.end() ? 0 : it->second},
-                     {"punch", c.per_item ? "per_item" : "per_order"}});
+    cards.push_back(Obj()("id", c.id)("name", c.name)("required", c.required)("reward", c.reward)(
+        "punches", it == ledger.punches.end() ? 0 : it->second)(
+        "punch", c.per_item ? "per_item" : "per_order"));
   }
   json tiers = nullptr;
   if (p.tiers) {
     tiers = json::array();
     for (const auto& l : p.tiers->levels) {
-      json level = {{"id", l.id},
-                    {"name", l.name},
-                    {"min", l.min},
-                    {"benefits", l.benefits},
-                    {"current", l.id == tier}};
+      json level = Obj()("id", l.id)("name", l.name)("min", l.min)("benefits", l.benefits)(
+          "current", l.id == tier);
       if (l.earn_multiplier) level["earn_multiplier"] = to_string(*l.earn_multiplier);
       tiers.push_back(std::move(level));
     }
   }
   static const char* kBasis[] = {"spend", "points", "orders"};
-  return {{"balance", ledger.balance},
-          {"currency", p.currency.code},
-          {"points_label", {{"one", p.label_one}, {"other", p.label_other}}},
-          {"tier", p.tiers ? json{{"id", tier},
-                                  {"qualifying", status.qualifying},
-                                  {"basis", kBasis[static_cast<int>(p.tiers->basis)]},
-                                  {"next", status.next ? json{{"id", status.next->id},
-                                                              {"remaining", status.remaining}}
-                                                       : json(nullptr)}}
-                           : json(nullptr)},
-          {"tiers", std::move(tiers)},
-          {"earn", std::move(earn)},
-          {"rewards", std::move(rewards)},
-          {"punch_cards", std::move(cards)}};
+  json tier_json = nullptr;
+  if (p.tiers)
+    tier_json = Obj()("id", tier)("qualifying", status.qualifying)(
+        "basis", kBasis[static_cast<int>(p.tiers->basis)])(
+        "next", status.next ? json(Obj()("id", status.next->id)("remaining", status.remaining))
+                            : json(nullptr));
+  return Obj()("balance", ledger.balance)("currency", p.currency.code)(
+      "points_label", Obj()("one", p.label_one)("other", p.label_other))(
+      "tier", std::move(tier_json))("tiers", std::move(tiers))("earn", std::move(earn))(
+      "rewards", std::move(rewards))("punch_cards", std::move(cards));
 }
 
 }  // namespace loyalty

@@ -7,7 +7,7 @@
 namespace loyalty {
 
 json explain(std::string key, json args) {
-  return json{{"key", std::move(key)}, {"args", std::move(args)}};
+  return Obj()("key", std::move(key))("args", std::move(args));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,8 +370,8 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       base = narrow(divide(w_sum, den, r.rounding));
       total = narrow(divide(wf_sum, mul128(den, Fixed::kScale), r.rounding));
       args = r.type == EarnType::per_spend
-                 ? json{{"points", r.points}, {"per_minor", r.per_minor}, {"spend_minor", measure}}
-                 : json{{"points", r.points}, {"quantity", measure}};
+                 ? json(Obj()("points", r.points)("per_minor", r.per_minor)("spend_minor", measure))
+                 : json(Obj()("points", r.points)("quantity", measure));
     } else {
       i64 quantity = 0;
       bool any = false;
@@ -385,10 +385,10 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
                              : quantity >= r.min_quantity;
       if (!earns) continue;
       base = total = r.points;
-      args = r.type == EarnType::per_order ? json{{"points", r.points}}
-                                           : json{{"points", r.points},
-                                                  {"min_quantity", r.min_quantity},
-                                                  {"quantity", quantity}};
+      args = r.type == EarnType::per_order
+                 ? json(Obj()("points", r.points))
+                 : json(Obj()("points", r.points)("min_quantity", r.min_quantity)("quantity",
+                                                                                  quantity));
     }
     if (base != 0)
       out.lines.push_back(
@@ -434,8 +434,8 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       for (std::size_t s = 0; s < S; ++s) points_by_source[s] += extra < 0 ? -parts[s] : parts[s];
     }
     if (r.max_points && total > *r.max_points)
-      caps.push_back(
-          {r.id, *r.max_points - total, explain("earn.rule_cap", {{"max_points", *r.max_points}})});
+      caps.push_back({r.id, *r.max_points - total,
+                      explain("earn.rule_cap", Obj()("max_points", *r.max_points))});
     out.points = add(out.points, r.max_points ? std::min(total, *r.max_points) : total);
   }
   for (std::size_t s = 0; s < S; ++s) {
@@ -443,14 +443,14 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     const Source& src = sources[s];
     out.lines.push_back({src.rule, points_by_source[s],
                          src.multiplier
-                             ? explain("earn.multiplier", {{"factor", to_string(src.factor)}})
+                             ? explain("earn.multiplier", Obj()("factor", to_string(src.factor)))
                              : explain("earn.tier_multiplier",
-                                       {{"factor", to_string(src.factor)}, {"tier", src.tier}})});
+                                       Obj()("factor", to_string(src.factor))("tier", src.tier))});
   }
   for (auto& c : caps) out.lines.push_back(std::move(c));
   if (p.max_points_per_order && out.points > *p.max_points_per_order) {
     out.lines.push_back({"max_points_per_order", *p.max_points_per_order - out.points,
-                         explain("earn.order_cap", {{"max_points", *p.max_points_per_order}})});
+                         explain("earn.order_cap", Obj()("max_points", *p.max_points_per_order))});
     out.points = *p.max_points_per_order;
   }
   return out;
@@ -579,7 +579,8 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
       ++it;
       continue;
     }
-    out.lines.push_back({it->rule, it->points, explain("earn.signup", {{"points", it->points}})});
+    out.lines.push_back(
+        {it->rule, it->points, explain("earn.signup", Obj()("points", it->points))});
     out.points = add(out.points, it->points);
     it = ledger.held.erase(it);
   }

@@ -17,11 +17,8 @@ json ts(const std::optional<Timestamp>& t, const Program& p) {
 }
 
 json voucher_json(const Voucher& v, const Program& p) {
-  return {{"id", v.id},
-          {"reward", v.reward},
-          {"source", v.source},
-          {"issued_at", ts(v.issued_at, p)},
-          {"expires_at", ts(v.expires_at, p)}};
+  return Obj()("id", v.id)("reward", v.reward)("source", v.source)("issued_at", ts(v.issued_at, p))(
+      "expires_at", ts(v.expires_at, p));
 }
 
 Voucher voucher_from(const In& in) {
@@ -38,7 +35,7 @@ Voucher voucher_from(const In& in) {
 json history_json(const HistoryEntry& h, const Program& p) {
   json lines = json::array();
   for (const auto& l : h.lines)
-    lines.push_back({{"rule", l.rule}, {"points", l.points}, {"explain", l.explain}});
+    lines.push_back(Obj()("rule", l.rule)("points", l.points)("explain", l.explain));
   json out = h.extra.is_object() ? h.extra : json::object();
   out["event_id"] = h.event_id.empty() ? json(nullptr) : json(h.event_id);
   out["at"] = ts(h.at, p);
@@ -96,35 +93,30 @@ json state_to_json(const MemberState& s, const Program& p) {
   json pending = json::array();
   for (const auto& x : l.pending)
     pending.push_back(
-        {{"points", x.points}, {"available_at", ts(x.available_at, p)}, {"event_id", x.event_id}});
+        Obj()("points", x.points)("available_at", ts(x.available_at, p))("event_id", x.event_id));
   out["pending"] = std::move(pending);
   json lots = json::array();
   for (const auto& x : l.lots)
-    lots.push_back({{"points", x.points},
-                    {"earned_at", ts(x.earned_at, p)},
-                    {"expires_at", ts(x.expires_at, p)}});
+    lots.push_back(Obj()("points", x.points)("earned_at", ts(x.earned_at, p))("expires_at",
+                                                                              ts(x.expires_at, p)));
   out["lots"] = std::move(lots);
   out["next_expiry"] = nullptr;
   if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) {
     i64 pts = 0;
     for (const auto& x : l.lots)
       if (x.expires_at == l.lots.front().expires_at) pts += x.points;
-    out["next_expiry"] = {{"points", pts}, {"at", ts(l.lots.front().expires_at, p)}};
+    out["next_expiry"] = Obj()("points", pts)("at", ts(l.lots.front().expires_at, p));
   } else if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity) {
-    out["next_expiry"] = {{"points", l.balance},
-                          {"at", ts(Timestamp{l.last_activity->ms + p.expiry_days * kDayMs}, p)}};
+    out["next_expiry"] = Obj()("points", l.balance)(
+        "at", ts(Timestamp{l.last_activity->ms + p.expiry_days * kDayMs}, p));
   }
   out["tier"] = nullptr;
   if (p.tiers) {
     const TierStatus t = tier_at(p, l, l.clock);
-    json tier = {{"id", t.level->id},
-                 {"name", t.level->name},
-                 {"qualifying", t.qualifying},
-                 {"period_start", ts(t.period_start, p)},
-                 {"period_end", ts(t.period_end, p)},
-                 {"next", nullptr}};
+    json tier = Obj()("id", t.level->id)("name", t.level->name)("qualifying", t.qualifying)(
+        "period_start", ts(t.period_start, p))("period_end", ts(t.period_end, p))("next", nullptr);
     if (t.next)
-      tier["next"] = {{"id", t.next->id}, {"name", t.next->name}, {"remaining", t.remaining}};
+      tier["next"] = Obj()("id", t.next->id)("name", t.next->name)("remaining", t.remaining);
     out["tier"] = std::move(tier);
   }
   json cards = json::object();
@@ -144,9 +136,9 @@ json state_to_json(const MemberState& s, const Program& p) {
     progress[r.id] = it == l.threshold_progress.end() ? 0 : it->second;
   }
   out["spend_threshold_progress"] = std::move(progress);
-  out["lifetime"] = {{"earned", l.lifetime.earned},           {"redeemed", l.lifetime.redeemed},
-                     {"expired", l.lifetime.expired},         {"adjusted", l.lifetime.adjusted},
-                     {"spend_minor", l.lifetime.spend_minor}, {"orders", l.lifetime.orders}};
+  out["lifetime"] = Obj()("earned", l.lifetime.earned)("redeemed", l.lifetime.redeemed)(
+      "expired", l.lifetime.expired)("adjusted", l.lifetime.adjusted)(
+      "spend_minor", l.lifetime.spend_minor)("orders", l.lifetime.orders);
   json history = json::array();
   for (const auto& h : s.history) history.push_back(history_json(h, p));
   out["history"] = std::move(history);
@@ -165,7 +157,7 @@ json state_to_json(const MemberState& s, const Program& p) {
   for (const auto& [k, c] : l.counters) counters[k] = counter_json(c);
   in["counters"] = std::move(counters);
   json held = json::array();
-  for (const auto& h : l.held) held.push_back({{"rule", h.rule}, {"points", h.points}});
+  for (const auto& h : l.held) held.push_back(Obj()("rule", h.rule)("points", h.points));
   in["held"] = std::move(held);
   json qualifying = json::array();
   for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
@@ -174,25 +166,16 @@ json state_to_json(const MemberState& s, const Program& p) {
   for (const auto& [id, o] : s.orders) {
     json redeem = json::array();
     for (const auto& r : o.redeem) {
-      json item = {{"reward", r.reward}};
+      json item = Obj()("reward", r.reward);
       if (r.points) item["points"] = *r.points;
       redeem.push_back(std::move(item));
     }
     json used = json::array();
     for (const auto& v : o.vouchers) used.push_back(voucher_json(v, p));
-    orders.push_back({{"order_id", o.order_id},
-                      {"event_id", o.event_id},
-                      {"at", ts(o.at, p)},
-                      {"tier", o.tier},
-                      {"cart", cart_to_json(o.cart, p)},
-                      {"redeem", std::move(redeem)},
-                      {"vouchers", std::move(used)},
-                      {"points", o.points},
-                      {"spent", o.spent},
-                      {"spend", o.spend},
-                      {"threshold_spend", o.threshold_spend},
-                      {"punches", o.punches},
-                      {"refunded", o.refunded}});
+    orders.push_back(Obj()("order_id", o.order_id)("event_id", o.event_id)("at", ts(o.at, p))(
+        "tier", o.tier)("cart", cart_to_json(o.cart, p))("redeem", std::move(redeem))(
+        "vouchers", std::move(used))("points", o.points)("spent", o.spent)("spend", o.spend)(
+        "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded));
   }
   in["orders"] = std::move(orders);
   out["internal"] = std::move(in);
