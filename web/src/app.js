@@ -5,6 +5,7 @@ import { LoyaltyCore } from '../../wasm/js/loyalty-core.mjs';
 import { I18n, chooseLocale } from './i18n.js';
 import { SyncClient, SyncError } from './sync.js';
 
+const ONE_TIME = new Set(['earn.signup', 'earn.signup_held', 'earn.birthday', 'earn.birthday_reward', 'earn.referral_referee', 'earn.referral_referrer']);
 const CART_REWARDS = new Set(['fixed_discount', 'percent_discount', 'free_item', 'free_shipping', 'points_discount']);
 
 /** RFC 3339 in UTC with whole seconds, as the core reads it. */
@@ -192,7 +193,10 @@ export class LoyaltyApp extends EventTarget {
     const line = { sku, unit_price_minor: price, quantity: 1 };
     if (category) line.category = category;
     const p = this.call('preview', { cart: { currency, lines: [line] } });
-    return p ? p.points.total : null;
+    if (!p) return null;
+    // What the product itself earns: a welcome or birthday bonus the member's next order would
+    // also collect is not the product's doing, and would show on a gift card that earns nothing.
+    return p.points.lines.filter((l) => !ONE_TIME.has(l.explain?.key)).reduce((n, l) => n + l.points, 0);
   }
 
   isCartReward(id) {

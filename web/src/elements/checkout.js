@@ -4,7 +4,7 @@
 // frame; the choice goes to the shop as a loyalty:redeem event.
 import { h } from '../dom.js';
 import { LoyaltyElement, getApp } from './base.js';
-import { notices } from './parts.js';
+import { notices, voucherGroups, voucherRow } from './parts.js';
 
 const SHOWN_STATUSES = new Set(['available', 'insufficient_points', 'min_order_not_met']);
 
@@ -87,17 +87,7 @@ export class LoyaltyCheckout extends LoyaltyElement {
   }
 
   vouchers(view, t, app) {
-    const used = new Set(view.selection.vouchers);
-    const rows = view.state.vouchers.map((v) => {
-      const on = used.has(v.id);
-      const name = t.rewardName(v.reward);
-      return h(
-        'li',
-        { class: `row${on ? ' active' : ''}`, part: 'voucher' },
-        h('div', { class: 'main' }, h('span', { class: 'name' }, name), h('span', { class: 'meta' }, v.expires_at ? t.t('voucher.expires', { date: t.date(v.expires_at) }) : t.t('voucher.no_expiry'))),
-        h('button', { class: on ? 'secondary' : '', 'data-key': `voucher-${v.id}`, 'aria-pressed': String(on), 'aria-label': on ? `${t.t('checkout.remove')}: ${name}` : t.t('checkout.use', { reward: name }), onclick: () => app.useVoucher(v.id, !on) }, on ? t.t('checkout.remove') : t.t('checkout.use_short')),
-      );
-    });
+    const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, true));
     return h('section', { id: 'checkout-vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
   }
 }

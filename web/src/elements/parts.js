@@ -59,3 +59,35 @@ export function punchCard(card, t) {
     card.reward ? h('p', { class: 'reward' }, t.t('card.reward', { reward: t.rewardName(card.reward) })) : null,
   );
 }
+
+/**
+ * The member's vouchers grouped by reward (a café member may hold nine "Free appetizer"s):
+ * [{reward, ids (soonest expiry first), used (ids chosen for this cart), expires_at (soonest)}].
+ */
+export function voucherGroups(vouchers, chosen) {
+  const groups = new Map();
+  const sorted = [...vouchers].sort((a, b) => (a.expires_at ?? '9999').localeCompare(b.expires_at ?? '9999'));
+  for (const v of sorted) {
+    if (!groups.has(v.reward)) groups.set(v.reward, { reward: v.reward, ids: [], used: [], expires_at: v.expires_at ?? null });
+    const g = groups.get(v.reward);
+    g.ids.push(v.id);
+    if (chosen.includes(v.id)) g.used.push(v.id);
+  }
+  return [...groups.values()];
+}
+
+/** One row per group: name ×count, soonest expiry, and a Use / Remove button. */
+export function voucherRow(g, t, app, withButton) {
+  const name = t.rewardName(g.reward);
+  const on = g.used.length > 0;
+  const meta = g.expires_at ? t.t('voucher.expires', { date: t.date(g.expires_at) }) : t.t('voucher.no_expiry');
+  const toggle = () => (on ? app.useVoucher(g.used[g.used.length - 1], false) : app.useVoucher(g.ids.find((id) => !g.used.includes(id)), true));
+  return h(
+    'li',
+    { class: `row${on ? ' active' : ''}`, part: 'voucher', 'data-reward': g.reward },
+    h('div', { class: 'main' }, h('span', { class: 'name' }, g.ids.length > 1 ? `${name} × ${t.number(g.ids.length)}` : name), h('span', { class: 'meta' }, on ? t.t('voucher.in_use') : meta)),
+    withButton
+      ? h('button', { class: on ? 'secondary' : '', 'data-key': `voucher-${g.reward}`, 'aria-pressed': String(on), 'aria-label': on ? `${t.t('checkout.remove')}: ${name}` : t.t('checkout.use', { reward: name }), onclick: toggle }, on ? t.t('checkout.remove') : t.t('checkout.use_short'))
+      : null,
+  );
+}

@@ -5,7 +5,7 @@
 // deep links. `compact` keeps the summary and links to the rest.
 import { h } from '../dom.js';
 import { LoyaltyElement, getApp } from './base.js';
-import { notices, punchCard, tierProgress } from './parts.js';
+import { notices, punchCard, tierProgress, voucherGroups, voucherRow } from './parts.js';
 
 const SOON_MS = 60 * 86_400_000;
 const HISTORY_SHOWN = 12;
@@ -102,15 +102,7 @@ export class LoyaltyPortal extends LoyaltyElement {
   }
 
   vouchers(view, t, app, compact) {
-    const used = new Set(view.selection.vouchers);
-    const rows = view.state.vouchers.map((v) =>
-      h(
-        'li',
-        { class: `row${used.has(v.id) ? ' active' : ''}`, part: 'voucher' },
-        h('div', { class: 'main' }, h('span', { class: 'name' }, t.rewardName(v.reward)), h('span', { class: 'meta' }, v.expires_at ? t.t('voucher.expires', { date: t.date(v.expires_at) }) : t.t('voucher.no_expiry'))),
-        compact ? null : h('button', { class: 'secondary', 'data-key': `voucher-${v.id}`, 'aria-pressed': String(used.has(v.id)), onclick: () => app.useVoucher(v.id, !used.has(v.id)) }, used.has(v.id) ? t.t('voucher.in_use') : t.t('voucher.use')),
-      ),
-    );
+    const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, !compact));
     return h('section', { id: 'vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
   }
 
@@ -194,7 +186,12 @@ export class LoyaltyPortal extends LoyaltyElement {
   }
 
   history(view, t) {
-    const entries = [...(view.state.history ?? [])].reverse().filter((e) => e.kind !== 'tick').slice(0, HISTORY_SHOWN);
+    // Newest first by time (imported past orders may have been applied after a later enrolment).
+    const entries = [...(view.state.history ?? [])]
+      .reverse()
+      .filter((e) => e.kind !== 'tick')
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+      .slice(0, HISTORY_SHOWN);
     const items = entries.map((e) => {
       const why = e.kind === 'rejected' ? [t.t('history.rejected', { reason: t.errorReason(e.error?.code) })] : (e.lines ?? []).map((l) => t.explain(l.explain, l.rule));
       for (const v of e.vouchers_issued ?? []) why.push(t.t('history.voucher', { reward: t.rewardName(v.reward) }));
