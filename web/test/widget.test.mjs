@@ -124,6 +124,17 @@ describe('widget against the real server (fashion program)', () => {
     await page.context().close();
   });
 
+  test('a product hint shows what the product earns, not a welcome bonus held for the first order', async () => {
+    await enroll(server, 'nina');
+    const gift = { sku: 'gift-100', category: 'gift-cards', unit_price_minor: 10000, quantity: 1 };
+    const server_view = (await server.shopper('nina', 'POST', '/v1/members/me/preview', { cart: { currency: 'USD', lines: [gift] } })).data;
+    assert.ok(server_view.points.total > 0 && server_view.points.lines.every((l) => l.explain.key === 'earn.signup'), 'the first order would collect the welcome bonus');
+    const body = `<span id="gift" data-loyalty-earn-preview data-sku="gift-100" data-category="gift-cards" data-price-minor="10000">…</span>`;
+    const page = await openPage(browser, server.page('hint', { token: mintToken('nina'), body }));
+    assert.equal(await page.textContent('#gift'), '', 'a gift card earns nothing by itself');
+    await page.context().close();
+  });
+
   test('an action made offline waits in the queue and is delivered exactly once', async () => {
     await enroll(server, 'olga');
     const before = (await server.shopper('olga', 'GET', '/v1/members/me')).data.balance;
