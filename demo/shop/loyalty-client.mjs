@@ -83,6 +83,7 @@ export class LoyaltyAdmin {
   events(memberId) { return this.request('GET', `/v1/events?member=${encodeURIComponent(memberId)}&limit=1000`); }
   program() { return this.request('GET', '/v1/program', { admin: false }); }
   putProgram(doc) { return this.request('PUT', '/v1/program', { body: doc }); }
+  programVersions() { return this.request('GET', '/v1/program/versions'); }
   memberState(memberId) {
     return this.request('GET', '/v1/members/me', { admin: false, token: mintToken(memberId, this.tokenSecret, 300) });
   }

@@ -405,6 +405,15 @@ async function proxy(req, res, shopId, rest) {
   }
 }
 
+// The program versions the loyalty server keeps (newest first), with the note the merchant
+// wrote when publishing each, which only the shop knows.
+async function versionList(shopId) {
+  const r = await loyalty[shopId].programVersions().catch(() => null);
+  const notes = new Map((versions[shopId] ?? []).map((v) => [v.version, v.note]));
+  if (!r?.ok || !Array.isArray(r.data?.versions)) return versions[shopId] ?? [];
+  return r.data.versions.map((v) => ({ version: v.version, at: v.stored_at, name: v.name, note: notes.get(v.version) ?? '' }));
+}
+
 async function quote(s, items, redeem, vouchers) {
   // Whole seconds: a refund posted in the same second must still sort after its order.
   const cart = buildCart(s.shopId, items, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
@@ -554,7 +563,7 @@ async function handle(req, res) {
     if (p === '/merchant') return html(merchantPage(s));
     if (p === '/api/merchant/program') {
       const r = await loyalty[s.shopId].program();
-      return sendJson(res, r.status, { program: r.data, etag: r.headers.get('etag'), versions: versions[s.shopId] ?? [] });
+      return sendJson(res, r.status, { program: r.data, etag: r.headers.get('etag'), versions: await versionList(s.shopId) });
     }
     if (p === '/api/merchant/metrics') {
       const r = await merchantMetrics(s.shopId);
@@ -585,7 +594,7 @@ async function handle(req, res) {
         list.unshift({ version: body.program?.version, at: new Date().toISOString(), note: String(body.note ?? '').slice(0, 200) });
         saveVersions();
       }
-      return sendJson(res, r.status, { result: r.data, versions: versions[s.shopId] ?? [] });
+      return sendJson(res, r.status, { result: r.data, versions: await versionList(s.shopId) });
     }
   }
   send(res, 404, 'not found', { 'content-type': 'text/plain' });

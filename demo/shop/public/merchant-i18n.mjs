@@ -44,6 +44,7 @@ export const ES = {
  "Loading metrics…": "Cargando métricas…",
  "Publishing…": "Publicando…",
  "live now": "en vivo",
+ "published": "publicada",
  "Tier bonus": "Bono de nivel",
  "orders": "pedidos",
  "joined this year": "se unieron este año",

@@ -297,8 +297,8 @@ function renderVersions(list) {
   const box = $('[data-versions]');
   const items = [];
   if (published) items.push(el('li', { class: 'current' }, el('b', {}, `v${published.version ?? 1}`), ` ${tr('live now')}`));
-  for (const v of list ?? []) if (v.version !== published?.version) items.push(el('li', {}, el('b', {}, `v${v.version}`), ` published ${new Date(v.at).toLocaleString()}`));
-  if (!list?.length) items.push(el('li', { class: 'm-muted' }, tr('Earlier versions stay on the server: every ledger entry records the version it was computed with.')));
+  for (const v of list ?? []) if (v.version !== published?.version) items.push(el('li', {}, el('b', {}, `v${v.version}`), ` ${tr('published')} ${new Date(v.at).toLocaleString()}${v.note ? ` — ${v.note}` : ''}`));
+  if (!list?.some((v) => v.version !== published?.version)) items.push(el('li', { class: 'm-muted' }, tr('Earlier versions stay on the server: every ledger entry records the version it was computed with.')));
   box.replaceChildren(...items);
 }
 
