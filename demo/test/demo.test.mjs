@@ -207,6 +207,9 @@ test('a merchant edits a rule and the preview follows', async () => {
   const program = await (await fetch(`${base}/loyalty-api/cafe/v1/program`)).json();
   assert.equal(program.version, 2);
   assert.equal(program.earn[0].points, 2);
+  // The history lists both versions as the server keeps them: v2 live, v1 published before.
+  await expectText(page, '[data-versions]', /v2 live now/);
+  await expectText(page, '[data-versions]', /v1 published/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
