@@ -159,7 +159,7 @@ function layout(s, { title, page, body, widget = true }) {
 <title>${esc(title ? `${title} · ${shop.name}` : shop.name)}</title>
 <link rel="stylesheet" href="/assets/shop.css">
 <link rel="icon" href="data:,">
-${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.shopId}" data-token="${esc(token)}" data-locale="${lang}"></script>` : ''}
+${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.shopId}" data-token="${esc(token)}" data-locale="${lang}-${shop.id === 'cafe' ? 'PE' : 'US'}"></script>` : ''}
 <script type="module" src="/assets/shop.js"></script>
 </head>
 <body data-page="${page}" data-shop="${s.shopId}" data-lang="${lang}" data-member="${esc(s.memberId ?? '')}">

@@ -36,13 +36,23 @@ const CURRENCY_HOME = { PEN: 'es-PE', MXN: 'es-MX', COP: 'es-CO', CLP: 'es-CL', 
 /** A currency format ({format(n)}) that shows the currency's symbol rather than its code. */
 function moneyFormat(locale, currency) {
   const options = { style: 'currency', currency, currencyDisplay: 'narrowSymbol' };
+  const home = CURRENCY_HOME[currency];
+  // A Spanish shopper paying in soles reads Peruvian Spanish ("S/ 12.50", as the shop prints it),
+  // unless the page asked for a region of its own ("es-MX").
+  if (home && !/[-_]/.test(locale) && catalogLanguage(home) === catalogLanguage(locale)) {
+    try {
+      return new Intl.NumberFormat(home, options);
+    } catch {
+      // no data for the home locale: fall through
+    }
+  }
   const own = new Intl.NumberFormat(locale, options);
   const symbolOf = (f) => f.formatToParts(1).find((p) => p.type === 'currency')?.value;
   let symbol = null;
-  if (symbolOf(own) === currency && CURRENCY_HOME[currency]) {
+  if (symbolOf(own) === currency && home) {
     try {
-      const home = symbolOf(new Intl.NumberFormat(CURRENCY_HOME[currency], options));
-      if (home && home !== currency) symbol = home;
+      const homeSymbol = symbolOf(new Intl.NumberFormat(home, options));
+      if (homeSymbol && homeSymbol !== currency) symbol = homeSymbol;
     } catch {
       // no data for the home locale: keep the code
     }

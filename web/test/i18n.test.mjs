@@ -54,6 +54,8 @@ test('money uses the currency minor digits, names come from the program, markup 
   assert.equal(t.rewardName(program.rewards[0].id), '<b>Café</b>');
   assert.equal(t.explain({ key: 'redeem.cart', args: { reward: program.rewards[0].id, discount_minor: 500 } }), `<b>Café</b> on an order (${t.money(500)} off)`);
   assert.match(t.money(500), /5\.00/);
+  assert.equal(new I18n('es', program).money(1250), new Intl.NumberFormat('es-PE', { style: 'currency', currency: 'PEN' }).format(12.5), 'Spanish in soles reads as in Peru');
+  assert.match(new I18n('es-MX', program).money(1250), /12\.50/, 'a region the page asked for is kept');
   const jpy = new I18n('en', { currency: 'JPY' });
   assert.equal(jpy.money(1200), '¥1,200');
   const custom = new I18n('en', { currency: 'USD', points_label: { one: 'star', other: 'stars' } });
