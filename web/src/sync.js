@@ -167,37 +167,38 @@ export class SyncClient extends EventTarget {
   /** Sends the queued writes in order; each answer is final except network errors, 429 and 5xx. */
   flush() {
     if (this.flushing) return this.flushing;
-    this.flushing = (async () => {
-      try {
-        for (;;) {
-          const [item] = this.queue();
-          if (!item || !this.token) return;
-          let r;
-          try {
-            r = await this.request('POST', item.path, { body: item.body, headers: { 'idempotency-key': item.key } });
-          } catch {
-            this.retryLater();
-            return;
-          }
-          if (r.status === 429 || r.status >= 500 || r.status === 401) {
-            // 401: kept for when the page has a fresh token; the rest: the server will answer later.
-            if (r.status !== 401) this.retryLater();
-            return;
-          }
-          this.write('queue', this.queue().filter((x) => x.key !== item.key));
-          this.backoff = 0;
-          this.dispatchEvent(new CustomEvent('queue', { detail: { size: this.queue().length } }));
-          if (r.ok) {
-            this.accept(r.data);
-            this.dispatchEvent(new CustomEvent('applied', { detail: { item } }));
-          } else {
-            this.dispatchEvent(new CustomEvent('rejected', { detail: { item, error: new SyncError(r.status, r.data?.error) } }));
-          }
+    const run = async () => {
+      for (;;) {
+        const [item] = this.queue();
+        if (!item || !this.token) return;
+        let r;
+        try {
+          r = await this.request('POST', item.path, { body: item.body, headers: { 'idempotency-key': item.key } });
+        } catch {
+          this.retryLater();
+          return;
         }
-      } finally {
-        this.flushing = null;
+        if (r.status === 429 || r.status >= 500 || r.status === 401) {
+          // 401: kept for when the page has a fresh token; the rest: the server will answer later.
+          if (r.status !== 401) this.retryLater();
+          return;
+        }
+        this.write('queue', this.queue().filter((x) => x.key !== item.key));
+        this.backoff = 0;
+        this.dispatchEvent(new CustomEvent('queue', { detail: { size: this.queue().length } }));
+        if (r.ok) {
+          this.accept(r.data);
+          this.dispatchEvent(new CustomEvent('applied', { detail: { item } }));
+        } else {
+          this.dispatchEvent(new CustomEvent('rejected', { detail: { item, error: new SyncError(r.status, r.data?.error) } }));
+        }
       }
-    })();
+    };
+    // Cleared in a later microtask, after the assignment: a run that finds the queue empty ends
+    // synchronously, and clearing inside it would leave a settled promise in `flushing` for good.
+    this.flushing = run().finally(() => {
+      this.flushing = null;
+    });
     return this.flushing;
   }
 

@@ -124,6 +124,24 @@ describe('widget against the real server (fashion program)', () => {
     await page.context().close();
   });
 
+  test('a non-cart reward is redeemed from the portal after a confirmation, and the server state shows it', async () => {
+    const before = (await server.shopper('ana', 'GET', '/v1/members/me')).data;
+    const tote = fashion.rewards.find((r) => r.id === 'tote');
+    assert.ok(before.balance >= tote.cost, 'ana can afford the tote');
+    const page = await openPage(browser, server.page('tote', { token: mintToken('ana'), body: '<loyalty-portal></loyalty-portal>' }));
+    const portal = page.locator('loyalty-portal');
+    await portal.getByRole('button', { name: `Redeem ${tote.name}` }).click();
+    const confirm = portal.getByRole('button', { name: `Redeem for ${await inPage.points(page, tote.cost)} points` });
+    assert.equal(await page.evaluate(() => document.querySelector('loyalty-portal').shadowRoot.activeElement?.dataset.key), 'confirm', 'focus moves to the confirmation');
+    await confirm.click();
+    await page.waitForFunction((name) => document.querySelector('loyalty-portal').shadowRoot.textContent.includes(`Redeemed: ${name}`), tote.name, { timeout: 10_000 });
+    const after = (await server.shopper('ana', 'GET', '/v1/members/me')).data;
+    assert.equal(after.balance, before.balance - tote.cost);
+    const shown = await page.evaluate(() => document.querySelector('loyalty-portal').shadowRoot.querySelector('[part=balance]').textContent);
+    assert.ok(shown.startsWith(await inPage.points(page, after.balance)), shown);
+    await page.context().close();
+  });
+
   test('a product hint shows what the product earns, not a welcome bonus held for the first order', async () => {
     await enroll(server, 'nina');
     const gift = { sku: 'gift-100', category: 'gift-cards', unit_price_minor: 10000, quantity: 1 };
