@@ -2,15 +2,15 @@
 // (loyalty.js with its CSS inlined, the Emscripten glue, the .wasm), the first render of the
 // portal after the script has loaded (cold: nothing cached; warm: program and state cached), and
 // the checkout update after a cart change, in headless Chromium against the real server.
-// Writes build/web/budget.json. Times are reported, never enforced; the size fails the run only
-// above WIDGET_BUDGET_KB (default 256, a regression guard; the goal, 150, is printed).
+// Writes build/web/budget.json. Times are reported, never enforced (they depend on the machine);
+// the size fails the run above WIDGET_BUDGET_KB (default 150 KB gzip, the issue's budget).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { WEB_BUILD, enroll, launchBrowser, mintToken, programFile, startServer } from '../test/harness.mjs';
 
 const GOAL_KB = 150;
-const LIMIT_KB = Number(process.env.WIDGET_BUDGET_KB ?? 256);
+const LIMIT_KB = Number(process.env.WIDGET_BUDGET_KB ?? GOAL_KB);
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 const sizes = {};
