@@ -136,7 +136,8 @@ void BM_ReplayTyped(benchmark::State& st) {
   const json events = long_history(static_cast<int>(st.range(0)));
   std::vector<loyalty::Event> parsed;
   for (std::size_t i = 0; i < events.size(); ++i)
-    parsed.push_back(loyalty::parse_event(loyalty::In{events[i], "/events/" + std::to_string(i), "x"}));
+    parsed.push_back(
+        loyalty::parse_event(loyalty::In{events[i], "/events/" + std::to_string(i), "x"}));
   for (auto _ : st) {
     loyalty::MemberState state;
     for (const auto& e : parsed) loyalty::apply_event(program, state, e);
@@ -144,7 +145,14 @@ void BM_ReplayTyped(benchmark::State& st) {
   }
   st.SetComplexityN(st.range(0));
 }
-BENCHMARK(BM_ReplayTyped)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Complexity();
+BENCHMARK(BM_ReplayTyped)
+    ->Arg(1000)
+    ->Arg(2000)
+    ->Arg(5000)
+    ->Arg(10000)
+    ->Arg(20000)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity();
 
 void BM_ApplyOnLongHistory(benchmark::State& st) {
   const loyalty::Engine engine(program_text());
