@@ -41,26 +41,9 @@ void check_limits(std::string_view text, const Limits& limits) {
     fail("too_large", "",
          "the request is " + std::to_string(text.size()) + " bytes; the limit is " +
              std::to_string(limits.max_request_bytes));
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > limits.max_depth)
-        fail("too_large", "",
-             "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
+  if (nests_deeper_than(text, limits.max_depth))
+    fail("too_large", "",
+         "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
 }
 
 json parse_request(std::string_view text, const Limits& limits) {
@@ -107,6 +90,28 @@ std::string unknown_operation(std::string_view operation) {
 
 bool is_operation(std::string_view operation) {
   return find_handler(operation) != nullptr;
+}
+
+bool nests_deeper_than(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
 }
 
 bool is_error(std::string_view response) {

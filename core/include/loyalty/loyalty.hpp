@@ -18,6 +18,10 @@ struct Limits {
   int max_depth = 64;
 };
 
+// True when the JSON text opens more than max_depth nested objects/arrays (strings skipped).
+// The doors use it to refuse deep documents before any parser recurses through them.
+bool nests_deeper_than(std::string_view text, int max_depth);
+
 // The operations: validate, replay, apply, preview, catalog, metrics.
 bool is_operation(std::string_view operation);
 

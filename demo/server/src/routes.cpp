@@ -87,7 +87,7 @@ bool require_shopper(const httplib::Request& req, httplib::Response& res, const 
 
 // A JSON object body, or a 400 answered.
 bool parse_body(const httplib::Request& req, httplib::Response& res, json& out) {
-  if (nests_deeper_than(req.body, kMaxDepth)) {
+  if (loyalty::nests_deeper_than(req.body, kMaxDepth)) {
     fail(res, 413, "too_large",
          "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
     return false;

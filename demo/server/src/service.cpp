@@ -33,28 +33,6 @@ std::string member_pointer(const std::string& key) {
   return out;
 }
 
-bool nests_deeper_than(const std::string& text, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth) return true;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 int status_for_code(const std::string& code) {
   if (code == "too_large") return 413;
   if (code == "insufficient_points" || code == "not_eligible" || code == "limit_exceeded" ||
@@ -233,7 +211,7 @@ Reply Service::put_program(const std::string& body, const WriteKey& k) {
   if (idem.kind == IdemLookup::conflict)
     return error_reply(409, "idempotency_conflict",
                        "this Idempotency-Key was used with another request");
-  if (nests_deeper_than(body, kMaxDepth))
+  if (loyalty::nests_deeper_than(body, kMaxDepth))
     return error_reply(413, "too_large",
                        "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
   const json doc = json::parse(body, nullptr, false);

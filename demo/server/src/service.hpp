@@ -28,10 +28,9 @@ Reply error_reply(int status, const std::string& code, const std::string& messag
                   const std::string& path = "");
 // "/" + `key` as a JSON pointer (RFC 6901: "~" is written "~0", "/" is written "~1").
 std::string member_pointer(const std::string& key);
-// The core's limit on nesting; deeper bodies are refused (413 too_large) before they are parsed,
-// so nothing recurses through them.
-constexpr int kMaxDepth = 64;
-bool nests_deeper_than(const std::string& text, int max_depth);
+// The core's limit on nesting; deeper bodies are refused (413 too_large) before they are parsed
+// (loyalty::nests_deeper_than), so nothing recurses through them.
+constexpr int kMaxDepth = loyalty::Limits{}.max_depth;
 // HTTP status for an engine error code (400 bad input, 413 too large, 422 rule rejection).
 int status_for_code(const std::string& code);
 
