@@ -273,9 +273,10 @@ export class LoyaltyApp extends EventTarget {
   async refresh() {
     try {
       const { program } = await this.sync.program();
-      this.setProgram(program, false);
+      // A member's fresh state recomputes on arrival (the "state" event); a guest's view only
+      // needs it when the program changed.
+      this.setProgram(program, !this.sync.token);
       await this.sync.memberState();
-      this.recompute();
     } catch (e) {
       if (e instanceof SyncError && e.status === 0) this.update({ offline: true });
     }

@@ -115,12 +115,3 @@ export async function enroll(server, member, extra = {}) {
   if (r.status !== 200 && r.status !== 201) throw new Error(`enroll ${member}: ${r.status} ${JSON.stringify(r.data)}`);
   return r.data;
 }
-
-/** Display formats as the widget uses them, so tests compare with the server's numbers. */
-export function fmtNumber(n, locale = 'en') {
-  return new Intl.NumberFormat(locale).format(n);
-}
-export function fmtMoney(minor, currency, locale = 'en') {
-  const f = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
-  return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
-}

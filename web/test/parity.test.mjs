@@ -5,19 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadNode } from '../../wasm/js/node.mjs';
+import { rng } from '../../wasm/test-support/generate.mjs';
 import { enroll, mintToken, programFile, startServer } from './harness.mjs';
-
-// A small deterministic generator (mulberry32): a failing seed can be replayed.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATALOG = {
   cafe: [['latte', 'coffee', 1200], ['flat-white', 'coffee', 1200], ['croissant', 'pastry', 650], ['empanada', 'pastry', 850], ['beans', 'retail', 4500]],
@@ -53,11 +42,10 @@ for (const shop of ['cafe', 'fashion']) {
 
     test('byte-identical answers for generated members, carts and reward choices', async () => {
       const seed = Number(process.env.PARITY_SEED ?? 20261129);
-      const next = rng(seed);
+      const { next } = rng(seed); // seeded: a failing seed can be replayed
       // Whole seconds in the store's zone, a minute ago: the cart's own instant, so both doors
       // evaluate the order at the same time whatever their clocks say.
       const at = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      let compared = 0;
       let withRewards = 0;
       for (let m = 0; m < 6; m++) {
         const member = `p-${shop}-${m}`;
@@ -76,10 +64,8 @@ for (const shop of ['cafe', 'fashion']) {
           assert.equal(r.status, 200, serverBytes);
           const wasmBytes = engine.callJson('preview', JSON.stringify({ ...body, state, now: at }));
           assert.equal(wasmBytes, serverBytes, `seed ${seed}, member ${member}, cart ${c}`);
-          compared++;
         }
       }
-      assert.equal(compared, 48);
       assert.ok(withRewards > 10, 'reward choices were compared too');
     });
   });

@@ -66,7 +66,7 @@ export class LoyaltyPortal extends LoyaltyElement {
     if (cards.length) panel.append(h('section', { id: 'cards', 'aria-label': t.t('section.cards') }, h('div', { class: 'cards' }, cards)));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
     if (compact) {
-      panel.append(h('p', {}, h('button', { class: 'secondary', 'data-loyalty-open': 'rewards', 'data-key': 'see-all', onclick: () => app.dispatchEvent(new CustomEvent('open', { detail: 'rewards' })) }, t.t('portal.see_all'))));
+      panel.append(h('p', {}, h('button', { class: 'secondary', 'data-key': 'see-all', onclick: () => app.dispatchEvent(new CustomEvent('open', { detail: 'rewards' })) }, t.t('portal.see_all'))));
       return panel;
     }
     if (view.catalog) panel.append(this.rewards(view, t, app, true), this.ways(view, t));
