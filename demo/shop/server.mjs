@@ -159,7 +159,8 @@ function layout(s, { title, page, body, widget = true }) {
 <title>${esc(title ? `${title} · ${shop.name}` : shop.name)}</title>
 <link rel="stylesheet" href="/assets/shop.css">
 <link rel="icon" href="data:,">
-${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.shopId}" data-token="${esc(token)}" data-locale="${lang}-${shop.id === 'cafe' ? 'PE' : 'US'}"></script>` : ''}
+${widget && s.program ? `<script type="application/json" id="loyalty-bootstrap">${scriptJson({ program: s.program.program, etag: s.program.etag, state: s.state ?? null })}</script>` : ''}
+${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.shopId}" data-token="${esc(token)}" data-locale="${lang}-${shop.id === 'cafe' ? 'PE' : 'US'}"${s.program ? ' data-bootstrap="loyalty-bootstrap"' : ''}></script>` : ''}
 <script type="module" src="/assets/shop.js"></script>
 </head>
 <body data-page="${page}" data-shop="${s.shopId}" data-lang="${lang}" data-member="${esc(s.memberId ?? '')}">
@@ -405,6 +406,17 @@ async function proxy(req, res, shopId, rest) {
   }
 }
 
+// Each shop's published program, kept by its ETag and revalidated on every page (a 304 costs the
+// loyalty server almost nothing), so a merchant's publish shows on the next page load.
+const programs = {};
+async function currentProgram(shopId) {
+  const kept = programs[shopId];
+  const r = await loyalty[shopId].request('GET', '/v1/program', { admin: false, headers: kept ? { 'if-none-match': kept.etag } : {} }).catch(() => null);
+  if (r?.status === 304 && kept) return kept;
+  if (r?.ok && r.data) programs[shopId] = { etag: r.headers.get('etag') ?? '', program: r.data };
+  return programs[shopId] ?? null;
+}
+
 // The program versions the loyalty server keeps (newest first), with the note the merchant
 // wrote when publishing each, which only the shop knows.
 async function versionList(shopId) {
@@ -544,9 +556,11 @@ async function handle(req, res) {
 
   if (req.method === 'GET') {
     const html = (body) => send(res, 200, body, { 'content-type': 'text/html; charset=utf-8' });
-    if (s.memberId && !p.startsWith('/api/') && p !== '/merchant') {
-      // The first paint shows the balance the server knows; the widget keeps it current.
-      const r = await loyalty[s.shopId].memberState(s.memberId).catch(() => null);
+    if (!p.startsWith('/api/') && p !== '/merchant') {
+      // The first paint shows the balance the server knows, and the page hands the program and
+      // that state to the widget (data-bootstrap), which renders at once and keeps them current.
+      const [r, program] = await Promise.all([s.memberId ? loyalty[s.shopId].memberState(s.memberId).catch(() => null) : null, currentProgram(s.shopId)]);
+      s.program = program;
       if (r?.ok) s.state = r.data;
       else if (r?.status === 404 && s.joined) { s.memberId = null; s.joined = false; } // data was reset
     }

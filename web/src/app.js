@@ -13,10 +13,26 @@ export function nowStamp(date = new Date()) {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * The copy of the program and the member state that the shop's own server embedded in the page
+ * (config.bootstrap, or the script tag's data-bootstrap): used like the local cache, to render
+ * before any request returns; the requests still go out and their answers replace it. A state for
+ * another member than the token's, or a malformed one, is ignored.
+ */
+export function acceptBootstrap(boot, member) {
+  if (!boot || typeof boot !== 'object') return {};
+  const program = boot.program && typeof boot.program === 'object' && !Array.isArray(boot.program) ? boot.program : null;
+  const etag = program && typeof boot.etag === 'string' ? boot.etag : '';
+  const s = boot.state;
+  const state = member && s && typeof s === 'object' && typeof s.balance === 'number' && (s.member_id === undefined || s.member_id === member) ? s : null;
+  return { program, etag, state };
+}
+
 export class LoyaltyApp extends EventTarget {
   /**
    * config: {api, token, locale, base (URL of the folder holding loyalty_core.js/.wasm),
-   *          refreshSeconds (member state refresh while visible; 0 = off), storage, fetch, core}
+   *          refreshSeconds (member state refresh while visible; 0 = off), bootstrap, storage,
+   *          fetch, core}
    */
   constructor(config = {}) {
     super();
@@ -34,10 +50,10 @@ export class LoyaltyApp extends EventTarget {
       signedOut: false,
       offline: false,
       cart: null,
-      selection: this.readSelection(),
+      selection: { redeem: [], vouchers: [] }, // read in start(), after the requests are sent
       catalog: null,
       preview: null,
-      queueSize: this.sync.queue().length,
+      queueSize: 0,
       notice: null,
     };
     this.sync.addEventListener('state', (e) => this.setState(e.detail));
@@ -52,23 +68,34 @@ export class LoyaltyApp extends EventTarget {
   }
 
   /**
-   * Loads the program, the member state and the core in parallel. The caches render at once; the
-   * server's program and state render as soon as they arrive (balance, tier, history need no
-   * core); the catalog and previews follow when the WebAssembly core has compiled.
+   * Loads the program, the member state and the core in parallel. The page's bootstrap copy or
+   * the caches render at once; the server's program and state render as soon as they arrive
+   * (balance, tier, history need no core); the catalog and previews follow when the WebAssembly
+   * core has compiled.
    */
   async start() {
-    const cachedProgram = this.sync.cachedProgram();
-    const cachedState = this.sync.cachedMember();
-    if (cachedProgram) this.setProgram(cachedProgram, false);
-    if (cachedState) this.view.state = cachedState;
-    if (cachedProgram) this.emit(); // a returning shopper sees the portal before any request
+    // A local copy (the page's bootstrap, else the cache of an earlier visit) shows first, before
+    // any request or core load; then the requests go out, and the browser paints that copy.
+    const boot = acceptBootstrap(this.config.bootstrap, this.sync.member);
+    const local = boot.program ? boot : { program: this.sync.cachedProgram(), state: this.sync.cachedMember() };
+    if (local.program) {
+      this.setProgram(local.program, false);
+      if (local.state) this.view.state = local.state;
+      this.emit();
+    }
+    const memberP = this.sync.memberState().catch((e) => e);
     const base = this.config.base ?? '';
     const coreP = this.config.core
       ? Promise.resolve(this.config.core)
       : LoyaltyCore.load({ scriptUrl: new URL('loyalty_core.js', base).href, wasmUrl: new URL('loyalty_core.wasm', base).href });
     coreP.catch(() => {}); // handled below, after the program
-    const programP = this.sync.program();
-    const memberP = this.sync.memberState().catch((e) => e);
+    if (boot.program) await new Promise((resolve) => setTimeout(resolve, 0)); // paint before storage
+    const programP = this.sync.program(boot.etag ? boot : null);
+    this.view.selection = this.readSelection();
+    this.view.queueSize = this.sync.queue().length;
+    // Nothing local: the Intl formatters (tens of ms on a page's first use) are made while the
+    // requests are in flight.
+    if (!local.program) this.i18n.warm();
     try {
       const { program, fresh } = await programP;
       this.view.offline = !fresh;

@@ -1,10 +1,21 @@
 // The script-tag entry (build/web/loyalty.js): reads its own tag's data-api, data-token,
-// data-locale (and data-refresh, seconds between member refreshes) and starts the widget as
-// window.Loyalty. The WebAssembly core is fetched from the folder this script came from.
+// data-locale (and data-refresh, seconds between member refreshes; data-bootstrap, below) and
+// starts the widget as window.Loyalty. The WebAssembly core is fetched from the folder this script came from.
 import { createLoyalty } from './index.js';
 
 function ownScript() {
   return document.currentScript ?? document.querySelector('script[src*="loyalty.js"][data-api]');
+}
+
+// data-bootstrap="id": a <script type="application/json" id="id"> holding {program, etag, state}
+// as the shop's server fetched them for this page; unreadable JSON is simply not used.
+function readBootstrap(id) {
+  if (!id) return null;
+  try {
+    return JSON.parse(document.getElementById(id)?.textContent ?? 'null');
+  } catch {
+    return null;
+  }
 }
 
 if (!window.Loyalty) {
@@ -19,6 +30,7 @@ if (!window.Loyalty) {
       locale: data.locale ?? '',
       base: data.coreBase ? new URL(data.coreBase, location.href).href : new URL('.', script?.src ?? location.href).href,
       refreshSeconds: Number.isFinite(refresh) ? refresh : 30,
+      bootstrap: readBootstrap(data.bootstrap),
     });
   } catch (e) {
     // A widget that cannot start must leave the shop working: its fallback content stays.

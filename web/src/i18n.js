@@ -79,17 +79,37 @@ export class I18n {
     this.locale = locale;
     this.lang = catalogLanguage(locale);
     this.messages = CATALOGS[this.lang];
-    this.plurals = new Intl.PluralRules(locale);
-    this.numbers = new Intl.NumberFormat(locale);
-    this.dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+    this.formats = null;
     this.setProgram(program);
   }
 
+  /**
+   * The Intl formatters, made on first use: Chromium's first Intl.NumberFormat on a page costs
+   * 40-60 ms (ICU data), so the widget sends its requests first and calls warm() while they are
+   * in flight (app.js start), instead of paying it before anything else can happen.
+   */
+  warm() {
+    if (!this.formats) {
+      const money = moneyFormat(this.locale, this.program?.currency ?? 'USD');
+      this.formats = {
+        plurals: new Intl.PluralRules(this.locale),
+        numbers: new Intl.NumberFormat(this.locale),
+        dates: new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }),
+        money,
+        minorDigits: money.resolvedOptions().maximumFractionDigits,
+      };
+    }
+    return this.formats;
+  }
+
+  get plurals() {
+    return this.warm().plurals;
+  }
+
   setProgram(program) {
-    this.program = program;
     const currency = program?.currency ?? 'USD';
-    this.moneyFormat = moneyFormat(this.locale, currency);
-    this.minorDigits = this.moneyFormat.resolvedOptions().maximumFractionDigits;
+    if (this.formats && (this.program?.currency ?? 'USD') !== currency) this.formats = null;
+    this.program = program;
     this.rewards = new Map((program?.rewards ?? []).map((r) => [r.id, r]));
     this.tiers = new Map((program?.tiers?.levels ?? []).map((t) => [t.id, t]));
     this.cards = new Map((program?.punch_cards ?? []).map((c) => [c.id, c]));
@@ -107,16 +127,17 @@ export class I18n {
   }
 
   number(n) {
-    return this.numbers.format(n);
+    return this.warm().numbers.format(n);
   }
 
   money(minor) {
-    return this.moneyFormat.format(Number(minor) / 10 ** this.minorDigits);
+    const { money, minorDigits } = this.warm();
+    return money.format(Number(minor) / 10 ** minorDigits);
   }
 
   date(iso) {
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? '' : this.dates.format(d);
+    return Number.isNaN(d.getTime()) ? '' : this.warm().dates.format(d);
   }
 
   /** "1,234 points": the program's own label when it sets one, else the catalog's word. */

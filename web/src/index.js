@@ -28,7 +28,9 @@ export function defineElements(registry = globalThis.customElements) {
 
 /**
  * config: {api, token, locale, base (URL of the folder with loyalty_core.js/.wasm),
- *          refreshSeconds (default 30; 0 = only on focus and reconnect)}
+ *          refreshSeconds (default 30; 0 = only on focus and reconnect),
+ *          bootstrap ({program, etag, state} the shop's server embedded: the first render needs
+ *          no request; see README "Bootstrap")}
  */
 export function createLoyalty(config = {}) {
   const app = new LoyaltyApp(config);

@@ -61,11 +61,19 @@ export class SyncClient extends EventTarget {
     this.api = String(api ?? '').replace(/\/+$/, '');
     this.token = token || '';
     this.member = this.token ? tokenSubject(this.token) : '';
-    this.storage = safeStorage(storage);
+    this.rawStorage = storage;
+    this.checkedStorage = null;
     this.fetch = fetch;
     this.backoff = 0;
     this.timer = null;
     this.flushing = null;
+  }
+
+  // Probed on first use: a page's first touch of localStorage opens it (10-15 ms in Chromium),
+  // which the widget does after its requests are on their way, not before.
+  get storage() {
+    this.checkedStorage ??= safeStorage(this.rawStorage);
+    return this.checkedStorage;
   }
 
   key(what) {
@@ -115,12 +123,19 @@ export class SyncClient extends EventTarget {
     return this.read('program')?.program ?? null;
   }
 
-  /** The program from the server, revalidated with If-None-Match; falls back to the cache offline. */
-  async program() {
-    const cached = this.read('program');
+  /**
+   * The program from the server, revalidated with If-None-Match; falls back to the cache offline.
+   * seed: {etag, program} the page embedded (bootstrap), newer than any cache when its tag differs.
+   */
+  async program(seed = null) {
+    const stored = this.read('program');
+    const cached = seed?.etag && seed.program && seed.etag !== stored?.etag ? { etag: seed.etag, program: seed.program } : stored;
     try {
       const r = await this.request('GET', '/v1/program', { auth: false, headers: cached?.etag ? { 'if-none-match': cached.etag } : {} });
-      if (r.status === 304 && cached) return { program: cached.program, fresh: true, changed: false };
+      if (r.status === 304 && cached) {
+        if (cached !== stored) this.write('program', cached); // the page's copy is current: keep it
+        return { program: cached.program, fresh: true, changed: false };
+      }
       if (!r.ok || !r.data) throw new SyncError(r.status, r.data?.error);
       const etag = r.headers.get('etag');
       this.write('program', { etag, program: r.data });

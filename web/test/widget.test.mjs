@@ -193,6 +193,43 @@ describe('widget against the real server (fashion program)', () => {
     await page.context().close();
   });
 
+  test('the page\'s bootstrap copy shows before any answer, and the server\'s answer replaces it', async () => {
+    const state = (await server.shopper('ana', 'GET', '/v1/members/me')).data;
+    const etag = (await fetch(`${server.base}/v1/program`)).headers.get('etag');
+    // A copy from an earlier page render: 7 points fewer than the server now has.
+    const stale = { ...state, balance: state.balance - 7 };
+    const ctx = await browser.newContext();
+    let release;
+    const gate = new Promise((r) => {
+      release = r;
+    });
+    const held = [];
+    await ctx.route('**/v1/**', async (route) => {
+      held.push(new URL(route.request().url()).pathname);
+      await gate; // the real server answers, later
+      await route.continue();
+    });
+    const page = await ctx.newPage();
+    await page.goto(server.page('boot', { token: mintToken('ana'), body: '<loyalty-portal></loyalty-portal>', bootstrap: { program: fashion, etag, state: stale } }));
+    const balance = () => page.evaluate(() => document.querySelector('loyalty-portal')?.shadowRoot?.querySelector('[part=balance]')?.textContent ?? '');
+    await page.waitForFunction(() => document.querySelector('loyalty-portal')?.shadowRoot?.querySelector('[part=balance]'));
+    assert.ok((await balance()).startsWith(await inPage.points(page, stale.balance)), 'the bootstrap balance, with no answer yet');
+    assert.ok(held.includes('/v1/members/me') && held.includes('/v1/program'), `the widget still asks the server: ${held}`);
+    release();
+    await page.evaluate(() => window.Loyalty.ready);
+    const fresh = await inPage.points(page, state.balance);
+    await page.waitForFunction((text) => document.querySelector('loyalty-portal').shadowRoot.querySelector('[part=balance]').textContent.startsWith(text), fresh);
+    await ctx.close();
+
+    // A copy for another member (a cached page) is not shown to this one.
+    const other = await browser.newContext();
+    const page2 = await other.newPage();
+    await page2.goto(server.page('boot-other', { token: mintToken('ana'), body: '<loyalty-portal></loyalty-portal>', bootstrap: { program: fashion, etag, state: { ...stale, member_id: 'someone-else', balance: 987654 } } }));
+    await page2.evaluate(() => window.Loyalty.ready);
+    assert.ok(!(await shadowText(page2, 'loyalty-portal')).includes(await inPage.points(page2, 987654)));
+    await other.close();
+  });
+
   test('inline values, product earn hints and deep links', async () => {
     const state = (await server.shopper('ana', 'GET', '/v1/members/me')).data;
     const body = `<p><a href="#" data-loyalty-open="rewards">Points: <span data-loyalty-points></span></a> <span data-loyalty-tier></span></p>
