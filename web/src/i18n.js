@@ -130,6 +130,11 @@ export class I18n {
     return this.warm().numbers.format(n);
   }
 
+  /** A change of points with its sign: "+120", "−40" (a true minus sign, as screen readers say it). */
+  signed(n) {
+    return `${n > 0 ? '+' : '−'}${this.number(Math.abs(n))}`;
+  }
+
   money(minor) {
     const { money, minorDigits } = this.warm();
     return money.format(Number(minor) / 10 ** minorDigits);

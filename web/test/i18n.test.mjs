@@ -44,6 +44,10 @@ test('plurals follow the language: Polish and Romanian points', () => {
   assert.equal(es.t('tier.more_orders', { count: 1, tier: 'Oro' }), 'Te falta 1 pedido para Oro');
   assert.equal(catalogLanguage('es-PE'), 'es');
   assert.equal(catalogLanguage('fr'), 'en');
+  // A change of points carries its sign in the shopper's digits; a loss uses a true minus sign.
+  const en = new I18n('en', null);
+  assert.deepEqual([en.signed(1234), en.signed(-40)], ['+1,234', '\u221240']);
+  assert.equal(pl.signed(-12345), `\u2212${pl.number(12345)}`);
 });
 
 test('money uses the currency minor digits, names come from the program, markup stays text', () => {

@@ -188,7 +188,9 @@ describe('widget against the real server (fashion program)', () => {
     assert.match(text, /You are signed out/);
     assert.doesNotMatch(text, /Available/);
     await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
-    assert.match(await shadowText(page, 'loyalty-checkout'), /signed out/);
+    const checkout = await shadowText(page, 'loyalty-checkout');
+    assert.match(checkout, /signed out/);
+    assert.doesNotMatch(checkout, /Join and/, 'a signed-out member is not invited to join again');
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

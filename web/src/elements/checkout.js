@@ -43,8 +43,10 @@ export class LoyaltyCheckout extends LoyaltyElement {
 
   earnings(p, view, t, member) {
     const total = p.points.total;
-    const head = total > 0 ? t.t(member ? 'checkout.earns' : 'checkout.earns_guest', { points: t.points(total) }) : t.t('checkout.earns_none');
-    const lines = p.points.lines.map((l) => h('li', {}, h('span', {}, t.explain(l.explain, l.rule)), h('span', {}, `${l.points > 0 ? '+' : '−'}${t.number(Math.abs(l.points))}`)));
+    // A guest is invited to join; a signed-out member is not (they have joined already).
+    const key = member || view.signedOut ? 'checkout.earns' : 'checkout.earns_guest';
+    const head = total > 0 ? t.t(key, { points: t.points(total) }) : t.t('checkout.earns_none');
+    const lines = p.points.lines.map((l) => h('li', {}, h('span', {}, t.explain(l.explain, l.rule)), h('span', {}, t.signed(l.points))));
     const extras = [];
     if (p.points.available_at) extras.push(h('p', { class: 'sub' }, t.t('checkout.available_at', { date: t.date(p.points.available_at) })));
     if (member && p.tier && p.tier.after !== p.tier.before) extras.push(h('p', { class: 'note' }, t.t('checkout.tier_up', { tier: t.tierName(p.tier.after) })));

@@ -200,7 +200,7 @@ export class LoyaltyPortal extends LoyaltyElement {
         'li',
         {},
         h('span', { class: 'name' }, t.t(`history.kind.${e.kind}`)),
-        e.points ? h('span', { class: sign }, `${e.points > 0 ? '+' : '−'}${t.number(Math.abs(e.points))}`) : h('span', {}),
+        e.points ? h('span', { class: sign }, t.signed(e.points)) : h('span', {}),
         h('span', { class: 'when' }, t.date(e.at)),
         why.length ? h('span', { class: 'why' }, why.join(' · ')) : null,
       );
