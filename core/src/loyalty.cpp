@@ -4,6 +4,7 @@
 
 #include <new>
 
+#include "json_fast.hpp"
 #include "operations.hpp"
 
 namespace loyalty {
@@ -49,6 +50,12 @@ void check_limits(std::string_view text, const Limits& limits) {
 json parse_request(std::string_view text, const Limits& limits) {
   check_limits(text, limits);
   json doc;
+  // The fast reader takes the common case; what it does not take, nlohmann reads (json_fast.hpp).
+  if (parse_json_fast(text, doc)) {
+    if (!doc.is_object()) fail("invalid_request", "", "the request must be a JSON object");
+    return doc;
+  }
+  doc = json();
   try {
     // What json::parse(text) does, minus the callback variant of the parser that json::parse
     // compiles in as well (a second copy of the parser in the WebAssembly module). The first
