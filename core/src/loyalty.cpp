@@ -10,16 +10,27 @@
 namespace loyalty {
 namespace {
 
-using Handler = json (*)(const Program&, const In&);
+using Handler = std::string (*)(const Program&, const In&);
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The operations that build their response as a tree, dumped here; preview writes its own text.
+template <json (*Op)(const Program&, const In&)>
+std::string dumped(const Program& p, const In& request) {
+  return dump(Op(p, request));
+}
 
 struct Operation {
   std::string_view name;
   Handler handler;
 };
 
-constexpr Operation kOperations[] = {{"validate", op_validate}, {"replay", op_replay},
-                                     {"apply", op_apply},       {"preview", op_preview},
-                                     {"catalog", op_catalog},   {"metrics", op_metrics}};
+constexpr Operation kOperations[] = {
+    {"validate", dumped<op_validate>}, {"replay", dumped<op_replay>},
+    {"apply", dumped<op_apply>},       {"preview", op_preview},
+    {"catalog", dumped<op_catalog>},   {"metrics", dumped<op_metrics>}};
 
 Handler find_handler(std::string_view name) {
   for (const auto& op : kOperations)
@@ -30,10 +41,6 @@ Handler find_handler(std::string_view name) {
 std::string error_json(const Error& e) {
   return json(Obj()("error", Obj()("code", e.code)("path", e.path)("message", e.message)))
       .dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // Rejects oversized and over-deep documents before the parser sees them.
@@ -134,7 +141,7 @@ std::string call(std::string_view operation, std::string_view request_json, cons
     // Program errors point into the program document itself (`/earn/2/factor`), the same
     // pointer a loaded Engine reports for the same document.
     const Program program = parse_program(In{root.at("program").v, "", "invalid_program"});
-    return dump(handler(program, root));
+    return handler(program, root);
   });
 }
 
@@ -160,7 +167,7 @@ std::string Engine::call(std::string_view operation, std::string_view request_js
     const json doc = parse_request(request_json, limits_);
     if (doc.contains("program"))
       fail("invalid_request", "/program", "a loaded engine takes requests without \"program\"");
-    return dump(handler(*program_, In{doc, "", "invalid_request"}));
+    return handler(*program_, In{doc, "", "invalid_request"});
   });
 }
 

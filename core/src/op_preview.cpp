@@ -1,6 +1,7 @@
 // preview and catalog: what a cart earns and what each reward would do, for the member now.
 #include <algorithm>
 
+#include "json_write.hpp"
 #include "operations.hpp"
 #include "policy.hpp"
 
@@ -206,30 +207,41 @@ json reward_json(const Program& p, const Reward& r, const std::string& status, i
 
 }  // namespace
 
-json op_preview(const Program& p, const In& request) {
+void read_preview(const Program& p, const In& request, PreviewInput& out) {
   request.object({"program", "state", "cart", "redeem", "vouchers", "now"});
-  const Cart cart = parse_cart(request.at("cart"), p);
-  Timestamp at;
-  if (cart.at) {
-    at = *cart.at;
+  out.cart = parse_cart(request.at("cart"), p);
+  if (out.cart.at) {
+    out.at = *out.cart.at;
   } else if (auto now = request.find("now")) {
-    at = read_timestamp(*now);
+    out.at = read_timestamp(*now);
   } else {
     request.fail_at("now", "now is required when the cart has no \"at\"");
   }
-  OrderRequest req;
-  req.cart = &cart;
-  req.at = at;
-  req.redeem = read_redeem(request);
-  req.vouchers = request.strings("vouchers");
-  Ledger ledger = ledger_at(p, request, at);
+  out.order.cart = &out.cart;
+  out.order.at = out.at;
+  out.order.redeem = read_redeem(request);
+  out.order.vouchers = request.strings("vouchers");
+  out.ledger = ledger_at(p, request, out.at);
+}
+
+// Members are written in ascending key order, the order of the tree this replaces
+// (op_preview_tree.cpp); sections that the computation fills out of that order (nudges come from
+// the rewards, the punch cards, the thresholds and the tier) go to their own buffers first.
+std::string op_preview(const Program& p, const In& request) {
+  PreviewInput in;
+  read_preview(p, request, in);
+  const Cart& cart = in.cart;
+  const Timestamp at = in.at;
+  Ledger& ledger = in.ledger;
   const i64 balance_before = ledger.balance;
   const std::string tier_before = tier_id(tier_at(p, ledger, at));
 
   // Each cart reward on its own, for the list the shopper chooses from.
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
-  json rewards = json::array();
-  json nudges = json::array();
+  std::string rewards_text, nudges_text;
+  JsonWriter rewards(rewards_text), nudges(nudges_text);
+  rewards.begin_array();
+  nudges.begin_array();
   for (const auto& r : p.rewards) {
     if (!acts_on_cart(r.type)) continue;
     i64 cost = 0;
@@ -239,78 +251,134 @@ json op_preview(const Program& p, const In& request) {
     const std::string status =
         reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
     const bool usable = status == "available";
-    rewards.push_back(Obj()("id", r.id)("status", status)(
-        "points_needed", status == "insufficient_points"
-                             ? std::max<i64>(0, (r.type == RewardType::points_discount
-                                                     ? std::max(r.min_points, r.step_points)
-                                                     : r.cost) -
-                                                    balance_before)
-                             : 0)("discount_minor", usable ? d : 0)(
-        "total_minor", merchandise + cart.shipping_minor - (usable ? d : 0)));
+    const i64 needed = status == "insufficient_points"
+                           ? std::max<i64>(0, (r.type == RewardType::points_discount
+                                                   ? std::max(r.min_points, r.step_points)
+                                                   : r.cost) -
+                                                  balance_before)
+                           : 0;
+    rewards.begin_object()
+        .member("discount_minor", usable ? d : 0)
+        .member("id", r.id)
+        .member("points_needed", needed)
+        .member("status", status)
+        .member("total_minor", merchandise + cart.shipping_minor - (usable ? d : 0))
+        .end_object();
     if (status == "min_order_not_met")
-      nudges.push_back(Obj()("kind", "spend_for_reward")("reward", r.id)(
-          "remaining_minor", r.cond.min_order_minor - merchandise));
+      nudges.begin_object()
+          .member("kind", "spend_for_reward")
+          .member("remaining_minor", r.cond.min_order_minor - merchandise)
+          .member("reward", r.id)
+          .end_object();
   }
+  rewards.end_array();
 
-  const OrderOutcome o = preview_order(p, ledger, req);
+  const OrderOutcome o = preview_order(p, ledger, in.order);
 
-  json lines = json::array();
-  for (const auto& l : o.lines)
-    lines.push_back(Obj()("rule", l.rule)("points", l.points)("explain", l.explain));
-  json points = Obj()("total", o.points)("lines", std::move(lines));
-  if (o.pending) points["available_at"] = format_timestamp(o.available_at, p.utc_offset);
-  json applied = json::array(), rejected = json::array();
-  for (const auto& a : o.applied) {
-    json x = Obj()("reward", a.reward)("discount_minor", a.discount_minor)("cost", a.cost);
-    if (!a.voucher.empty()) x["voucher"] = a.voucher;
-    applied.push_back(std::move(x));
-  }
-  for (const auto& r : o.rejected) {
-    json x = Obj()("reward", r.reward)("code", r.code)("status", r.status);
-    if (!r.voucher.empty()) x["voucher"] = r.voucher;
-    rejected.push_back(std::move(x));
-  }
-  json cards = json::array();
+  std::string cards_text;
+  JsonWriter cards(cards_text);
+  cards.begin_array();
   for (const auto& card : p.punch_cards) {
-    json c = Obj()("id", card.id)("required", card.required)(
-        "punches_after", ledger.punches[card.id])("completes", 0);
+    const i64 punches = ledger.punches[card.id];
+    i64 completes = 0;
     for (const auto& progress : o.cards)
-      if (progress.card == card.id) c["completes"] = progress.completes;
-    const i64 missing = card.required - ledger.punches[card.id];
-    if (ledger.punches[card.id] > 0 && missing <= 2)
-      nudges.push_back(
-          Obj()("kind", "add_item_for_punch_card")("card", card.id)("punches_missing", missing));
-    cards.push_back(std::move(c));
+      if (progress.card == card.id) completes = progress.completes;
+    cards.begin_object()
+        .member("completes", completes)
+        .member("id", card.id)
+        .member("punches_after", punches)
+        .member("required", card.required)
+        .end_object();
+    const i64 missing = card.required - punches;
+    if (punches > 0 && missing <= 2)
+      nudges.begin_object()
+          .member("card", card.id)
+          .member("kind", "add_item_for_punch_card")
+          .member("punches_missing", missing)
+          .end_object();
   }
-  json issued = json::array();
-  for (const auto& v : o.issued) issued.push_back(Obj()("reward", v.reward)("source", v.source));
+  cards.end_array();
   for (const auto& r : p.earn) {
     if (r.type != EarnType::spend_threshold) continue;
     const i64 progress = ledger.threshold_progress[r.id];
     if (progress > 0)
-      nudges.push_back(Obj()("kind", "spend_for_threshold")("rule", r.id)("reward", r.reward)(
-          "remaining_minor", r.every_minor - progress));
+      nudges.begin_object()
+          .member("kind", "spend_for_threshold")
+          .member("remaining_minor", r.every_minor - progress)
+          .member("reward", r.reward)
+          .member("rule", r.id)
+          .end_object();
   }
-  json tier = nullptr;
   if (p.tiers) {
-    tier = Obj()("before", o.tier_before)("after", o.tier_after)("qualifying_after",
-                                                                 o.qualifying_after);
     const TierStatus now = tier_at(p, ledger, at);
     if (now.next) {
       static const char* kKinds[] = {"spend_to_next_tier", "points_to_next_tier",
                                      "orders_to_next_tier"};
       static const char* kFields[] = {"remaining_minor", "remaining_points", "remaining_orders"};
       const int b = static_cast<int>(p.tiers->basis);
-      nudges.push_back(Obj()("kind", kKinds[b])(kFields[b], now.remaining)("tier", now.next->id));
+      nudges.begin_object()
+          .member("kind", kKinds[b])
+          .member(kFields[b], now.remaining)
+          .member("tier", now.next->id)
+          .end_object();
     }
   }
-  return Obj()("points", std::move(points))(
-      "redeem", Obj()("applied", std::move(applied))("rejected", std::move(rejected)))(
-      "totals", Obj()("merchandise_minor", o.merchandise)("discount_minor", o.discount)(
-                    "shipping_minor", o.shipping)("total_minor", o.total))(
-      "balance_after", ledger.balance)("tier", std::move(tier))("punch_cards", std::move(cards))(
-      "vouchers_issued", std::move(issued))("rewards", std::move(rewards))("nudges",
-                                                                           std::move(nudges));
+  nudges.end_array();
+
+  std::string out;
+  out.reserve(512 + rewards_text.size() + nudges_text.size() + cards_text.size() +
+              96 * o.lines.size());
+  JsonWriter w(out);
+  w.begin_object().member("balance_after", ledger.balance).key("nudges").raw(nudges_text);
+  w.key("points").begin_object();
+  if (o.pending) w.member("available_at", format_timestamp(o.available_at, p.utc_offset));
+  w.key("lines").begin_array();
+  for (const auto& l : o.lines)
+    w.begin_object()
+        .member("explain", l.explain)
+        .member("points", l.points)
+        .member("rule", l.rule)
+        .end_object();
+  w.end_array().member("total", o.points).end_object();
+  w.key("punch_cards").raw(cards_text);
+  w.key("redeem").begin_object().key("applied").begin_array();
+  for (const auto& a : o.applied) {
+    w.begin_object()
+        .member("cost", a.cost)
+        .member("discount_minor", a.discount_minor)
+        .member("reward", a.reward);
+    if (!a.voucher.empty()) w.member("voucher", a.voucher);
+    w.end_object();
+  }
+  w.end_array().key("rejected").begin_array();
+  for (const auto& r : o.rejected) {
+    w.begin_object().member("code", r.code).member("reward", r.reward).member("status", r.status);
+    if (!r.voucher.empty()) w.member("voucher", r.voucher);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  w.key("rewards").raw(rewards_text);
+  w.key("tier");
+  if (p.tiers)
+    w.begin_object()
+        .member("after", o.tier_after)
+        .member("before", o.tier_before)
+        .member("qualifying_after", o.qualifying_after)
+        .end_object();
+  else
+    w.null();
+  w.key("totals")
+      .begin_object()
+      .member("discount_minor", o.discount)
+      .member("merchandise_minor", o.merchandise)
+      .member("shipping_minor", o.shipping)
+      .member("total_minor", o.total)
+      .end_object();
+  w.key("vouchers_issued").begin_array();
+  for (const auto& v : o.issued)
+    w.begin_object().member("reward", v.reward).member("source", v.source).end_object();
+  w.end_array().end_object();
+  return out;
 }
 
 json op_catalog(const Program& p, const In& request) {

@@ -9,9 +9,22 @@ namespace loyalty {
 json op_validate(const Program& program, const In& request);
 json op_replay(const Program& program, const In& request);
 json op_apply(const Program& program, const In& request);
-json op_preview(const Program& program, const In& request);
+// Preview writes its response text itself (json_write.hpp): it is the hot operation.
+std::string op_preview(const Program& program, const In& request);
+// The same response built as a tree, the reference the writer is tested against.
+json op_preview_tree(const Program& program, const In& request);
 json op_catalog(const Program& program, const In& request);
 json op_metrics(const Program& program, const In& request);
+
+// A preview request read: the cart, the order it would be, and the member's ledger brought to
+// the order's time. `order.cart` points at `cart`, so the struct stays where it was filled.
+struct PreviewInput {
+  Cart cart;
+  Timestamp at;
+  OrderRequest order;
+  Ledger ledger;
+};
+void read_preview(const Program& program, const In& request, PreviewInput& out);
 
 // Ratios as decimal strings with 4 places, rounded half up: "70.0000". Null when den is 0.
 json decimal4(i128 num, i128 den);

@@ -1,0 +1,180 @@
+#include "json_write.hpp"
+
+#include <charconv>
+
+namespace loyalty {
+namespace {
+
+using json = nlohmann::json;
+
+// Length of the strictly valid (RFC 3629) UTF-8 sequence at p, 0 when there is none: the same
+// acceptance as the decoder nlohmann's dump runs.
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = p[0];
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < len || p[1] < lo || p[1] > hi) return 0;
+  for (std::size_t i = 2; i < len; ++i)
+    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+  return len;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  const std::size_t mark = out.size();
+  out += '"';
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p != end) {
+    const auto* run = p;
+    while (p != end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
+    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    if (p == end) break;
+    const unsigned char c = *p;
+    if (c >= 0x80) {
+      const std::size_t len = utf8_length(p, end);
+      if (len == 0) {
+        // Invalid UTF-8 never comes out of a parsed request; if it does, nlohmann's own
+        // replacement rules (U+FFFD, resynchronisation) apply, by nlohmann itself.
+        out.resize(mark);
+        out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
+      }
+      out.append(reinterpret_cast<const char*>(p), len);
+      p += len;
+      continue;
+    }
+    ++p;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(esc, sizeof esc);
+      }
+    }
+  }
+  out += '"';
+}
+
+JsonWriter& JsonWriter::open(char c) {
+  separate();
+  out_ += c;
+  comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::close(char c) {
+  out_ += c;
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  separate();
+  append_json_string(out_, k);
+  out_ += ':';
+  comma_ = false;  // the value follows the colon
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::int64_t n) {
+  separate();
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, r.ptr);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+  separate();
+  append_json_string(out_, s);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool b) {
+  separate();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  separate();
+  out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json_text) {
+  separate();
+  out_ += json_text;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object:
+      begin_object();
+      for (const auto& [k, v] : j.get_ref<const json::object_t&>()) {
+        key(k);
+        value(v);
+      }
+      return end_object();
+    case json::value_t::array:
+      begin_array();
+      for (const auto& v : j.get_ref<const json::array_t&>()) value(v);
+      return end_array();
+    case json::value_t::string:
+      return value(std::string_view(j.get_ref<const std::string&>()));
+    case json::value_t::boolean:
+      return value(j.get<bool>());
+    case json::value_t::number_integer:
+      return value(j.get<std::int64_t>());
+    case json::value_t::number_unsigned: {
+      separate();
+      char buf[24];
+      const auto r = std::to_chars(buf, buf + sizeof buf, j.get<std::uint64_t>());
+      out_.append(buf, r.ptr);
+      return *this;
+    }
+    case json::value_t::null:
+      return null();
+    default:  // floats (nlohmann's shortest round-trip form) and the rest: nlohmann writes them
+      return raw(j.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+}
+
+}  // namespace loyalty
