@@ -7,9 +7,7 @@ Obj& Obj::operator()(const char* key, json value) {
   return *this;
 }
 
-std::string pointer_append(const std::string& path, std::string_view key) {
-  std::string out = path;
-  out.reserve(path.size() + key.size() + 1);
+void append_pointer_token(std::string& out, std::string_view key) {
   out += '/';
   for (char c : key) {
     if (c == '~') {
@@ -20,6 +18,31 @@ std::string pointer_append(const std::string& path, std::string_view key) {
       out += c;
     }
   }
+}
+
+std::string pointer_append(const std::string& path, std::string_view key) {
+  std::string out = path;
+  out.reserve(path.size() + key.size() + 1);
+  append_pointer_token(out, key);
+  return out;
+}
+
+void In::append_path(std::string& out) const {
+  if (parent_)
+    parent_->append_path(out);
+  else
+    out += base_;
+  if (step_ == Step::key) {
+    append_pointer_token(out, key_);
+  } else if (step_ == Step::index) {
+    out += '/';
+    out += std::to_string(index_);
+  }
+}
+
+std::string In::path() const {
+  std::string out;
+  append_path(out);
   return out;
 }
 
@@ -63,28 +86,34 @@ std::string field_name(const std::string& path) {
 
 // Messages that start with "must" name the field they are about: "factor must be ...".
 void In::fail(const std::string& message) const {
-  loyalty::fail(code, path,
-                message.starts_with("must") ? field_name(path) + " " + message : message);
+  const std::string p = path();
+  loyalty::fail(code, p, message.starts_with("must") ? field_name(p) + " " + message : message);
 }
 
 void In::fail_at(std::string_view key, const std::string& message) const {
-  loyalty::fail(code, pointer_append(path, key), message);
+  std::string p = path();
+  append_pointer_token(p, key);
+  loyalty::fail(code, std::move(p), message);
+}
+
+In In::member(const json& value, std::string_view key) const {
+  return In(value, this, Step::key, key, 0);
 }
 
 In In::at(std::string_view key) const {
   auto it = v.find(key);
   if (it == v.end()) fail_at(key, std::string(key) + " is required");
-  return In{*it, pointer_append(path, key), code};
+  return member(*it, key);
 }
 
 In In::at(std::size_t index) const {
-  return In{v[index], path + "/" + std::to_string(index), code};
+  return In(v[index], this, Step::index, {}, index);
 }
 
 std::optional<In> In::find(std::string_view key) const {
   auto it = v.find(key);
   if (it == v.end() || it->is_null()) return std::nullopt;
-  return In{*it, pointer_append(path, key), code};
+  return member(*it, key);
 }
 
 const json::object_t& In::object(std::initializer_list<std::string_view> allowed) const {
@@ -116,12 +145,12 @@ std::string In::string() const {
 
 std::int64_t In::integer(std::int64_t min, std::int64_t max) const {
   if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-    loyalty::fail("overflow", path, "number does not fit in 64 bits");
+    loyalty::fail("overflow", path(), "number does not fit in 64 bits");
   }
   if (v.is_number_float()) {
     const double d = v.get<double>();
     if (d > 9.2e18 || d < -9.2e18)
-      loyalty::fail("overflow", path, "number does not fit in 64 bits");
+      loyalty::fail("overflow", path(), "number does not fit in 64 bits");
     fail("must be a whole number, got a fractional number");
   }
   if (!v.is_number_integer()) fail("must be a whole number, got " + type_name(v));
@@ -172,8 +201,7 @@ std::vector<std::string> In::strings(std::string_view key) const {
 std::map<std::string, std::int64_t> In::integers_by_key() const {
   if (!v.is_object()) fail("must be an object, got " + type_name(v));
   std::map<std::string, std::int64_t> out;
-  for (const auto& [key, value] : v.items())
-    out[key] = In{value, pointer_append(path, key), code}.integer();
+  for (const auto& [key, value] : v.items()) out[key] = member(value, key).integer();
   return out;
 }
 

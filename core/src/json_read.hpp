@@ -21,15 +21,28 @@ using json = nlohmann::json;
 
 // A position in an input document: the value, its JSON pointer, and the error code that a
 // problem with it is reported under (invalid_program, invalid_cart, ...).
+//
+// The pointer is built only when an error needs it: a child In refers to its parent and its own
+// step (a member name or an index), so reading a field allocates nothing. A child must not
+// outlive its parent, nor the member name it was read with (a literal or a key of the document).
 struct In {
   const json& v;
-  std::string path;
   const char* code;
+
+  // A root: `base` is the pointer of `value` in the whole request ("" or e.g. "/events/3").
+  In(const json& value, std::string base, const char* error_code)
+      : v(value), code(error_code), base_(std::move(base)) {}
+  // The same position as `at`, reported under another error code.
+  In(const In& at, const char* error_code) : v(at.v), code(error_code), parent_(&at) {}
+  In(const In&) = default;
+
+  std::string path() const;
 
   In at(std::string_view key) const;  // a member that must exist
   In at(std::size_t index) const;
   std::optional<In> find(std::string_view key) const;  // absent or null -> nullopt
   bool has(std::string_view key) const { return find(key).has_value(); }
+  In member(const json& value, std::string_view key) const;  // `value` is this[key]
 
   [[noreturn]] void fail(const std::string& message) const;
   [[noreturn]] void fail_at(std::string_view key, const std::string& message) const;
@@ -49,6 +62,18 @@ struct In {
   bool boolean(std::string_view key, bool fallback) const;
   std::vector<std::string> strings(std::string_view key) const;  // absent -> empty
   std::map<std::string, std::int64_t> integers_by_key() const;   // {"a": 1, "b": 2}
+
+ private:
+  enum class Step : unsigned char { none, key, index };
+  In(const json& value, const In* parent, Step step, std::string_view key, std::size_t index)
+      : v(value), code(parent->code), parent_(parent), step_(step), key_(key), index_(index) {}
+  void append_path(std::string& out) const;
+
+  std::string base_;  // roots only
+  const In* parent_ = nullptr;
+  Step step_ = Step::none;
+  std::string_view key_;
+  std::size_t index_ = 0;
 };
 
 // Builds a JSON object member by member: `json j = Obj()("id", id)("points", 3);` gives what
@@ -66,6 +91,7 @@ class Obj {
 };
 
 std::string pointer_append(const std::string& path, std::string_view key);
+void append_pointer_token(std::string& out, std::string_view key);  // "/" + key, escaped
 std::string type_name(const json& v);
 
 }  // namespace loyalty

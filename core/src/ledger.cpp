@@ -445,7 +445,7 @@ void referral(const Program& p, MemberState& s, const Event& e) {
 }  // namespace
 
 Event parse_event(const In& outer) {
-  const In in{outer.v, outer.path, "invalid_event"};
+  const In in(outer, "invalid_event");
   if (!in.v.is_object()) in.fail("expected an event object, got " + type_name(in.v));
   Event e;
   e.id = in.at("id").string();
@@ -458,7 +458,7 @@ Event parse_event(const In& outer) {
     type.fail("unknown event type \"" + e.type + "\"");
   e.member_id = in.string("member_id", "");
   e.doc = &in.v;
-  e.path = in.path;
+  e.path = in.path();
   return e;
 }
 

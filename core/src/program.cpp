@@ -102,7 +102,7 @@ void check_fields(const In& in, std::initializer_list<std::string_view> extra,
 EarnRule parse_earn(const In& in) {
   if (!in.v.is_object()) in.fail("expected an object, got " + type_name(in.v));
   EarnRule r;
-  r.path = in.path;
+  r.path = in.path();
   r.id = in.at("id").string();
   r.name = in.string("name", "");
   r.type = pick<EarnType>(in.at("type"), {{"per_spend", EarnType::per_spend},
@@ -206,7 +206,7 @@ Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
                                             {"digital", RewardType::digital}});
   const std::size_t nc = std::size(kRewardCommon);
   auto warn = [&](const std::string& field, const std::string& message) {
-    if (warnings) warnings->push_back({pointer_append(in.path, field), "deep_discount", message});
+    if (warnings) warnings->push_back({pointer_append(in.path(), field), "deep_discount", message});
   };
   switch (r.type) {
     case RewardType::fixed_discount:
@@ -400,7 +400,7 @@ const EarnRule* Program::rule(const std::string& rid) const {
 }
 
 Program parse_program(const In& outer) {
-  const In in{outer.v, outer.path, "invalid_program"};
+  const In in(outer, "invalid_program");
   in.object({"schema", "id", "name", "version", "currency", "utc_offset", "points_label", "earn",
              "tiers", "rewards", "punch_cards", "expiry", "limits", "multiplier_stacking",
              "earn_on_discounted", "pending_days", "upgrade_applies_to_crossing_order"});
@@ -461,7 +461,8 @@ Program parse_program(const In& outer) {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < p.earn.size(); ++i) {
     const auto& r = p.earn[i];
-    const In ri = in.at("earn").at(i);
+    const In earn = in.at("earn");  // outlives ri, which refers to it
+    const In ri = earn.at(i);
     if (!seen.insert(r.id).second) ri.fail_at("id", "duplicate rule id \"" + r.id + "\"");
     if (!r.reward.empty() && !p.reward(r.reward))
       ri.fail_at("reward", "no reward with id \"" + r.reward + "\"");
@@ -473,7 +474,8 @@ Program parse_program(const In& outer) {
   }
   seen.clear();
   for (std::size_t i = 0; i < p.punch_cards.size(); ++i) {
-    const In ci = in.at("punch_cards").at(i);
+    const In cards = in.at("punch_cards");  // outlives ci, which refers to it
+    const In ci = cards.at(i);
     if (!seen.insert(p.punch_cards[i].id).second)
       ci.fail_at("id", "duplicate punch card id \"" + p.punch_cards[i].id + "\"");
     if (!p.reward(p.punch_cards[i].reward))
@@ -486,7 +488,7 @@ Program parse_program(const In& outer) {
         for (const auto& l : p.tiers->levels) found = found || l.id == tiers[k];
       if (!found)
         loyalty::fail("invalid_program",
-                      pointer_append(owner.path, "audience") + "/tiers/" + std::to_string(k),
+                      pointer_append(owner.path(), "audience") + "/tiers/" + std::to_string(k),
                       "no tier with id \"" + tiers[k] + "\"");
     }
   };

@@ -239,7 +239,7 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
     if (auto c = x->find("counters")) {
       if (!c->v.is_object()) c->fail("expected an object");
       for (const auto& [k, v] : c->v.items()) {
-        const In pair{v, pointer_append(c->path, k), in.code};
+        const In pair = c->member(v, k);
         if (pair.array().size() != 2) pair.fail("expected [period_start, count]");
         l.counters[k] =
             Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
