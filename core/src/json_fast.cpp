@@ -14,7 +14,8 @@ constexpr int kMaxDepth = 128;
 
 class Reader {
  public:
-  Reader(const char* p, const char* end) : p_(p), end_(end) {}
+  Reader(const char* p, const char* end, int max_depth)
+      : p_(p), end_(end), max_depth_(max_depth < kMaxDepth ? max_depth : kMaxDepth) {}
 
   bool document(json& out) {
     skip_space();
@@ -64,7 +65,7 @@ class Reader {
   }
 
   bool object(json& out, int depth) {
-    if (depth > kMaxDepth) return false;
+    if (depth > max_depth_) return false;
     ++p_;  // '{'
     out = json::object();
     auto& members = out.get_ref<json::object_t&>();
@@ -82,7 +83,12 @@ class Reader {
       skip_space();
       json v;
       if (!value(v, depth)) return false;
-      members[std::move(key)] = std::move(v);  // of duplicate keys the last wins, as in nlohmann
+      // Documents written by a JSON library come with their keys sorted: those go in at the end
+      // without a search. Of duplicate keys the last wins, as in nlohmann.
+      if (members.empty() || members.rbegin()->first < key)
+        members.emplace_hint(members.end(), std::move(key), std::move(v));
+      else
+        members[std::move(key)] = std::move(v);
       skip_space();
       if (p_ == end_) return false;
       if (*p_ == '}') {
@@ -96,7 +102,7 @@ class Reader {
   }
 
   bool array(json& out, int depth) {
-    if (depth > kMaxDepth) return false;
+    if (depth > max_depth_) return false;
     ++p_;  // '['
     out = json::array();
     auto& items = out.get_ref<json::array_t&>();
@@ -289,12 +295,13 @@ class Reader {
 
   const char* p_;
   const char* end_;
+  int max_depth_;
 };
 
 }  // namespace
 
-bool parse_json_fast(std::string_view text, nlohmann::json& out) {
-  return Reader(text.data(), text.data() + text.size()).document(out);
+bool parse_json_fast(std::string_view text, nlohmann::json& out, int max_depth) {
+  return Reader(text.data(), text.data() + text.size(), max_depth).document(out);
 }
 
 }  // namespace loyalty

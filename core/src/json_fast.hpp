@@ -20,6 +20,9 @@
 namespace loyalty {
 
 // True when `text` was read into `out`; false means "ask nlohmann" (out is then unspecified).
-bool parse_json_fast(std::string_view text, nlohmann::json& out);
+// Documents nested deeper than `max_depth` are left to the caller too, so an accepted document
+// is one that loyalty::nests_deeper_than(text, max_depth) passes: for valid JSON its count of
+// brackets outside strings is the nesting depth.
+bool parse_json_fast(std::string_view text, nlohmann::json& out, int max_depth);
 
 }  // namespace loyalty

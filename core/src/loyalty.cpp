@@ -44,24 +44,29 @@ std::string error_json(const Error& e) {
 }
 
 // Rejects oversized and over-deep documents before the parser sees them.
-void check_limits(std::string_view text, const Limits& limits) {
+void check_size(std::string_view text, const Limits& limits) {
   if (text.size() > limits.max_request_bytes)
     fail("too_large", "",
          "the request is " + std::to_string(text.size()) + " bytes; the limit is " +
              std::to_string(limits.max_request_bytes));
+}
+
+void check_depth(std::string_view text, const Limits& limits) {
   if (nests_deeper_than(text, limits.max_depth))
     fail("too_large", "",
          "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
 }
 
 json parse_request(std::string_view text, const Limits& limits) {
-  check_limits(text, limits);
+  check_size(text, limits);
   json doc;
-  // The fast reader takes the common case; what it does not take, nlohmann reads (json_fast.hpp).
-  if (parse_json_fast(text, doc)) {
+  // The fast reader takes the common case (and measures its depth as it goes: a document it
+  // accepts passes check_depth); what it does not take, nlohmann reads (json_fast.hpp).
+  if (parse_json_fast(text, doc, limits.max_depth)) {
     if (!doc.is_object()) fail("invalid_request", "", "the request must be a JSON object");
     return doc;
   }
+  check_depth(text, limits);
   doc = json();
   try {
     // What json::parse(text) does, minus the callback variant of the parser that json::parse

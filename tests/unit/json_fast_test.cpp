@@ -7,6 +7,7 @@
 
 #include "../support/generate.hpp"
 #include "json_fast.hpp"
+#include "loyalty/loyalty.hpp"
 
 namespace loyalty {
 namespace {
@@ -33,7 +34,7 @@ bool same(const json& a, const json& b) {
 // Returns whether the fast reader took the text; fails the test if it took it differently.
 bool agrees(const std::string& text) {
   json fast;
-  if (!parse_json_fast(text, fast)) return false;
+  if (!parse_json_fast(text, fast, 64)) return false;
   json slow;
   try {
     slow = json::parse(text);
@@ -95,6 +96,20 @@ TEST(JsonFast, LeavesTheRestToNlohmann) {
   std::string deep(200, '[');
   deep += std::string(200, ']');
   EXPECT_FALSE(agrees(deep));
+}
+
+// The door skips its depth scan for what the reader accepts: the two must agree.
+TEST(JsonFast, AcceptsOnlyWhatTheDepthLimitPasses) {
+  for (int depth = 1; depth <= 70; ++depth) {
+    for (const char* open : {"[", "{\"a]\":"}) {
+      std::string text = "\"[{\"";
+      for (int d = 0; d < depth; ++d) text = open + text + (open[0] == '[' ? "]" : "}");
+      json out;
+      for (int limit : {1, 10, 64})
+        EXPECT_EQ(parse_json_fast(text, out, limit), !nests_deeper_than(text, limit))
+            << depth << " " << limit;
+    }
+  }
 }
 
 TEST(JsonFast, GeneratedRequestsAndTheirMutations) {
