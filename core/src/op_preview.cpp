@@ -333,12 +333,11 @@ std::string op_preview(const Program& p, const In& request) {
   w.key("points").begin_object();
   if (o.pending) w.member("available_at", format_timestamp(o.available_at, p.utc_offset));
   w.key("lines").begin_array();
-  for (const auto& l : o.lines)
-    w.begin_object()
-        .member("explain", l.explain)
-        .member("points", l.points)
-        .member("rule", l.rule)
-        .end_object();
+  for (const auto& l : o.lines) {
+    w.begin_object().key("explain");
+    l.explain.write(w);
+    w.member("points", l.points).member("rule", l.rule).end_object();
+  }
   w.end_array().member("total", o.points).end_object();
   w.key("punch_cards").raw(cards_text);
   w.key("redeem").begin_object().key("applied").begin_array();

@@ -52,9 +52,9 @@ void debit_points(Ledger& ledger, i64 points, bool allow_debt) {
   ledger.balance = sub(ledger.balance, points);
 }
 
-Voucher issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
-                      const std::string& source, const std::string& event_id, Timestamp at,
-                      int index) {
+const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
+                             const std::string& source, const std::string& event_id, Timestamp at,
+                             int index) {
   Voucher v;
   v.id = event_id.empty() ? "" : "v-" + event_id + "-" + std::to_string(index);
   v.reward = reward;
@@ -62,8 +62,8 @@ Voucher issue_voucher(const Program& program, Ledger& ledger, const std::string&
   v.issued_at = at;
   if (const Reward* r = program.reward(reward); r && r->voucher_days)
     v.expires_at = Timestamp{at.ms + *r->voucher_days * kDayMs};
-  ledger.vouchers.push_back(v);
-  return v;
+  ledger.vouchers.push_back(std::move(v));
+  return ledger.vouchers.back();
 }
 
 i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
@@ -341,7 +341,7 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       continue;
     if (!conditions_hold(r.cond, p, at, tier, merchandise)) continue;
     i64 base = 0, total = 0;
-    json args;
+    Explain why;
     std::vector<i128> source_exact(S, 0);
     if (r.type == EarnType::per_spend || r.type == EarnType::per_item) {
       i128 w_sum = 0, wf_sum = 0;
@@ -369,9 +369,12 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       const i64 den = r.type == EarnType::per_spend ? r.per_minor : 1;
       base = narrow(divide(w_sum, den, r.rounding));
       total = narrow(divide(wf_sum, mul128(den, Fixed::kScale), r.rounding));
-      args = r.type == EarnType::per_spend
-                 ? json(Obj()("points", r.points)("per_minor", r.per_minor)("spend_minor", measure))
-                 : json(Obj()("points", r.points)("quantity", measure));
+      why = r.type == EarnType::per_spend
+                ? Explain::of("earn.per_spend")
+                      .arg("points", r.points)
+                      .arg("per_minor", r.per_minor)
+                      .arg("spend_minor", measure)
+                : Explain::of("earn.per_item").arg("points", r.points).arg("quantity", measure);
     } else {
       i64 quantity = 0;
       bool any = false;
@@ -385,19 +388,13 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
                              : quantity >= r.min_quantity;
       if (!earns) continue;
       base = total = r.points;
-      args = r.type == EarnType::per_order
-                 ? json(Obj()("points", r.points))
-                 : json(Obj()("points", r.points)("min_quantity", r.min_quantity)("quantity",
-                                                                                  quantity));
+      why = r.type == EarnType::per_order ? Explain::of("earn.per_order").arg("points", r.points)
+                                          : Explain::of("earn.bonus")
+                                                .arg("points", r.points)
+                                                .arg("min_quantity", r.min_quantity)
+                                                .arg("quantity", quantity);
     }
-    if (base != 0)
-      out.lines.push_back(
-          {r.id, base,
-           explain("earn." + std::string(r.type == EarnType::per_spend   ? "per_spend"
-                                         : r.type == EarnType::per_item  ? "per_item"
-                                         : r.type == EarnType::per_order ? "per_order"
-                                                                         : "bonus"),
-                   args)});
+    if (base != 0) out.lines.push_back({r.id, base, std::move(why)});
     // The multipliers' extra points go to their own lines, split exactly by their share.
     const i64 extra = total - base;
     bool raises = false, lowers = false;
@@ -435,7 +432,7 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     }
     if (r.max_points && total > *r.max_points)
       caps.push_back({r.id, *r.max_points - total,
-                      explain("earn.rule_cap", Obj()("max_points", *r.max_points))});
+                      Explain::of("earn.rule_cap").arg("max_points", *r.max_points)});
     out.points = add(out.points, r.max_points ? std::min(total, *r.max_points) : total);
   }
   for (std::size_t s = 0; s < S; ++s) {
@@ -443,14 +440,15 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     const Source& src = sources[s];
     out.lines.push_back({src.rule, points_by_source[s],
                          src.multiplier
-                             ? explain("earn.multiplier", Obj()("factor", to_string(src.factor)))
-                             : explain("earn.tier_multiplier",
-                                       Obj()("factor", to_string(src.factor))("tier", src.tier))});
+                             ? Explain::of("earn.multiplier").arg("factor", to_string(src.factor))
+                             : Explain::of("earn.tier_multiplier")
+                                   .arg("factor", to_string(src.factor))
+                                   .arg("tier", src.tier)});
   }
   for (auto& c : caps) out.lines.push_back(std::move(c));
   if (p.max_points_per_order && out.points > *p.max_points_per_order) {
     out.lines.push_back({"max_points_per_order", *p.max_points_per_order - out.points,
-                         explain("earn.order_cap", Obj()("max_points", *p.max_points_per_order))});
+                         Explain::of("earn.order_cap").arg("max_points", *p.max_points_per_order)});
     out.points = *p.max_points_per_order;
   }
   return out;
@@ -564,7 +562,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     e = compute_earning(p, cart, o.at, earn_tier, nets, shipping_net, merchandise);
   }
   out.earn_tier = earn_tier;
-  out.lines = e.lines;
+  out.lines = std::move(e.lines);
   out.purchase_points = e.points;
   out.points = e.points;
   out.threshold_spend = threshold_spend(p, cart, o.at, earn_tier, nets, merchandise);
@@ -580,7 +578,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
       continue;
     }
     out.lines.push_back(
-        {it->rule, it->points, explain("earn.signup", Obj()("points", it->points))});
+        {it->rule, it->points, Explain::of("earn.signup").arg("points", it->points)});
     out.points = add(out.points, it->points);
     it = ledger.held.erase(it);
   }

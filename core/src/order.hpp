@@ -86,10 +86,10 @@ Recomputed recompute_order(const Program& program, const OrderRecord& record);
 void credit_points(const Program& program, Ledger& ledger, i64 points, Timestamp at);
 // Takes points from the lots that expire first; the balance may go negative only if `allow_debt`.
 void debit_points(Ledger& ledger, i64 points, bool allow_debt);
-// Issues a voucher of `reward` at `at`.
-Voucher issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
-                      const std::string& source, const std::string& event_id, Timestamp at,
-                      int index);
+// Issues a voucher of `reward` at `at`; the reference is to the ledger's copy.
+const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
+                             const std::string& source, const std::string& event_id, Timestamp at,
+                             int index);
 // Counter for a per-period limit; resets when the period changes.
 i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
                   int utc_offset);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cart.hpp"
+#include "explain.hpp"
 
 namespace loyalty {
 
@@ -94,7 +95,7 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
 struct HistoryLine {
   std::string rule;
   i64 points = 0;
-  json explain;
+  Explain explain;
 };
 
 struct HistoryEntry {

@@ -35,7 +35,7 @@ Voucher voucher_from(const In& in) {
 json history_json(const HistoryEntry& h, const Program& p) {
   json lines = json::array();
   for (const auto& l : h.lines)
-    lines.push_back(Obj()("rule", l.rule)("points", l.points)("explain", l.explain));
+    lines.push_back(Obj()("rule", l.rule)("points", l.points)("explain", l.explain.to_json()));
   json out = h.extra.is_object() ? h.extra : json::object();
   out["event_id"] = h.event_id.empty() ? json(nullptr) : json(h.event_id);
   out["at"] = ts(h.at, p);

@@ -1,0 +1,51 @@
+// The explanation of a history line: a key ("earn.per_spend") and its arguments, the
+// {"args": {...}, "key": "..."} object of the state and preview documents.
+//
+// Lines the engine computes on every order keep their arguments as plain values until they are
+// written: building an nlohmann object per line was most of a preview's allocations. Lines read
+// back from a state document, and the engine's rarer lines, hold the tree as it is.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace loyalty {
+
+class JsonWriter;
+
+class Explain {
+ public:
+  Explain() = default;
+  Explain(nlohmann::json tree) : tree_(std::move(tree)) {}  // NOLINT: implicit on purpose
+
+  // A typed explanation; `key` and the argument names are string literals.
+  static Explain of(const char* key) {
+    Explain e;
+    e.key_ = key;
+    return e;
+  }
+  Explain& arg(const char* name, std::int64_t value);
+  Explain& arg(const char* name, std::string value);
+
+  nlohmann::json to_json() const;
+  void write(JsonWriter& out) const;  // what to_json() dumps to, byte for byte
+
+ private:
+  struct Arg {
+    const char* name = nullptr;
+    std::int64_t number = 0;
+    std::string text;
+    bool is_text = false;
+  };
+  Arg& add(const char* name);
+
+  const char* key_ = nullptr;  // set: typed; null: the tree
+  std::array<Arg, 3> args_;    // the most any typed explanation has (earn.per_spend, earn.bonus)
+  unsigned char count_ = 0;
+  nlohmann::json tree_;
+};
+
+}  // namespace loyalty
