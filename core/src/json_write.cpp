@@ -32,16 +32,33 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   return len;
 }
 
+// Bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
+constexpr bool plain(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
+  // The common case (ids, keys, timestamps): one append of the quoted text.
+  std::size_t n = 0;
+  while (n < s.size() && plain(static_cast<unsigned char>(s[n]))) ++n;
+  if (n == s.size()) {
+    const std::size_t at = out.size();
+    out.resize(at + n + 2);
+    char* d = out.data() + at;
+    d[0] = '"';
+    s.copy(d + 1, n);
+    d[n + 1] = '"';
+    return;
+  }
   const std::size_t mark = out.size();
   out += '"';
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p != end) {
     const auto* run = p;
-    while (p != end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
+    while (p != end && plain(*p)) ++p;
     out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
     if (p == end) break;
     const unsigned char c = *p;

@@ -267,10 +267,11 @@ struct Source {
   std::string tier;
 };
 
-// Per-unit factor contributions of each source to F(line) − 1, summing exactly to it.
-std::vector<i64> contributions(Stacking mode, const std::vector<Fixed>& factors,
-                               const std::vector<bool>& active) {
-  std::vector<i64> c(factors.size(), 0);
+// Per-unit factor contributions of each source to F(line) − 1, summing exactly to it, into
+// c[0..factors.size()) (one row of a flat table: a vector per cart line cost a malloc each).
+void contributions(Stacking mode, const std::vector<Fixed>& factors,
+                   const std::vector<char>& active, i64* c) {
+  std::fill(c, c + factors.size(), i64{0});
   switch (mode) {
     case Stacking::highest: {
       int best = -1;
@@ -303,7 +304,6 @@ std::vector<i64> contributions(Stacking mode, const std::vector<Fixed>& factors,
       break;
     }
   }
-  return c;
 }
 
 Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const std::string& tier,
@@ -321,15 +321,18 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
   const std::size_t S = sources.size(), n = cart.lines.size();
   std::vector<Fixed> factors(S);
   for (std::size_t s = 0; s < S; ++s) factors[s] = sources[s].factor;
-  // contrib[i][s] for each line, and one more row for shipping (rules without a match only).
-  std::vector<std::vector<i64>> contrib(n + 1);
-  for (std::size_t i = 0; i <= n; ++i) {
-    std::vector<bool> active(S);
-    for (std::size_t s = 0; s < S; ++s) {
-      const EarnRule* m = sources[s].multiplier;
-      active[s] = !m || (i < n ? matches(m->cond.match, cart.lines[i]) : !m->cond.match);
+  // contrib(i, s) for each line, and one more row for shipping (rules without a match only).
+  std::vector<i64> contrib_table((n + 1) * S);
+  const auto contrib = [&](std::size_t row, std::size_t s) { return contrib_table[row * S + s]; };
+  if (S > 0) {
+    std::vector<char> active(S);
+    for (std::size_t i = 0; i <= n; ++i) {
+      for (std::size_t s = 0; s < S; ++s) {
+        const EarnRule* m = sources[s].multiplier;
+        active[s] = !m || (i < n ? matches(m->cond.match, cart.lines[i]) : !m->cond.match);
+      }
+      contributions(p.stacking, factors, active, &contrib_table[i * S]);
     }
-    contrib[i] = contributions(p.stacking, factors, active);
   }
 
   std::vector<HistoryLine> caps;
@@ -350,8 +353,8 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
         const i128 w = mul128(amount, r.points);
         i128 c_sum = 0;
         for (std::size_t s = 0; s < S; ++s) {
-          source_exact[s] = add128(source_exact[s], mul128(w, contrib[row][s]));
-          c_sum += contrib[row][s];
+          source_exact[s] = add128(source_exact[s], mul128(w, contrib(row, s)));
+          c_sum += contrib(row, s);
         }
         w_sum = add128(w_sum, w);
         wf_sum = add128(wf_sum, mul128(w, Fixed::kScale + c_sum));
@@ -624,10 +627,10 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     CardProgress progress{card.id, punches, 0, count / card.required};
     count %= card.required;
     progress.after = count;
+    const std::string source = "punch_card:" + card.id;
     for (i64 k = 0; k < progress.completes; ++k) {
-      issue_voucher(p, ledger, card.reward, "punch_card:" + card.id, o.event_id, o.at,
-                    ++voucher_index);
-      out.issued.push_back({card.reward, "punch_card:" + card.id});
+      issue_voucher(p, ledger, card.reward, source, o.event_id, o.at, ++voucher_index);
+      out.issued.push_back({card.reward, source});
     }
     out.cards.push_back(progress);
   }
@@ -635,9 +638,12 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     const EarnRule* r = p.rule(rule_id);
     i64& progress = ledger.threshold_progress[rule_id];
     progress = add(progress, spend);
-    for (i64 k = progress / r->every_minor; k > 0; --k) {
-      issue_voucher(p, ledger, r->reward, "rule:" + r->id, o.event_id, o.at, ++voucher_index);
-      out.issued.push_back({r->reward, "rule:" + r->id});
+    const std::string source = "rule:" + r->id;
+    const i64 count = progress / r->every_minor;
+    ledger.vouchers.reserve(ledger.vouchers.size() + static_cast<std::size_t>(count));
+    for (i64 k = count; k > 0; --k) {
+      issue_voucher(p, ledger, r->reward, source, o.event_id, o.at, ++voucher_index);
+      out.issued.push_back({r->reward, source});
     }
     progress %= r->every_minor;
   }
