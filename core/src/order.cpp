@@ -260,11 +260,11 @@ struct Earning {
   i64 points = 0;
 };
 
-struct Source {
-  std::string rule;  // "tier" or the multiplier rule's id
+struct Source {           // views into the program, which outlives the computation
+  std::string_view rule;  // "tier" or the multiplier rule's id
   Fixed factor;
   const EarnRule* multiplier = nullptr;
-  std::string tier;
+  std::string_view tier;
 };
 
 // Per-unit factor contributions of each source to F(line) − 1, summing exactly to it, into
@@ -309,6 +309,7 @@ void contributions(Stacking mode, const std::vector<Fixed>& factors,
 Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const std::string& tier,
                         const std::vector<i64>& nets, i64 shipping_net, i64 merchandise) {
   Earning out;
+  out.lines.reserve(p.earn.size() + 2);  // a line per rule at most, and the caps
   std::vector<Source> sources;
   if (p.tiers) {
     for (const auto& l : p.tiers->levels)
@@ -441,12 +442,12 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
   for (std::size_t s = 0; s < S; ++s) {
     if (points_by_source[s] == 0) continue;
     const Source& src = sources[s];
-    out.lines.push_back({src.rule, points_by_source[s],
+    out.lines.push_back({std::string(src.rule), points_by_source[s],
                          src.multiplier
                              ? Explain::of("earn.multiplier").arg("factor", to_string(src.factor))
                              : Explain::of("earn.tier_multiplier")
                                    .arg("factor", to_string(src.factor))
-                                   .arg("tier", src.tier)});
+                                   .arg("tier", std::string(src.tier))});
   }
   for (auto& c : caps) out.lines.push_back(std::move(c));
   if (p.max_points_per_order && out.points > *p.max_points_per_order) {

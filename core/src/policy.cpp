@@ -56,8 +56,18 @@ std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
   }
   std::vector<std::size_t> order(weights.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; });
+  const auto larger = [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; };
+  if (order.size() <= 32) {
+    // Stable insertion sort: the same order as stable_sort, without its temporary buffer.
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      const std::size_t x = order[i];
+      std::size_t j = i;
+      for (; j > 0 && larger(x, order[j - 1]); --j) order[j] = order[j - 1];
+      order[j] = x;
+    }
+  } else {
+    std::stable_sort(order.begin(), order.end(), larger);
+  }
   for (std::size_t k = 0; given < total && k < order.size(); ++k, ++given) parts[order[k]] += 1;
   return parts;
 }
