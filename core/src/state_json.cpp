@@ -235,7 +235,9 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
     if (auto r = x->find("referred_by")) l.referred_by = r->string_or_empty();
     for (auto& r : x->strings("referees")) l.referees.insert(r);
     l.donations_minor = x->integer("donations_minor", 0, 0);
-    for (auto& id : x->strings("seen")) s.seen.insert(id);
+    // Read (and checked) either way; kept only for replay and apply, which skip known ids.
+    for (auto& id : x->strings("seen"))
+      if (!ledger_only) s.seen.insert(std::move(id));
     if (auto c = x->find("counters")) {
       if (!c->v.is_object()) c->fail("expected an object");
       for (const auto& [k, v] : c->v.items()) {
