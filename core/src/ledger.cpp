@@ -353,14 +353,14 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   const Reward* r = p.reward(reward_id);
   if (!r) return reject(p, s, e, "unknown_reward", "no reward " + reward_id, "/reward");
   const std::string tier = current_tier(p, l, e.at);
-  std::string status = reward_status(p, l, *r, nullptr, e.at, tier, l.balance, 0);
+  std::string_view status = reward_status(p, l, *r, nullptr, e.at, tier, l.balance, 0);
   if (r->type == RewardType::points_discount) status = "not_applicable";
   if (status != "available")
     return reject(p, s, e,
                   status == "insufficient_points" ? "insufficient_points"
                   : status == "limit_reached"     ? "limit_exceeded"
                                                   : "not_eligible",
-                  "reward " + reward_id + " is " + status);
+                  "reward " + reward_id + " is " + std::string(status));
   if (r->type == RewardType::choice) {
     const bool valid = std::any_of(r->options.begin(), r->options.end(),
                                    [&](const RewardOption& o) { return o.id == option; });

@@ -174,7 +174,7 @@ Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
   return l;
 }
 
-json reward_json(const Program& p, const Reward& r, const std::string& status, i64 balance) {
+json reward_json(const Program& p, const Reward& r, std::string_view status, i64 balance) {
   json out = Obj()("id", r.id)("name", r.name)("type", type_name(r.type))("cost", r.cost)(
       "status", status)("points_needed",
                         status == "insufficient_points" ? std::max<i64>(0, r.cost - balance) : 0);
@@ -248,7 +248,7 @@ std::string op_preview(const Program& p, const In& request) {
     const std::optional<i64> points =
         r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
-    const std::string status =
+    const std::string_view status =
         reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
     const bool usable = status == "available";
     const i64 needed = status == "insufficient_points"

@@ -28,7 +28,7 @@ json op_preview_tree(const Program& p, const In& request) {
     const std::optional<i64> points =
         r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
-    const std::string status =
+    const std::string_view status =
         reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
     const bool usable = status == "available";
     rewards.push_back(Obj()("id", r.id)("status", status)(

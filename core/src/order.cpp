@@ -140,7 +140,7 @@ bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const 
          merchandise >= c.min_order_minor;
 }
 
-const char* code_for(const std::string& status) {
+const char* code_for(std::string_view status) {
   if (status == "insufficient_points") return "insufficient_points";
   if (status == "limit_reached") return "limit_exceeded";
   return "not_eligible";
@@ -155,8 +155,10 @@ struct Check {
   const std::string& tier;
 };
 
-std::string check_reward(const Check& c, const Reward& r, bool via_voucher, i64 used_in_order,
-                         i64 cart_rewards, i64 available, i64 discount, i64 cost) {
+// The statuses are literals: a string_view to them costs no allocation (several are too long
+// for a std::string's inline buffer).
+std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher, i64 used_in_order,
+                              i64 cart_rewards, i64 available, i64 discount, i64 cost) {
   if (!acts_on_cart(r.type) && c.cart) return "not_applicable";
   if (r.cost == 0 && !via_voucher && r.type != RewardType::points_discount) return "not_applicable";
   if (!in_audience(r.cond.audience, c.tier)) return "tier_locked";
@@ -203,11 +205,11 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
                        const std::string& path) {
     i64 cost = 0;
     const i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
-    const std::string status =
+    const std::string_view status =
         check_reward(check, r, !voucher.empty(), used[r.id], static_cast<i64>(out.applied.size()),
                      ledger.balance - out.cost, d, cost);
     if (status != "available") {
-      out.rejected.push_back({r.id, voucher, code_for(status), status, path});
+      out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path});
       return false;
     }
     const bool shipping = r.type == RewardType::free_shipping;
@@ -497,9 +499,9 @@ i64 basis_amount(const Program& p, i64 spend, i64 points) {
 
 }  // namespace
 
-std::string reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
-                          const Cart* cart, Timestamp at, const std::string& tier,
-                          i64 available_points, i64 discount) {
+std::string_view reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
+                               const Cart* cart, Timestamp at, const std::string& tier,
+                               i64 available_points, i64 discount) {
   const Check check{program, ledger, cart, at, tier};
   i64 cost = reward.cost;
   if (reward.type == RewardType::points_discount) cost = 0;

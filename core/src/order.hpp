@@ -63,10 +63,10 @@ struct OrderOutcome {
 i64 reward_discount(const Program& program, const Reward& reward, const Cart& cart, i64 left,
                     i64 shipping_left, std::optional<i64> points, i64& cost);
 
-// The status a reward has for this member at `at` (cart may be null in the catalog).
-std::string reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
-                          const Cart* cart, Timestamp at, const std::string& tier,
-                          i64 available_points, i64 discount);
+// The status a reward has for this member at `at` (cart may be null in the catalog): a literal.
+std::string_view reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
+                               const Cart* cart, Timestamp at, const std::string& tier,
+                               i64 available_points, i64 discount);
 
 // Evaluates the order and commits it to `ledger` (a copy, in a preview). When a redemption is
 // rejected and `whole_or_nothing` is set, the ledger is left untouched and the outcome's
