@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "utf8.hpp"
+
 namespace loyalty {
 namespace {
 
@@ -248,30 +250,12 @@ class Reader {
     return true;
   }
 
-  // One multi-byte UTF-8 sequence, RFC 3629 strictly (no overlongs, surrogates or > U+10FFFF).
+  // One multi-byte UTF-8 sequence, RFC 3629 strictly (utf8.hpp).
   bool utf8_sequence() {
-    const auto b = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
-    const unsigned char c = b(0);
-    int len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (end_ - p_ < len || b(1) < lo || b(1) > hi) return false;
-    for (int i = 2; i < len; ++i)
-      if (b(i) < 0x80 || b(i) > 0xBF) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(p_);
+    const std::size_t len = utf8_sequence_length(p, reinterpret_cast<const unsigned char*>(end_));
     p_ += len;
-    return true;
+    return len != 0;
   }
 
   bool string(std::string& s) {

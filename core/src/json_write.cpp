@@ -2,35 +2,12 @@
 
 #include <charconv>
 
+#include "utf8.hpp"
+
 namespace loyalty {
 namespace {
 
 using json = nlohmann::json;
-
-// Length of the strictly valid (RFC 3629) UTF-8 sequence at p, 0 when there is none: the same
-// acceptance as the decoder nlohmann's dump runs.
-std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
-  const unsigned char c = p[0];
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (static_cast<std::size_t>(end - p) < len || p[1] < lo || p[1] > hi) return 0;
-  for (std::size_t i = 2; i < len; ++i)
-    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
-  return len;
-}
 
 // Bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
 constexpr bool plain(unsigned char c) {
@@ -63,7 +40,7 @@ void append_json_string(std::string& out, std::string_view s) {
     if (p == end) break;
     const unsigned char c = *p;
     if (c >= 0x80) {
-      const std::size_t len = utf8_length(p, end);
+      const std::size_t len = utf8_sequence_length(p, end);
       if (len == 0) {
         // Invalid UTF-8 never comes out of a parsed request; if it does, nlohmann's own
         // replacement rules (U+FFFD, resynchronisation) apply, by nlohmann itself.
