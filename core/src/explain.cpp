@@ -1,14 +1,17 @@
 #include "explain.hpp"
 
 #include <cstring>
-#include <stdexcept>
 
+#include "error.hpp"
 #include "json_write.hpp"
 
 namespace loyalty {
 
 Explain::Arg& Explain::add(const char* name) {
-  if (count_ == args_.size()) throw std::logic_error("Explain: more arguments than args_ holds");
+  // A programming error (a new explanation with more arguments): reported, never dropped. Not
+  // std::logic_error, which the wasm module would link for this alone.
+  if (count_ == args_.size())
+    fail("internal", "", std::string("explanation ") + key_ + " has more arguments than it holds");
   Arg& a = args_[count_++];
   a.name = name;
   return a;

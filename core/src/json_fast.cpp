@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "utf8.hpp"
 
@@ -113,21 +112,14 @@ class Reader {
       ++p_;
       return true;
     }
-    // Items collect on a stack shared by all arrays, then move into an array of the exact size:
-    // one allocation per array instead of one per doubling.
-    const std::size_t base = items_.size();
+    auto& items = out.get_ref<json::array_t&>();
     for (;;) {
-      json item;
-      if (!value(item, depth)) return false;
-      items_.push_back(std::move(item));
+      items.emplace_back();
+      if (!value(items.back(), depth)) return false;
       skip_space();
       if (p_ == end_) return false;
       if (*p_ == ']') {
         ++p_;
-        auto& items = out.get_ref<json::array_t&>();
-        items.reserve(items_.size() - base);
-        for (std::size_t i = base; i < items_.size(); ++i) items.push_back(std::move(items_[i]));
-        items_.resize(base);
         return true;
       }
       if (*p_ != ',') return false;
@@ -288,7 +280,6 @@ class Reader {
   const char* p_;
   const char* end_;
   int max_depth_;
-  std::vector<json> items_;  // items of the arrays being read, innermost last
 };
 
 }  // namespace
