@@ -35,12 +35,12 @@ class JsonWriter {
   // A document written elsewhere by a JsonWriter (or dumped the same way), taken verbatim.
   JsonWriter& raw(std::string_view json_text);
 
-  // Shorthands for one member.
-  template <typename T>
-  JsonWriter& member(std::string_view k, const T& v) {
-    key(k);
-    return value(v);
-  }
+  // Shorthands for one member. Overloads, not a template: a template instantiated per literal
+  // length (char[17], char[18], ...) costs the wasm module bytes for nothing.
+  JsonWriter& member(std::string_view k, std::int64_t v) { return key(k).value(v); }
+  JsonWriter& member(std::string_view k, std::string_view v) { return key(k).value(v); }
+  JsonWriter& member(std::string_view k, const char* v) { return key(k).value(v); }
+  JsonWriter& member(std::string_view k, const std::string& v) { return key(k).value(v); }
 
  private:
   JsonWriter& open(char c);
