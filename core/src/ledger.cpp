@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "policy.hpp"
+#include "stable_order.hpp"
 
 namespace loyalty {
 namespace {
@@ -463,9 +464,11 @@ Event parse_event(const In& outer) {
 }
 
 void sort_events(std::vector<Event>& events) {
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-    return a.at != b.at ? a.at < b.at : a.id < b.id;
-  });
+  rearrange(events,
+            stable_order(events.size(), &events, [](const void* e, std::size_t a, std::size_t b) {
+              const auto& list = *static_cast<const std::vector<Event>*>(e);
+              return list[a].at != list[b].at ? list[a].at < list[b].at : list[a].id < list[b].id;
+            }));
 }
 
 void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>* history) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "stable_order.hpp"
+
 namespace loyalty {
 namespace {
 bool contains(const std::vector<std::string>& list, const std::string& value) {
@@ -54,19 +56,24 @@ std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
     remainders[i] = exact % sum;
     given += parts[i];
   }
-  std::vector<std::size_t> order(weights.size());
-  std::iota(order.begin(), order.end(), 0);
-  const auto larger = [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; };
-  if (order.size() <= 32) {
-    // Stable insertion sort: the same order as stable_sort, without its temporary buffer.
+  // Largest remainder first; equal remainders in line order.
+  std::vector<std::size_t> order;
+  if (weights.size() <= 32) {
+    // Stable insertion sort: the same order as stable_order, without its temporary buffer.
+    order.resize(weights.size());
+    std::iota(order.begin(), order.end(), 0);
     for (std::size_t i = 1; i < order.size(); ++i) {
       const std::size_t x = order[i];
       std::size_t j = i;
-      for (; j > 0 && larger(x, order[j - 1]); --j) order[j] = order[j - 1];
+      for (; j > 0 && remainders[x] > remainders[order[j - 1]]; --j) order[j] = order[j - 1];
       order[j] = x;
     }
   } else {
-    std::stable_sort(order.begin(), order.end(), larger);
+    order =
+        stable_order(weights.size(), &remainders, [](const void* r, std::size_t a, std::size_t b) {
+          const auto& rem = *static_cast<const std::vector<i128>*>(r);
+          return rem[a] > rem[b];
+        });
   }
   for (std::size_t k = 0; given < total && k < order.size(); ++k, ++given) parts[order[k]] += 1;
   return parts;

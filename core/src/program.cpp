@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "stable_order.hpp"
+
 namespace loyalty {
 namespace {
 
@@ -321,8 +323,12 @@ Tiers parse_tiers(const In& in) {
         l.fail_at("min", "two levels share the minimum " + std::to_string(level.min));
     t.levels.push_back(level);
   }
-  std::stable_sort(t.levels.begin(), t.levels.end(),
-                   [](const TierLevel& a, const TierLevel& b) { return a.min < b.min; });
+  rearrange(
+      t.levels,
+      stable_order(t.levels.size(), &t.levels, [](const void* l, std::size_t a, std::size_t b) {
+        const auto& levels = *static_cast<const std::vector<TierLevel>*>(l);
+        return levels[a].min < levels[b].min;
+      }));
   if (t.levels.front().min != 0) levels.fail("the lowest level must have min 0");
   return t;
 }

@@ -1,11 +1,12 @@
 // The order-discount spread: proportional, largest remainder first, ties to the earlier line,
-// always adding up exactly.
+// always adding up exactly; and the core's one stable sort (stable_order) it uses on long carts.
 #include <gtest/gtest.h>
 
 #include <numeric>
 #include <random>
 
 #include "policy.hpp"
+#include "stable_order.hpp"
 
 namespace loyalty {
 namespace {
@@ -43,6 +44,34 @@ TEST(Spread, AlwaysAddsUpOnGeneratedInputs) {
       ASSERT_LT(std::abs(static_cast<long double>(parts[i]) - exact), 1.0L);
     }
   }
+}
+
+TEST(Spread, LongCartsGiveLeftoversByRemainderThenLineOrder) {
+  // 40 equal lines (past the insertion-sort size): 100 over 40 -> 2.5 each, 20 leftovers go to
+  // the first 20 lines (equal remainders, earlier line first).
+  std::vector<i64> parts = spread(100, std::vector<i64>(40, 7));
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(parts[i], i < 20 ? 3 : 2) << "line " << i;
+  // A last line with the largest remainder takes a leftover before any earlier line: 40 lines
+  // of 1 and one of 3 (43 units), 13 over them -> every share is below 1; the 3-line's .907 is
+  // the largest remainder, then the first 12 lines' .302 each.
+  std::vector<i64> weights(40, 1);
+  weights.push_back(3);
+  parts = spread(13, weights);
+  EXPECT_EQ(parts.back(), 1);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(parts[i], i < 12 ? 1 : 0) << "line " << i;
+}
+
+TEST(StableOrder, SortsPositionsKeepingEqualItemsInOrder) {
+  const std::vector<int> keys = {3, 1, 2, 1, 3, 0, 2};
+  const auto order =
+      stable_order(keys.size(), &keys, [](const void* k, std::size_t a, std::size_t b) {
+        const auto& v = *static_cast<const std::vector<int>*>(k);
+        return v[a] < v[b];
+      });
+  EXPECT_EQ(order, (std::vector<std::size_t>{5, 1, 3, 2, 6, 0, 4}));
+  std::vector<std::string> words = {"c", "a", "b"};
+  rearrange(words, {1, 2, 0});
+  EXPECT_EQ(words, (std::vector<std::string>{"a", "b", "c"}));
 }
 
 }  // namespace
