@@ -11,8 +11,6 @@ json op_replay(const Program& program, const In& request);
 json op_apply(const Program& program, const In& request);
 // Preview writes its response text itself (json_write.hpp): it is the hot operation.
 std::string op_preview(const Program& program, const In& request);
-// The same response built as a tree, the reference the writer is tested against.
-json op_preview_tree(const Program& program, const In& request);
 json op_catalog(const Program& program, const In& request);
 json op_metrics(const Program& program, const In& request);
 

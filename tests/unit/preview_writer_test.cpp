@@ -8,6 +8,7 @@
 #include <random>
 
 #include "../support/generate.hpp"
+#include "../support/preview_tree.hpp"
 #include "json_write.hpp"
 #include "loyalty/loyalty.hpp"
 #include "operations.hpp"

@@ -1,9 +1,10 @@
 // The preview response built as an nlohmann tree: what op_preview wrote before it wrote its
-// response straight into a string (json_write.hpp). Kept as the reference that
-// tests/unit/preview_writer_test.cpp holds the writer to, byte for byte; no door calls it.
+// response straight into a string (core/src/json_write.hpp). Kept with the tests as the
+// reference tests/unit/preview_writer_test.cpp holds the writer to, byte for byte.
+#include "preview_tree.hpp"
+
 #include <algorithm>
 
-#include "operations.hpp"
 #include "policy.hpp"
 
 namespace loyalty {
