@@ -9,11 +9,16 @@ source "$(dirname "$0")/lib.sh"
 seconds=${1:-${FUZZ_SECONDS:-60}}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Line tables only (-g1): sanitizer reports keep their file:line frames, and the two builds
+# compile about a quarter faster than with full debug info (measured per file: 53 -> 39 s).
+LINES_ONLY=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG")
 
 if [[ ${SKIP_SANITIZED_CTEST:-0} != 1 ]]; then
   echo "---- ASan + UBSan build and ctest (build-asan)"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_SANITIZE=ON
-  cmake --build build-asan -j"$JOBS"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOYALTY_SANITIZE=ON "${LINES_ONLY[@]}"
+  # What ctest runs (the unit tests with the CLI they drive, the server tests with the server);
+  # the benchmarks are not tests.
+  cmake --build build-asan -j"$JOBS" --target loyalty_tests loyalty loyalty_server_tests loyalty-server
   # The release ctest runs every generated case; here a quarter finds memory errors as well.
   LOYALTY_PROPERTY_PERCENT=${LOYALTY_PROPERTY_PERCENT:-25} \
     ctest --test-dir build-asan --output-on-failure -j"$JOBS"
@@ -21,7 +26,7 @@ fi
 
 echo "---- libFuzzer target (build-fuzz, clang)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DLOYALTY_FUZZ=ON -DLOYALTY_SANITIZE=ON
+  -DLOYALTY_FUZZ=ON -DLOYALTY_SANITIZE=ON "${LINES_ONLY[@]}"
 cmake --build build-fuzz -j"$JOBS" --target loyalty_fuzz
 
 # Vector requests become seeds: one selector byte (the operation's index, as make_corpus.py
