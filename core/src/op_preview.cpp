@@ -225,8 +225,9 @@ void read_preview(const Program& p, const In& request, PreviewInput& out) {
 }
 
 // Members are written in ascending key order, the order of the tree this replaces
-// (tests/support/preview_tree.cpp); sections that the computation fills out of that order (nudges come from
-// the rewards, the punch cards, the thresholds and the tier) go to their own buffers first.
+// (tests/support/preview_tree.cpp); sections that the computation fills out of that order (nudges
+// come from the rewards, the punch cards, the thresholds and the tier) go to their own buffers
+// first.
 std::string op_preview(const Program& p, const In& request) {
   PreviewInput in;
   read_preview(p, request, in);

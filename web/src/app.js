@@ -75,7 +75,8 @@ export class LoyaltyApp extends EventTarget {
    */
   async start() {
     // A local copy (the page's bootstrap, else the cache of an earlier visit) shows first, before
-    // any request or core load; then the requests go out, and the browser paints that copy.
+    // any request or core load; then the requests go out. A bootstrap copy is painted before
+    // storage is first touched (the cache path has read storage already).
     const boot = acceptBootstrap(this.config.bootstrap, this.sync.member);
     const local = boot.program ? boot : { program: this.sync.cachedProgram(), state: this.sync.cachedMember() };
     if (local.program) {
