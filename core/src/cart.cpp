@@ -14,8 +14,8 @@ Cart parse_cart(const In& outer, const Program& program) {
   Cart cart;
   const In currency = in.at("currency");
   if (currency.string() != program.currency.code)
-    currency.fail("the cart is in " + currency.v.get<std::string>() + " but the program in " +
-                  program.currency.code);
+    currency.fail("the cart is in " + std::string(currency.v.get_string()) +
+                  " but the program in " + program.currency.code);
   if (auto at = in.find("at")) cart.at = read_timestamp(*at);
   const In lines = in.at("lines");
   const auto& arr = lines.array();

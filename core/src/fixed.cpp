@@ -46,7 +46,7 @@ Fixed read_fixed(const In& in) {
   const std::string bad = "must be a number with at most 4 decimals, got ";
   if (in.v.is_string()) {
     i64 raw;
-    const std::string s = in.v.get<std::string>();
+    const std::string s(in.v.get_string());
     if (!parse_decimal(s, raw)) in.fail(bad + in.v.dump());
     return Fixed{raw};
   }
@@ -57,7 +57,7 @@ Fixed read_fixed(const In& in) {
   if (in.v.is_number_float()) {
     // The document's text is not kept by the parser, so recover it exactly: the candidate with
     // 4 decimals must read back as the very same double, otherwise the text had more decimals.
-    const double d = in.v.get<double>();
+    const double d = in.v.get_floating();
     if (!(d >= 0) || d > 1e14) in.fail(bad + in.v.dump());
     const i64 raw = std::llround(d * Fixed::kScale);
     char text[48];

@@ -1,14 +1,14 @@
 #include "json_fast.hpp"
 
 #include <cstdint>
-#include <string>
+#include <cstring>
+#include <vector>
 
+#include "stable_order.hpp"
 #include "utf8.hpp"
 
 namespace loyalty {
 namespace {
-
-using json = nlohmann::json;
 
 // Deeper documents go to nlohmann, whose parser does not recurse (the door's depth limit is
 // configurable, this reader's recursion is not).
@@ -16,13 +16,18 @@ constexpr int kMaxDepth = 128;
 
 class Reader {
  public:
-  Reader(const char* p, const char* end, int max_depth)
-      : p_(p), end_(end), max_depth_(max_depth < kMaxDepth ? max_depth : kMaxDepth) {}
+  Reader(Document& doc, std::string_view text, int max_depth)
+      : doc_(doc),
+        p_(doc.keep_text(text)),
+        end_(p_ + text.size()),
+        max_depth_(max_depth < kMaxDepth ? max_depth : kMaxDepth) {}
 
-  bool document(json& out) {
+  bool document() {
     skip_space();
-    if (!value(out, 0)) return false;
+    Node root;
+    if (!value(root, 0)) return false;
     skip_space();
+    doc_.set_root(root);
     return p_ == end_;
   }
 
@@ -39,7 +44,7 @@ class Reader {
     return true;
   }
 
-  bool value(json& out, int depth) {
+  bool value(Node& out, int depth) {
     if (p_ == end_) return false;
     switch (*p_) {
       case '{':
@@ -47,54 +52,50 @@ class Reader {
       case '[':
         return array(out, depth + 1);
       case '"': {
-        std::string s;
+        std::string_view s;
         if (!string(s)) return false;
-        out = std::move(s);
+        out = Node::string(s);
         return true;
       }
       case 't':
-        out = true;
+        out = Node::boolean(true);
         return literal("true");
       case 'f':
-        out = false;
+        out = Node::boolean(false);
         return literal("false");
       case 'n':
-        out = nullptr;
+        out = Node();
         return literal("null");
       default:
         return number(out);
     }
   }
 
-  bool object(json& out, int depth) {
+  bool object(Node& out, int depth) {
     if (depth > max_depth_) return false;
     ++p_;  // '{'
-    out = json::object();
-    auto& members = out.get_ref<json::object_t&>();
+    const std::size_t base = members_.size();
     skip_space();
     if (p_ != end_ && *p_ == '}') {
       ++p_;
+      out = Node::object(nullptr, 0);
       return true;
     }
     for (;;) {
-      std::string key;
+      std::string_view key;
       if (p_ == end_ || *p_ != '"' || !string(key)) return false;
       skip_space();
       if (p_ == end_ || *p_ != ':') return false;
       ++p_;
       skip_space();
-      json v;
+      Node v;
       if (!value(v, depth)) return false;
-      // Documents written by a JSON library come with their keys sorted: those go in at the end
-      // without a search. Of duplicate keys the last wins, as in nlohmann.
-      if (members.empty() || members.rbegin()->first < key)
-        members.emplace_hint(members.end(), std::move(key), std::move(v));
-      else
-        members[std::move(key)] = std::move(v);
+      members_.push_back(Member{key, v});
       skip_space();
       if (p_ == end_) return false;
       if (*p_ == '}') {
         ++p_;
+        out = finish_object(base);
         return true;
       }
       if (*p_ != ',') return false;
@@ -103,23 +104,54 @@ class Reader {
     }
   }
 
-  bool array(json& out, int depth) {
+  // The members read since `base`, sorted by key, of duplicate keys the last (as in nlohmann).
+  // Documents written by a JSON library come with their keys sorted already.
+  Node finish_object(std::size_t base) {
+    const std::span<const Member> read(members_.data() + base, members_.size() - base);
+    bool sorted = true;
+    for (std::size_t i = 1; i < read.size() && sorted; ++i) sorted = read[i - 1].key < read[i].key;
+    const Member* out;
+    std::size_t n = read.size();
+    if (sorted) {
+      out = doc_.arena().copy(read);
+    } else {
+      const auto order =
+          stable_order(read.size(), read.data(), [](const void* m, std::size_t a, std::size_t b) {
+            const auto* members = static_cast<const Member*>(m);
+            return members[a].key < members[b].key;
+          });
+      auto* kept = static_cast<Member*>(doc_.arena().allocate(read.size() * sizeof(Member)));
+      n = 0;
+      for (std::size_t i = 0; i < order.size(); ++i)
+        if (i + 1 == order.size() || read[order[i + 1]].key != read[order[i]].key)
+          new (kept + n++) Member(read[order[i]]);
+      out = kept;
+    }
+    members_.resize(base);
+    return Node::object(out, n);
+  }
+
+  bool array(Node& out, int depth) {
     if (depth > max_depth_) return false;
     ++p_;  // '['
-    out = json::array();
+    const std::size_t base = items_.size();
     skip_space();
     if (p_ != end_ && *p_ == ']') {
       ++p_;
+      out = Node::array(nullptr, 0);
       return true;
     }
-    auto& items = out.get_ref<json::array_t&>();
     for (;;) {
-      items.emplace_back();
-      if (!value(items.back(), depth)) return false;
+      Node item;
+      if (!value(item, depth)) return false;
+      items_.push_back(item);
       skip_space();
       if (p_ == end_) return false;
       if (*p_ == ']') {
         ++p_;
+        const std::span<const Node> read(items_.data() + base, items_.size() - base);
+        out = Node::array(doc_.arena().copy(read), read.size());
+        items_.resize(base);
         return true;
       }
       if (*p_ != ',') return false;
@@ -130,7 +162,7 @@ class Reader {
 
   // Integers only: a fraction or an exponent (whose double nlohmann rounds its own way) and
   // integers beyond 64 bits (floats in nlohmann) go to nlohmann.
-  bool number(json& out) {
+  bool number(Node& out) {
     const bool negative = *p_ == '-';
     if (negative) ++p_;
     if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
@@ -148,11 +180,11 @@ class Reader {
     if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E' || (*p_ >= '0' && *p_ <= '9')))
       return false;
     if (!negative) {
-      out = n;  // number_unsigned, as nlohmann stores every integer without a sign
+      out = Node::unsigned_integer(n);  // as nlohmann stores every integer without a sign
     } else if (n <= static_cast<std::uint64_t>(INT64_MAX)) {
-      out = -static_cast<std::int64_t>(n);
+      out = Node::integer(-static_cast<std::int64_t>(n));
     } else if (n == static_cast<std::uint64_t>(INT64_MAX) + 1) {
-      out = INT64_MIN;
+      out = Node::integer(INT64_MIN);
     } else {
       return false;
     }
@@ -177,50 +209,53 @@ class Reader {
     return v;
   }
 
-  static void append_utf8(std::string& s, std::uint32_t cp) {
+  // Escapes are decoded in place, into the document's copy of the text: a decoded escape is
+  // never longer than its text (\n is 1 byte of 2, \uXXXX at most 3 of 6, a surrogate pair 4 of
+  // 12), so the write position `w` never passes the read position.
+  static void put_utf8(char*& w, std::uint32_t cp) {
     if (cp < 0x80) {
-      s += static_cast<char>(cp);
+      *w++ = static_cast<char>(cp);
     } else if (cp < 0x800) {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
+      *w++ = static_cast<char>(0xC0 | (cp >> 6));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
-      s += static_cast<char>(0xE0 | (cp >> 12));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
+      *w++ = static_cast<char>(0xE0 | (cp >> 12));
+      *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
     } else {
-      s += static_cast<char>(0xF0 | (cp >> 18));
-      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
+      *w++ = static_cast<char>(0xF0 | (cp >> 18));
+      *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
     }
   }
 
-  bool escape(std::string& s) {
+  bool escape(char*& w) {
     if (p_ == end_) return false;
     switch (*p_++) {
       case '"':
-        s += '"';
+        *w++ = '"';
         return true;
       case '\\':
-        s += '\\';
+        *w++ = '\\';
         return true;
       case '/':
-        s += '/';
+        *w++ = '/';
         return true;
       case 'b':
-        s += '\b';
+        *w++ = '\b';
         return true;
       case 'f':
-        s += '\f';
+        *w++ = '\f';
         return true;
       case 'n':
-        s += '\n';
+        *w++ = '\n';
         return true;
       case 'r':
-        s += '\r';
+        *w++ = '\r';
         return true;
       case 't':
-        s += '\t';
+        *w++ = '\t';
         return true;
       case 'u':
         break;
@@ -230,15 +265,15 @@ class Reader {
     const int hi = hex4();
     if (hi < 0 || (hi >= 0xDC00 && hi <= 0xDFFF)) return false;
     if (hi < 0xD800 || hi > 0xDBFF) {
-      append_utf8(s, static_cast<std::uint32_t>(hi));
+      put_utf8(w, static_cast<std::uint32_t>(hi));
       return true;
     }
     if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
     p_ += 2;
     const int lo = hex4();
     if (lo < 0xDC00 || lo > 0xDFFF) return false;
-    append_utf8(s, 0x10000 + ((static_cast<std::uint32_t>(hi) - 0xD800) << 10) +
-                       (static_cast<std::uint32_t>(lo) - 0xDC00));
+    put_utf8(w, 0x10000 + ((static_cast<std::uint32_t>(hi) - 0xD800) << 10) +
+                    (static_cast<std::uint32_t>(lo) - 0xDC00));
     return true;
   }
 
@@ -250,42 +285,52 @@ class Reader {
     return len != 0;
   }
 
-  bool string(std::string& s) {
+  // A string without escapes is a view of the text as it stands; one with escapes is decoded
+  // over its own text.
+  bool string(std::string_view& out) {
     ++p_;  // '"'
+    char* const start = p_;
+    char* w = p_;
     for (;;) {
-      const char* run = p_;
+      char* run = p_;
       while (p_ != end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20 &&
              static_cast<unsigned char>(*p_) < 0x80)
         ++p_;
-      s.append(run, p_);
+      if (w != run) std::memmove(w, run, static_cast<std::size_t>(p_ - run));
+      w += p_ - run;
       if (p_ == end_) return false;
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
         ++p_;
+        out = std::string_view(start, static_cast<std::size_t>(w - start));
         return true;
       }
       if (c == '\\') {
         ++p_;
-        if (!escape(s)) return false;
+        if (!escape(w)) return false;
       } else if (c >= 0x80) {
-        const char* start = p_;
+        char* sequence = p_;
         if (!utf8_sequence()) return false;
-        s.append(start, p_);
+        if (w != sequence) std::memmove(w, sequence, static_cast<std::size_t>(p_ - sequence));
+        w += p_ - sequence;
       } else {
         return false;  // a control character: nlohmann names it in its error
       }
     }
   }
 
-  const char* p_;
-  const char* end_;
+  Document& doc_;
+  char* p_;
+  char* end_;
   int max_depth_;
+  std::vector<Member> members_;  // of the objects being read, innermost last
+  std::vector<Node> items_;      // of the arrays being read, innermost last
 };
 
 }  // namespace
 
-bool parse_json_fast(std::string_view text, nlohmann::json& out, int max_depth) {
-  return Reader(text.data(), text.data() + text.size(), max_depth).document(out);
+bool parse_json_fast(std::string_view text, Document& out, int max_depth) {
+  return Reader(out, text, max_depth).document();
 }
 
 }  // namespace loyalty

@@ -46,19 +46,19 @@ std::string In::path() const {
   return out;
 }
 
-std::string type_name(const json& v) {
+std::string type_name(const Node& v) {
   switch (v.type()) {
-    case json::value_t::null:
+    case Node::Type::null:
       return "null";
-    case json::value_t::boolean:
+    case Node::Type::boolean:
       return "a boolean";
-    case json::value_t::string:
+    case Node::Type::string:
       return "a string";
-    case json::value_t::array:
+    case Node::Type::array:
       return "an array";
-    case json::value_t::object:
+    case Node::Type::object:
       return "an object";
-    case json::value_t::number_float:
+    case Node::Type::floating:
       return "a fractional number";
     default:
       return "a number";
@@ -96,45 +96,44 @@ void In::fail_at(std::string_view key, const std::string& message) const {
   loyalty::fail(code, std::move(p), message);
 }
 
-In In::member(const json& value, std::string_view key) const {
+In In::member(const Node& value, std::string_view key) const {
   return In(value, this, Step::key, key, 0);
 }
 
 In In::at(std::string_view key) const {
-  auto it = v.find(key);
-  if (it == v.end()) fail_at(key, std::string(key) + " is required");
-  return member(*it, key);
+  const Node* found = v.find(key);
+  if (!found) fail_at(key, std::string(key) + " is required");
+  return member(*found, key);
 }
 
 In In::at(std::size_t index) const {
-  return In(v[index], this, Step::index, {}, index);
+  return In(v.items()[index], this, Step::index, {}, index);
 }
 
 std::optional<In> In::find(std::string_view key) const {
-  auto it = v.find(key);
-  if (it == v.end() || it->is_null()) return std::nullopt;
-  return member(*it, key);
+  const Node* found = v.find(key);
+  if (!found || found->is_null()) return std::nullopt;
+  return member(*found, key);
 }
 
-const json::object_t& In::object(std::initializer_list<std::string_view> allowed) const {
+std::span<const Member> In::object(std::initializer_list<std::string_view> allowed) const {
   if (!v.is_object()) fail("must be an object, got " + type_name(v));
-  const auto& obj = v.get_ref<const json::object_t&>();
-  for (const auto& [key, value] : obj) {
+  for (const auto& [key, value] : v.members()) {
     bool known = false;
     for (auto a : allowed) known = known || a == key;
-    if (!known) fail_at(key, "unknown field \"" + key + "\"");
+    if (!known) fail_at(key, "unknown field \"" + std::string(key) + "\"");
   }
-  return obj;
+  return v.members();
 }
 
-const json::array_t& In::array() const {
+std::span<const Node> In::array() const {
   if (!v.is_array()) fail("must be an array, got " + type_name(v));
-  return v.get_ref<const json::array_t&>();
+  return v.items();
 }
 
 std::string In::string_or_empty() const {
   if (!v.is_string()) fail("must be a string, got " + type_name(v));
-  return v.get<std::string>();
+  return std::string(v.get_string());
 }
 
 std::string In::string() const {
@@ -144,17 +143,17 @@ std::string In::string() const {
 }
 
 std::int64_t In::integer(std::int64_t min, std::int64_t max) const {
-  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+  if (v.is_number_unsigned() && v.get_unsigned() > static_cast<std::uint64_t>(INT64_MAX)) {
     loyalty::fail("overflow", path(), "number does not fit in 64 bits");
   }
   if (v.is_number_float()) {
-    const double d = v.get<double>();
+    const double d = v.get_floating();
     if (d > 9.2e18 || d < -9.2e18)
       loyalty::fail("overflow", path(), "number does not fit in 64 bits");
     fail("must be a whole number, got a fractional number");
   }
   if (!v.is_number_integer()) fail("must be a whole number, got " + type_name(v));
-  const std::int64_t n = v.get<std::int64_t>();
+  const std::int64_t n = v.get_integer();
   if (n < min) fail("must be at least " + std::to_string(min) + ", got " + std::to_string(n));
   if (n > max) fail("must be at most " + std::to_string(max) + ", got " + std::to_string(n));
   return n;
@@ -162,7 +161,7 @@ std::int64_t In::integer(std::int64_t min, std::int64_t max) const {
 
 bool In::boolean() const {
   if (!v.is_boolean()) fail("must be true or false, got " + type_name(v));
-  return v.get<bool>();
+  return v.get_boolean();
 }
 
 std::string In::string(std::string_view key, std::string fallback) const {
@@ -201,7 +200,8 @@ std::vector<std::string> In::strings(std::string_view key) const {
 std::map<std::string, std::int64_t> In::integers_by_key() const {
   if (!v.is_object()) fail("must be an object, got " + type_name(v));
   std::map<std::string, std::int64_t> out;
-  for (const auto& [key, value] : v.items()) out[key] = member(value, key).integer();
+  for (const auto& [key, value] : v.members())
+    out.emplace_hint(out.end(), key, member(value, key).integer());
   return out;
 }
 

@@ -7,12 +7,14 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "document.hpp"
 #include "error.hpp"
 
 namespace loyalty {
@@ -26,11 +28,11 @@ using json = nlohmann::json;
 // step (a member name or an index), so reading a field allocates nothing. A child must not
 // outlive its parent, nor the member name it was read with (a literal or a key of the document).
 struct In {
-  const json& v;
+  const Node& v;
   const char* code;
 
   // A root: `base` is the pointer of `value` in the whole request ("" or e.g. "/events/3").
-  In(const json& value, std::string base, const char* error_code)
+  In(const Node& value, std::string base, const char* error_code)
       : v(value), code(error_code), base_(std::move(base)) {}
   // The same position as `at`, reported under another error code.
   In(const In& at, const char* error_code) : v(at.v), code(error_code), parent_(&at) {}
@@ -42,13 +44,13 @@ struct In {
   In at(std::size_t index) const;
   std::optional<In> find(std::string_view key) const;  // absent or null -> nullopt
   bool has(std::string_view key) const { return find(key).has_value(); }
-  In member(const json& value, std::string_view key) const;  // `value` is this[key]
+  In member(const Node& value, std::string_view key) const;  // `value` is this[key]
 
   [[noreturn]] void fail(const std::string& message) const;
   [[noreturn]] void fail_at(std::string_view key, const std::string& message) const;
 
-  const json::object_t& object(std::initializer_list<std::string_view> allowed) const;
-  const json::array_t& array() const;
+  std::span<const Member> object(std::initializer_list<std::string_view> allowed) const;
+  std::span<const Node> array() const;
   std::string string() const;           // non-empty string
   std::string string_or_empty() const;  // any string
   std::int64_t integer(std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
@@ -65,7 +67,7 @@ struct In {
 
  private:
   enum class Step : unsigned char { none, key, index };
-  In(const json& value, const In* parent, Step step, std::string_view key, std::size_t index)
+  In(const Node& value, const In* parent, Step step, std::string_view key, std::size_t index)
       : v(value), code(parent->code), parent_(parent), step_(step), key_(key), index_(index) {}
   void append_path(std::string& out) const;
 
@@ -92,6 +94,6 @@ class Obj {
 
 std::string pointer_append(const std::string& path, std::string_view key);
 void append_pointer_token(std::string& out, std::string_view key);  // "/" + key, escaped
-std::string type_name(const json& v);
+std::string type_name(const Node& v);
 
 }  // namespace loyalty

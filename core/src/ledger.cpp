@@ -11,11 +11,11 @@ namespace {
 const char* const kEventCommon[] = {"id", "at", "type", "member_id"};
 
 void check_fields(const In& in, std::initializer_list<std::string_view> extra) {
-  for (const auto& [key, value] : in.v.get_ref<const json::object_t&>()) {
+  for (const auto& [key, value] : in.v.members()) {
     bool known =
         std::find(std::begin(kEventCommon), std::end(kEventCommon), key) != std::end(kEventCommon);
     for (auto e : extra) known = known || e == key;
-    if (!known) in.fail_at(key, "unknown field \"" + key + "\" for this event type");
+    if (!known) in.fail_at(key, "unknown field \"" + std::string(key) + "\" for this event type");
   }
 }
 

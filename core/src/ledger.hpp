@@ -9,7 +9,7 @@ namespace loyalty {
 struct Event {
   std::string id, type, member_id;
   Timestamp at;
-  const json* doc = nullptr;  // the event document, for the type's own fields
+  const Node* doc = nullptr;  // the event document, for the type's own fields
   std::string path;
   In in() const { return In{*doc, path, "invalid_event"}; }
 };

@@ -57,31 +57,31 @@ void check_depth(std::string_view text, const Limits& limits) {
          "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
 }
 
-json parse_request(std::string_view text, const Limits& limits) {
+Document parse_request(std::string_view text, const Limits& limits) {
   check_size(text, limits);
-  json doc;
+  Document doc;
   // The fast reader takes the common case (and measures its depth as it goes: a document it
   // accepts passes check_depth); what it does not take, nlohmann reads (json_fast.hpp).
   if (parse_json_fast(text, doc, limits.max_depth)) {
-    if (!doc.is_object()) fail("invalid_request", "", "the request must be a JSON object");
+    if (!doc.root().is_object()) fail("invalid_request", "", "the request must be a JSON object");
     return doc;
   }
   check_depth(text, limits);
-  doc = json();
+  json tree;
   try {
     // What json::parse(text) does, minus the callback variant of the parser that json::parse
     // compiles in as well (a second copy of the parser in the WebAssembly module). The first
     // error throws, with the parser's own description of the problem.
     using Input = decltype(nlohmann::detail::input_adapter(text));
-    nlohmann::detail::json_sax_dom_parser<json> sax(doc, true);
+    nlohmann::detail::json_sax_dom_parser<json> sax(tree, true);
     nlohmann::detail::parser<json, Input>(nlohmann::detail::input_adapter(text)).sax_parse(&sax);
   } catch (const json::out_of_range& e) {  // a number beyond what a double holds
     fail("overflow", "", e.what());
   } catch (const json::exception& e) {
     fail("invalid_json", "", e.what());
   }
-  if (!doc.is_object()) fail("invalid_request", "", "the request must be a JSON object");
-  return doc;
+  if (!tree.is_object()) fail("invalid_request", "", "the request must be a JSON object");
+  return Document(tree);
 }
 
 template <typename Body>
@@ -141,8 +141,8 @@ std::string call(std::string_view operation, std::string_view request_json, cons
   const Handler handler = find_handler(operation);
   if (!handler) return unknown_operation(operation);
   return guarded([&] {
-    const json doc = parse_request(request_json, limits);
-    const In root{doc, "", "invalid_request"};
+    const Document doc = parse_request(request_json, limits);
+    const In root{doc.root(), "", "invalid_request"};
     // Program errors point into the program document itself (`/earn/2/factor`), the same
     // pointer a loaded Engine reports for the same document.
     const Program program = parse_program(In{root.at("program").v, "", "invalid_program"});
@@ -152,8 +152,9 @@ std::string call(std::string_view operation, std::string_view request_json, cons
 
 Engine::Engine(std::string_view program_json, const Limits& limits) : limits_(limits) {
   error_ = guarded([&] {
-    const json doc = parse_request(program_json, limits);
-    program_ = std::make_shared<const Program>(parse_program(In{doc, "", "invalid_program"}));
+    const Document doc = parse_request(program_json, limits);
+    program_ =
+        std::make_shared<const Program>(parse_program(In{doc.root(), "", "invalid_program"}));
     return std::string();
   });
 }
@@ -169,10 +170,10 @@ std::string Engine::call(std::string_view operation, std::string_view request_js
   if (!handler) return unknown_operation(operation);
   if (!program_) return error_;
   return guarded([&] {
-    const json doc = parse_request(request_json, limits_);
-    if (doc.contains("program"))
+    const Document doc = parse_request(request_json, limits_);
+    if (doc.root().find("program"))
       fail("invalid_request", "/program", "a loaded engine takes requests without \"program\"");
-    return handler(*program_, In{doc, "", "invalid_request"});
+    return handler(*program_, In{doc.root(), "", "invalid_request"});
   });
 }
 

@@ -92,12 +92,11 @@ const char* const kEarnCommon[] = {
 
 void check_fields(const In& in, std::initializer_list<std::string_view> extra,
                   const char* const* common, std::size_t n_common) {
-  const auto& obj = in.v.get_ref<const json::object_t&>();
-  for (const auto& [key, value] : obj) {
+  for (const auto& [key, value] : in.v.members()) {
     bool known = false;
     for (std::size_t i = 0; i < n_common; ++i) known = known || key == common[i];
     for (auto e : extra) known = known || e == key;
-    if (!known) in.fail_at(key, "unknown field \"" + key + "\" for this type");
+    if (!known) in.fail_at(key, "unknown field \"" + std::string(key) + "\" for this type");
   }
 }
 
@@ -270,7 +269,7 @@ Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
       break;
     default:
       check_fields(in, {"details"}, kRewardCommon, nc);
-      if (auto d = in.find("details")) r.details = d->v;
+      if (auto d = in.find("details")) r.details = d->v.to_json();
       break;
   }
   if (auto d = in.find("description")) d->string_or_empty();

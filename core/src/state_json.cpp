@@ -50,9 +50,9 @@ json history_json(const HistoryEntry& h, const Program& p) {
 HistoryEntry history_from(const In& in) {
   if (!in.v.is_object()) in.fail("expected a history entry object");
   HistoryEntry h;
-  for (const auto& [key, value] : in.v.items()) {
+  for (const auto& [key, value] : in.v.members()) {
     if (key == "event_id")
-      h.event_id = value.is_string() ? value.get<std::string>() : "";
+      h.event_id = value.is_string() ? std::string(value.get_string()) : "";
     else if (key == "at")
       h.at = read_timestamp(in.at("at"));
     else if (key == "kind")
@@ -68,11 +68,11 @@ HistoryEntry history_from(const In& in) {
       for (std::size_t i = 0; i < lines.array().size(); ++i) {
         const In l = lines.at(i);
         l.object({"rule", "points", "explain"});
-        h.lines.push_back(
-            {l.at("rule").string_or_empty(), l.at("points").integer(), l.at("explain").v});
+        h.lines.push_back({l.at("rule").string_or_empty(), l.at("points").integer(),
+                           l.at("explain").v.to_json()});
       }
     } else {
-      h.extra[key] = value;
+      h.extra[std::string(key)] = value.to_json();
     }
   }
   return h;
@@ -240,10 +240,10 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
       if (!ledger_only) s.seen.insert(std::move(id));
     if (auto c = x->find("counters")) {
       if (!c->v.is_object()) c->fail("expected an object");
-      for (const auto& [k, v] : c->v.items()) {
+      for (const auto& [k, v] : c->v.members()) {
         const In pair = c->member(v, k);
         if (pair.array().size() != 2) pair.fail("expected [period_start, count]");
-        l.counters[k] =
+        l.counters[std::string(k)] =
             Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
       }
     }

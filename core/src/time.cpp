@@ -31,7 +31,7 @@ i64 floor_div(i64 a, i64 b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-bool digits(const std::string& s, std::size_t pos, std::size_t n, int& out) {
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
   out = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
@@ -49,7 +49,7 @@ int days_in_month(int y, int m) {
 
 }  // namespace
 
-bool parse_offset(const std::string& s, int& seconds) {
+bool parse_offset(std::string_view s, int& seconds) {
   if (s == "Z" || s == "z") {
     seconds = 0;
     return true;
@@ -62,7 +62,7 @@ bool parse_offset(const std::string& s, int& seconds) {
   return true;
 }
 
-bool parse_timestamp(const std::string& s, Timestamp& out) {
+bool parse_timestamp(std::string_view s, Timestamp& out) {
   int y, mo, d, h, mi, se;
   if (s.size() < 20 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
       !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, h) ||
@@ -92,7 +92,7 @@ bool parse_timestamp(const std::string& s, Timestamp& out) {
 
 Timestamp read_timestamp(const In& in) {
   Timestamp t;
-  if (!in.v.is_string() || !parse_timestamp(in.v.get<std::string>(), t)) {
+  if (!in.v.is_string() || !parse_timestamp(in.v.get_string(), t)) {
     in.fail("expected an RFC 3339 timestamp with an offset, got " + in.v.dump());
   }
   return t;

@@ -19,9 +19,9 @@ constexpr i64 kDayMs = 86'400'000;
 
 // "2026-11-20T17:59:00-05:00", "2026-11-20T22:59:00.123Z"; throws with the reader's code.
 Timestamp read_timestamp(const In& in);
-bool parse_timestamp(const std::string& text, Timestamp& out);
+bool parse_timestamp(std::string_view text, Timestamp& out);
 // Seconds east of UTC from "-05:00" / "+05:30" / "Z".
-bool parse_offset(const std::string& text, int& seconds);
+bool parse_offset(std::string_view text, int& seconds);
 // Formats in the given offset: "2026-11-20T17:59:00-05:00" (".123" only when ms are non-zero).
 std::string format_timestamp(Timestamp t, int offset_seconds);
 

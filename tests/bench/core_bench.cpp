@@ -75,11 +75,11 @@ BENCHMARK(BM_PreviewJson)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicroseco
 void BM_PreviewTyped(benchmark::State& st) {
   const loyalty::Engine engine(program_text());
   const loyalty::Program& program = *engine.program();
-  const json state_doc = member_state(engine);
+  const loyalty::Document state_doc(member_state(engine));
   const loyalty::MemberState state =
-      loyalty::state_from_json(loyalty::In{state_doc, "", "x"}, program);
-  const json cart_doc = cart(static_cast<int>(st.range(0)));
-  const loyalty::Cart parsed = loyalty::parse_cart(loyalty::In{cart_doc, "", "x"}, program);
+      loyalty::state_from_json(loyalty::In{state_doc.root(), "", "x"}, program);
+  const loyalty::Document cart_doc(cart(static_cast<int>(st.range(0))));
+  const loyalty::Cart parsed = loyalty::parse_cart(loyalty::In{cart_doc.root(), "", "x"}, program);
   loyalty::OrderRequest order;
   order.cart = &parsed;
   order.at = *parsed.at;
@@ -133,11 +133,11 @@ BENCHMARK(BM_Replay)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Comp
 void BM_ReplayTyped(benchmark::State& st) {
   const loyalty::Engine engine(program_text());
   const loyalty::Program& program = *engine.program();
-  const json events = long_history(static_cast<int>(st.range(0)));
+  const loyalty::Document events(long_history(static_cast<int>(st.range(0))));
   std::vector<loyalty::Event> parsed;
-  for (std::size_t i = 0; i < events.size(); ++i)
-    parsed.push_back(
-        loyalty::parse_event(loyalty::In{events[i], "/events/" + std::to_string(i), "x"}));
+  for (std::size_t i = 0; i < events.root().items().size(); ++i)
+    parsed.push_back(loyalty::parse_event(
+        loyalty::In{events.root().items()[i], "/events/" + std::to_string(i), "x"}));
   for (auto _ : st) {
     loyalty::MemberState state;
     for (const auto& e : parsed) loyalty::apply_event(program, state, e);

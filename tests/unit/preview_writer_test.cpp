@@ -48,8 +48,9 @@ TEST(PreviewWriter, SameBytesAsTheTree) {
     with_vouchers += !vouchers.empty();
     if (g.chance(30)) request["cart"].erase("at"), request["now"] = "2026-11-20T17:30:00Z";
 
-    const Program program = parse_program(In{program_doc, "", "invalid_program"});
-    const In in{request, "", "invalid_request"};
+    const Program program = parse_program(In{Document(program_doc).root(), "", "invalid_program"});
+    const Document request_doc(request);
+    const In in{request_doc.root(), "", "invalid_request"};
     std::string tree, text;
     try {
       const json t = op_preview_tree(program, in);
