@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -21,6 +22,19 @@
 namespace loyalty {
 
 struct Member;
+
+// Equal names, lengths first: most names differ in length, and memcmp is a call in the
+// WebAssembly build.
+inline bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
+// a < b bytewise, as std::string_view and nlohmann's std::map order them.
+inline bool name_less(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+  const int c = n ? std::memcmp(a.data(), b.data(), n) : 0;
+  return c < 0 || (c == 0 && a.size() < b.size());
+}
 
 class Node {
  public:

@@ -105,25 +105,38 @@ class Reader {
   }
 
   // The members read since `base`, sorted by key, of duplicate keys the last (as in nlohmann).
-  // Documents written by a JSON library come with their keys sorted already.
+  // Documents written by a JSON library often come with their keys sorted already; a small
+  // object is sorted in place (an insertion sort, stable), a large one through stable_order.
   Node finish_object(std::size_t base) {
-    const std::span<const Member> read(members_.data() + base, members_.size() - base);
+    const std::span<Member> read(members_.data() + base, members_.size() - base);
     bool sorted = true;
-    for (std::size_t i = 1; i < read.size() && sorted; ++i) sorted = read[i - 1].key < read[i].key;
+    for (std::size_t i = 1; i < read.size() && sorted; ++i)
+      sorted = name_less(read[i - 1].key, read[i].key);
+    if (!sorted && read.size() <= 32) {
+      for (std::size_t i = 1; i < read.size(); ++i)
+        for (std::size_t j = i; j > 0 && name_less(read[j].key, read[j - 1].key); --j)
+          std::swap(read[j], read[j - 1]);
+      std::size_t kept = 0;  // of a run of equal keys, the last read is the last of the run
+      for (std::size_t i = 0; i < read.size(); ++i)
+        if (i + 1 == read.size() || !same_name(read[i + 1].key, read[i].key))
+          read[kept++] = read[i];
+      members_.resize(base + kept);
+      return finish_object(base);
+    }
     const Member* out;
     std::size_t n = read.size();
     if (sorted) {
-      out = doc_.arena().copy(read);
+      out = doc_.arena().copy(std::span<const Member>(read));
     } else {
       const auto order =
           stable_order(read.size(), read.data(), [](const void* m, std::size_t a, std::size_t b) {
             const auto* members = static_cast<const Member*>(m);
-            return members[a].key < members[b].key;
+            return name_less(members[a].key, members[b].key);
           });
       auto* kept = static_cast<Member*>(doc_.arena().allocate(read.size() * sizeof(Member)));
       n = 0;
       for (std::size_t i = 0; i < order.size(); ++i)
-        if (i + 1 == order.size() || read[order[i + 1]].key != read[order[i]].key)
+        if (i + 1 == order.size() || !same_name(read[order[i + 1]].key, read[order[i]].key))
           new (kept + n++) Member(read[order[i]]);
       out = kept;
     }

@@ -120,7 +120,7 @@ std::span<const Member> In::object(std::initializer_list<std::string_view> allow
   if (!v.is_object()) fail("must be an object, got " + type_name(v));
   for (const auto& [key, value] : v.members()) {
     bool known = false;
-    for (auto a : allowed) known = known || a == key;
+    for (auto a : allowed) known = known || same_name(a, key);
     if (!known) fail_at(key, "unknown field \"" + std::string(key) + "\"");
   }
   return v.members();
