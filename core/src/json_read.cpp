@@ -116,11 +116,22 @@ std::optional<In> In::find(std::string_view key) const {
   return member(*found, key);
 }
 
-std::span<const Member> In::object(std::initializer_list<std::string_view> allowed) const {
+namespace {
+// Whether the literal `a` spells `key`, read no further than a's terminator (a key may hold a
+// NUL byte: "\u0000").
+bool is_literal(const char* a, std::string_view key) {
+  std::size_t i = 0;
+  for (; i < key.size(); ++i)
+    if (a[i] == '\0' || a[i] != key[i]) return false;
+  return a[i] == '\0';
+}
+}  // namespace
+
+std::span<const Member> In::object(std::initializer_list<const char*> allowed) const {
   if (!v.is_object()) fail("must be an object, got " + type_name(v));
   for (const auto& [key, value] : v.members()) {
     bool known = false;
-    for (auto a : allowed) known = known || same_name(a, key);
+    for (const char* a : allowed) known = known || is_literal(a, key);
     if (!known) fail_at(key, "unknown field \"" + std::string(key) + "\"");
   }
   return v.members();

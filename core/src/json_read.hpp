@@ -49,7 +49,8 @@ struct In {
   [[noreturn]] void fail(const std::string& message) const;
   [[noreturn]] void fail_at(std::string_view key, const std::string& message) const;
 
-  std::span<const Member> object(std::initializer_list<std::string_view> allowed) const;
+  // The allowed names are literals, compared as they are read (no strlen first).
+  std::span<const Member> object(std::initializer_list<const char*> allowed) const;
   std::span<const Node> array() const;
   std::string string() const;           // non-empty string
   std::string string_or_empty() const;  // any string

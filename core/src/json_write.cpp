@@ -1,6 +1,7 @@
 #include "json_write.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include "utf8.hpp"
 
@@ -109,7 +110,7 @@ JsonWriter& JsonWriter::key(std::string_view k) {
     std::size_t n = 0;
     if (comma_) buf[n++] = ',';
     buf[n++] = '"';
-    k.copy(buf + n, k.size());
+    std::memcpy(buf + n, k.data(), k.size());
     n += k.size();
     buf[n++] = '"';
     buf[n++] = ':';

@@ -42,6 +42,18 @@ class JsonWriter {
   JsonWriter& member(std::string_view k, const char* v) { return key(k).value(v); }
   JsonWriter& member(std::string_view k, const std::string& v) { return key(k).value(v); }
 
+  // A literal name passes its length along. In the WebAssembly build string_view(const char*)
+  // is an out-of-line strlen at every call; these forwarders are always inlined, so nothing is
+  // compiled per literal length.
+  template <std::size_t N>
+  [[gnu::always_inline]] JsonWriter& key(const char (&k)[N]) {
+    return key(std::string_view(k, N - 1));
+  }
+  template <std::size_t N, typename V>
+  [[gnu::always_inline]] JsonWriter& member(const char (&k)[N], const V& v) {
+    return member(std::string_view(k, N - 1), v);
+  }
+
  private:
   JsonWriter& open(char c);
   JsonWriter& close(char c);
