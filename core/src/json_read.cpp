@@ -175,9 +175,9 @@ bool In::boolean() const {
   return v.get_boolean();
 }
 
-std::string In::string(std::string_view key, std::string fallback) const {
+std::string In::string(std::string_view key, std::string_view fallback) const {
   auto f = find(key);
-  return f ? f->string() : std::move(fallback);
+  return f ? f->string() : std::string(fallback);
 }
 
 std::int64_t In::integer(std::string_view key, std::int64_t fallback, std::int64_t min,

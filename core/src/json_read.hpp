@@ -31,9 +31,10 @@ struct In {
   const Node& v;
   const char* code;
 
-  // A root: `base` is the pointer of `value` in the whole request ("" or e.g. "/events/3").
-  In(const Node& value, std::string base, const char* error_code)
-      : v(value), code(error_code), base_(std::move(base)) {}
+  // A root: `base` is the pointer of `value` in the whole request ("" or e.g. "/events/3"); it
+  // must outlive the In, like the document.
+  In(const Node& value, std::string_view base, const char* error_code)
+      : v(value), code(error_code), base_(base) {}
   // The same position as `at`, reported under another error code.
   In(const In& at, const char* error_code) : v(at.v), code(error_code), parent_(&at) {}
   In(const In&) = default;
@@ -57,7 +58,7 @@ struct In {
   std::int64_t integer(std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
   bool boolean() const;
 
-  std::string string(std::string_view key, std::string fallback) const;
+  std::string string(std::string_view key, std::string_view fallback) const;
   std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min = INT64_MIN,
                        std::int64_t max = INT64_MAX) const;
   std::optional<std::int64_t> optional_integer(std::string_view key, std::int64_t min = INT64_MIN,
@@ -72,7 +73,7 @@ struct In {
       : v(value), code(parent->code), parent_(parent), step_(step), key_(key), index_(index) {}
   void append_path(std::string& out) const;
 
-  std::string base_;  // roots only
+  std::string_view base_;  // roots only (a string member made every In a constructor call)
   const In* parent_ = nullptr;
   Step step_ = Step::none;
   std::string_view key_;
