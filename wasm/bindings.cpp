@@ -133,8 +133,9 @@ EMSCRIPTEN_KEEPALIVE void lc_engine_delete(WasmEngine* e) {
 
 }  // extern "C"
 
-// Puts call() and Engine on the module. Strings go in as UTF-8 (TextEncoder, which writes U+FFFD
-// for a lone surrogate, as the JS layer does before) and come out through TextDecoder. An
+// Puts call() and Engine on the module. Strings go in as UTF-8, encoded straight into the
+// module's memory (TextEncoder.encodeInto, which writes U+FFFD for a lone surrogate, as the JS
+// layer does before; a UTF-16 unit takes at most 3 bytes) and come out through TextDecoder. An
 // allocation that fails answers with the fixed out-of-memory error. (No line comments inside:
 // the body is one line once the preprocessor has quoted it.)
 EM_JS(void, lc_install, (), {
@@ -143,10 +144,11 @@ EM_JS(void, lc_install, (), {
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
   function put(s) {
-    var bytes = encoder.encode(String(s));
-    var p = _lc_alloc(bytes.length);
-    if (p) HEAPU8.set(bytes, p);
-    return [ p, bytes.length ];
+    s = String(s);
+    var room = s.length * 3;
+    var p = _lc_alloc(room);
+    var n = p ? encoder.encodeInto(s, HEAPU8.subarray(p, p + room)).written : 0;
+    return [ p, n ];
   }
   function read(a) {
     var p = HEAPU32[a >> 2], n = HEAPU32[(a >> 2) + 1];
