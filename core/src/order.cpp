@@ -52,17 +52,31 @@ void debit_points(Ledger& ledger, i64 points, bool allow_debt) {
   ledger.balance = sub(ledger.balance, points);
 }
 
-const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
-                             const std::string& source, const std::string& event_id, Timestamp at,
-                             int index) {
+void issue_vouchers(const Program& program, Ledger& ledger, const std::string& reward,
+                    const std::string& source, const std::string& event_id, Timestamp at, int index,
+                    i64 count) {
+  if (count <= 0) return;
   Voucher v;
-  v.id = event_id.empty() ? "" : "v-" + event_id + "-" + std::to_string(index);
   v.reward = reward;
   v.source = source;
   v.issued_at = at;
   if (const Reward* r = program.reward(reward); r && r->voucher_days)
     v.expires_at = Timestamp{at.ms + *r->voucher_days * kDayMs};
-  ledger.vouchers.push_back(std::move(v));
+  // Room for all of them at once, still growing geometrically when vouchers come one by one.
+  auto& list = ledger.vouchers;
+  const std::size_t need = list.size() + static_cast<std::size_t>(count);
+  if (need > list.capacity()) list.reserve(std::max(need, 2 * list.size()));
+  const std::string prefix = event_id.empty() ? "" : "v-" + event_id + "-";
+  for (i64 k = 1; k <= count; ++k) {
+    if (!event_id.empty()) v.id = prefix + std::to_string(index + k);
+    list.push_back(v);
+  }
+}
+
+const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
+                             const std::string& source, const std::string& event_id, Timestamp at,
+                             int index) {
+  issue_vouchers(program, ledger, reward, source, event_id, at, index - 1, 1);
   return ledger.vouchers.back();
 }
 
@@ -612,7 +626,17 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   }
   ledger.lifetime.earned = add(ledger.lifetime.earned, out.points);
 
+  // A big order can cross a spend threshold hundreds of times: each batch of vouchers is built
+  // once and copied, into room made for the whole batch.
   int voucher_index = 0;
+  auto issue = [&](const std::string& reward, const std::string& source, i64 count) {
+    if (count <= 0) return;
+    issue_vouchers(p, ledger, reward, source, o.event_id, o.at, voucher_index, count);
+    voucher_index += static_cast<int>(count);
+    out.issued.reserve(out.issued.size() + static_cast<std::size_t>(count));
+    const IssuedVoucher issued{reward, source};
+    for (i64 k = 0; k < count; ++k) out.issued.push_back(issued);
+  };
   for (const auto& card : p.punch_cards) {
     i64 punches = 0;
     for (const auto& l : cart.lines)
@@ -630,24 +654,14 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     CardProgress progress{card.id, punches, 0, count / card.required};
     count %= card.required;
     progress.after = count;
-    const std::string source = "punch_card:" + card.id;
-    for (i64 k = 0; k < progress.completes; ++k) {
-      issue_voucher(p, ledger, card.reward, source, o.event_id, o.at, ++voucher_index);
-      out.issued.push_back({card.reward, source});
-    }
+    issue(card.reward, "punch_card:" + card.id, progress.completes);
     out.cards.push_back(progress);
   }
   for (const auto& [rule_id, spend] : out.threshold_spend) {
     const EarnRule* r = p.rule(rule_id);
     i64& progress = ledger.threshold_progress[rule_id];
     progress = add(progress, spend);
-    const std::string source = "rule:" + r->id;
-    const i64 count = progress / r->every_minor;
-    ledger.vouchers.reserve(ledger.vouchers.size() + static_cast<std::size_t>(count));
-    for (i64 k = count; k > 0; --k) {
-      issue_voucher(p, ledger, r->reward, source, o.event_id, o.at, ++voucher_index);
-      out.issued.push_back({r->reward, source});
-    }
+    issue(r->reward, "rule:" + r->id, progress / r->every_minor);
     progress %= r->every_minor;
   }
 
