@@ -214,13 +214,16 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
   const Check check{p, ledger, &cart, o.at, tier};
   i64 left = cart.lines_net - cart.order_discount_minor;
   i64 shipping_left = cart.shipping_minor;
-  std::map<std::string, i64> used;
   auto try_apply = [&](const Reward& r, const std::string& voucher, std::optional<i64> points,
                        const std::string& path) {
     i64 cost = 0;
     const i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
+    // Uses of the reward paid in points so far in this order, for its limit. A count over the
+    // few applied rewards, where a map keyed by reward id allocated a node per redemption.
+    i64 used = 0;
+    for (const auto& a : out.applied) used += a.voucher.empty() && a.reward == r.id;
     const std::string_view status =
-        check_reward(check, r, !voucher.empty(), used[r.id], static_cast<i64>(out.applied.size()),
+        check_reward(check, r, !voucher.empty(), used, static_cast<i64>(out.applied.size()),
                      ledger.balance - out.cost, d, cost);
     if (status != "available") {
       out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path});
@@ -231,7 +234,6 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     (shipping ? out.shipping_discount : out.merchandise_discount) += d;
     if (voucher.empty()) {
       out.cost += cost;
-      used[r.id] += 1;
     } else {
       cost = 0;
     }
@@ -353,8 +355,10 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
   }
 
   std::vector<HistoryLine> caps;
-  std::vector<i128> extra_by_source(S, 0);
   std::vector<i64> points_by_source(S, 0);
+  // Per rule, zeroed for each: allocated once rather than once per rule.
+  std::vector<i128> source_exact(S);
+  std::vector<i64> weights(S);
   for (const auto& r : p.earn) {
     if (r.type != EarnType::per_spend && r.type != EarnType::per_item &&
         r.type != EarnType::per_order && r.type != EarnType::bonus)
@@ -362,7 +366,7 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     if (!conditions_hold(r.cond, p, at, tier, merchandise)) continue;
     i64 base = 0, total = 0;
     Explain why;
-    std::vector<i128> source_exact(S, 0);
+    std::fill(source_exact.begin(), source_exact.end(), i128{0});
     if (r.type == EarnType::per_spend || r.type == EarnType::per_item) {
       i128 w_sum = 0, wf_sum = 0;
       i64 measure = 0;
@@ -442,7 +446,6 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       const auto ups = spread(up_total, up), downs = spread(down_total, down);
       for (std::size_t s = 0; s < S; ++s) points_by_source[s] += ups[s] - downs[s];
     } else if (extra != 0 && S > 0) {
-      std::vector<i64> weights(S);
       for (std::size_t s = 0; s < S; ++s) {
         const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];
         weights[s] = narrow(std::min<i128>(e, INT64_MAX / 2));
