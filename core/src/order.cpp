@@ -285,25 +285,35 @@ struct Source {           // views into the program, which outlives the computat
   std::string_view tier;
 };
 
+// Whether a source applies to a cart line; `line` null is the shipping row, which only sources
+// without a match reach.
+bool active(const Source& s, const CartLine* line) {
+  const EarnRule* m = s.multiplier;
+  return !m || (line ? matches(m->cond.match, *line) : !m->cond.match);
+}
+
 // Per-unit factor contributions of each source to F(line) − 1, summing exactly to it, into
-// c[0..factors.size()) (one row of a flat table: a vector per cart line cost a malloc each).
-void contributions(Stacking mode, const std::vector<Fixed>& factors,
-                   const std::vector<char>& active, i64* c) {
-  std::fill(c, c + factors.size(), i64{0});
+// c[0..sources.size()) (one row of a flat table: a vector per cart line cost a malloc each).
+// Each mode asks whether a source is active once per source.
+void contributions(Stacking mode, const std::vector<Source>& sources, const CartLine* line,
+                   i64* c) {
+  const std::size_t S = sources.size();
+  std::fill(c, c + S, i64{0});
   switch (mode) {
     case Stacking::highest: {
       int best = -1;
-      for (std::size_t s = 0; s < factors.size(); ++s)
-        if (active[s] && (best < 0 || factors[s] > factors[best])) best = static_cast<int>(s);
-      if (best >= 0) c[best] = factors[best].raw - Fixed::kScale;
+      for (std::size_t s = 0; s < S; ++s)
+        if (active(sources[s], line) && (best < 0 || sources[s].factor > sources[best].factor))
+          best = static_cast<int>(s);
+      if (best >= 0) c[best] = sources[best].factor.raw - Fixed::kScale;
       break;
     }
     case Stacking::add: {
       i64 f = Fixed::kScale;
-      for (std::size_t s = 0; s < factors.size(); ++s)
-        if (active[s]) f = add(f, c[s] = factors[s].raw - Fixed::kScale);
+      for (std::size_t s = 0; s < S; ++s)
+        if (active(sources[s], line)) f = add(f, c[s] = sources[s].factor.raw - Fixed::kScale);
       // F never goes below 0 (as stack() says): factors below 1 cannot make an order take points.
-      for (std::size_t s = factors.size(); s-- > 0 && f < 0;) {
+      for (std::size_t s = S; s-- > 0 && f < 0;) {
         if (c[s] >= 0) continue;
         const i64 back = std::min(-f, -c[s]);
         c[s] += back;
@@ -313,9 +323,9 @@ void contributions(Stacking mode, const std::vector<Fixed>& factors,
     }
     case Stacking::multiply: {
       i128 running = Fixed::kScale;
-      for (std::size_t s = 0; s < factors.size(); ++s) {
-        if (!active[s]) continue;
-        const i128 next = running * factors[s].raw / Fixed::kScale;
+      for (std::size_t s = 0; s < S; ++s) {
+        if (!active(sources[s], line)) continue;
+        const i128 next = running * sources[s].factor.raw / Fixed::kScale;
         c[s] = narrow(next - running);
         running = next;
       }
@@ -338,20 +348,12 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     if (r.type == EarnType::multiplier && conditions_hold(r.cond, p, at, tier, merchandise))
       sources.push_back({r.id, r.factor, &r, ""});
   const std::size_t S = sources.size(), n = cart.lines.size();
-  std::vector<Fixed> factors(S);
-  for (std::size_t s = 0; s < S; ++s) factors[s] = sources[s].factor;
   // contrib(i, s) for each line, and one more row for shipping (rules without a match only).
   std::vector<i64> contrib_table((n + 1) * S);
   const auto contrib = [&](std::size_t row, std::size_t s) { return contrib_table[row * S + s]; };
   if (S > 0) {
-    std::vector<char> active(S);
-    for (std::size_t i = 0; i <= n; ++i) {
-      for (std::size_t s = 0; s < S; ++s) {
-        const EarnRule* m = sources[s].multiplier;
-        active[s] = !m || (i < n ? matches(m->cond.match, cart.lines[i]) : !m->cond.match);
-      }
-      contributions(p.stacking, factors, active, &contrib_table[i * S]);
-    }
+    for (std::size_t i = 0; i <= n; ++i)
+      contributions(p.stacking, sources, i < n ? &cart.lines[i] : nullptr, &contrib_table[i * S]);
   }
 
   std::vector<HistoryLine> caps;
@@ -564,14 +566,14 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   out.tier_before = tier;
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
   Redemptions rd = evaluate_redemptions(p, ledger, o, tier);
-  out.applied = rd.applied;
-  out.rejected = rd.rejected;
+  out.applied = std::move(rd.applied);  // read from `out` from here on
+  out.rejected = std::move(rd.rejected);
   out.merchandise = merchandise;
   out.discount = rd.merchandise_discount + rd.shipping_discount;
   out.shipping = cart.shipping_minor;
   out.total = merchandise - out.discount + cart.shipping_minor;
   out.cost = rd.cost;
-  if (whole_or_nothing && !rd.rejected.empty()) return out;
+  if (whole_or_nothing && !out.rejected.empty()) return out;
 
   const auto nets = earning_nets(p, cart, rd.merchandise_discount);
   const i64 shipping_net = cart.shipping_minor - rd.shipping_discount;
@@ -609,7 +611,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   // Commit: pay for the rewards, then credit what the order earns.
   debit_points(ledger, rd.cost, false);
   ledger.lifetime.redeemed = add(ledger.lifetime.redeemed, rd.cost);
-  for (const auto& a : rd.applied) {
+  for (const auto& a : out.applied) {
     const Reward* r = p.reward(a.reward);
     if (a.voucher.empty() && r && r->limit)
       counter_bump(ledger, "reward:" + r->id, *r->limit, o.at, p.utc_offset);
@@ -632,8 +634,9 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   // A big order can cross a spend threshold hundreds of times: each batch of vouchers is built
   // once and copied, into room made for the whole batch.
   int voucher_index = 0;
-  auto issue = [&](const std::string& reward, const std::string& source, i64 count) {
+  auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count) {
     if (count <= 0) return;
+    const std::string source = kind + id;  // "punch_card:shoes" may not fit a short string
     issue_vouchers(p, ledger, reward, source, o.event_id, o.at, voucher_index, count);
     voucher_index += static_cast<int>(count);
     out.issued.reserve(out.issued.size() + static_cast<std::size_t>(count));
@@ -657,14 +660,14 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     CardProgress progress{card.id, punches, 0, count / card.required};
     count %= card.required;
     progress.after = count;
-    issue(card.reward, "punch_card:" + card.id, progress.completes);
+    issue(card.reward, "punch_card:", card.id, progress.completes);
     out.cards.push_back(progress);
   }
   for (const auto& [rule_id, spend] : out.threshold_spend) {
     const EarnRule* r = p.rule(rule_id);
     i64& progress = ledger.threshold_progress[rule_id];
     progress = add(progress, spend);
-    issue(r->reward, "rule:" + r->id, progress / r->every_minor);
+    issue(r->reward, "rule:", r->id, progress / r->every_minor);
     progress %= r->every_minor;
   }
 
@@ -674,7 +677,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   ledger.lifetime.orders += 1;
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
   // that earns nothing) does not restart the clock, and pending points restart it on release.
-  if ((out.points > 0 && !out.pending) || !rd.applied.empty()) ledger.last_activity = o.at;
+  if ((out.points > 0 && !out.pending) || !out.applied.empty()) ledger.last_activity = o.at;
   const TierStatus final_status = tier_at(p, ledger, o.at);
   out.tier_after = tier_id(final_status);
   out.qualifying_after = final_status.qualifying;
