@@ -17,12 +17,12 @@ Explain::Arg& Explain::add(const char* name) {
   return a;
 }
 
-Explain& Explain::arg(const char* name, std::int64_t value) {
+Explain& Explain::arg(const char* name, std::int64_t value) & {
   add(name).number = value;
   return *this;
 }
 
-Explain& Explain::arg(const char* name, std::string value) {
+Explain& Explain::arg(const char* name, std::string value) & {
   Arg& a = add(name);
   a.text = std::move(value);
   a.is_text = true;

@@ -27,8 +27,14 @@ class Explain {
     e.key_ = key;
     return e;
   }
-  Explain& arg(const char* name, std::int64_t value);
-  Explain& arg(const char* name, std::string value);
+  Explain& arg(const char* name, std::int64_t value) &;
+  Explain& arg(const char* name, std::string value) &;
+  // On a temporary (`Explain::of(...).arg(...)`) the chain stays an rvalue, so what it builds is
+  // moved into place rather than copied (each copy also copied the unused tree).
+  Explain&& arg(const char* name, std::int64_t value) && { return std::move(arg(name, value)); }
+  Explain&& arg(const char* name, std::string value) && {
+    return std::move(arg(name, std::move(value)));
+  }
 
   nlohmann::json to_json() const;
   void write(JsonWriter& out) const;  // what to_json() dumps to, byte for byte

@@ -69,7 +69,10 @@ void issue_vouchers(const Program& program, Ledger& ledger, const std::string& r
   const std::string prefix = event_id.empty() ? "" : "v-" + event_id + "-";
   for (i64 k = 1; k <= count; ++k) {
     if (!event_id.empty()) v.id = prefix + std::to_string(index + k);
-    list.push_back(v);
+    if (k < count)
+      list.push_back(v);
+    else
+      list.push_back(std::move(v));
   }
 }
 
@@ -636,12 +639,12 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   int voucher_index = 0;
   auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count) {
     if (count <= 0) return;
-    const std::string source = kind + id;  // "punch_card:shoes" may not fit a short string
-    issue_vouchers(p, ledger, reward, source, o.event_id, o.at, voucher_index, count);
+    IssuedVoucher issued{reward, kind + id};  // "punch_card:<id>" often needs the heap
+    issue_vouchers(p, ledger, reward, issued.source, o.event_id, o.at, voucher_index, count);
     voucher_index += static_cast<int>(count);
     out.issued.reserve(out.issued.size() + static_cast<std::size_t>(count));
-    const IssuedVoucher issued{reward, source};
-    for (i64 k = 0; k < count; ++k) out.issued.push_back(issued);
+    for (i64 k = 1; k < count; ++k) out.issued.push_back(issued);
+    out.issued.push_back(std::move(issued));
   };
   for (const auto& card : p.punch_cards) {
     i64 punches = 0;

@@ -11,9 +11,7 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 }
 }  // namespace
 
-bool matches(const std::optional<Match>& match, const CartLine& line) {
-  if (!match) return true;
-  const Match& m = *match;
+bool matches(const Match& m, const CartLine& line) {
   const bool include_listed = !m.skus.empty() || !m.categories.empty();
   if (include_listed && !contains(m.skus, line.sku) &&
       (line.category.empty() || !contains(m.categories, line.category)))
@@ -56,10 +54,19 @@ std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
   std::vector<i128> long_remainders(n > kShort ? n : 0);
   i128* remainders = n > kShort ? long_remainders.data() : short_remainders;
   i64 given = 0;
+  // 128-bit division is a library call; when the product and the sum fit in 64 bits (any real
+  // cart) 64-bit division gives the same quotient and remainder (both truncate).
+  const bool narrow_sum = sum > 0 && sum <= INT64_MAX;
   for (std::size_t i = 0; i < n; ++i) {
-    const i128 exact = static_cast<i128>(total) * weights[i];
-    parts[i] = static_cast<i64>(exact / sum);
-    remainders[i] = exact % sum;
+    i64 exact64 = 0;
+    if (narrow_sum && !__builtin_mul_overflow(total, weights[i], &exact64)) {
+      parts[i] = exact64 / static_cast<i64>(sum);
+      remainders[i] = exact64 % static_cast<i64>(sum);
+    } else {
+      const i128 exact = static_cast<i128>(total) * weights[i];
+      parts[i] = static_cast<i64>(exact / sum);
+      remainders[i] = exact % sum;
+    }
     given += parts[i];
   }
   // Largest remainder first; equal remainders in line order.
