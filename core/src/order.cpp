@@ -564,7 +564,9 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
                            bool whole_or_nothing) {
   OrderOutcome out;
   const Cart& cart = *o.cart;
-  const TierStatus before = tier_at(p, ledger, o.at);
+  // The tier is asked three times at the order's instant: its calendar periods are worked out once.
+  const TierPeriods periods = tier_periods(p, o.at);
+  const TierStatus before = tier_at(p, ledger, periods);
   const std::string tier = tier_id(before);
   out.tier_before = tier;
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
@@ -583,7 +585,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   Earning e = compute_earning(p, cart, o.at, tier, nets, shipping_net, merchandise);
   out.spend = merchandise - rd.merchandise_discount;
   std::string earn_tier = tier;
-  TierStatus after = tier_at(p, ledger, o.at, basis_amount(p, out.spend, e.points));
+  TierStatus after = tier_at(p, ledger, periods, basis_amount(p, out.spend, e.points));
   if (p.tiers && p.tiers->upgrade_applies_to_crossing_order && after.level != before.level &&
       after.level->min > before.level->min) {
     earn_tier = tier_id(after);
@@ -681,7 +683,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
   // that earns nothing) does not restart the clock, and pending points restart it on release.
   if ((out.points > 0 && !out.pending) || !out.applied.empty()) ledger.last_activity = o.at;
-  const TierStatus final_status = tier_at(p, ledger, o.at);
+  const TierStatus final_status = tier_at(p, ledger, periods);
   out.tier_after = tier_id(final_status);
   out.qualifying_after = final_status.qualifying;
   return out;
