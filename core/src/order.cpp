@@ -217,8 +217,10 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
   const Check check{p, ledger, &cart, o.at, tier};
   i64 left = cart.lines_net - cart.order_discount_minor;
   i64 shipping_left = cart.shipping_minor;
+  // The JSON pointer of a request item, which only a rejection reports: built then.
+  const auto path = [](const char* list, std::size_t i) { return list + std::to_string(i); };
   auto try_apply = [&](const Reward& r, const std::string& voucher, std::optional<i64> points,
-                       const std::string& path) {
+                       const char* list, std::size_t i) {
     i64 cost = 0;
     const i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
     // Uses of the reward paid in points so far in this order, for its limit. A count over the
@@ -229,7 +231,7 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
         check_reward(check, r, !voucher.empty(), used, static_cast<i64>(out.applied.size()),
                      ledger.balance - out.cost, d, cost);
     if (status != "available") {
-      out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path});
+      out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path(list, i)});
       return false;
     }
     const bool shipping = r.type == RewardType::free_shipping;
@@ -244,30 +246,31 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     return true;
   };
   for (std::size_t i = 0; i < o.redeem.size(); ++i) {
-    const std::string path = "/redeem/" + std::to_string(i);
     const Reward* r = p.reward(o.redeem[i].reward);
     if (!r) {
-      out.rejected.push_back({o.redeem[i].reward, "", "unknown_reward", "not_applicable", path});
+      out.rejected.push_back(
+          {o.redeem[i].reward, "", "unknown_reward", "not_applicable", path("/redeem/", i)});
       continue;
     }
-    try_apply(*r, "", o.redeem[i].points, path);
+    try_apply(*r, "", o.redeem[i].points, "/redeem/", i);
   }
   for (std::size_t i = 0; i < o.vouchers.size(); ++i) {
-    const std::string path = "/vouchers/" + std::to_string(i);
     const std::string& id = o.vouchers[i];
     auto v = std::find_if(ledger.vouchers.begin(), ledger.vouchers.end(),
                           [&](const Voucher& x) { return x.id == id; });
     const bool already = std::any_of(out.used_vouchers.begin(), out.used_vouchers.end(),
                                      [&](const Voucher& x) { return x.id == id; });
     if (v == ledger.vouchers.end() || already) {
-      out.rejected.push_back({"", id, "unknown_reward", "not_applicable", path});
+      out.rejected.push_back({"", id, "unknown_reward", "not_applicable", path("/vouchers/", i)});
       continue;
     }
     if (v->expires_at && o.at >= *v->expires_at) {
-      out.rejected.push_back({v->reward, id, "not_eligible", "not_applicable", path});
+      out.rejected.push_back(
+          {v->reward, id, "not_eligible", "not_applicable", path("/vouchers/", i)});
       continue;
     }
-    if (const Reward* r = p.reward(v->reward); r && try_apply(*r, id, std::nullopt, path))
+    if (const Reward* r = p.reward(v->reward);
+        r && try_apply(*r, id, std::nullopt, "/vouchers/", i))
       out.used_vouchers.push_back(*v);
   }
   return out;
@@ -677,7 +680,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   }
 
   // Points basis: purchase points and the signup bonuses this order released.
-  add_contribution(p, ledger, o.at, basis_amount(p, out.spend, out.points));
+  add_contribution(p, ledger, periods, basis_amount(p, out.spend, out.points));
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card

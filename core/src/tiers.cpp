@@ -30,16 +30,18 @@ TierPeriods tier_periods(const Program& program, Timestamp t) {
   TierPeriods w;
   w.from = Timestamp{INT64_MIN};
   w.until = Timestamp{t.ms + 1};
+  w.key = t;
   if (!program.tiers) return w;
   const Tiers& tiers = *program.tiers;
   switch (tiers.period) {
     case TierPeriodKind::lifetime:
+      w.key = Timestamp{0};
       break;
     case TierPeriodKind::calendar_year: {
       const int year = local_time(t, program.utc_offset).year;
       w.start = year_start(year, program.utc_offset);
       w.end = year_start(year + 1, program.utc_offset);
-      w.from = *w.start;
+      w.from = w.key = *w.start;
       if (tiers.retain_next_period) w.held_from = year_start(year - 1, program.utc_offset);
       break;
     }
@@ -78,6 +80,28 @@ std::string tier_id(const TierStatus& status) {
   return status.level ? status.level->id : "";
 }
 
+namespace {
+
+void file_contribution(Ledger& ledger, Timestamp key, i64 amount) {
+  for (auto& c : ledger.qualifying) {
+    if (c.at == key) {
+      c.amount = add(c.amount, amount);
+      return;
+    }
+  }
+  auto pos = ledger.qualifying.begin();
+  while (pos != ledger.qualifying.end() && pos->at < key) ++pos;
+  ledger.qualifying.insert(pos, Contribution{key, amount});
+}
+
+}  // namespace
+
+void add_contribution(const Program& program, Ledger& ledger, const TierPeriods& periods,
+                      i64 amount) {
+  if (!program.tiers || amount == 0) return;
+  file_contribution(ledger, periods.key, amount);
+}
+
 void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 amount) {
   if (!program.tiers || amount == 0) return;
   Timestamp key = at;
@@ -91,15 +115,7 @@ void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 
     case TierPeriodKind::rolling_days:
       break;
   }
-  for (auto& c : ledger.qualifying) {
-    if (c.at == key) {
-      c.amount = add(c.amount, amount);
-      return;
-    }
-  }
-  auto pos = ledger.qualifying.begin();
-  while (pos != ledger.qualifying.end() && pos->at < key) ++pos;
-  ledger.qualifying.insert(pos, Contribution{key, amount});
+  file_contribution(ledger, key, amount);
 }
 
 }  // namespace loyalty

@@ -24,6 +24,7 @@ struct TierPeriods {
   Timestamp from, until;  // contributions dated in [from, until) qualify
   std::optional<Timestamp> start, end;
   std::optional<Timestamp> held_from;  // [held_from, from) may hold the level (retained tiers)
+  Timestamp key;                       // what a contribution made at the instant is filed under
 };
 TierPeriods tier_periods(const Program& program, Timestamp t);
 
@@ -34,5 +35,8 @@ TierStatus tier_at(const Program& program, const Ledger& ledger, const TierPerio
 std::string tier_id(const TierStatus& status);
 // Records a contribution (negative for refunds), merged by period to keep the state small.
 void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 amount);
+// The same at the instant `periods` were worked out for.
+void add_contribution(const Program& program, Ledger& ledger, const TierPeriods& periods,
+                      i64 amount);
 
 }  // namespace loyalty
