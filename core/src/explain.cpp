@@ -30,7 +30,7 @@ Explain& Explain::arg(const char* name, std::string value) & {
 }
 
 nlohmann::json Explain::to_json() const {
-  if (!key_) return tree_;
+  if (!key_) return tree_ ? *tree_ : nlohmann::json();
   nlohmann::json args = nlohmann::json::object();
   for (unsigned i = 0; i < count_; ++i) {
     const Arg& a = args_[i];
@@ -45,7 +45,10 @@ nlohmann::json Explain::to_json() const {
 
 void Explain::write(JsonWriter& out) const {
   if (!key_) {
-    out.value(tree_);
+    if (tree_)
+      out.value(*tree_);
+    else
+      out.null();
     return;
   }
   // Arguments in ascending name order, as the tree's map has them.

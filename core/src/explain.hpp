@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -51,7 +52,10 @@ class Explain {
   const char* key_ = nullptr;  // set: typed; null: the tree
   std::array<Arg, 3> args_;    // the most any typed explanation has (earn.per_spend, earn.bonus)
   unsigned char count_ = 0;
-  nlohmann::json tree_;
+  // Held by explanations read back from a state document only. Optional so that the typed ones
+  // (every line an order computes, moved several times) skip json's destructor, an out-of-line
+  // call even for null.
+  std::optional<nlohmann::json> tree_;
 };
 
 }  // namespace loyalty
