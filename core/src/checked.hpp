@@ -12,35 +12,59 @@ namespace loyalty {
 using i64 = std::int64_t;
 __extension__ using i128 = __int128;  // GCC and Clang; used for intermediate products
 
-inline i64 add(i64 a, i64 b, const std::string& path = "") {
+// The overflow error, out of line: the checks below run in every inner loop of the rules, and a
+// `const std::string&` default argument built (and destroyed) a string on each call, failing or
+// not. The path is a C string so that nothing is built until a check fails.
+[[noreturn]] void fail_overflow(const char* path, const char* message);
+
+inline i64 add(i64 a, i64 b, const char* path = "") {
   i64 r;
-  if (__builtin_add_overflow(a, b, &r)) fail("overflow", path, "sum does not fit in 64 bits");
+  if (__builtin_add_overflow(a, b, &r)) fail_overflow(path, "sum does not fit in 64 bits");
   return r;
 }
-inline i64 sub(i64 a, i64 b, const std::string& path = "") {
+inline i64 sub(i64 a, i64 b, const char* path = "") {
   i64 r;
-  if (__builtin_sub_overflow(a, b, &r))
-    fail("overflow", path, "difference does not fit in 64 bits");
+  if (__builtin_sub_overflow(a, b, &r)) fail_overflow(path, "difference does not fit in 64 bits");
   return r;
 }
-inline i64 mul(i64 a, i64 b, const std::string& path = "") {
+inline i64 mul(i64 a, i64 b, const char* path = "") {
   i64 r;
-  if (__builtin_mul_overflow(a, b, &r)) fail("overflow", path, "product does not fit in 64 bits");
+  if (__builtin_mul_overflow(a, b, &r)) fail_overflow(path, "product does not fit in 64 bits");
   return r;
 }
-inline i64 narrow(i128 v, const std::string& path = "") {
-  if (v > INT64_MAX || v < INT64_MIN) fail("overflow", path, "value does not fit in 64 bits");
+inline i64 narrow(i128 v, const char* path = "") {
+  if (v > INT64_MAX || v < INT64_MIN) fail_overflow(path, "value does not fit in 64 bits");
   return static_cast<i64>(v);
 }
-inline i128 add128(i128 a, i128 b, const std::string& path = "") {
+inline i128 add128(i128 a, i128 b, const char* path = "") {
   i128 r;
-  if (__builtin_add_overflow(a, b, &r)) fail("overflow", path, "sum does not fit in 128 bits");
+  if (__builtin_add_overflow(a, b, &r)) fail_overflow(path, "sum does not fit in 128 bits");
   return r;
 }
-inline i128 mul128(i128 a, i128 b, const std::string& path = "") {
+inline i128 mul128(i128 a, i128 b, const char* path = "") {
   i128 r;
-  if (__builtin_mul_overflow(a, b, &r)) fail("overflow", path, "product does not fit in 128 bits");
+  if (__builtin_mul_overflow(a, b, &r)) fail_overflow(path, "product does not fit in 128 bits");
   return r;
+}
+
+// For a caller that already holds its pointer as a string (the readers): the same checks.
+inline i64 add(i64 a, i64 b, const std::string& path) {
+  return add(a, b, path.c_str());
+}
+inline i64 sub(i64 a, i64 b, const std::string& path) {
+  return sub(a, b, path.c_str());
+}
+inline i64 mul(i64 a, i64 b, const std::string& path) {
+  return mul(a, b, path.c_str());
+}
+inline i64 narrow(i128 v, const std::string& path) {
+  return narrow(v, path.c_str());
+}
+inline i128 add128(i128 a, i128 b, const std::string& path) {
+  return add128(a, b, path.c_str());
+}
+inline i128 mul128(i128 a, i128 b, const std::string& path) {
+  return mul128(a, b, path.c_str());
 }
 
 enum class Rounding { floor, nearest, ceil };

@@ -17,12 +17,12 @@ Explain::Arg& Explain::add(const char* name) {
   return a;
 }
 
-Explain& Explain::arg(const char* name, std::int64_t value) {
+Explain& Explain::arg(const char* name, std::int64_t value) & {
   add(name).number = value;
   return *this;
 }
 
-Explain& Explain::arg(const char* name, std::string value) {
+Explain& Explain::arg(const char* name, std::string value) & {
   Arg& a = add(name);
   a.text = std::move(value);
   a.is_text = true;
@@ -30,7 +30,7 @@ Explain& Explain::arg(const char* name, std::string value) {
 }
 
 nlohmann::json Explain::to_json() const {
-  if (!key_) return tree_;
+  if (!key_) return tree_ ? *tree_ : nlohmann::json();
   nlohmann::json args = nlohmann::json::object();
   for (unsigned i = 0; i < count_; ++i) {
     const Arg& a = args_[i];
@@ -45,7 +45,10 @@ nlohmann::json Explain::to_json() const {
 
 void Explain::write(JsonWriter& out) const {
   if (!key_) {
-    out.value(tree_);
+    if (tree_)
+      out.value(*tree_);
+    else
+      out.null();
     return;
   }
   // Arguments in ascending name order, as the tree's map has them.

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -27,8 +28,14 @@ class Explain {
     e.key_ = key;
     return e;
   }
-  Explain& arg(const char* name, std::int64_t value);
-  Explain& arg(const char* name, std::string value);
+  Explain& arg(const char* name, std::int64_t value) &;
+  Explain& arg(const char* name, std::string value) &;
+  // On a temporary (`Explain::of(...).arg(...)`) the chain stays an rvalue, so what it builds is
+  // moved into place rather than copied (each copy also copied the unused tree).
+  Explain&& arg(const char* name, std::int64_t value) && { return std::move(arg(name, value)); }
+  Explain&& arg(const char* name, std::string value) && {
+    return std::move(arg(name, std::move(value)));
+  }
 
   nlohmann::json to_json() const;
   void write(JsonWriter& out) const;  // what to_json() dumps to, byte for byte
@@ -45,7 +52,10 @@ class Explain {
   const char* key_ = nullptr;  // set: typed; null: the tree
   std::array<Arg, 3> args_;    // the most any typed explanation has (earn.per_spend, earn.bonus)
   unsigned char count_ = 0;
-  nlohmann::json tree_;
+  // Held by explanations read back from a state document only. Optional so that the typed ones
+  // (every line an order computes, moved several times) skip json's destructor, an out-of-line
+  // call even for null.
+  std::optional<nlohmann::json> tree_;
 };
 
 }  // namespace loyalty

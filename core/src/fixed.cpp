@@ -42,6 +42,11 @@ bool parse_decimal(const std::string& s, i64& out) {
 
 }  // namespace
 
+// checked.hpp's failure, here because that header has no source file of its own.
+void fail_overflow(const char* path, const char* message) {
+  fail("overflow", path, message);
+}
+
 Fixed read_fixed(const In& in) {
   const std::string bad = "must be a number with at most 4 decimals, got ";
   if (in.v.is_string()) {
@@ -70,17 +75,25 @@ Fixed read_fixed(const In& in) {
 }
 
 std::string to_string(Fixed f) {
-  std::string out = f.raw < 0 ? "-" : "";
-  const i64 a = f.raw < 0 ? -f.raw : f.raw;
-  out += std::to_string(a / Fixed::kScale);
-  i64 frac = a % Fixed::kScale;
+  // Written backwards into a buffer: one string is built, where appending the pieces built four
+  // (every multiplier line of an order explains its factor with this).
+  char buf[32];
+  char* const end = buf + sizeof buf;
+  char* p = end;
+  const std::uint64_t a = f.raw < 0 ? 0 - static_cast<std::uint64_t>(f.raw) : f.raw;
+  std::uint64_t whole = a / Fixed::kScale, frac = a % Fixed::kScale;
   if (frac) {
-    std::string digits = std::to_string(frac);
-    digits.insert(0, 4 - digits.size(), '0');
-    while (digits.back() == '0') digits.pop_back();
-    out += "." + digits;
+    int places = 4;
+    for (; frac % 10 == 0; frac /= 10) --places;  // no trailing zeros
+    for (; places > 0; --places, frac /= 10) *--p = static_cast<char>('0' + frac % 10);
+    *--p = '.';
   }
-  return out;
+  do {
+    *--p = static_cast<char>('0' + whole % 10);
+    whole /= 10;
+  } while (whole);
+  if (f.raw < 0) *--p = '-';
+  return std::string(p, end);
 }
 
 }  // namespace loyalty

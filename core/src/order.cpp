@@ -52,17 +52,34 @@ void debit_points(Ledger& ledger, i64 points, bool allow_debt) {
   ledger.balance = sub(ledger.balance, points);
 }
 
-const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
-                             const std::string& source, const std::string& event_id, Timestamp at,
-                             int index) {
+void issue_vouchers(const Program& program, Ledger& ledger, const std::string& reward,
+                    const std::string& source, const std::string& event_id, Timestamp at, int index,
+                    i64 count) {
+  if (count <= 0) return;
   Voucher v;
-  v.id = event_id.empty() ? "" : "v-" + event_id + "-" + std::to_string(index);
   v.reward = reward;
   v.source = source;
   v.issued_at = at;
   if (const Reward* r = program.reward(reward); r && r->voucher_days)
     v.expires_at = Timestamp{at.ms + *r->voucher_days * kDayMs};
-  ledger.vouchers.push_back(std::move(v));
+  // Room for all of them at once, still growing geometrically when vouchers come one by one.
+  auto& list = ledger.vouchers;
+  const std::size_t need = list.size() + static_cast<std::size_t>(count);
+  if (need > list.capacity()) list.reserve(std::max(need, 2 * list.size()));
+  const std::string prefix = event_id.empty() ? "" : "v-" + event_id + "-";
+  for (i64 k = 1; k <= count; ++k) {
+    if (!event_id.empty()) v.id = prefix + std::to_string(index + k);
+    if (k < count)
+      list.push_back(v);
+    else
+      list.push_back(std::move(v));
+  }
+}
+
+const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
+                             const std::string& source, const std::string& event_id, Timestamp at,
+                             int index) {
+  issue_vouchers(program, ledger, reward, source, event_id, at, index - 1, 1);
   return ledger.vouchers.back();
 }
 
@@ -200,16 +217,21 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
   const Check check{p, ledger, &cart, o.at, tier};
   i64 left = cart.lines_net - cart.order_discount_minor;
   i64 shipping_left = cart.shipping_minor;
-  std::map<std::string, i64> used;
+  // The JSON pointer of a request item, which only a rejection reports: built then.
+  const auto path = [](const char* list, std::size_t i) { return list + std::to_string(i); };
   auto try_apply = [&](const Reward& r, const std::string& voucher, std::optional<i64> points,
-                       const std::string& path) {
+                       const char* list, std::size_t i) {
     i64 cost = 0;
     const i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
+    // Uses of the reward paid in points so far in this order, for its limit. A count over the
+    // few applied rewards, where a map keyed by reward id allocated a node per redemption.
+    i64 used = 0;
+    for (const auto& a : out.applied) used += a.voucher.empty() && a.reward == r.id;
     const std::string_view status =
-        check_reward(check, r, !voucher.empty(), used[r.id], static_cast<i64>(out.applied.size()),
+        check_reward(check, r, !voucher.empty(), used, static_cast<i64>(out.applied.size()),
                      ledger.balance - out.cost, d, cost);
     if (status != "available") {
-      out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path});
+      out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path(list, i)});
       return false;
     }
     const bool shipping = r.type == RewardType::free_shipping;
@@ -217,7 +239,6 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     (shipping ? out.shipping_discount : out.merchandise_discount) += d;
     if (voucher.empty()) {
       out.cost += cost;
-      used[r.id] += 1;
     } else {
       cost = 0;
     }
@@ -225,30 +246,31 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     return true;
   };
   for (std::size_t i = 0; i < o.redeem.size(); ++i) {
-    const std::string path = "/redeem/" + std::to_string(i);
     const Reward* r = p.reward(o.redeem[i].reward);
     if (!r) {
-      out.rejected.push_back({o.redeem[i].reward, "", "unknown_reward", "not_applicable", path});
+      out.rejected.push_back(
+          {o.redeem[i].reward, "", "unknown_reward", "not_applicable", path("/redeem/", i)});
       continue;
     }
-    try_apply(*r, "", o.redeem[i].points, path);
+    try_apply(*r, "", o.redeem[i].points, "/redeem/", i);
   }
   for (std::size_t i = 0; i < o.vouchers.size(); ++i) {
-    const std::string path = "/vouchers/" + std::to_string(i);
     const std::string& id = o.vouchers[i];
     auto v = std::find_if(ledger.vouchers.begin(), ledger.vouchers.end(),
                           [&](const Voucher& x) { return x.id == id; });
     const bool already = std::any_of(out.used_vouchers.begin(), out.used_vouchers.end(),
                                      [&](const Voucher& x) { return x.id == id; });
     if (v == ledger.vouchers.end() || already) {
-      out.rejected.push_back({"", id, "unknown_reward", "not_applicable", path});
+      out.rejected.push_back({"", id, "unknown_reward", "not_applicable", path("/vouchers/", i)});
       continue;
     }
     if (v->expires_at && o.at >= *v->expires_at) {
-      out.rejected.push_back({v->reward, id, "not_eligible", "not_applicable", path});
+      out.rejected.push_back(
+          {v->reward, id, "not_eligible", "not_applicable", path("/vouchers/", i)});
       continue;
     }
-    if (const Reward* r = p.reward(v->reward); r && try_apply(*r, id, std::nullopt, path))
+    if (const Reward* r = p.reward(v->reward);
+        r && try_apply(*r, id, std::nullopt, "/vouchers/", i))
       out.used_vouchers.push_back(*v);
   }
   return out;
@@ -269,25 +291,35 @@ struct Source {           // views into the program, which outlives the computat
   std::string_view tier;
 };
 
+// Whether a source applies to a cart line; `line` null is the shipping row, which only sources
+// without a match reach.
+bool active(const Source& s, const CartLine* line) {
+  const EarnRule* m = s.multiplier;
+  return !m || (line ? matches(m->cond.match, *line) : !m->cond.match);
+}
+
 // Per-unit factor contributions of each source to F(line) − 1, summing exactly to it, into
-// c[0..factors.size()) (one row of a flat table: a vector per cart line cost a malloc each).
-void contributions(Stacking mode, const std::vector<Fixed>& factors,
-                   const std::vector<char>& active, i64* c) {
-  std::fill(c, c + factors.size(), i64{0});
+// c[0..sources.size()) (one row of a flat table: a vector per cart line cost a malloc each).
+// Each mode asks whether a source is active once per source.
+void contributions(Stacking mode, const std::vector<Source>& sources, const CartLine* line,
+                   i64* c) {
+  const std::size_t S = sources.size();
+  std::fill(c, c + S, i64{0});
   switch (mode) {
     case Stacking::highest: {
       int best = -1;
-      for (std::size_t s = 0; s < factors.size(); ++s)
-        if (active[s] && (best < 0 || factors[s] > factors[best])) best = static_cast<int>(s);
-      if (best >= 0) c[best] = factors[best].raw - Fixed::kScale;
+      for (std::size_t s = 0; s < S; ++s)
+        if (active(sources[s], line) && (best < 0 || sources[s].factor > sources[best].factor))
+          best = static_cast<int>(s);
+      if (best >= 0) c[best] = sources[best].factor.raw - Fixed::kScale;
       break;
     }
     case Stacking::add: {
       i64 f = Fixed::kScale;
-      for (std::size_t s = 0; s < factors.size(); ++s)
-        if (active[s]) f = add(f, c[s] = factors[s].raw - Fixed::kScale);
+      for (std::size_t s = 0; s < S; ++s)
+        if (active(sources[s], line)) f = add(f, c[s] = sources[s].factor.raw - Fixed::kScale);
       // F never goes below 0 (as stack() says): factors below 1 cannot make an order take points.
-      for (std::size_t s = factors.size(); s-- > 0 && f < 0;) {
+      for (std::size_t s = S; s-- > 0 && f < 0;) {
         if (c[s] >= 0) continue;
         const i64 back = std::min(-f, -c[s]);
         c[s] += back;
@@ -297,9 +329,9 @@ void contributions(Stacking mode, const std::vector<Fixed>& factors,
     }
     case Stacking::multiply: {
       i128 running = Fixed::kScale;
-      for (std::size_t s = 0; s < factors.size(); ++s) {
-        if (!active[s]) continue;
-        const i128 next = running * factors[s].raw / Fixed::kScale;
+      for (std::size_t s = 0; s < S; ++s) {
+        if (!active(sources[s], line)) continue;
+        const i128 next = running * sources[s].factor.raw / Fixed::kScale;
         c[s] = narrow(next - running);
         running = next;
       }
@@ -322,33 +354,28 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     if (r.type == EarnType::multiplier && conditions_hold(r.cond, p, at, tier, merchandise))
       sources.push_back({r.id, r.factor, &r, ""});
   const std::size_t S = sources.size(), n = cart.lines.size();
-  std::vector<Fixed> factors(S);
-  for (std::size_t s = 0; s < S; ++s) factors[s] = sources[s].factor;
   // contrib(i, s) for each line, and one more row for shipping (rules without a match only).
   std::vector<i64> contrib_table((n + 1) * S);
   const auto contrib = [&](std::size_t row, std::size_t s) { return contrib_table[row * S + s]; };
   if (S > 0) {
-    std::vector<char> active(S);
-    for (std::size_t i = 0; i <= n; ++i) {
-      for (std::size_t s = 0; s < S; ++s) {
-        const EarnRule* m = sources[s].multiplier;
-        active[s] = !m || (i < n ? matches(m->cond.match, cart.lines[i]) : !m->cond.match);
-      }
-      contributions(p.stacking, factors, active, &contrib_table[i * S]);
-    }
+    for (std::size_t i = 0; i <= n; ++i)
+      contributions(p.stacking, sources, i < n ? &cart.lines[i] : nullptr, &contrib_table[i * S]);
   }
 
   std::vector<HistoryLine> caps;
-  std::vector<i128> extra_by_source(S, 0);
   std::vector<i64> points_by_source(S, 0);
+  // Per rule, zeroed for each: allocated once rather than once per rule.
+  std::vector<i128> source_exact(S);
+  std::vector<i64> weights(S);
   for (const auto& r : p.earn) {
     if (r.type != EarnType::per_spend && r.type != EarnType::per_item &&
         r.type != EarnType::per_order && r.type != EarnType::bonus)
       continue;
     if (!conditions_hold(r.cond, p, at, tier, merchandise)) continue;
+    // Each branch writes its line itself: an explanation built in place is moved once less
+    // (three strings and a tree each time) than one kept aside for a shared push.
     i64 base = 0, total = 0;
-    Explain why;
-    std::vector<i128> source_exact(S, 0);
+    std::fill(source_exact.begin(), source_exact.end(), i128{0});
     if (r.type == EarnType::per_spend || r.type == EarnType::per_item) {
       i128 w_sum = 0, wf_sum = 0;
       i64 measure = 0;
@@ -375,12 +402,15 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       const i64 den = r.type == EarnType::per_spend ? r.per_minor : 1;
       base = narrow(divide(w_sum, den, r.rounding));
       total = narrow(divide(wf_sum, mul128(den, Fixed::kScale), r.rounding));
-      why = r.type == EarnType::per_spend
-                ? Explain::of("earn.per_spend")
-                      .arg("points", r.points)
-                      .arg("per_minor", r.per_minor)
-                      .arg("spend_minor", measure)
-                : Explain::of("earn.per_item").arg("points", r.points).arg("quantity", measure);
+      if (base != 0)
+        out.lines.push_back(
+            {r.id, base,
+             r.type == EarnType::per_spend
+                 ? Explain::of("earn.per_spend")
+                       .arg("points", r.points)
+                       .arg("per_minor", r.per_minor)
+                       .arg("spend_minor", measure)
+                 : Explain::of("earn.per_item").arg("points", r.points).arg("quantity", measure)});
     } else {
       i64 quantity = 0;
       bool any = false;
@@ -394,13 +424,15 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
                              : quantity >= r.min_quantity;
       if (!earns) continue;
       base = total = r.points;
-      why = r.type == EarnType::per_order ? Explain::of("earn.per_order").arg("points", r.points)
-                                          : Explain::of("earn.bonus")
-                                                .arg("points", r.points)
-                                                .arg("min_quantity", r.min_quantity)
-                                                .arg("quantity", quantity);
+      if (base != 0)
+        out.lines.push_back({r.id, base,
+                             r.type == EarnType::per_order
+                                 ? Explain::of("earn.per_order").arg("points", r.points)
+                                 : Explain::of("earn.bonus")
+                                       .arg("points", r.points)
+                                       .arg("min_quantity", r.min_quantity)
+                                       .arg("quantity", quantity)});
     }
-    if (base != 0) out.lines.push_back({r.id, base, std::move(why)});
     // The multipliers' extra points go to their own lines, split exactly by their share.
     const i64 extra = total - base;
     bool raises = false, lowers = false;
@@ -428,7 +460,6 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       const auto ups = spread(up_total, up), downs = spread(down_total, down);
       for (std::size_t s = 0; s < S; ++s) points_by_source[s] += ups[s] - downs[s];
     } else if (extra != 0 && S > 0) {
-      std::vector<i64> weights(S);
       for (std::size_t s = 0; s < S; ++s) {
         const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];
         weights[s] = narrow(std::min<i128>(e, INT64_MAX / 2));
@@ -542,26 +573,28 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
                            bool whole_or_nothing) {
   OrderOutcome out;
   const Cart& cart = *o.cart;
-  const TierStatus before = tier_at(p, ledger, o.at);
+  // The tier is asked three times at the order's instant: its calendar periods are worked out once.
+  const TierPeriods periods = tier_periods(p, o.at);
+  const TierStatus before = tier_at(p, ledger, periods);
   const std::string tier = tier_id(before);
   out.tier_before = tier;
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
   Redemptions rd = evaluate_redemptions(p, ledger, o, tier);
-  out.applied = rd.applied;
-  out.rejected = rd.rejected;
+  out.applied = std::move(rd.applied);  // read from `out` from here on
+  out.rejected = std::move(rd.rejected);
   out.merchandise = merchandise;
   out.discount = rd.merchandise_discount + rd.shipping_discount;
   out.shipping = cart.shipping_minor;
   out.total = merchandise - out.discount + cart.shipping_minor;
   out.cost = rd.cost;
-  if (whole_or_nothing && !rd.rejected.empty()) return out;
+  if (whole_or_nothing && !out.rejected.empty()) return out;
 
   const auto nets = earning_nets(p, cart, rd.merchandise_discount);
   const i64 shipping_net = cart.shipping_minor - rd.shipping_discount;
   Earning e = compute_earning(p, cart, o.at, tier, nets, shipping_net, merchandise);
   out.spend = merchandise - rd.merchandise_discount;
   std::string earn_tier = tier;
-  TierStatus after = tier_at(p, ledger, o.at, basis_amount(p, out.spend, e.points));
+  TierStatus after = tier_at(p, ledger, periods, basis_amount(p, out.spend, e.points));
   if (p.tiers && p.tiers->upgrade_applies_to_crossing_order && after.level != before.level &&
       after.level->min > before.level->min) {
     earn_tier = tier_id(after);
@@ -592,7 +625,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   // Commit: pay for the rewards, then credit what the order earns.
   debit_points(ledger, rd.cost, false);
   ledger.lifetime.redeemed = add(ledger.lifetime.redeemed, rd.cost);
-  for (const auto& a : rd.applied) {
+  for (const auto& a : out.applied) {
     const Reward* r = p.reward(a.reward);
     if (a.voucher.empty() && r && r->limit)
       counter_bump(ledger, "reward:" + r->id, *r->limit, o.at, p.utc_offset);
@@ -612,7 +645,18 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   }
   ledger.lifetime.earned = add(ledger.lifetime.earned, out.points);
 
+  // A big order can cross a spend threshold hundreds of times: each batch of vouchers is built
+  // once and copied, into room made for the whole batch.
   int voucher_index = 0;
+  auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count) {
+    if (count <= 0) return;
+    IssuedVoucher issued{reward, kind + id};  // "punch_card:<id>" often needs the heap
+    issue_vouchers(p, ledger, reward, issued.source, o.event_id, o.at, voucher_index, count);
+    voucher_index += static_cast<int>(count);
+    out.issued.reserve(out.issued.size() + static_cast<std::size_t>(count));
+    for (i64 k = 1; k < count; ++k) out.issued.push_back(issued);
+    out.issued.push_back(std::move(issued));
+  };
   for (const auto& card : p.punch_cards) {
     i64 punches = 0;
     for (const auto& l : cart.lines)
@@ -630,35 +674,25 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     CardProgress progress{card.id, punches, 0, count / card.required};
     count %= card.required;
     progress.after = count;
-    const std::string source = "punch_card:" + card.id;
-    for (i64 k = 0; k < progress.completes; ++k) {
-      issue_voucher(p, ledger, card.reward, source, o.event_id, o.at, ++voucher_index);
-      out.issued.push_back({card.reward, source});
-    }
+    issue(card.reward, "punch_card:", card.id, progress.completes);
     out.cards.push_back(progress);
   }
   for (const auto& [rule_id, spend] : out.threshold_spend) {
     const EarnRule* r = p.rule(rule_id);
     i64& progress = ledger.threshold_progress[rule_id];
     progress = add(progress, spend);
-    const std::string source = "rule:" + r->id;
-    const i64 count = progress / r->every_minor;
-    ledger.vouchers.reserve(ledger.vouchers.size() + static_cast<std::size_t>(count));
-    for (i64 k = count; k > 0; --k) {
-      issue_voucher(p, ledger, r->reward, source, o.event_id, o.at, ++voucher_index);
-      out.issued.push_back({r->reward, source});
-    }
+    issue(r->reward, "rule:", r->id, progress / r->every_minor);
     progress %= r->every_minor;
   }
 
   // Points basis: purchase points and the signup bonuses this order released.
-  add_contribution(p, ledger, o.at, basis_amount(p, out.spend, out.points));
+  add_contribution(p, ledger, periods, basis_amount(p, out.spend, out.points));
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
   // that earns nothing) does not restart the clock, and pending points restart it on release.
-  if ((out.points > 0 && !out.pending) || !rd.applied.empty()) ledger.last_activity = o.at;
-  const TierStatus final_status = tier_at(p, ledger, o.at);
+  if ((out.points > 0 && !out.pending) || !out.applied.empty()) ledger.last_activity = o.at;
+  const TierStatus final_status = tier_at(p, ledger, periods);
   out.tier_after = tier_id(final_status);
   out.qualifying_after = final_status.qualifying;
   return out;

@@ -86,6 +86,11 @@ Recomputed recompute_order(const Program& program, const OrderRecord& record);
 void credit_points(const Program& program, Ledger& ledger, i64 points, Timestamp at);
 // Takes points from the lots that expire first; the balance may go negative only if `allow_debt`.
 void debit_points(Ledger& ledger, i64 points, bool allow_debt);
+// Issues `count` vouchers of `reward` at `at`, numbered index+1, index+2, ... in their ids (which
+// only events have).
+void issue_vouchers(const Program& program, Ledger& ledger, const std::string& reward,
+                    const std::string& source, const std::string& event_id, Timestamp at, int index,
+                    i64 count);
 // Issues a voucher of `reward` at `at`; the reference is to the ledger's copy.
 const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
                              const std::string& source, const std::string& event_id, Timestamp at,

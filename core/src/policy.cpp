@@ -1,20 +1,21 @@
 #include "policy.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "stable_order.hpp"
 
 namespace loyalty {
 namespace {
+// Asked for every rule and cart line: ids of the same length ("shoes", "coats") usually differ
+// in their first letter, which spares the memcmp call that std::string's == makes.
 bool contains(const std::vector<std::string>& list, const std::string& value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
+  for (const auto& x : list)
+    if (x.size() == value.size() && (x.empty() || x[0] == value[0]) && x == value) return true;
+  return false;
 }
 }  // namespace
 
-bool matches(const std::optional<Match>& match, const CartLine& line) {
-  if (!match) return true;
-  const Match& m = *match;
+bool matches(const Match& m, const CartLine& line) {
   const bool include_listed = !m.skus.empty() || !m.categories.empty();
   if (include_listed && !contains(m.skus, line.sku) &&
       (line.category.empty() || !contains(m.categories, line.category)))
@@ -44,38 +45,54 @@ bool in_audience(const std::vector<std::string>& audience, const std::string& ti
 }
 
 std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
-  std::vector<i64> parts(weights.size(), 0);
+  const std::size_t n = weights.size();
+  std::vector<i64> parts(n, 0);
   i128 sum = 0;
   for (i64 w : weights) sum += w;
   if (sum == 0 || total == 0) return parts;
-  std::vector<i128> remainders(weights.size());
+  // The remainders and their order live on the stack for the short lists nearly every call has
+  // (a share per multiplier source, the lines of a usual cart): two allocations fewer per call.
+  constexpr std::size_t kShort = 32;
+  i128 short_remainders[kShort];
+  std::size_t short_order[kShort];
+  std::vector<i128> long_remainders(n > kShort ? n : 0);
+  i128* remainders = n > kShort ? long_remainders.data() : short_remainders;
   i64 given = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    const i128 exact = static_cast<i128>(total) * weights[i];
-    parts[i] = static_cast<i64>(exact / sum);
-    remainders[i] = exact % sum;
+  // 128-bit division is a library call; when the product and the sum fit in 64 bits (any real
+  // cart) 64-bit division gives the same quotient and remainder (both truncate).
+  const bool narrow_sum = sum > 0 && sum <= INT64_MAX;
+  for (std::size_t i = 0; i < n; ++i) {
+    i64 exact64 = 0;
+    if (narrow_sum && !__builtin_mul_overflow(total, weights[i], &exact64)) {
+      parts[i] = exact64 / static_cast<i64>(sum);
+      remainders[i] = exact64 % static_cast<i64>(sum);
+    } else {
+      const i128 exact = static_cast<i128>(total) * weights[i];
+      parts[i] = static_cast<i64>(exact / sum);
+      remainders[i] = exact % sum;
+    }
     given += parts[i];
   }
+  if (given >= total) return parts;  // nothing left over to hand out
   // Largest remainder first; equal remainders in line order.
-  std::vector<std::size_t> order;
-  if (weights.size() <= 32) {
+  std::vector<std::size_t> long_order;
+  const std::size_t* order = short_order;
+  if (n <= kShort) {
     // Stable insertion sort: the same order as stable_order, without its temporary buffer.
-    order.resize(weights.size());
-    std::iota(order.begin(), order.end(), 0);
-    for (std::size_t i = 1; i < order.size(); ++i) {
-      const std::size_t x = order[i];
+    for (std::size_t i = 0; i < n; ++i) {
       std::size_t j = i;
-      for (; j > 0 && remainders[x] > remainders[order[j - 1]]; --j) order[j] = order[j - 1];
-      order[j] = x;
+      for (; j > 0 && remainders[i] > remainders[short_order[j - 1]]; --j)
+        short_order[j] = short_order[j - 1];
+      short_order[j] = i;
     }
   } else {
-    order =
-        stable_order(weights.size(), &remainders, [](const void* r, std::size_t a, std::size_t b) {
-          const auto& rem = *static_cast<const std::vector<i128>*>(r);
-          return rem[a] > rem[b];
-        });
+    long_order = stable_order(n, remainders, [](const void* r, std::size_t a, std::size_t b) {
+      const auto* rem = static_cast<const i128*>(r);
+      return rem[a] > rem[b];
+    });
+    order = long_order.data();
   }
-  for (std::size_t k = 0; given < total && k < order.size(); ++k, ++given) parts[order[k]] += 1;
+  for (std::size_t k = 0; given < total && k < n; ++k, ++given) parts[order[k]] += 1;
   return parts;
 }
 

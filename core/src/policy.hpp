@@ -8,7 +8,11 @@
 
 namespace loyalty {
 
-bool matches(const std::optional<Match>& match, const CartLine& line);
+bool matches(const Match& match, const CartLine& line);
+// Most rules have no match at all: that answer is inline, asked per rule and line.
+inline bool matches(const std::optional<Match>& match, const CartLine& line) {
+  return !match || matches(*match, line);
+}
 // `until` and the end hour are exclusive; an end hour before the start wraps past midnight.
 bool in_window(const std::optional<Window>& when, Timestamp t, int utc_offset);
 bool in_audience(const std::vector<std::string>& audience, const std::string& tier_id);

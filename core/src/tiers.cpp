@@ -26,38 +26,45 @@ const TierLevel* next_above(const Tiers& tiers, const TierLevel& level) {
 
 }  // namespace
 
-TierStatus tier_at(const Program& program, const Ledger& ledger, Timestamp t, i64 extra) {
-  TierStatus s;
-  if (!program.tiers) return s;
+TierPeriods tier_periods(const Program& program, Timestamp t) {
+  TierPeriods w;
+  w.from = Timestamp{INT64_MIN};
+  w.until = Timestamp{t.ms + 1};
+  w.key = t;
+  if (!program.tiers) return w;
   const Tiers& tiers = *program.tiers;
-  const Timestamp after_t{t.ms + 1};
-  const TierLevel* level = nullptr;
   switch (tiers.period) {
     case TierPeriodKind::lifetime:
-      s.qualifying = add(sum_between(ledger.qualifying, Timestamp{INT64_MIN}, after_t), extra);
-      level = &level_for(tiers, s.qualifying);
+      w.key = Timestamp{0};
       break;
     case TierPeriodKind::calendar_year: {
       const int year = local_time(t, program.utc_offset).year;
-      s.period_start = year_start(year, program.utc_offset);
-      s.period_end = year_start(year + 1, program.utc_offset);
-      s.qualifying = add(sum_between(ledger.qualifying, *s.period_start, after_t), extra);
-      level = &level_for(tiers, s.qualifying);
-      if (tiers.retain_next_period) {
-        const TierLevel& held = level_for(
-            tiers, sum_between(ledger.qualifying, year_start(year - 1, program.utc_offset),
-                               *s.period_start));
-        if (held.min > level->min) level = &held;
-      }
+      w.start = year_start(year, program.utc_offset);
+      w.end = year_start(year + 1, program.utc_offset);
+      w.from = w.key = *w.start;
+      if (tiers.retain_next_period) w.held_from = year_start(year - 1, program.utc_offset);
       break;
     }
     case TierPeriodKind::rolling_days:
-      s.period_start = Timestamp{t.ms - tiers.rolling_days * kDayMs};
-      s.period_end = t;
-      s.qualifying =
-          add(sum_between(ledger.qualifying, Timestamp{s.period_start->ms + 1}, after_t), extra);
-      level = &level_for(tiers, s.qualifying);
+      w.start = Timestamp{t.ms - tiers.rolling_days * kDayMs};
+      w.end = t;
+      w.from = Timestamp{w.start->ms + 1};
       break;
+  }
+  return w;
+}
+
+TierStatus tier_at(const Program& program, const Ledger& ledger, const TierPeriods& w, i64 extra) {
+  TierStatus s;
+  if (!program.tiers) return s;
+  const Tiers& tiers = *program.tiers;
+  s.period_start = w.start;
+  s.period_end = w.end;
+  s.qualifying = add(sum_between(ledger.qualifying, w.from, w.until), extra);
+  const TierLevel* level = &level_for(tiers, s.qualifying);
+  if (w.held_from) {
+    const TierLevel& held = level_for(tiers, sum_between(ledger.qualifying, *w.held_from, w.from));
+    if (held.min > level->min) level = &held;
   }
   s.level = level;
   s.next = next_above(tiers, *level);
@@ -65,8 +72,34 @@ TierStatus tier_at(const Program& program, const Ledger& ledger, Timestamp t, i6
   return s;
 }
 
+TierStatus tier_at(const Program& program, const Ledger& ledger, Timestamp t, i64 extra) {
+  return tier_at(program, ledger, tier_periods(program, t), extra);
+}
+
 std::string tier_id(const TierStatus& status) {
   return status.level ? status.level->id : "";
+}
+
+namespace {
+
+void file_contribution(Ledger& ledger, Timestamp key, i64 amount) {
+  for (auto& c : ledger.qualifying) {
+    if (c.at == key) {
+      c.amount = add(c.amount, amount);
+      return;
+    }
+  }
+  auto pos = ledger.qualifying.begin();
+  while (pos != ledger.qualifying.end() && pos->at < key) ++pos;
+  ledger.qualifying.insert(pos, Contribution{key, amount});
+}
+
+}  // namespace
+
+void add_contribution(const Program& program, Ledger& ledger, const TierPeriods& periods,
+                      i64 amount) {
+  if (!program.tiers || amount == 0) return;
+  file_contribution(ledger, periods.key, amount);
 }
 
 void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 amount) {
@@ -82,15 +115,7 @@ void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 
     case TierPeriodKind::rolling_days:
       break;
   }
-  for (auto& c : ledger.qualifying) {
-    if (c.at == key) {
-      c.amount = add(c.amount, amount);
-      return;
-    }
-  }
-  auto pos = ledger.qualifying.begin();
-  while (pos != ledger.qualifying.end() && pos->at < key) ++pos;
-  ledger.qualifying.insert(pos, Contribution{key, amount});
+  file_contribution(ledger, key, amount);
 }
 
 }  // namespace loyalty

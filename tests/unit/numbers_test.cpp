@@ -1,5 +1,6 @@
 // Numbers: integers beyond 64 bits and arithmetic that would overflow are `overflow`, never a
 // wrapped value; negative money or quantities are `invalid_cart` at the field's pointer.
+#include "fixed.hpp"
 #include "test_helpers.hpp"
 
 namespace loyalty::testing {
@@ -19,6 +20,20 @@ void expect(const json& answer, const std::string& code, const std::string& path
   const json e = error_of(answer);
   EXPECT_EQ(e.value("code", ""), code) << answer.dump();
   EXPECT_EQ(e.value("path", ""), path) << answer.dump();
+}
+
+// Factors in explanations ("earn.multiplier" args): the shortest decimal, written digit by digit.
+TEST(Numbers, FactorTextIsTheShortestDecimal) {
+  EXPECT_EQ(to_string(Fixed{0}), "0");
+  EXPECT_EQ(to_string(Fixed{1}), "0.0001");
+  EXPECT_EQ(to_string(Fixed{500}), "0.05");
+  EXPECT_EQ(to_string(Fixed{10500}), "1.05");
+  EXPECT_EQ(to_string(Fixed{12500}), "1.25");
+  EXPECT_EQ(to_string(Fixed{15000}), "1.5");
+  EXPECT_EQ(to_string(Fixed{20000}), "2");
+  EXPECT_EQ(to_string(Fixed{1000000}), "100");
+  EXPECT_EQ(to_string(Fixed{-15000}), "-1.5");
+  EXPECT_EQ(to_string(Fixed{INT64_MAX}), "922337203685477.5807");
 }
 
 TEST(Numbers, IntegersBeyondSixtyFourBitsAreOverflow) {

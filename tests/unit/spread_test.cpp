@@ -2,6 +2,7 @@
 // always adding up exactly; and the core's one stable sort (stable_order) it uses on long carts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 #include <random>
 
@@ -59,6 +60,47 @@ TEST(Spread, LongCartsGiveLeftoversByRemainderThenLineOrder) {
   parts = spread(13, weights);
   EXPECT_EQ(parts.back(), 1);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(parts[i], i < 12 ? 1 : 0) << "line " << i;
+}
+
+// The definition, written out with 128-bit arithmetic throughout and a plain stable sort:
+// spread divides in 64 bits when it can and skips the sort when nothing is left over.
+std::vector<i64> reference_spread(i64 total, const std::vector<i64>& weights) {
+  const std::size_t n = weights.size();
+  std::vector<i64> parts(n, 0);
+  i128 sum = 0;
+  for (i64 w : weights) sum += w;
+  if (sum == 0 || total == 0) return parts;
+  std::vector<i128> remainders(n);
+  i64 given = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    parts[i] = static_cast<i64>(static_cast<i128>(total) * weights[i] / sum);
+    remainders[i] = static_cast<i128>(total) * weights[i] % sum;
+    given += parts[i];
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; });
+  for (std::size_t k = 0; given < total && k < n; ++k, ++given) parts[order[k]] += 1;
+  return parts;
+}
+
+TEST(Spread, SixtyFourAndOneTwentyEightBitPathsGiveTheDefinition) {
+  std::mt19937_64 rng(20261207);
+  for (int round = 0; round < 3000; ++round) {
+    // Short and long lists; weights and totals from tiny to where total × weight (or the sum)
+    // no longer fits in 64 bits.
+    const std::size_t n = 1 + rng() % (round % 3 == 0 ? 80 : 12);
+    const int bits = 4 + static_cast<int>(rng() % 59);
+    std::vector<i64> weights(n);
+    for (auto& w : weights) w = static_cast<i64>(rng() >> (64 - bits));
+    i128 sum = 0;
+    for (i64 w : weights) sum += w;
+    const i64 cap = sum > INT64_MAX ? INT64_MAX : static_cast<i64>(sum);
+    const i64 total = cap == 0 ? 0 : static_cast<i64>(rng() % static_cast<std::uint64_t>(cap));
+    ASSERT_EQ(spread(total, weights), reference_spread(total, weights))
+        << "round " << round << " total " << total;
+  }
 }
 
 TEST(StableOrder, SortsPositionsKeepingEqualItemsInOrder) {
