@@ -67,6 +67,17 @@ struct In {
   std::vector<std::string> strings(std::string_view key) const;  // absent -> empty
   std::map<std::string, std::int64_t> integers_by_key() const;   // {"a": 1, "b": 2}
 
+  // A literal name passes its length along: in the WebAssembly build string_view(const char*)
+  // is an out-of-line strlen at every call. Always inlined, so nothing is compiled per length.
+  template <std::size_t N>
+  [[gnu::always_inline]] In at(const char (&key)[N]) const {
+    return at(std::string_view(key, N - 1));
+  }
+  template <std::size_t N>
+  [[gnu::always_inline]] std::optional<In> find(const char (&key)[N]) const {
+    return find(std::string_view(key, N - 1));
+  }
+
  private:
   enum class Step : unsigned char { none, key, index };
   In(const Node& value, const In* parent, Step step, std::string_view key, std::size_t index)
