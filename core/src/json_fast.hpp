@@ -2,8 +2,8 @@
 //
 // nlohmann's lexer reads ~95 MB/s, and its tree costs an allocation per member: half of a 10-line
 // preview went into parsing its request. This reader builds a Document (document.hpp) with the
-// values nlohmann's tree would hold (last duplicate key wins, non-negative integers unsigned,
-// negative ones signed) but accepts only documents it is sure about: no fractional numbers or
+// values nlohmann's tree would hold (last duplicate key wins, integers without a sign unsigned,
+// those with one signed) but accepts only documents it is sure about: no fractional numbers or
 // exponents, no integers beyond 64 bits, no byte-order mark, strictly valid UTF-8 and escapes.
 // Anything else, valid or not, makes it give up, and the caller parses the text again with
 // nlohmann, so every accepted document parses to exactly what nlohmann gives and every other one
