@@ -47,26 +47,6 @@ inline i128 mul128(i128 a, i128 b, const char* path = "") {
   return r;
 }
 
-// For a caller that already holds its pointer as a string (the readers): the same checks.
-inline i64 add(i64 a, i64 b, const std::string& path) {
-  return add(a, b, path.c_str());
-}
-inline i64 sub(i64 a, i64 b, const std::string& path) {
-  return sub(a, b, path.c_str());
-}
-inline i64 mul(i64 a, i64 b, const std::string& path) {
-  return mul(a, b, path.c_str());
-}
-inline i64 narrow(i128 v, const std::string& path) {
-  return narrow(v, path.c_str());
-}
-inline i128 add128(i128 a, i128 b, const std::string& path) {
-  return add128(a, b, path.c_str());
-}
-inline i128 mul128(i128 a, i128 b, const std::string& path) {
-  return mul128(a, b, path.c_str());
-}
-
 enum class Rounding { floor, nearest, ceil };
 
 // num / den for num >= 0, den > 0, rounded once. `nearest` rounds halves up.

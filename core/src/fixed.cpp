@@ -42,11 +42,6 @@ bool parse_decimal(const std::string& s, i64& out) {
 
 }  // namespace
 
-// checked.hpp's failure, here because that header has no source file of its own.
-void fail_overflow(const char* path, const char* message) {
-  fail("overflow", path, message);
-}
-
 Fixed read_fixed(const In& in) {
   const std::string bad = "must be a number with at most 4 decimals, got ";
   if (in.v.is_string()) {

@@ -80,9 +80,10 @@ std::string tier_id(const TierStatus& status) {
   return status.level ? status.level->id : "";
 }
 
-namespace {
-
-void file_contribution(Ledger& ledger, Timestamp key, i64 amount) {
+void add_contribution(const Program& program, Ledger& ledger, const TierPeriods& periods,
+                      i64 amount) {
+  if (!program.tiers || amount == 0) return;
+  const Timestamp key = periods.key;
   for (auto& c : ledger.qualifying) {
     if (c.at == key) {
       c.amount = add(c.amount, amount);
@@ -94,28 +95,8 @@ void file_contribution(Ledger& ledger, Timestamp key, i64 amount) {
   ledger.qualifying.insert(pos, Contribution{key, amount});
 }
 
-}  // namespace
-
-void add_contribution(const Program& program, Ledger& ledger, const TierPeriods& periods,
-                      i64 amount) {
-  if (!program.tiers || amount == 0) return;
-  file_contribution(ledger, periods.key, amount);
-}
-
 void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 amount) {
-  if (!program.tiers || amount == 0) return;
-  Timestamp key = at;
-  switch (program.tiers->period) {
-    case TierPeriodKind::lifetime:
-      key = Timestamp{0};
-      break;
-    case TierPeriodKind::calendar_year:
-      key = year_start(local_time(at, program.utc_offset).year, program.utc_offset);
-      break;
-    case TierPeriodKind::rolling_days:
-      break;
-  }
-  file_contribution(ledger, key, amount);
+  add_contribution(program, ledger, tier_periods(program, at), amount);
 }
 
 }  // namespace loyalty

@@ -11,9 +11,10 @@ const std::string kProgram =
 
 json preview_raw(const std::string& lines, const std::string& program = kProgram) {
   return json::parse(loyalty::call(
-      "preview", R"({"program":)" + program +
-                     R"(,"state":null,"cart":{"currency":"PEN","at":"2026-11-20T10:00:00-05:00","lines":[)" +
-                     lines + "]}}"));
+      "preview",
+      R"({"program":)" + program +
+          R"(,"state":null,"cart":{"currency":"PEN","at":"2026-11-20T10:00:00-05:00","lines":[)" +
+          lines + "]}}"));
 }
 
 void expect(const json& answer, const std::string& code, const std::string& path) {
@@ -85,8 +86,10 @@ TEST(Numbers, PointsThatWouldOverflowAreOverflow) {
 TEST(Numbers, NegativeMoneyOrQuantityIsInvalidCart) {
   expect(preview_raw(R"({"sku":"a","unit_price_minor":-1,"quantity":1})"), "invalid_cart",
          "/cart/lines/0/unit_price_minor");
-  expect(preview_raw(R"({"sku":"a","unit_price_minor":100,"quantity":1},{"sku":"b","unit_price_minor":100,"quantity":-2})"),
-         "invalid_cart", "/cart/lines/1/quantity");
+  expect(
+      preview_raw(
+          R"({"sku":"a","unit_price_minor":100,"quantity":1},{"sku":"b","unit_price_minor":100,"quantity":-2})"),
+      "invalid_cart", "/cart/lines/1/quantity");
   expect(preview_raw(R"({"sku":"a","unit_price_minor":100,"quantity":0})"), "invalid_cart",
          "/cart/lines/0/quantity");
   expect(preview_raw(R"({"sku":"a","unit_price_minor":100,"quantity":1,"discount_minor":-5})"),
@@ -103,11 +106,13 @@ TEST(Numbers, ZeroDecimalCurrencyCountsWholeUnits) {
   const std::string program =
       R"({"schema":"loyalty-program/1","id":"t","currency":"CLP","earn":[{"id":"base","type":"per_spend","points":1,"per_minor":100}]})";
   const json r = json::parse(loyalty::call(
-      "preview", R"({"program":)" + program +
-                     R"(,"cart":{"currency":"CLP","at":"2026-11-20T10:00:00-03:00","lines":[{"sku":"a","unit_price_minor":3750,"quantity":1}]}})"));
+      "preview",
+      R"({"program":)" + program +
+          R"(,"cart":{"currency":"CLP","at":"2026-11-20T10:00:00-03:00","lines":[{"sku":"a","unit_price_minor":3750,"quantity":1}]}})"));
   EXPECT_EQ(r["points"]["total"], 37) << r.dump();
   // A cart in another currency than the program's is refused.
-  const json e = error_of(preview_raw(R"({"sku":"a","unit_price_minor":100,"quantity":1})", program));
+  const json e =
+      error_of(preview_raw(R"({"sku":"a","unit_price_minor":100,"quantity":1})", program));
   EXPECT_EQ(e["code"], "invalid_cart");
   EXPECT_EQ(e["path"], "/cart/currency");
 }
@@ -125,7 +130,8 @@ TEST(Numbers, PricesAndQuantitiesAreCappedSoOneLineCannotOverflow) {
          "invalid_cart", "/cart/lines/0/unit_price_minor");
   expect(preview_raw(R"({"sku":"a","unit_price_minor":1,"quantity":1000001})"), "invalid_cart",
          "/cart/lines/0/quantity");
-  const json max = preview_raw(R"({"sku":"a","unit_price_minor":1000000000000,"quantity":1000000})");
+  const json max =
+      preview_raw(R"({"sku":"a","unit_price_minor":1000000000000,"quantity":1000000})");
   ASSERT_FALSE(max.contains("error")) << max.dump();
   EXPECT_EQ(max["totals"]["merchandise_minor"], 1000000000000000000LL);
 }
