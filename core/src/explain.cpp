@@ -1,5 +1,6 @@
 #include "explain.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "error.hpp"
@@ -7,25 +8,33 @@
 
 namespace loyalty {
 
-Explain::Arg& Explain::add(const char* name) {
-  // A programming error (a new explanation with more arguments): reported, never dropped. Not
-  // std::logic_error, which the wasm module would link for this alone.
-  if (count_ == args_.size())
+Explain::Arg& Explain::add(const char* name, Kind kind) {
+  // A programming error (a new explanation with more arguments, or a second text one): reported,
+  // never dropped. Not std::logic_error, which the wasm module would link for this alone.
+  const bool text_taken =
+      kind == Kind::text && std::any_of(args_.begin(), args_.begin() + count_,
+                                        [](const Arg& a) { return a.kind == Kind::text; });
+  if (count_ == args_.size() || text_taken)
     fail("internal", "", std::string("explanation ") + key_ + " has more arguments than it holds");
   Arg& a = args_[count_++];
   a.name = name;
+  a.kind = kind;
   return a;
 }
 
 Explain& Explain::arg(const char* name, std::int64_t value) & {
-  add(name).number = value;
+  add(name, Kind::number).number = value;
   return *this;
 }
 
 Explain& Explain::arg(const char* name, std::string value) & {
-  Arg& a = add(name);
-  a.text = std::move(value);
-  a.is_text = true;
+  add(name, Kind::text);
+  text_ = std::move(value);
+  return *this;
+}
+
+Explain& Explain::arg(const char* name, Fixed value) & {
+  add(name, Kind::fixed).number = value.raw;
   return *this;
 }
 
@@ -35,7 +44,18 @@ nlohmann::json Explain::to_json() const {
   for (unsigned i = 0; i < count_; ++i) {
     const Arg& a = args_[i];
     auto& slot = args[a.name];
-    if (slot.is_null()) slot = a.is_text ? nlohmann::json(a.text) : nlohmann::json(a.number);
+    if (!slot.is_null()) continue;
+    switch (a.kind) {
+      case Kind::number:
+        slot = a.number;
+        break;
+      case Kind::fixed:
+        slot = to_string(Fixed{a.number});
+        break;
+      case Kind::text:
+        slot = text_;
+        break;
+    }
   }
   nlohmann::json out = nlohmann::json::object();
   out["args"] = std::move(args);
@@ -63,10 +83,17 @@ void Explain::write(JsonWriter& out) const {
   for (unsigned i = 0; i < count_; ++i) {
     const Arg& a = *sorted[i];
     out.key(a.name);
-    if (a.is_text)
-      out.value(std::string_view(a.text));
-    else
-      out.value(a.number);
+    switch (a.kind) {
+      case Kind::number:
+        out.value(a.number);
+        break;
+      case Kind::fixed:
+        out.value(std::string_view(to_string(Fixed{a.number})));
+        break;
+      case Kind::text:
+        out.value(std::string_view(text_));
+        break;
+    }
   }
   out.end_object().member("key", key_).end_object();
 }

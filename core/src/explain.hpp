@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fixed.hpp"
+
 namespace loyalty {
 
 class JsonWriter;
@@ -30,28 +32,32 @@ class Explain {
   }
   Explain& arg(const char* name, std::int64_t value) &;
   Explain& arg(const char* name, std::string value) &;
+  // A factor, kept as a number and written as its decimal text ("1.25") only when written.
+  Explain& arg(const char* name, Fixed value) &;
   // On a temporary (`Explain::of(...).arg(...)`) the chain stays an rvalue, so what it builds is
   // moved into place rather than copied (each copy also copied the unused tree).
   Explain&& arg(const char* name, std::int64_t value) && { return std::move(arg(name, value)); }
   Explain&& arg(const char* name, std::string value) && {
     return std::move(arg(name, std::move(value)));
   }
+  Explain&& arg(const char* name, Fixed value) && { return std::move(arg(name, value)); }
 
   nlohmann::json to_json() const;
   void write(JsonWriter& out) const;  // what to_json() dumps to, byte for byte
 
  private:
-  struct Arg {
+  enum class Kind : unsigned char { number, fixed, text };
+  struct Arg {  // trivially copyable: moving an explanation is a copy of bytes and one string
     const char* name = nullptr;
-    std::int64_t number = 0;
-    std::string text;
-    bool is_text = false;
+    std::int64_t number = 0;  // the value, or a factor's raw fixed-point value
+    Kind kind = Kind::number;
   };
-  Arg& add(const char* name);
+  Arg& add(const char* name, Kind kind);
 
   const char* key_ = nullptr;  // set: typed; null: the tree
   std::array<Arg, 3> args_;    // the most any typed explanation has (earn.per_spend, earn.bonus)
   unsigned char count_ = 0;
+  std::string text_;  // the one text argument an explanation may have (a tier's id)
   // Held by explanations read back from a state document only. Optional so that the typed ones
   // (every line an order computes, moved several times) skip json's destructor, an out-of-line
   // call even for null.

@@ -172,9 +172,11 @@ void order(const Program& p, MemberState& s, const Event& e) {
   h.extra["spend_minor"] = o.spend;
   if (o.pending) h.extra["available_at"] = format_timestamp(o.available_at, p.utc_offset);
   json issued = json::array();
-  for (std::size_t k = 0; k < o.issued.size(); ++k)
-    issued.push_back(Obj()("reward", o.issued[k].reward)("source", o.issued[k].source)(
-        "id", "v-" + e.id + "-" + std::to_string(k + 1)));
+  std::size_t number = 0;
+  for (const auto& batch : o.issued)
+    for (i64 k = 0; k < batch.count; ++k)
+      issued.push_back(Obj()("reward", batch.reward)("source", batch.source)(
+          "id", "v-" + e.id + "-" + std::to_string(++number)));
   if (!o.issued.empty()) h.extra["vouchers_issued"] = issued;
   if (o.tier_after != o.tier_before)
     h.extra["tier"] = Obj()("before", o.tier_before)("after", o.tier_after);

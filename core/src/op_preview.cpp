@@ -375,8 +375,9 @@ std::string op_preview(const Program& p, const In& request) {
       .member("total_minor", o.total)
       .end_object();
   w.key("vouchers_issued").begin_array();
-  for (const auto& v : o.issued)
-    w.begin_object().member("reward", v.reward).member("source", v.source).end_object();
+  for (const auto& batch : o.issued)
+    for (i64 k = 0; k < batch.count; ++k)
+      w.begin_object().member("reward", batch.reward).member("source", batch.source).end_object();
   w.end_array().end_object();
   return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "policy.hpp"
+#include "scratch.hpp"
 
 namespace loyalty {
 
@@ -299,11 +300,10 @@ bool active(const Source& s, const CartLine* line) {
 }
 
 // Per-unit factor contributions of each source to F(line) − 1, summing exactly to it, into
-// c[0..sources.size()) (one row of a flat table: a vector per cart line cost a malloc each).
+// c[0..S) (one row of a flat table: a vector per cart line cost a malloc each).
 // Each mode asks whether a source is active once per source.
-void contributions(Stacking mode, const std::vector<Source>& sources, const CartLine* line,
+void contributions(Stacking mode, const Source* sources, std::size_t S, const CartLine* line,
                    i64* c) {
-  const std::size_t S = sources.size();
   std::fill(c, c + S, i64{0});
   switch (mode) {
     case Stacking::highest: {
@@ -344,29 +344,35 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
                         const std::vector<i64>& nets, i64 shipping_net, i64 merchandise) {
   Earning out;
   out.lines.reserve(p.earn.size() + 2);  // a line per rule at most, and the caps
-  std::vector<Source> sources;
+  // Scratch space sized for the few sources and the usual cart: no allocation per order.
+  std::size_t most_sources = p.tiers ? 1 : 0;
+  for (const auto& r : p.earn) most_sources += r.type == EarnType::multiplier;
+  constexpr std::size_t kSources = 8;
+  Scratch<Source, kSources> sources(most_sources);
+  std::size_t S = 0;
   if (p.tiers) {
     for (const auto& l : p.tiers->levels)
-      if (l.id == tier && l.earn_multiplier)
-        sources.push_back({"tier", *l.earn_multiplier, nullptr, l.id});
+      if (l.id == tier && l.earn_multiplier) {
+        sources[S++] = {"tier", *l.earn_multiplier, nullptr, l.id};
+        break;
+      }
   }
   for (const auto& r : p.earn)
     if (r.type == EarnType::multiplier && conditions_hold(r.cond, p, at, tier, merchandise))
-      sources.push_back({r.id, r.factor, &r, ""});
-  const std::size_t S = sources.size(), n = cart.lines.size();
+      sources[S++] = {r.id, r.factor, &r, ""};
+  const std::size_t n = cart.lines.size();
   // contrib(i, s) for each line, and one more row for shipping (rules without a match only).
-  std::vector<i64> contrib_table((n + 1) * S);
+  Scratch<i64, 32 * kSources> contrib_table((n + 1) * S);
   const auto contrib = [&](std::size_t row, std::size_t s) { return contrib_table[row * S + s]; };
   if (S > 0) {
     for (std::size_t i = 0; i <= n; ++i)
-      contributions(p.stacking, sources, i < n ? &cart.lines[i] : nullptr, &contrib_table[i * S]);
+      contributions(p.stacking, sources.data(), S, i < n ? &cart.lines[i] : nullptr,
+                    &contrib_table[i * S]);
   }
 
   std::vector<HistoryLine> caps;
-  std::vector<i64> points_by_source(S, 0);
-  // Per rule, zeroed for each: allocated once rather than once per rule.
-  std::vector<i128> source_exact(S);
-  std::vector<i64> weights(S);
+  Scratch<i64, kSources> points_by_source(S), weights(S), parts(S);
+  Scratch<i128, kSources> source_exact(S);  // per rule, zeroed for each
   for (const auto& r : p.earn) {
     if (r.type != EarnType::per_spend && r.type != EarnType::per_item &&
         r.type != EarnType::per_order && r.type != EarnType::bonus)
@@ -464,7 +470,7 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
         const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];
         weights[s] = narrow(std::min<i128>(e, INT64_MAX / 2));
       }
-      const auto parts = spread(extra < 0 ? -extra : extra, weights);
+      spread_into(extra < 0 ? -extra : extra, weights.data(), S, parts.data());
       for (std::size_t s = 0; s < S; ++s) points_by_source[s] += extra < 0 ? -parts[s] : parts[s];
     }
     if (r.max_points && total > *r.max_points)
@@ -476,11 +482,10 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     if (points_by_source[s] == 0) continue;
     const Source& src = sources[s];
     out.lines.push_back({std::string(src.rule), points_by_source[s],
-                         src.multiplier
-                             ? Explain::of("earn.multiplier").arg("factor", to_string(src.factor))
-                             : Explain::of("earn.tier_multiplier")
-                                   .arg("factor", to_string(src.factor))
-                                   .arg("tier", std::string(src.tier))});
+                         src.multiplier ? Explain::of("earn.multiplier").arg("factor", src.factor)
+                                        : Explain::of("earn.tier_multiplier")
+                                              .arg("factor", src.factor)
+                                              .arg("tier", std::string(src.tier))});
   }
   for (auto& c : caps) out.lines.push_back(std::move(c));
   if (p.max_points_per_order && out.points > *p.max_points_per_order) {
@@ -645,17 +650,17 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   }
   ledger.lifetime.earned = add(ledger.lifetime.earned, out.points);
 
-  // A big order can cross a spend threshold hundreds of times: each batch of vouchers is built
-  // once and copied, into room made for the whole batch.
+  // A big order can cross a spend threshold hundreds of times: the outcome records each batch
+  // once, and issue_vouchers builds the batch's voucher once and copies it.
   int voucher_index = 0;
   auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count) {
     if (count <= 0) return;
-    IssuedVoucher issued{reward, kind + id};  // "punch_card:<id>" often needs the heap
+    IssuedVouchers& issued = out.issued.emplace_back();
+    issued.reward = reward;
+    issued.source = kind + id;
+    issued.count = count;
     issue_vouchers(p, ledger, reward, issued.source, o.event_id, o.at, voucher_index, count);
     voucher_index += static_cast<int>(count);
-    out.issued.reserve(out.issued.size() + static_cast<std::size_t>(count));
-    for (i64 k = 1; k < count; ++k) out.issued.push_back(issued);
-    out.issued.push_back(std::move(issued));
   };
   for (const auto& card : p.punch_cards) {
     i64 punches = 0;

@@ -34,8 +34,11 @@ struct CardProgress {
   i64 added = 0, after = 0, completes = 0;
 };
 
-struct IssuedVoucher {
+// Vouchers of one reward from one source, issued together: a big order can cross a spend
+// threshold hundreds of times, and one entry per voucher cost two strings each.
+struct IssuedVouchers {
   std::string reward, source;
+  i64 count = 0;
 };
 
 struct OrderOutcome {
@@ -52,7 +55,7 @@ struct OrderOutcome {
   std::string earn_tier;  // the tier the order earned at (a refund recomputes at it)
   i64 qualifying_after = 0;
   std::vector<CardProgress> cards;
-  std::vector<IssuedVoucher> issued;
+  std::vector<IssuedVouchers> issued;  // in the order they were issued
   bool pending = false;
   Timestamp available_at;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "scratch.hpp"
 #include "stable_order.hpp"
 
 namespace loyalty {
@@ -45,18 +46,20 @@ bool in_audience(const std::vector<std::string>& audience, const std::string& ti
 }
 
 std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
-  const std::size_t n = weights.size();
-  std::vector<i64> parts(n, 0);
+  std::vector<i64> parts(weights.size());
+  spread_into(total, weights.data(), weights.size(), parts.data());
+  return parts;
+}
+
+void spread_into(i64 total, const i64* weights, std::size_t n, i64* parts) {
+  std::fill(parts, parts + n, i64{0});
   i128 sum = 0;
-  for (i64 w : weights) sum += w;
-  if (sum == 0 || total == 0) return parts;
+  for (std::size_t i = 0; i < n; ++i) sum += weights[i];
+  if (sum == 0 || total == 0) return;
   // The remainders and their order live on the stack for the short lists nearly every call has
-  // (a share per multiplier source, the lines of a usual cart): two allocations fewer per call.
+  // (a share per multiplier source, the lines of a usual cart).
   constexpr std::size_t kShort = 32;
-  i128 short_remainders[kShort];
-  std::size_t short_order[kShort];
-  std::vector<i128> long_remainders(n > kShort ? n : 0);
-  i128* remainders = n > kShort ? long_remainders.data() : short_remainders;
+  Scratch<i128, kShort> remainders(n);
   i64 given = 0;
   // 128-bit division is a library call; when the product and the sum fit in 64 bits (any real
   // cart) 64-bit division gives the same quotient and remainder (both truncate).
@@ -73,9 +76,10 @@ std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
     }
     given += parts[i];
   }
-  if (given >= total) return parts;  // nothing left over to hand out
+  if (given >= total) return;  // nothing left over to hand out
   // Largest remainder first; equal remainders in line order.
   std::vector<std::size_t> long_order;
+  std::size_t short_order[kShort];
   const std::size_t* order = short_order;
   if (n <= kShort) {
     // Stable insertion sort: the same order as stable_order, without its temporary buffer.
@@ -86,14 +90,14 @@ std::vector<i64> spread(i64 total, const std::vector<i64>& weights) {
       short_order[j] = i;
     }
   } else {
-    long_order = stable_order(n, remainders, [](const void* r, std::size_t a, std::size_t b) {
-      const auto* rem = static_cast<const i128*>(r);
-      return rem[a] > rem[b];
-    });
+    long_order =
+        stable_order(n, remainders.data(), [](const void* r, std::size_t a, std::size_t b) {
+          const auto* rem = static_cast<const i128*>(r);
+          return rem[a] > rem[b];
+        });
     order = long_order.data();
   }
   for (std::size_t k = 0; given < total && k < n; ++k, ++given) parts[order[k]] += 1;
-  return parts;
 }
 
 Fixed stack(Stacking mode, const std::vector<Fixed>& factors) {

@@ -20,6 +20,8 @@ bool in_audience(const std::vector<std::string>& audience, const std::string& ti
 // Splits `total` over `weights` in proportion, largest remainder first, ties to the earlier
 // entry, so the parts add up exactly. All-zero weights give all-zero parts (total must be 0).
 std::vector<i64> spread(i64 total, const std::vector<i64>& weights);
+// The same into `parts[0..n)`, for callers that keep their weights and parts in scratch arrays.
+void spread_into(i64 total, const i64* weights, std::size_t n, i64* parts);
 
 // F(line) from the factors that hold for it (tier multiplier first, then multiplier rules in
 // document order). Empty = 1.

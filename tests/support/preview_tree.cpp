@@ -76,7 +76,9 @@ json op_preview_tree(const Program& p, const In& request) {
     cards.push_back(std::move(c));
   }
   json issued = json::array();
-  for (const auto& v : o.issued) issued.push_back(Obj()("reward", v.reward)("source", v.source));
+  for (const auto& batch : o.issued)
+    for (i64 k = 0; k < batch.count; ++k)
+      issued.push_back(Obj()("reward", batch.reward)("source", batch.source));
   for (const auto& r : p.earn) {
     if (r.type != EarnType::spend_threshold) continue;
     const i64 progress = ledger.threshold_progress[r.id];

@@ -1,0 +1,43 @@
+// Scratch arrays for the rules' inner loops: on the stack for the sizes nearly every call has
+// (a few multiplier sources, the lines of a usual cart), on the heap beyond. An order's earning
+// allocated half a dozen small vectors before, each a malloc and a free per preview.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <vector>
+
+namespace loyalty {
+
+template <class T, std::size_t N>
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n, T fill = T{}) : size_(n) {
+    if (n > N) {
+      heap_.assign(n, fill);
+      data_ = heap_.data();
+    } else {
+      std::fill_n(local_.data(), n, fill);
+    }
+  }
+  // The data pointer may point into the object itself.
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+
+ private:
+  std::size_t size_;
+  std::array<T, N> local_;  // left uninitialised past size_
+  std::vector<T> heap_;
+  T* data_ = local_.data();
+};
+
+}  // namespace loyalty
