@@ -1,6 +1,5 @@
 #include "explain.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 #include "error.hpp"
@@ -8,33 +7,16 @@
 
 namespace loyalty {
 
-Explain::Arg& Explain::add(const char* name, Kind kind) {
+void Explain::too_many() const {
   // A programming error (a new explanation with more arguments, or a second text one): reported,
   // never dropped. Not std::logic_error, which the wasm module would link for this alone.
-  const bool text_taken =
-      kind == Kind::text && std::any_of(args_.begin(), args_.begin() + count_,
-                                        [](const Arg& a) { return a.kind == Kind::text; });
-  if (count_ == args_.size() || text_taken)
-    fail("internal", "", std::string("explanation ") + key_ + " has more arguments than it holds");
-  Arg& a = args_[count_++];
-  a.name = name;
-  a.kind = kind;
-  return a;
-}
-
-Explain& Explain::arg(const char* name, std::int64_t value) & {
-  add(name, Kind::number).number = value;
-  return *this;
+  fail("internal", "", std::string("explanation ") + key_ + " has more arguments than it holds");
 }
 
 Explain& Explain::arg(const char* name, std::string value) & {
   add(name, Kind::text);
+  has_text_ = true;
   text_ = std::move(value);
-  return *this;
-}
-
-Explain& Explain::arg(const char* name, Fixed value) & {
-  add(name, Kind::fixed).number = value.raw;
   return *this;
 }
 

@@ -30,10 +30,16 @@ class Explain {
     e.key_ = key;
     return e;
   }
-  Explain& arg(const char* name, std::int64_t value) &;
+  Explain& arg(const char* name, std::int64_t value) & {
+    add(name, Kind::number).number = value;
+    return *this;
+  }
   Explain& arg(const char* name, std::string value) &;
   // A factor, kept as a number and written as its decimal text ("1.25") only when written.
-  Explain& arg(const char* name, Fixed value) &;
+  Explain& arg(const char* name, Fixed value) & {
+    add(name, Kind::fixed).number = value.raw;
+    return *this;
+  }
   // On a temporary (`Explain::of(...).arg(...)`) the chain stays an rvalue, so what it builds is
   // moved into place rather than copied (each copy also copied the unused tree).
   Explain&& arg(const char* name, std::int64_t value) && { return std::move(arg(name, value)); }
@@ -52,11 +58,20 @@ class Explain {
     std::int64_t number = 0;  // the value, or a factor's raw fixed-point value
     Kind kind = Kind::number;
   };
-  Arg& add(const char* name, Kind kind);
+  // Inline: every line of every order adds two or three arguments.
+  Arg& add(const char* name, Kind kind) {
+    if (count_ == args_.size() || (kind == Kind::text && has_text_)) too_many();
+    Arg& a = args_[count_++];
+    a.name = name;
+    a.kind = kind;
+    return a;
+  }
+  [[noreturn]] void too_many() const;
 
   const char* key_ = nullptr;  // set: typed; null: the tree
   std::array<Arg, 3> args_;    // the most any typed explanation has (earn.per_spend, earn.bonus)
   unsigned char count_ = 0;
+  bool has_text_ = false;
   std::string text_;  // the one text argument an explanation may have (a tier's id)
   // Held by explanations read back from a state document only. Optional so that the typed ones
   // (every line an order computes, moved several times) skip json's destructor, an out-of-line

@@ -500,7 +500,9 @@ std::vector<i64> earning_nets(const Program& p, const Cart& cart, i64 merchandis
   std::vector<i64> nets(cart.lines.size());
   for (std::size_t i = 0; i < nets.size(); ++i) nets[i] = cart.lines[i].net;
   if (!p.earn_on_discounted) return nets;
-  const auto parts = spread(cart.order_discount_minor + merchandise_discount, nets);
+  Scratch<i64, 32> parts(nets.size());
+  spread_into(cart.order_discount_minor + merchandise_discount, nets.data(), nets.size(),
+              parts.data());
   for (std::size_t i = 0; i < nets.size(); ++i) nets[i] -= parts[i];
   return nets;
 }

@@ -14,6 +14,30 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
     if (x.size() == value.size() && (x.empty() || x[0] == value[0]) && x == value) return true;
   return false;
 }
+
+// Hands the `left` units the quotients left over to the largest remainders first, equal
+// remainders in line order (the spread's second step).
+constexpr std::size_t kShortSpread = 32;  // lists up to this long sort on the stack
+template <class Remainder>
+void hand_out(i64 left, const Remainder* remainders, std::size_t n, i64* parts) {
+  if (left <= 0) return;
+  if (n <= kShortSpread) {
+    // Stable insertion sort: the same order as stable_order, without its temporary buffer.
+    std::size_t order[kShortSpread];
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t j = i;
+      for (; j > 0 && remainders[i] > remainders[order[j - 1]]; --j) order[j] = order[j - 1];
+      order[j] = i;
+    }
+    for (std::size_t k = 0; k < n && left > 0; ++k, --left) parts[order[k]] += 1;
+    return;
+  }
+  const auto order = stable_order(n, remainders, [](const void* r, std::size_t a, std::size_t b) {
+    const auto* rem = static_cast<const Remainder*>(r);
+    return rem[a] > rem[b];
+  });
+  for (std::size_t k = 0; k < n && left > 0; ++k, --left) parts[order[k]] += 1;
+}
 }  // namespace
 
 bool matches(const Match& m, const CartLine& line) {
@@ -56,48 +80,32 @@ void spread_into(i64 total, const i64* weights, std::size_t n, i64* parts) {
   i128 sum = 0;
   for (std::size_t i = 0; i < n; ++i) sum += weights[i];
   if (sum == 0 || total == 0) return;
-  // The remainders and their order live on the stack for the short lists nearly every call has
-  // (a share per multiplier source, the lines of a usual cart).
-  constexpr std::size_t kShort = 32;
-  Scratch<i128, kShort> remainders(n);
-  i64 given = 0;
-  // 128-bit division is a library call; when the product and the sum fit in 64 bits (any real
-  // cart) 64-bit division gives the same quotient and remainder (both truncate).
-  const bool narrow_sum = sum > 0 && sum <= INT64_MAX;
-  for (std::size_t i = 0; i < n; ++i) {
-    i64 exact64 = 0;
-    if (narrow_sum && !__builtin_mul_overflow(total, weights[i], &exact64)) {
-      parts[i] = exact64 / static_cast<i64>(sum);
-      remainders[i] = exact64 % static_cast<i64>(sum);
-    } else {
-      const i128 exact = static_cast<i128>(total) * weights[i];
-      parts[i] = static_cast<i64>(exact / sum);
-      remainders[i] = exact % sum;
+  // 128-bit division is a library call and 128-bit remainders compare in two steps; when every
+  // product and the sum fit in 64 bits (any real cart) 64-bit arithmetic gives the same
+  // quotients and remainders (both truncate).
+  if (sum > 0 && sum <= INT64_MAX) {
+    const auto sum64 = static_cast<i64>(sum);
+    Scratch<i64, kShortSpread> remainders(n);
+    i64 given = 0;
+    std::size_t i = 0;
+    for (; i < n; ++i) {
+      i64 exact = 0;
+      if (__builtin_mul_overflow(total, weights[i], &exact)) break;
+      parts[i] = exact / sum64;
+      remainders[i] = exact % sum64;
+      given += parts[i];
     }
+    if (i == n) return hand_out(total - given, remainders.data(), n, parts);
+  }
+  Scratch<i128, kShortSpread> remainders(n);
+  i64 given = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const i128 exact = static_cast<i128>(total) * weights[i];
+    parts[i] = static_cast<i64>(exact / sum);
+    remainders[i] = exact % sum;
     given += parts[i];
   }
-  if (given >= total) return;  // nothing left over to hand out
-  // Largest remainder first; equal remainders in line order.
-  std::vector<std::size_t> long_order;
-  std::size_t short_order[kShort];
-  const std::size_t* order = short_order;
-  if (n <= kShort) {
-    // Stable insertion sort: the same order as stable_order, without its temporary buffer.
-    for (std::size_t i = 0; i < n; ++i) {
-      std::size_t j = i;
-      for (; j > 0 && remainders[i] > remainders[short_order[j - 1]]; --j)
-        short_order[j] = short_order[j - 1];
-      short_order[j] = i;
-    }
-  } else {
-    long_order =
-        stable_order(n, remainders.data(), [](const void* r, std::size_t a, std::size_t b) {
-          const auto* rem = static_cast<const i128*>(r);
-          return rem[a] > rem[b];
-        });
-    order = long_order.data();
-  }
-  for (std::size_t k = 0; given < total && k < n; ++k, ++given) parts[order[k]] += 1;
+  hand_out(total - given, remainders.data(), n, parts);
 }
 
 Fixed stack(Stacking mode, const std::vector<Fixed>& factors) {
