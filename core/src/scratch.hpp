@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <vector>
+#include <memory>
 
 namespace loyalty {
 
@@ -15,11 +15,10 @@ class Scratch {
  public:
   explicit Scratch(std::size_t n, T fill = T{}) : size_(n) {
     if (n > N) {
-      heap_.assign(n, fill);
-      data_ = heap_.data();
-    } else {
-      std::fill_n(local_.data(), n, fill);
+      heap_.reset(new T[n]);
+      data_ = heap_.get();
     }
+    std::fill_n(data_, n, fill);
   }
   // The data pointer may point into the object itself.
   Scratch(const Scratch&) = delete;
@@ -36,7 +35,7 @@ class Scratch {
  private:
   std::size_t size_;
   std::array<T, N> local_;  // left uninitialised past size_
-  std::vector<T> heap_;
+  std::unique_ptr<T[]> heap_;
   T* data_ = local_.data();
 };
 
