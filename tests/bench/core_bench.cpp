@@ -4,61 +4,11 @@
 // replay of a long ledger and apply of one order on a long history.
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <sstream>
-
-#include "ledger.hpp"
-#include "loyalty/loyalty.hpp"
+#include "bench_fixtures.hpp"
 
 namespace {
 
-using loyalty::json;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-const std::string& program_text() {
-  static const std::string text = read_file(LOYALTY_BENCH_DIR "/fashion.json");
-  return text;
-}
-
-json cart(int lines) {
-  static const char* skus[] = {"sneaker", "coat", "socks", "scarf", "giftcard"};
-  static const char* cats[] = {"shoes", "coats", "accessories", "accessories", "gift"};
-  json out = {{"currency", "USD"}, {"at", "2026-11-20T17:30:00-05:00"}, {"shipping_minor", 800}};
-  out["lines"] = json::array();
-  for (int i = 0; i < lines; ++i)
-    out["lines"].push_back({{"sku", std::string(skus[i % 5]) + std::to_string(i)},
-                            {"category", cats[i % 5]},
-                            {"unit_price_minor", 1500 + 731 * i},
-                            {"quantity", 1 + i % 3}});
-  return out;
-}
-
-// A member in Silver with points and a punch card under way, no history (what the widget sends).
-json member_state(const loyalty::Engine& engine) {
-  json events = json::array();
-  events.push_back({{"id", "e0"},
-                    {"at", "2026-01-05T10:00:00-05:00"},
-                    {"type", "enroll"},
-                    {"member_id", "m-1"}});
-  for (int i = 1; i <= 6; ++i)
-    events.push_back({{"id", "e" + std::to_string(i)},
-                      {"at", "2026-0" + std::to_string(i + 1) + "-10T12:00:00-05:00"},
-                      {"type", "order"},
-                      {"order_id", "o" + std::to_string(i)},
-                      {"cart", cart(3)}});
-  for (auto& e : events)
-    if (e.contains("cart")) e["cart"]["at"] = e["at"];
-  json state = json::parse(engine.call("replay", json{{"events", events}}.dump()));
-  state["history"] = json::array();
-  state["internal"]["orders"] = json::array();  // previews need neither (what the widget holds)
-  return state;
-}
+using namespace loyalty::bench;  // NOLINT: the fixtures
 
 void BM_PreviewJson(benchmark::State& st) {
   const loyalty::Engine engine(program_text());
@@ -73,21 +23,8 @@ void BM_PreviewJson(benchmark::State& st) {
 BENCHMARK(BM_PreviewJson)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 
 void BM_PreviewTyped(benchmark::State& st) {
-  const loyalty::Engine engine(program_text());
-  const loyalty::Program& program = *engine.program();
-  const loyalty::Document state_doc(member_state(engine));
-  const loyalty::MemberState state =
-      loyalty::state_from_json(loyalty::In{state_doc.root(), "", "x"}, program);
-  const loyalty::Document cart_doc(cart(static_cast<int>(st.range(0))));
-  const loyalty::Cart parsed = loyalty::parse_cart(loyalty::In{cart_doc.root(), "", "x"}, program);
-  loyalty::OrderRequest order;
-  order.cart = &parsed;
-  order.at = *parsed.at;
-  order.redeem = {{"5-off", std::nullopt}};
-  for (auto _ : st) {
-    loyalty::Ledger ledger = state.ledger;
-    benchmark::DoNotOptimize(loyalty::preview_order(program, ledger, order));
-  }
+  const TypedPreview preview(static_cast<int>(st.range(0)));
+  for (auto _ : st) benchmark::DoNotOptimize(preview.run());
 }
 BENCHMARK(BM_PreviewTyped)->Arg(1)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 
