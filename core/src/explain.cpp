@@ -8,16 +8,23 @@
 namespace loyalty {
 
 void Explain::too_many() const {
-  // A programming error (a new explanation with more arguments, or a second text one): reported,
-  // never dropped. Not std::logic_error, which the wasm module would link for this alone.
-  fail("internal", "", std::string("explanation ") + key_ + " has more arguments than it holds");
+  // A programming error (a new explanation with more arguments than it holds, or gigabytes of
+  // text): reported, never dropped. Not std::logic_error, which the wasm module would link for
+  // this alone.
+  fail("internal", "", std::string("explanation ") + key_ + " does not fit its arguments");
 }
 
-Explain& Explain::arg(const char* name, std::string value) & {
-  add(name, Kind::text);
-  has_text_ = true;
-  text_ = std::move(value);
+Explain& Explain::arg(const char* name, std::string_view value) & {
+  if (text_.size() + value.size() > UINT32_MAX) too_many();
+  add(name, Kind::text).number =
+      static_cast<std::int64_t>(text_.size()) << 32 | static_cast<std::int64_t>(value.size());
+  text_ += value;
   return *this;
+}
+
+std::string_view Explain::text_of(const Arg& a) const {
+  return std::string_view(text_).substr(static_cast<std::size_t>(a.number >> 32),
+                                        static_cast<std::size_t>(a.number & 0xffffffff));
 }
 
 nlohmann::json Explain::to_json() const {
@@ -35,7 +42,7 @@ nlohmann::json Explain::to_json() const {
         slot = to_string(Fixed{a.number});
         break;
       case Kind::text:
-        slot = text_;
+        slot = std::string(text_of(a));
         break;
     }
   }
@@ -73,7 +80,7 @@ void Explain::write(JsonWriter& out) const {
         out.value(std::string_view(to_string(Fixed{a.number})));
         break;
       case Kind::text:
-        out.value(std::string_view(text_));
+        out.value(text_of(a));
         break;
     }
   }

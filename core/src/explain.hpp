@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +35,7 @@ class Explain {
     add(name, Kind::number).number = value;
     return *this;
   }
-  Explain& arg(const char* name, std::string value) &;
+  Explain& arg(const char* name, std::string_view value) &;
   // A factor, kept as a number and written as its decimal text ("1.25") only when written.
   Explain& arg(const char* name, Fixed value) & {
     add(name, Kind::fixed).number = value.raw;
@@ -43,9 +44,7 @@ class Explain {
   // On a temporary (`Explain::of(...).arg(...)`) the chain stays an rvalue, so what it builds is
   // moved into place rather than copied (each copy also copied the unused tree).
   Explain&& arg(const char* name, std::int64_t value) && { return std::move(arg(name, value)); }
-  Explain&& arg(const char* name, std::string value) && {
-    return std::move(arg(name, std::move(value)));
-  }
+  Explain&& arg(const char* name, std::string_view value) && { return std::move(arg(name, value)); }
   Explain&& arg(const char* name, Fixed value) && { return std::move(arg(name, value)); }
 
   nlohmann::json to_json() const;
@@ -55,24 +54,26 @@ class Explain {
   enum class Kind : unsigned char { number, fixed, text };
   struct Arg {  // trivially copyable: moving an explanation is a copy of bytes and one string
     const char* name = nullptr;
-    std::int64_t number = 0;  // the value, or a factor's raw fixed-point value
+    // The value; a factor's raw fixed-point value; a text's offset in text_ (high 32 bits) and
+    // length (low 32 bits).
+    std::int64_t number = 0;
     Kind kind = Kind::number;
   };
   // Inline: every line of every order adds two or three arguments.
   Arg& add(const char* name, Kind kind) {
-    if (count_ == args_.size() || (kind == Kind::text && has_text_)) too_many();
+    if (count_ == args_.size()) too_many();
     Arg& a = args_[count_++];
     a.name = name;
     a.kind = kind;
     return a;
   }
   [[noreturn]] void too_many() const;
+  std::string_view text_of(const Arg& a) const;
 
   const char* key_ = nullptr;  // set: typed; null: the tree
-  std::array<Arg, 3> args_;    // the most any typed explanation has (earn.per_spend, earn.bonus)
+  std::array<Arg, 3> args_;    // the most any explanation has (earn.per_spend, redeem.reward)
   unsigned char count_ = 0;
-  bool has_text_ = false;
-  std::string text_;  // the one text argument an explanation may have (a tier's id)
+  std::string text_;  // the text arguments, one after the other
   // Held by explanations read back from a state document only. Optional so that the typed ones
   // (every line an order computes, moved several times) skip json's destructor, an out-of-line
   // call even for null.

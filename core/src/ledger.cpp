@@ -76,16 +76,16 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
         credit_points(p, l, r.points, e.at);
         l.lifetime.earned = add(l.lifetime.earned, r.points);
         add_contribution(p, l, e.at, p.tiers && p.tiers->basis == TierBasis::points ? r.points : 0);
-        h.lines.push_back({r.id, r.points, explain("earn.signup", Obj()("points", r.points))});
+        h.lines.push_back({r.id, r.points, Explain::of("earn.signup").arg("points", r.points)});
         h.points += r.points;
       } else {
         l.held.push_back({r.id, r.points});
         h.lines.push_back(
             {r.id, 0,
-             explain("earn.signup_held",
-                     Obj()("points", r.points)(
-                         "mode", r.mode == SignupMode::next_order ? "next_order" : "after_spend")(
-                         "min_order_minor", r.cond.min_order_minor))});
+             Explain::of("earn.signup_held")
+                 .arg("points", r.points)
+                 .arg("mode", r.mode == SignupMode::next_order ? "next_order" : "after_spend")
+                 .arg("min_order_minor", r.cond.min_order_minor)});
       }
     } else if (r.type == EarnType::referral && !referred_by.empty() && r.referee_points > 0) {
       credit_points(p, l, r.referee_points, e.at);
@@ -93,8 +93,9 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
       add_contribution(p, l, e.at,
                        p.tiers && p.tiers->basis == TierBasis::points ? r.referee_points : 0);
       h.lines.push_back({r.id, r.referee_points,
-                         explain("earn.referral_referee",
-                                 Obj()("points", r.referee_points)("referrer", referred_by))});
+                         Explain::of("earn.referral_referee")
+                             .arg("points", r.referee_points)
+                             .arg("referrer", referred_by)});
       h.points += r.referee_points;
     }
   }
@@ -157,9 +158,10 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (!o.applied.empty()) {
     HistoryEntry h = entry(p, e.id, "redeem", e.at);
     for (const auto& a : o.applied) {
-      h.lines.push_back(
-          {a.reward, -a.cost,
-           explain("redeem.cart", Obj()("reward", a.reward)("discount_minor", a.discount_minor))});
+      h.lines.push_back({a.reward, -a.cost,
+                         Explain::of("redeem.cart")
+                             .arg("reward", a.reward)
+                             .arg("discount_minor", a.discount_minor)});
       h.points -= a.cost;
     }
     h.extra["order_id"] = order_id;
@@ -261,7 +263,7 @@ void refund(const Program& p, MemberState& s, const Event& e) {
   if (reversal != 0) {
     h.lines.push_back(
         {"refund", -reversal,
-         explain("refund.reversal", Obj()("order_id", order_id)("points", reversal))});
+         Explain::of("refund.reversal").arg("order_id", order_id).arg("points", reversal)});
     h.points -= reversal;
   }
   const i64 spend_drop = rec->spend - now.spend;
@@ -302,9 +304,10 @@ void refund(const Program& p, MemberState& s, const Event& e) {
     if (rec->spent > 0) {
       credit_points(p, l, rec->spent, e.at);
       l.lifetime.redeemed = sub(l.lifetime.redeemed, rec->spent);
-      h.lines.push_back(
-          {"refund", rec->spent,
-           explain("refund.points_returned", Obj()("order_id", order_id)("points", rec->spent))});
+      h.lines.push_back({"refund", rec->spent,
+                         Explain::of("refund.points_returned")
+                             .arg("order_id", order_id)
+                             .arg("points", rec->spent)});
       h.points += rec->spent;
     }
     for (const auto& v : rec->vouchers)
@@ -342,7 +345,7 @@ void action(const Program& p, MemberState& s, const Event& e) {
   l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "action", e.at);
   h.lines.push_back({rule->id, rule->points,
-                     explain("earn.action", Obj()("action", name)("points", rule->points))});
+                     Explain::of("earn.action").arg("action", name).arg("points", rule->points)});
   h.points = rule->points;
   s.history.push_back(std::move(h));
 }
@@ -375,20 +378,20 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   if (r->limit) counter_bump(l, "reward:" + r->id, *r->limit, e.at, p.utc_offset);
   l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "redeem", e.at);
-  json args = Obj()("reward", r->id);
-  if (!option.empty()) args["option"] = option;
+  Explain why = Explain::of("redeem.reward").arg("reward", r->id);
+  if (!option.empty()) why.arg("option", option);
   if (r->type == RewardType::store_credit) {
     l.store_credit_minor = add(l.store_credit_minor, r->amount_minor);
-    args["amount_minor"] = r->amount_minor;
+    why.arg("amount_minor", r->amount_minor);
   } else if (r->type == RewardType::charity) {
     l.donations_minor = add(l.donations_minor, r->amount_minor);
-    args["amount_minor"] = r->amount_minor;
+    why.arg("amount_minor", r->amount_minor);
   } else if (acts_on_cart(r->type)) {
     const Voucher v = issue_voucher(p, l, r->id, "redeem", e.id, e.at, 1);
     h.extra["vouchers_issued"] =
         json::array({json(Obj()("id", v.id)("reward", r->id)("source", "redeem"))});
   }
-  h.lines.push_back({r->id, -r->cost, explain("redeem.reward", args)});
+  h.lines.push_back({r->id, -r->cost, std::move(why)});
   h.points = -r->cost;
   s.history.push_back(std::move(h));
 }
@@ -411,7 +414,7 @@ void adjust(const Program& p, MemberState& s, const Event& e) {
   l.lifetime.adjusted = add(l.lifetime.adjusted, points);
   HistoryEntry h = entry(p, e.id, "adjust", e.at);
   h.lines.push_back(
-      {"adjust", points, explain("adjust.manual", Obj()("reason", reason)("points", points))});
+      {"adjust", points, Explain::of("adjust.manual").arg("reason", reason).arg("points", points)});
   h.points = points;
   s.history.push_back(std::move(h));
 }
@@ -439,8 +442,9 @@ void referral(const Program& p, MemberState& s, const Event& e) {
   if (rule->referrer_points > 0) l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "referral", e.at);
   h.lines.push_back({rule->id, rule->referrer_points,
-                     explain("earn.referral_referrer",
-                             Obj()("points", rule->referrer_points)("referee", referee))});
+                     Explain::of("earn.referral_referrer")
+                         .arg("points", rule->referrer_points)
+                         .arg("referee", referee)});
   h.points = rule->referrer_points;
   s.history.push_back(std::move(h));
 }
@@ -500,7 +504,7 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
         HistoryEntry h = entry(p, pend.event_id, "pending_released", pend.available_at);
         h.points = pend.points;
         h.lines.push_back({"pending", pend.points,
-                           explain("earn.pending_released", Obj()("points", pend.points))});
+                           Explain::of("earn.pending_released").arg("points", pend.points)});
         history->push_back(std::move(h));
       }
       continue;
@@ -521,8 +525,9 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
         h.points = -gone;
         h.lines.push_back(
             {"expiry", -gone,
-             explain(p.expiry == ExpiryPolicy::rolling ? "expire.lot" : "expire.inactivity",
-                     Obj()("points", gone)("days", p.expiry_days))});
+             Explain::of(p.expiry == ExpiryPolicy::rolling ? "expire.lot" : "expire.inactivity")
+                 .arg("points", gone)
+                 .arg("days", p.expiry_days)});
         history->push_back(std::move(h));
       }
       continue;
@@ -557,11 +562,11 @@ void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& ev
       if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, t, r.points);
       h.points = r.points;
       if (r.points > 0) l.last_activity = t;  // earning: restarts the inactivity clock
-      h.lines.push_back({r.id, r.points, explain("earn.birthday", Obj()("points", r.points))});
+      h.lines.push_back({r.id, r.points, Explain::of("earn.birthday").arg("points", r.points)});
     } else {
       const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id,
                                       event_id.empty() ? "" : event_id + "-birthday", t, 1);
-      h.lines.push_back({r.id, 0, explain("earn.birthday_reward", Obj()("reward", r.reward))});
+      h.lines.push_back({r.id, 0, Explain::of("earn.birthday_reward").arg("reward", r.reward)});
       h.extra["vouchers_issued"] =
           json::array({json(Obj()("id", v.id)("reward", r.reward)("source", "rule:" + r.id))});
     }

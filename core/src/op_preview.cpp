@@ -149,7 +149,7 @@ json way_to_earn(const EarnRule& r) {
       args = Obj()("referrer_points", r.referrer_points)("referee_points", r.referee_points);
       break;
   }
-  return explain(std::string("way.") + type_name(r.type), std::move(args));
+  return Obj()("key", std::string("way.") + type_name(r.type))("args", std::move(args));
 }
 
 std::vector<RedeemItem> read_redeem(const In& request) {

@@ -7,10 +7,6 @@
 
 namespace loyalty {
 
-json explain(std::string key, json args) {
-  return Obj()("key", std::move(key))("args", std::move(args));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Points in and out of the ledger.
 
@@ -485,7 +481,7 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
                          src.multiplier ? Explain::of("earn.multiplier").arg("factor", src.factor)
                                         : Explain::of("earn.tier_multiplier")
                                               .arg("factor", src.factor)
-                                              .arg("tier", std::string(src.tier))});
+                                              .arg("tier", src.tier)});
   }
   for (auto& c : caps) out.lines.push_back(std::move(c));
   if (p.max_points_per_order && out.points > *p.max_points_per_order) {

@@ -104,6 +104,4 @@ i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& lim
 void counter_bump(Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
                   int utc_offset, i64 by = 1);
 
-json explain(std::string key, json args);
-
 }  // namespace loyalty

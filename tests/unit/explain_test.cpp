@@ -20,9 +20,8 @@ std::string written(const Explain& e) {
 }
 
 TEST(Explain, WritesWhatItsTreeDumps) {
-  const Explain e = Explain::of("earn.tier_multiplier")
-                        .arg("factor", Fixed{12500})
-                        .arg("tier", std::string("silver"));
+  const Explain e =
+      Explain::of("earn.tier_multiplier").arg("factor", Fixed{12500}).arg("tier", "silver");
   EXPECT_EQ(written(e), e.to_json().dump());
   EXPECT_EQ(e.to_json()["args"]["factor"], "1.25");
   EXPECT_EQ(e.to_json()["args"]["tier"], "silver");
@@ -51,9 +50,17 @@ TEST(Explain, TooManyArgumentsIsAnInternalError) {
   Explain e = Explain::of("test.key");
   e.arg("a", 1).arg("b", 2).arg("c", 3);
   EXPECT_THROW(e.arg("d", 4), Failure);
-  Explain texts = Explain::of("test.key");
-  texts.arg("tier", std::string("gold"));
-  EXPECT_THROW(texts.arg("other", std::string("silver")), Failure);
+}
+
+TEST(Explain, TextArgumentsShareOneBuffer) {
+  Explain e = Explain::of("redeem.reward");
+  e.arg("reward", std::string("tote")).arg("option", "blue, \"large\"").arg("amount_minor", 0);
+  EXPECT_EQ(e.to_json()["args"]["reward"], "tote");
+  EXPECT_EQ(e.to_json()["args"]["option"], "blue, \"large\"");
+  EXPECT_EQ(written(e), e.to_json().dump());
+  const Explain moved = std::move(e);
+  EXPECT_EQ(written(moved), moved.to_json().dump());
+  EXPECT_EQ(moved.to_json()["args"]["reward"], "tote");
 }
 
 TEST(Explain, ATreeIsWrittenAsItIs) {
