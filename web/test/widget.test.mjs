@@ -249,6 +249,21 @@ describe('widget against the real server (fashion program)', () => {
     assert.equal(await page.evaluate(() => document.querySelector('loyalty-launcher').shadowRoot.querySelector('[role=dialog]')), null);
     await page.context().close();
   });
+
+  test('the launcher steps aside while the page shows a portal', async () => {
+    const body = '<loyalty-portal compact></loyalty-portal><div style="height: 4000px"></div><p id="end">End</p><loyalty-launcher></loyalty-launcher>';
+    const page = await openPage(browser, server.page('aside', { token: mintToken('ana'), body }));
+    const launcherButton = () => page.evaluate(() => !!document.querySelector('loyalty-launcher').shadowRoot?.querySelector('button.launcher'));
+    await page.waitForFunction(() => document.querySelector('loyalty-portal')?.shadowRoot?.textContent.length > 0);
+    await page.waitForFunction(() => document.querySelector('loyalty-launcher').shadowRoot);
+    assert.equal(await launcherButton(), false, 'no launcher while the portal is in view');
+    await page.locator('#end').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('loyalty-launcher').shadowRoot.querySelector('button.launcher'));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => !document.querySelector('loyalty-launcher').shadowRoot.querySelector('button.launcher'));
+    assert.equal(await launcherButton(), false, 'gone again once the portal is back');
+    await page.context().close();
+  });
 });
 
 describe('widget with merchant text and a punch card (café program)', () => {

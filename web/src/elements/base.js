@@ -18,6 +18,41 @@ export function getApp() {
   return app;
 }
 
+// Portals and checkout widgets the page itself shows (not the launcher's own panel), and which of
+// them are in the viewport: the launcher steps aside while one is, since it would open the same
+// thing again and, on a phone, covered that widget's buttons.
+const inView = new Set();
+const viewWatchers = new Set();
+let viewObserver = null;
+
+function watchView(el) {
+  if (el.localName === 'loyalty-launcher' || el.getRootNode() !== document || typeof IntersectionObserver !== 'function') return;
+  viewObserver ??= new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) inView.add(e.target);
+      else inView.delete(e.target);
+    }
+    for (const fn of viewWatchers) fn();
+  });
+  viewObserver.observe(el);
+}
+
+function unwatchView(el) {
+  viewObserver?.unobserve(el);
+  if (inView.delete(el)) for (const fn of viewWatchers) fn();
+}
+
+/** Whether a portal or checkout widget on the page is in the viewport now. */
+export function pageWidgetInView() {
+  return inView.size > 0;
+}
+
+/** Calls `fn` when that changes; returns the function that stops it. */
+export function onPageWidgetView(fn) {
+  viewWatchers.add(fn);
+  return () => viewWatchers.delete(fn);
+}
+
 let sheet = null;
 function styleInto(root) {
   if (!sheet && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
@@ -34,11 +69,13 @@ function styleInto(root) {
 
 export class LoyaltyElement extends HTMLElement {
   connectedCallback() {
+    watchView(this);
     if (app) this.attach();
     else waiting.add(this);
   }
 
   disconnectedCallback() {
+    unwatchView(this);
     waiting.delete(this);
     if (this.listener) app?.removeEventListener('change', this.listener);
     this.listener = null;

@@ -2,8 +2,9 @@
 // button that opens the portal as a side panel (a modal dialog), for shops that give the widget
 // no room on the page. Deep links (data-loyalty-open="rewards", #loyalty-rewards) open the panel
 // at that section; button="none" keeps only the panel for shops with their own entry points.
+// The button steps aside while a portal or checkout widget on the page is in view.
 import { h } from '../dom.js';
-import { LoyaltyElement, getApp } from './base.js';
+import { LoyaltyElement, getApp, onPageWidgetView, pageWidgetInView } from './base.js';
 
 export class LoyaltyLauncher extends LoyaltyElement {
   static get observedAttributes() {
@@ -15,23 +16,27 @@ export class LoyaltyLauncher extends LoyaltyElement {
   }
 
   dependencies(v) {
-    return [v.phase, v.state, v.signedOut, v.guest, this.section];
+    return [v.phase, v.state, v.signedOut, v.guest, this.section, pageWidgetInView()];
   }
 
   attach() {
     super.attach();
     this.onOpen = (e) => this.open(e.detail);
     getApp().addEventListener('open', this.onOpen);
+    this.stopWatching ??= onPageWidgetView(() => this.refresh());
   }
 
   disconnectedCallback() {
     if (this.onOpen) getApp()?.removeEventListener('open', this.onOpen);
+    this.stopWatching?.();
+    this.stopWatching = null;
     super.disconnectedCallback();
   }
 
   build(view, t, app) {
     const frag = document.createDocumentFragment();
-    if (this.getAttribute('button') !== 'none' && view.phase !== 'unavailable' && this.section == null) {
+    const wanted = this.getAttribute('button') !== 'none' && view.phase !== 'unavailable';
+    if (wanted && this.section == null && !pageWidgetInView()) {
       const label = this.getAttribute('label') || t.t('launcher.label');
       const balance = app.isMember ? ` · ${t.number(view.state.balance)}` : '';
       frag.append(h('button', { class: 'launcher', part: 'launcher', 'data-key': 'launcher', 'aria-haspopup': 'dialog', 'aria-expanded': String(!!this.section), onclick: () => this.open('') }, `${label}${balance}`));
