@@ -1,4 +1,4 @@
-// preview and catalog: what a cart earns and what each reward would do, for the member now.
+// preview: what a cart earns and what each reward would do, for the member now.
 #include <algorithm>
 
 #include "json_write.hpp"
@@ -7,150 +7,6 @@
 
 namespace loyalty {
 namespace {
-
-const char* type_name(EarnType t) {
-  switch (t) {
-    case EarnType::per_spend:
-      return "per_spend";
-    case EarnType::per_item:
-      return "per_item";
-    case EarnType::per_order:
-      return "per_order";
-    case EarnType::bonus:
-      return "bonus";
-    case EarnType::multiplier:
-      return "multiplier";
-    case EarnType::spend_threshold:
-      return "spend_threshold";
-    case EarnType::signup:
-      return "signup";
-    case EarnType::birthday:
-      return "birthday";
-    case EarnType::action:
-      return "action";
-    case EarnType::referral:
-      return "referral";
-  }
-  return "";
-}
-
-const char* type_name(RewardType t) {
-  switch (t) {
-    case RewardType::fixed_discount:
-      return "fixed_discount";
-    case RewardType::percent_discount:
-      return "percent_discount";
-    case RewardType::free_item:
-      return "free_item";
-    case RewardType::free_shipping:
-      return "free_shipping";
-    case RewardType::points_discount:
-      return "points_discount";
-    case RewardType::store_credit:
-      return "store_credit";
-    case RewardType::choice:
-      return "choice";
-    case RewardType::charity:
-      return "charity";
-    case RewardType::gift_card:
-      return "gift_card";
-    case RewardType::experience:
-      return "experience";
-    case RewardType::physical:
-      return "physical";
-    case RewardType::digital:
-      return "digital";
-  }
-  return "";
-}
-
-const char* period_name(Period p) {
-  switch (p) {
-    case Period::day:
-      return "day";
-    case Period::week:
-      return "week";
-    case Period::month:
-      return "month";
-    case Period::year:
-      return "year";
-    case Period::lifetime:
-      return "lifetime";
-  }
-  return "";
-}
-
-json conditions_json(const Conditions& c, const Program& p) {
-  json out = json::object();
-  if (!c.audience.empty()) out["audience"] = c.audience;
-  if (c.min_order_minor) out["min_order_minor"] = c.min_order_minor;
-  if (c.match) {
-    json m = json::object();
-    if (!c.match->skus.empty()) m["skus"] = c.match->skus;
-    if (!c.match->categories.empty()) m["categories"] = c.match->categories;
-    if (!c.match->exclude_skus.empty()) m["exclude_skus"] = c.match->exclude_skus;
-    if (!c.match->exclude_categories.empty()) m["exclude_categories"] = c.match->exclude_categories;
-    out["match"] = std::move(m);
-  }
-  if (c.when) {
-    json w = json::object();
-    if (c.when->from) w["from"] = format_timestamp(*c.when->from, p.utc_offset);
-    if (c.when->until) w["until"] = format_timestamp(*c.when->until, p.utc_offset);
-    static const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    json days = json::array();
-    for (int d = 0; d < 7; ++d)
-      if (c.when->days_mask & (1u << d)) days.push_back(kDays[d]);
-    if (!days.empty()) w["days"] = std::move(days);
-    if (c.when->hour_start) {
-      auto clock = [](int s) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%02d:%02d", s / 3600, s / 60 % 60);
-        return std::string(buf);
-      };
-      w["hours"] = {clock(*c.when->hour_start), clock(*c.when->hour_end)};
-    }
-    out["when"] = std::move(w);
-  }
-  return out;
-}
-
-json way_to_earn(const EarnRule& r) {
-  json args = json::object();
-  switch (r.type) {
-    case EarnType::per_spend:
-      args = Obj()("points", r.points)("per_minor", r.per_minor);
-      break;
-    case EarnType::per_item:
-    case EarnType::per_order:
-      args = Obj()("points", r.points);
-      break;
-    case EarnType::bonus:
-      args = Obj()("points", r.points)("min_quantity", r.min_quantity);
-      break;
-    case EarnType::multiplier:
-      args = Obj()("factor", to_string(r.factor));
-      break;
-    case EarnType::spend_threshold:
-      args = Obj()("every_minor", r.every_minor)("reward", r.reward);
-      break;
-    case EarnType::signup:
-      args = Obj()("points", r.points)("mode", r.mode == SignupMode::immediate    ? "immediate"
-                                               : r.mode == SignupMode::next_order ? "next_order"
-                                                                                  : "after_spend");
-      break;
-    case EarnType::birthday:
-      args = r.reward.empty() ? json(Obj()("points", r.points)) : json(Obj()("reward", r.reward));
-      break;
-    case EarnType::action:
-      args = Obj()("action", r.action)("points", r.points);
-      if (r.limit) args["limit"] = Obj()("count", r.limit->count)("per", period_name(r.limit->per));
-      break;
-    case EarnType::referral:
-      args = Obj()("referrer_points", r.referrer_points)("referee_points", r.referee_points);
-      break;
-  }
-  return Obj()("key", std::string("way.") + type_name(r.type))("args", std::move(args));
-}
 
 std::vector<RedeemItem> read_redeem(const In& request) {
   std::vector<RedeemItem> out;
@@ -165,7 +21,8 @@ std::vector<RedeemItem> read_redeem(const In& request) {
   return out;
 }
 
-// The member's ledger brought to `t`, as apply would find it just before an event at `t`.
+}  // namespace
+
 Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
   Ledger l;
   if (auto s = request.find("state")) l = state_from_json(*s, p, true).ledger;
@@ -173,39 +30,6 @@ Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
   on_activity(p, l, t, "", nullptr);
   return l;
 }
-
-json reward_json(const Program& p, const Reward& r, std::string_view status, i64 balance) {
-  json out = Obj()("id", r.id)("name", r.name)("type", type_name(r.type))("cost", r.cost)(
-      "status", status)("points_needed",
-                        status == "insufficient_points" ? std::max<i64>(0, r.cost - balance) : 0);
-  if (r.amount_minor) out["amount_minor"] = r.amount_minor;
-  if (r.type == RewardType::percent_discount) {
-    out["percent"] = to_string(r.percent);
-    if (r.max_minor) out["max_minor"] = *r.max_minor;
-  }
-  if (r.max_value_minor) out["max_value_minor"] = *r.max_value_minor;
-  if (r.type == RewardType::points_discount) {
-    out["step_points"] = r.step_points;
-    out["step_minor"] = r.step_minor;
-    out["min_points"] = r.min_points;
-    if (r.max_order_percent) out["max_order_percent"] = to_string(*r.max_order_percent);
-    if (status == "insufficient_points")
-      out["points_needed"] = std::max<i64>(r.min_points, r.step_points) - balance;
-  }
-  if (!r.options.empty()) {
-    json opts = json::array();
-    for (const auto& o : r.options) opts.push_back(Obj()("id", o.id)("name", o.name));
-    out["options"] = std::move(opts);
-  }
-  if (!r.cause.empty()) out["cause"] = r.cause;
-  if (!r.details.is_null()) out["details"] = r.details;
-  if (r.limit) out["limit"] = Obj()("count", r.limit->count)("per", period_name(r.limit->per));
-  const json cond = conditions_json(r.cond, p);
-  if (!cond.empty()) out["conditions"] = cond;
-  return out;
-}
-
-}  // namespace
 
 void read_preview(const Program& p, const In& request, PreviewInput& out) {
   request.object({"program", "state", "cart", "redeem", "vouchers", "now"});
@@ -380,64 +204,6 @@ std::string op_preview(const Program& p, const In& request) {
       w.begin_object().member("reward", batch.reward).member("source", batch.source).end_object();
   w.end_array().end_object();
   return out;
-}
-
-json op_catalog(const Program& p, const In& request) {
-  request.object({"program", "state", "now"});
-  const Timestamp now = read_timestamp(request.at("now"));
-  const Ledger ledger = ledger_at(p, request, now);
-  const TierStatus status = tier_at(p, ledger, now);
-  const std::string tier = tier_id(status);
-  json earn = json::array();
-  for (const auto& r : p.earn) {
-    std::string st = "active";
-    if (!in_audience(r.cond.audience, tier))
-      st = "tier_locked";
-    else if (!in_window(r.cond.when, now, p.utc_offset))
-      st = "not_in_window";
-    else if (r.limit &&
-             counter_value(ledger, "action:" + r.id, *r.limit, now, p.utc_offset) >= r.limit->count)
-      st = "limit_reached";
-    json item =
-        Obj()("id", r.id)("type", type_name(r.type))("status", st)("explain", way_to_earn(r));
-    if (!r.name.empty()) item["name"] = r.name;
-    const json cond = conditions_json(r.cond, p);
-    if (!cond.empty()) item["conditions"] = cond;
-    if (r.max_points) item["max_points"] = *r.max_points;
-    earn.push_back(std::move(item));
-  }
-  json rewards = json::array();
-  for (const auto& r : p.rewards)
-    rewards.push_back(reward_json(
-        p, r, reward_status(p, ledger, r, nullptr, now, tier, ledger.balance, 0), ledger.balance));
-  json cards = json::array();
-  for (const auto& c : p.punch_cards) {
-    auto it = ledger.punches.find(c.id);
-    cards.push_back(Obj()("id", c.id)("name", c.name)("required", c.required)("reward", c.reward)(
-        "punches", it == ledger.punches.end() ? 0 : it->second)(
-        "punch", c.per_item ? "per_item" : "per_order"));
-  }
-  json tiers = nullptr;
-  if (p.tiers) {
-    tiers = json::array();
-    for (const auto& l : p.tiers->levels) {
-      json level = Obj()("id", l.id)("name", l.name)("min", l.min)("benefits", l.benefits)(
-          "current", l.id == tier);
-      if (l.earn_multiplier) level["earn_multiplier"] = to_string(*l.earn_multiplier);
-      tiers.push_back(std::move(level));
-    }
-  }
-  static const char* kBasis[] = {"spend", "points", "orders"};
-  json tier_json = nullptr;
-  if (p.tiers)
-    tier_json = Obj()("id", tier)("qualifying", status.qualifying)(
-        "basis", kBasis[static_cast<int>(p.tiers->basis)])(
-        "next", status.next ? json(Obj()("id", status.next->id)("remaining", status.remaining))
-                            : json(nullptr));
-  return Obj()("balance", ledger.balance)("currency", p.currency.code)(
-      "points_label", Obj()("one", p.label_one)("other", p.label_other))(
-      "tier", std::move(tier_json))("tiers", std::move(tiers))("earn", std::move(earn))(
-      "rewards", std::move(rewards))("punch_cards", std::move(cards));
 }
 
 }  // namespace loyalty

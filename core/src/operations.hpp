@@ -23,6 +23,9 @@ struct PreviewInput {
   Ledger ledger;
 };
 void read_preview(const Program& program, const In& request, PreviewInput& out);
+// The member's ledger of the request's `state` (none: a guest) brought to `t`, as apply would
+// find it just before an event at `t`.
+Ledger ledger_at(const Program& program, const In& request, Timestamp t);
 
 // Ratios as decimal strings with 4 places, rounded half up: "70.0000". Null when den is 0.
 json decimal4(i128 num, i128 den);

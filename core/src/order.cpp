@@ -350,7 +350,7 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
     for (const auto& l : p.tiers->levels)
       if (l.id == tier && l.earn_multiplier) {
         sources[S++] = {"tier", *l.earn_multiplier, nullptr, l.id};
-        break;
+        break;  // tier ids are unique (parse_program)
       }
   }
   for (const auto& r : p.earn)
