@@ -64,13 +64,15 @@ void issue_vouchers(const Program& program, Ledger& ledger, const std::string& r
   const std::size_t need = list.size() + static_cast<std::size_t>(count);
   if (need > list.capacity()) list.reserve(std::max(need, 2 * list.size()));
   const std::string prefix = event_id.empty() ? "" : "v-" + event_id + "-";
-  for (i64 k = 1; k <= count; ++k) {
+  const auto number = [&](i64 k) {
     if (!event_id.empty()) v.id = prefix + std::to_string(index + k);
-    if (k < count)
-      list.push_back(v);
-    else
-      list.push_back(std::move(v));
+  };
+  for (i64 k = 1; k < count; ++k) {
+    number(k);
+    list.push_back(v);
   }
+  number(count);
+  list.push_back(std::move(v));  // the last one takes the template itself
 }
 
 const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
