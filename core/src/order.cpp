@@ -444,32 +444,35 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
       raises = raises || source_exact[s] > 0;
       lowers = lowers || source_exact[s] < 0;
     }
-    if (extra != 0 && S > 0 && raises && lowers) {
-      // A factor below 1 next to one above: each source keeps its sign. The raising sources
-      // share their exact sum (rounded), the lowering ones the rest, so the lines still add up.
-      std::vector<i64> up(S, 0), down(S, 0);
-      i128 up_exact = 0;
-      for (std::size_t s = 0; s < S; ++s) {
-        const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];
-        (source_exact[s] > 0 ? up : down)[s] = narrow(std::min<i128>(e, INT64_MAX / 2));
-        if (source_exact[s] > 0) up_exact = add128(up_exact, source_exact[s]);
-      }
-      const i64 unit = r.type == EarnType::per_spend ? r.per_minor : 1;
-      i64 up_total = narrow(divide(up_exact, mul128(unit, Fixed::kScale), Rounding::nearest));
-      i64 down_total = sub(up_total, extra);
-      if (down_total < 0) {
-        down_total = 0;
-        up_total = extra;
-      }
-      const auto ups = spread(up_total, up), downs = spread(down_total, down);
-      for (std::size_t s = 0; s < S; ++s) points_by_source[s] += ups[s] - downs[s];
-    } else if (extra != 0 && S > 0) {
+    if (extra != 0 && S > 0) {
+      // Each source's share goes by the size of its exact extra points.
       for (std::size_t s = 0; s < S; ++s) {
         const i128 e = source_exact[s] < 0 ? -source_exact[s] : source_exact[s];
         weights[s] = narrow(std::min<i128>(e, INT64_MAX / 2));
       }
-      spread_into(extra < 0 ? -extra : extra, weights.data(), S, parts.data());
-      for (std::size_t s = 0; s < S; ++s) points_by_source[s] += extra < 0 ? -parts[s] : parts[s];
+      if (raises && lowers) {
+        // A factor below 1 next to one above: each source keeps its sign. The raising sources
+        // share their exact sum (rounded), the lowering ones the rest, so the lines still add up.
+        Scratch<i64, kSources> up(S), down(S), ups(S), downs(S);
+        i128 up_exact = 0;
+        for (std::size_t s = 0; s < S; ++s) {
+          (source_exact[s] > 0 ? up : down)[s] = weights[s];
+          if (source_exact[s] > 0) up_exact = add128(up_exact, source_exact[s]);
+        }
+        const i64 unit = r.type == EarnType::per_spend ? r.per_minor : 1;
+        i64 up_total = narrow(divide(up_exact, mul128(unit, Fixed::kScale), Rounding::nearest));
+        i64 down_total = sub(up_total, extra);
+        if (down_total < 0) {
+          down_total = 0;
+          up_total = extra;
+        }
+        spread_into(up_total, up.data(), S, ups.data());
+        spread_into(down_total, down.data(), S, downs.data());
+        for (std::size_t s = 0; s < S; ++s) points_by_source[s] += ups[s] - downs[s];
+      } else {
+        spread_into(extra < 0 ? -extra : extra, weights.data(), S, parts.data());
+        for (std::size_t s = 0; s < S; ++s) points_by_source[s] += extra < 0 ? -parts[s] : parts[s];
+      }
     }
     if (r.max_points && total > *r.max_points)
       caps.push_back({r.id, *r.max_points - total,
@@ -655,11 +658,9 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   int voucher_index = 0;
   auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count) {
     if (count <= 0) return;
-    IssuedVouchers& issued = out.issued.emplace_back();
-    issued.reward = reward;
-    issued.source = kind + id;
-    issued.count = count;
-    issue_vouchers(p, ledger, reward, issued.source, o.event_id, o.at, voucher_index, count);
+    out.issued.push_back({reward, kind + id, count});
+    issue_vouchers(p, ledger, reward, out.issued.back().source, o.event_id, o.at, voucher_index,
+                   count);
     voucher_index += static_cast<int>(count);
   };
   for (const auto& card : p.punch_cards) {
