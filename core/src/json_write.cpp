@@ -1,7 +1,6 @@
 #include "json_write.hpp"
 
-#include <charconv>
-#include <cstring>
+#include <algorithm>
 
 #include "utf8.hpp"
 
@@ -15,29 +14,138 @@ constexpr bool plain(unsigned char c) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+// The decimal digits of `u` at `d`; returns the end. Two digits per division, written from the
+// last: libc++'s to_chars is an out-of-line call in the WebAssembly build.
+char* write_digits(char* d, std::uint64_t u) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  static constexpr std::uint64_t kTens[] = {10ULL,
+                                            100ULL,
+                                            1000ULL,
+                                            10000ULL,
+                                            100000ULL,
+                                            1000000ULL,
+                                            10000000ULL,
+                                            100000000ULL,
+                                            1000000000ULL,
+                                            10000000000ULL,
+                                            100000000000ULL,
+                                            1000000000000ULL,
+                                            10000000000000ULL,
+                                            100000000000000ULL,
+                                            1000000000000000ULL,
+                                            10000000000000000ULL,
+                                            100000000000000000ULL,
+                                            1000000000000000000ULL,
+                                            10000000000000000000ULL};
+  std::size_t len = 1;  // comparisons, not divisions, to count the digits
+  while (len < 20 && u >= kTens[len - 1]) ++len;
+  char* const end = d + len;
+  char* w = end;
+  while (u >= 100) {
+    const auto pair = static_cast<std::size_t>(u % 100) * 2;
+    u /= 100;
+    *--w = kPairs[pair + 1];
+    *--w = kPairs[pair];
+  }
+  if (u >= 10) {
+    *--w = kPairs[u * 2 + 1];
+    *--w = kPairs[u * 2];
+  } else {
+    *--w = static_cast<char>('0' + u);
+  }
+  return end;
+}
+
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
-  // The common case (ids, keys, timestamps): one append of the quoted text.
-  std::size_t n = 0;
-  while (n < s.size() && plain(static_cast<unsigned char>(s[n]))) ++n;
-  if (n == s.size()) {
-    const std::size_t at = out.size();
-    out.resize(at + n + 2);
-    char* d = out.data() + at;
-    d[0] = '"';
-    s.copy(d + 1, n);
-    d[n + 1] = '"';
+JsonWriter::JsonWriter(std::string& out, std::size_t expected)
+    : out_(out), cur_(nullptr), end_(nullptr) {
+  if (expected != 0) grow(expected);
+}
+
+void JsonWriter::grow(std::size_t n) {
+  const std::size_t used = cur_ ? static_cast<std::size_t>(cur_ - out_.data()) : out_.size();
+  out_.resize(std::max({used + n, 2 * used, std::size_t{256}}));
+  cur_ = out_.data() + used;
+  end_ = out_.data() + out_.size();
+}
+
+std::string& JsonWriter::finish() {
+  // Unless the text was moved out of the string before the writer ended (`return out;` without
+  // copy elision, with the writer still alive): the string then no longer holds the room.
+  const bool holds_room = reinterpret_cast<std::uintptr_t>(end_) ==
+                          reinterpret_cast<std::uintptr_t>(out_.data()) + out_.size();
+  if (cur_ && holds_room) out_.resize(static_cast<std::size_t>(cur_ - out_.data()));
+  cur_ = end_ = nullptr;  // the next write makes room again
+  return out_;
+}
+
+JsonWriter& JsonWriter::open(char c) {
+  char* d = room(2);
+  if (comma_) *d++ = ',';
+  *d++ = c;
+  cur_ = d;
+  comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::close(char c) {
+  put(c);
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  // The name is copied while it is checked: names are nearly always plain.
+  char* const start = room(k.size() + 4);
+  char* d = start;
+  if (comma_) *d++ = ',';
+  *d++ = '"';
+  bool plain_name = true;
+  for (const char c : k) {
+    plain_name = plain_name && plain(static_cast<unsigned char>(c));
+    *d++ = c;
+  }
+  if (plain_name) {
+    *d++ = '"';
+    *d++ = ':';
+    cur_ = d;
+  } else {
+    cur_ = start;
+    separate();
+    string(k);
+    put(':');
+  }
+  comma_ = false;  // the value follows the colon
+  return *this;
+}
+
+void JsonWriter::string(std::string_view s) {
+  const std::size_t mark = static_cast<std::size_t>(room(s.size() + 2) - out_.data());
+  char* d = cur_;
+  *d++ = '"';
+  std::size_t i = 0;
+  for (; i < s.size() && plain(static_cast<unsigned char>(s[i])); ++i) d[i] = s[i];
+  if (i == s.size()) {  // the common case: ids, keys, timestamps
+    d[i] = '"';
+    cur_ = d + i + 1;
     return;
   }
-  const std::size_t mark = out.size();
-  out += '"';
+  cur_ = d + i;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
+  escaped(s, p + i, mark);
+}
+
+// The rest of `s` from `p`, which needs escapes; `mark` is where the string's quote was written.
+void JsonWriter::escaped(std::string_view s, const unsigned char* p, std::size_t mark) {
+  const auto* end = reinterpret_cast<const unsigned char*>(s.data()) + s.size();
   while (p != end) {
     const auto* run = p;
     while (p != end && plain(*p)) ++p;
-    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    put(std::string_view(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run)));
     if (p == end) break;
     const unsigned char c = *p;
     if (c >= 0x80) {
@@ -45,115 +153,82 @@ void append_json_string(std::string& out, std::string_view s) {
       if (len == 0) {
         // Invalid UTF-8 never comes out of a parsed request; if it does, nlohmann's own
         // replacement rules (U+FFFD, resynchronisation) apply, by nlohmann itself.
-        out.resize(mark);
-        out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+        cur_ = out_.data() + mark;
+        put(json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace));
         return;
       }
-      out.append(reinterpret_cast<const char*>(p), len);
+      put(std::string_view(reinterpret_cast<const char*>(p), len));
       p += len;
       continue;
     }
     ++p;
     switch (c) {
       case '"':
-        out += "\\\"";
+        put("\\\"");
         break;
       case '\\':
-        out += "\\\\";
+        put("\\\\");
         break;
       case '\b':
-        out += "\\b";
+        put("\\b");
         break;
       case '\f':
-        out += "\\f";
+        put("\\f");
         break;
       case '\n':
-        out += "\\n";
+        put("\\n");
         break;
       case '\r':
-        out += "\\r";
+        put("\\r");
         break;
       case '\t':
-        out += "\\t";
+        put("\\t");
         break;
       default: {
         static constexpr char kHex[] = "0123456789abcdef";
         const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out.append(esc, sizeof esc);
+        put(std::string_view(esc, sizeof esc));
       }
     }
   }
-  out += '"';
+  put('"');
 }
 
-JsonWriter& JsonWriter::open(char c) {
-  separate();
-  out_ += c;
-  comma_ = false;
-  return *this;
-}
-
-JsonWriter& JsonWriter::close(char c) {
-  out_ += c;
-  comma_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::key(std::string_view k) {
-  // A short name without escapes goes in with its comma, quotes and colon in one append: a
-  // preview writes a few hundred names, and in the WebAssembly build each append is a call.
-  char buf[64];
-  bool plain_name = k.size() + 4 <= sizeof buf;
-  for (std::size_t i = 0; i < k.size() && plain_name; ++i)
-    plain_name = plain(static_cast<unsigned char>(k[i]));
-  if (plain_name) {
-    std::size_t n = 0;
-    if (comma_) buf[n++] = ',';
-    buf[n++] = '"';
-    std::memcpy(buf + n, k.data(), k.size());
-    n += k.size();
-    buf[n++] = '"';
-    buf[n++] = ':';
-    out_.append(buf, n);
-  } else {
-    separate();
-    append_json_string(out_, k);
-    out_ += ':';
-  }
-  comma_ = false;  // the value follows the colon
-  return *this;
+void append_json_string(std::string& out, std::string_view s) {
+  JsonWriter(out).value(s);
 }
 
 JsonWriter& JsonWriter::value(std::int64_t n) {
-  char buf[24];
-  buf[0] = ',';
-  const auto r = std::to_chars(buf + 1, buf + sizeof buf, n);
-  out_.append(comma_ ? buf : buf + 1, r.ptr);
+  char* d = room(21);  // a comma, a sign and 19 digits
+  if (comma_) *d++ = ',';
   comma_ = true;
+  if (n < 0) *d++ = '-';
+  const auto magnitude = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  cur_ = write_digits(d, magnitude);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view s) {
   separate();
-  append_json_string(out_, s);
+  string(s);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(bool b) {
   separate();
-  out_ += b ? "true" : "false";
+  put(b ? std::string_view("true") : std::string_view("false"));
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   separate();
-  out_ += "null";
+  put(std::string_view("null"));
   return *this;
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json_text) {
   separate();
-  out_ += json_text;
+  put(json_text);
   return *this;
 }
 
@@ -176,13 +251,10 @@ JsonWriter& JsonWriter::value(const json& j) {
       return value(j.get<bool>());
     case json::value_t::number_integer:
       return value(j.get<std::int64_t>());
-    case json::value_t::number_unsigned: {
+    case json::value_t::number_unsigned:
       separate();
-      char buf[24];
-      const auto r = std::to_chars(buf, buf + sizeof buf, j.get<std::uint64_t>());
-      out_.append(buf, r.ptr);
+      cur_ = write_digits(room(20), j.get<std::uint64_t>());
       return *this;
-    }
     case json::value_t::null:
       return null();
     default:  // floats (nlohmann's shortest round-trip form) and the rest: nlohmann writes them

@@ -5,9 +5,17 @@
 // The writer does not sort: the caller writes members in ascending key order (std::map order,
 // i.e. bytewise), as the documents it replaces had them. tests/unit/preview_writer_test.cpp
 // compares whole responses with the tree-built ones.
+//
+// It writes through a cursor into spare room at the end of the string rather than appending
+// piece by piece: in the WebAssembly build every std::string append is an out-of-line libc++
+// call (capacity check, short-string branches, a memcpy call), and a preview writes about 300
+// pieces. The string is trimmed to the text by finish() or by the destructor; until then it holds
+// the spare bytes past the text.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -17,7 +25,14 @@ namespace loyalty {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  // Appends to `out`, with room for `expected` bytes made up front (more is made as needed).
+  explicit JsonWriter(std::string& out, std::size_t expected = 0);
+  ~JsonWriter() { finish(); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+
+  // The string with the text written so far and nothing past it. Writing may go on after.
+  std::string& finish();
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -55,14 +70,30 @@ class JsonWriter {
   }
 
  private:
-  JsonWriter& open(char c);
-  JsonWriter& close(char c);
+  // At least `n` bytes of room at the cursor.
+  char* room(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - cur_) < n) grow(n);
+    return cur_;
+  }
+  void grow(std::size_t n);
+  void put(char c) { *room(1) = c, ++cur_; }
+  void put(std::string_view s) {
+    char* d = room(s.size());
+    if (!s.empty()) std::memcpy(d, s.data(), s.size());
+    cur_ = d + s.size();
+  }
   void separate() {
-    if (comma_) out_ += ',';
+    if (comma_) put(',');
     comma_ = true;
   }
+  JsonWriter& open(char c);
+  JsonWriter& close(char c);
+  void string(std::string_view s);
+  void escaped(std::string_view s, const unsigned char* p, std::size_t mark);
 
   std::string& out_;
+  char* cur_;           // where the next byte goes, in out_'s spare room
+  char* end_;           // the end of the room
   bool comma_ = false;  // a value precedes at this level
 };
 

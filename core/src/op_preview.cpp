@@ -63,8 +63,9 @@ std::string op_preview(const Program& p, const In& request) {
 
   // Each cart reward on its own, for the list the shopper chooses from.
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
+  // Room for every reward's entry and a few nudges up front: one allocation each, usually.
   std::string rewards_text, nudges_text;
-  JsonWriter rewards(rewards_text), nudges(nudges_text);
+  JsonWriter rewards(rewards_text, 112 * p.rewards.size() + 2), nudges(nudges_text, 320);
   rewards.begin_array();
   nudges.begin_array();
   for (const auto& r : p.rewards) {
@@ -101,7 +102,7 @@ std::string op_preview(const Program& p, const In& request) {
   const OrderOutcome o = preview_order(p, ledger, in.order);
 
   std::string cards_text;
-  JsonWriter cards(cards_text);
+  JsonWriter cards(cards_text, 80 * p.punch_cards.size() + 2);
   cards.begin_array();
   for (const auto& card : p.punch_cards) {
     const i64 punches = ledger.punches[card.id];
@@ -150,11 +151,13 @@ std::string op_preview(const Program& p, const In& request) {
   }
   nudges.end_array();
 
+  const std::string_view rewards_json = rewards.finish(), nudges_json = nudges.finish(),
+                         cards_json = cards.finish();
   std::string out;
-  out.reserve(512 + rewards_text.size() + nudges_text.size() + cards_text.size() +
-              96 * o.lines.size());
-  JsonWriter w(out);
-  w.begin_object().member("balance_after", ledger.balance).key("nudges").raw(nudges_text);
+  JsonWriter w(out, 768 + rewards_json.size() + nudges_json.size() + cards_json.size() +
+                        160 * o.lines.size() + 96 * (o.applied.size() + o.rejected.size()) +
+                        64 * o.issued.size());
+  w.begin_object().member("balance_after", ledger.balance).key("nudges").raw(nudges_json);
   w.key("points").begin_object();
   if (o.pending) w.member("available_at", format_timestamp(o.available_at, p.utc_offset));
   w.key("lines").begin_array();
@@ -164,7 +167,7 @@ std::string op_preview(const Program& p, const In& request) {
     w.member("points", l.points).member("rule", l.rule).end_object();
   }
   w.end_array().member("total", o.points).end_object();
-  w.key("punch_cards").raw(cards_text);
+  w.key("punch_cards").raw(cards_json);
   w.key("redeem").begin_object().key("applied").begin_array();
   for (const auto& a : o.applied) {
     w.begin_object()
@@ -181,7 +184,7 @@ std::string op_preview(const Program& p, const In& request) {
     w.end_object();
   }
   w.end_array().end_object();
-  w.key("rewards").raw(rewards_text);
+  w.key("rewards").raw(rewards_json);
   w.key("tier");
   if (p.tiers)
     w.begin_object()
@@ -203,6 +206,7 @@ std::string op_preview(const Program& p, const In& request) {
     for (i64 k = 0; k < batch.count; ++k)
       w.begin_object().member("reward", batch.reward).member("source", batch.source).end_object();
   w.end_array().end_object();
+  w.finish();
   return out;
 }
 

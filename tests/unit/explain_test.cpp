@@ -16,6 +16,7 @@ std::string written(const Explain& e) {
   std::string out;
   JsonWriter w(out);
   e.write(w);
+  w.finish();
   return out;
 }
 
