@@ -26,7 +26,7 @@ Cart parse_cart(const In& outer, const Program& program) {
     l.object({"sku", "category", "name", "unit_price_minor", "quantity", "discount_minor"});
     CartLine line;
     line.sku = l.at("sku").string();
-    line.category = l.string("category", "");
+    line.category = l.string("category", {});
     if (auto n = l.find("name")) line.name = n->string_or_empty();
     line.unit_price_minor = l.at("unit_price_minor").integer(0, kMaxPrice);
     line.quantity = l.at("quantity").integer(1, kMaxQuantity);

@@ -11,7 +11,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -23,17 +22,21 @@ namespace loyalty {
 
 struct Member;
 
-// Equal names, lengths first: most names differ in length, and memcmp is a call in the
-// WebAssembly build.
+// Equal names, lengths first: most names differ in length. Byte loops rather than memcmp:
+// names are short, and memcmp is an out-of-line byte loop in the WebAssembly build.
 inline bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
 }
 
 // a < b bytewise, as std::string_view and nlohmann's std::map order them.
 inline bool name_less(std::string_view a, std::string_view b) {
   const std::size_t n = a.size() < b.size() ? a.size() : b.size();
-  const int c = n ? std::memcmp(a.data(), b.data(), n) : 0;
-  return c < 0 || (c == 0 && a.size() < b.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  return a.size() < b.size();
 }
 
 class Node {

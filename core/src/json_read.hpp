@@ -77,6 +77,21 @@ struct In {
   [[gnu::always_inline]] std::optional<In> find(const char (&key)[N]) const {
     return find(std::string_view(key, N - 1));
   }
+  template <std::size_t N>
+  [[gnu::always_inline]] std::string string(const char (&key)[N], std::string_view fallback) const {
+    return string(std::string_view(key, N - 1), fallback);
+  }
+  template <std::size_t N>
+  [[gnu::always_inline]] std::int64_t integer(const char (&key)[N], std::int64_t fallback,
+                                              std::int64_t min = INT64_MIN,
+                                              std::int64_t max = INT64_MAX) const {
+    return integer(std::string_view(key, N - 1), fallback, min, max);
+  }
+  template <std::size_t N>
+  [[gnu::always_inline]] std::optional<std::int64_t> optional_integer(
+      const char (&key)[N], std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const {
+    return optional_integer(std::string_view(key, N - 1), min, max);
+  }
 
  private:
   enum class Step : unsigned char { none, key, index };

@@ -6,6 +6,9 @@
 #include "policy.hpp"
 
 namespace loyalty {
+
+// Statuses compared as views: a C string compared to a view is an out-of-line strlen in wasm.
+using namespace std::string_view_literals;
 namespace {
 
 std::vector<RedeemItem> read_redeem(const In& request) {
@@ -76,8 +79,8 @@ std::string op_preview(const Program& p, const In& request) {
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
     const std::string_view status =
         reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
-    const bool usable = status == "available";
-    const i64 needed = status == "insufficient_points"
+    const bool usable = status == "available"sv;
+    const i64 needed = status == "insufficient_points"sv
                            ? std::max<i64>(0, (r.type == RewardType::points_discount
                                                    ? std::max(r.min_points, r.step_points)
                                                    : r.cost) -
@@ -90,7 +93,7 @@ std::string op_preview(const Program& p, const In& request) {
         .member("status", status)
         .member("total_minor", merchandise + cart.shipping_minor - (usable ? d : 0))
         .end_object();
-    if (status == "min_order_not_met")
+    if (status == "min_order_not_met"sv)
       nudges.begin_object()
           .member("kind", "spend_for_reward")
           .member("remaining_minor", r.cond.min_order_minor - merchandise)

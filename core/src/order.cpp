@@ -7,6 +7,9 @@
 
 namespace loyalty {
 
+// Statuses compared as views: a C string compared to a view is an out-of-line strlen in wasm.
+using namespace std::string_view_literals;
+
 // ---------------------------------------------------------------------------------------------
 // Points in and out of the ledger.
 
@@ -157,8 +160,8 @@ bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const 
 }
 
 const char* code_for(std::string_view status) {
-  if (status == "insufficient_points") return "insufficient_points";
-  if (status == "limit_reached") return "limit_exceeded";
+  if (status == "insufficient_points"sv) return "insufficient_points";
+  if (status == "limit_reached"sv) return "limit_exceeded";
   return "not_eligible";
 }
 
@@ -229,7 +232,7 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     const std::string_view status =
         check_reward(check, r, !voucher.empty(), used, static_cast<i64>(out.applied.size()),
                      ledger.balance - out.cost, d, cost);
-    if (status != "available") {
+    if (status != "available"sv) {
       out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path(list, i)});
       return false;
     }
