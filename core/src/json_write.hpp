@@ -75,7 +75,8 @@ class JsonWriter {
     if (static_cast<std::size_t>(end_ - cur_) < n) grow(n);
     return cur_;
   }
-  void grow(std::size_t n);
+  // Out of line, like the escaping: the rare paths stay out of the callers (wasm bytes).
+  [[gnu::noinline]] void grow(std::size_t n);
   void put(char c) { *room(1) = c, ++cur_; }
   void put(std::string_view s) {
     char* d = room(s.size());
@@ -89,7 +90,7 @@ class JsonWriter {
   JsonWriter& open(char c);
   JsonWriter& close(char c);
   void string(std::string_view s);
-  void escaped(std::string_view s, const unsigned char* p, std::size_t mark);
+  [[gnu::noinline]] void escaped(std::string_view s, const unsigned char* p, std::size_t mark);
 
   std::string& out_;
   char* cur_;           // where the next byte goes, in out_'s spare room
