@@ -24,7 +24,7 @@ struct Member;
 
 // Equal names, lengths first: most names differ in length. Byte loops rather than memcmp:
 // names are short, and memcmp is an out-of-line byte loop in the WebAssembly build.
-inline bool same_name(std::string_view a, std::string_view b) {
+[[gnu::always_inline]] inline bool same_name(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (a[i] != b[i]) return false;
@@ -32,7 +32,7 @@ inline bool same_name(std::string_view a, std::string_view b) {
 }
 
 // a < b bytewise, as std::string_view and nlohmann's std::map order them.
-inline bool name_less(std::string_view a, std::string_view b) {
+[[gnu::always_inline]] inline bool name_less(std::string_view a, std::string_view b) {
   const std::size_t n = a.size() < b.size() ? a.size() : b.size();
   for (std::size_t i = 0; i < n; ++i)
     if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
