@@ -4,6 +4,7 @@
 #include "json_write.hpp"
 #include "operations.hpp"
 #include "policy.hpp"
+#include "scratch.hpp"
 
 namespace loyalty {
 
@@ -51,10 +52,29 @@ void read_preview(const Program& p, const In& request, PreviewInput& out) {
   out.ledger = ledger_at(p, request, out.at);
 }
 
-// Members are written in ascending key order, the order of the tree this replaces
-// (tests/support/preview_tree.cpp); sections that the computation fills out of that order (nudges
-// come from the rewards, the punch cards, the thresholds and the tier) go to their own buffers
-// first.
+namespace {
+
+// A cart reward as the shopper's list shows it, computed before the order changes the ledger.
+struct RewardRow {
+  const Reward* reward = nullptr;
+  std::string_view status;
+  i64 discount = 0;  // what it takes off, when usable
+  i64 needed = 0;    // points missing, when the balance is short
+};
+
+void write_nudge_for_reward(JsonWriter& w, const RewardRow& row, i64 merchandise) {
+  w.begin_object()
+      .member("kind", "spend_for_reward")
+      .member("remaining_minor", row.reward->cond.min_order_minor - merchandise)
+      .member("reward", row.reward->id)
+      .end_object();
+}
+
+}  // namespace
+
+// One writer, members in ascending key order, the order of the tree this replaces
+// (tests/support/preview_tree.cpp). What the order changes comes after the rewards' rows, which
+// are computed against the ledger before it.
 std::string op_preview(const Program& p, const In& request) {
   PreviewInput in;
   read_preview(p, request, in);
@@ -66,72 +86,53 @@ std::string op_preview(const Program& p, const In& request) {
 
   // Each cart reward on its own, for the list the shopper chooses from.
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
-  // Room for every reward's entry and a few nudges up front: one allocation each, usually.
-  std::string rewards_text, nudges_text;
-  JsonWriter rewards(rewards_text, 112 * p.rewards.size() + 2), nudges(nudges_text, 320);
-  rewards.begin_array();
-  nudges.begin_array();
+  Scratch<RewardRow, 16> rows(p.rewards.size());
+  std::size_t row_count = 0;
   for (const auto& r : p.rewards) {
     if (!acts_on_cart(r.type)) continue;
     i64 cost = 0;
     const std::optional<i64> points =
         r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
-    const std::string_view status =
-        reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
-    const bool usable = status == "available"sv;
-    const i64 needed = status == "insufficient_points"sv
-                           ? std::max<i64>(0, (r.type == RewardType::points_discount
-                                                   ? std::max(r.min_points, r.step_points)
-                                                   : r.cost) -
-                                                  balance_before)
-                           : 0;
-    rewards.begin_object()
-        .member("discount_minor", usable ? d : 0)
-        .member("id", r.id)
-        .member("points_needed", needed)
-        .member("status", status)
-        .member("total_minor", merchandise + cart.shipping_minor - (usable ? d : 0))
-        .end_object();
-    if (status == "min_order_not_met"sv)
-      nudges.begin_object()
-          .member("kind", "spend_for_reward")
-          .member("remaining_minor", r.cond.min_order_minor - merchandise)
-          .member("reward", r.id)
-          .end_object();
+    RewardRow& row = rows[row_count++];
+    row.reward = &r;
+    row.status = reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
+    row.discount = row.status == "available"sv ? d : 0;
+    row.needed = row.status == "insufficient_points"sv
+                     ? std::max<i64>(0, (r.type == RewardType::points_discount
+                                             ? std::max(r.min_points, r.step_points)
+                                             : r.cost) -
+                                            balance_before)
+                     : 0;
   }
-  rewards.end_array();
 
   const OrderOutcome o = preview_order(p, ledger, in.order);
 
-  std::string cards_text;
-  JsonWriter cards(cards_text, 80 * p.punch_cards.size() + 2);
-  cards.begin_array();
+  std::string out;
+  JsonWriter w(out, 1024 + 160 * (row_count + o.lines.size() + p.punch_cards.size()) +
+                        96 * (o.applied.size() + o.rejected.size() + o.issued.size()));
+  w.begin_object().member("balance_after", ledger.balance);
+
+  // Nudges: rewards a little more spend unlocks, punch cards one or two punches short,
+  // thresholds under way, the next tier.
+  w.key("nudges").begin_array();
+  for (std::size_t i = 0; i < row_count; ++i)
+    if (rows[i].status == "min_order_not_met"sv) write_nudge_for_reward(w, rows[i], merchandise);
   for (const auto& card : p.punch_cards) {
     const i64 punches = ledger.punches[card.id];
-    i64 completes = 0;
-    for (const auto& progress : o.cards)
-      if (progress.card == card.id) completes = progress.completes;
-    cards.begin_object()
-        .member("completes", completes)
-        .member("id", card.id)
-        .member("punches_after", punches)
-        .member("required", card.required)
-        .end_object();
     const i64 missing = card.required - punches;
     if (punches > 0 && missing <= 2)
-      nudges.begin_object()
+      w.begin_object()
           .member("card", card.id)
           .member("kind", "add_item_for_punch_card")
           .member("punches_missing", missing)
           .end_object();
   }
-  cards.end_array();
   for (const auto& r : p.earn) {
     if (r.type != EarnType::spend_threshold) continue;
     const i64 progress = ledger.threshold_progress[r.id];
     if (progress > 0)
-      nudges.begin_object()
+      w.begin_object()
           .member("kind", "spend_for_threshold")
           .member("remaining_minor", r.every_minor - progress)
           .member("reward", r.reward)
@@ -145,22 +146,15 @@ std::string op_preview(const Program& p, const In& request) {
                                      "orders_to_next_tier"};
       static const char* kFields[] = {"remaining_minor", "remaining_points", "remaining_orders"};
       const int b = static_cast<int>(p.tiers->basis);
-      nudges.begin_object()
+      w.begin_object()
           .member("kind", kKinds[b])
           .member(kFields[b], now.remaining)
           .member("tier", now.next->id)
           .end_object();
     }
   }
-  nudges.end_array();
+  w.end_array();
 
-  const std::string_view rewards_json = rewards.finish(), nudges_json = nudges.finish(),
-                         cards_json = cards.finish();
-  std::string out;
-  JsonWriter w(out, 768 + rewards_json.size() + nudges_json.size() + cards_json.size() +
-                        160 * o.lines.size() + 96 * (o.applied.size() + o.rejected.size()) +
-                        64 * o.issued.size());
-  w.begin_object().member("balance_after", ledger.balance).key("nudges").raw(nudges_json);
   w.key("points").begin_object();
   if (o.pending) w.member("available_at", format_timestamp(o.available_at, p.utc_offset));
   w.key("lines").begin_array();
@@ -170,7 +164,21 @@ std::string op_preview(const Program& p, const In& request) {
     w.member("points", l.points).member("rule", l.rule).end_object();
   }
   w.end_array().member("total", o.points).end_object();
-  w.key("punch_cards").raw(cards_json);
+
+  w.key("punch_cards").begin_array();
+  for (const auto& card : p.punch_cards) {
+    i64 completes = 0;
+    for (const auto& progress : o.cards)
+      if (progress.card == card.id) completes = progress.completes;
+    w.begin_object()
+        .member("completes", completes)
+        .member("id", card.id)
+        .member("punches_after", ledger.punches[card.id])
+        .member("required", card.required)
+        .end_object();
+  }
+  w.end_array();
+
   w.key("redeem").begin_object().key("applied").begin_array();
   for (const auto& a : o.applied) {
     w.begin_object()
@@ -187,7 +195,18 @@ std::string op_preview(const Program& p, const In& request) {
     w.end_object();
   }
   w.end_array().end_object();
-  w.key("rewards").raw(rewards_json);
+
+  w.key("rewards").begin_array();
+  for (std::size_t i = 0; i < row_count; ++i)
+    w.begin_object()
+        .member("discount_minor", rows[i].discount)
+        .member("id", rows[i].reward->id)
+        .member("points_needed", rows[i].needed)
+        .member("status", rows[i].status)
+        .member("total_minor", merchandise + cart.shipping_minor - rows[i].discount)
+        .end_object();
+  w.end_array();
+
   w.key("tier");
   if (p.tiers)
     w.begin_object()
