@@ -21,16 +21,22 @@ Cart parse_cart(const In& outer, const Program& program) {
   const auto& arr = lines.array();
   if (arr.size() > kMaxLines) lines.fail("at most " + std::to_string(kMaxLines) + " lines");
   cart.lines.reserve(arr.size());
+  // The line's members in one pass: a cart is read on every change to it.
+  static constexpr std::string_view kFields[] = {
+      "sku", "category", "name", "unit_price_minor", "quantity", "discount_minor"};
+  enum Field { sku, category, name, unit_price, quantity, discount };
   for (std::size_t i = 0; i < arr.size(); ++i) {
     const In l = lines.at(i);
-    l.object({"sku", "category", "name", "unit_price_minor", "quantity", "discount_minor"});
+    const Node* f[std::size(kFields)];
+    l.fields(kFields, f);
     CartLine line;
-    line.sku = l.at("sku").string();
-    line.category = l.string("category", {});
-    if (auto n = l.find("name")) line.name = n->string_or_empty();
-    line.unit_price_minor = l.at("unit_price_minor").integer(0, kMaxPrice);
-    line.quantity = l.at("quantity").integer(1, kMaxQuantity);
-    line.discount_minor = l.integer("discount_minor", 0, 0, INT64_MAX);
+    line.sku = l.required(f[sku], kFields[sku]).string();
+    if (auto c = l.optional(f[category], kFields[category])) line.category = c->string();
+    if (auto n = l.optional(f[name], kFields[name])) line.name = n->string_or_empty();
+    line.unit_price_minor = l.required(f[unit_price], kFields[unit_price]).integer(0, kMaxPrice);
+    line.quantity = l.required(f[quantity], kFields[quantity]).integer(1, kMaxQuantity);
+    if (auto d = l.optional(f[discount], kFields[discount]))
+      line.discount_minor = d->integer(0, INT64_MAX);
     // The checks of checked.hpp, with the line's pointer built only when one fails.
     i64 gross = 0;
     if (__builtin_mul_overflow(line.unit_price_minor, line.quantity, &gross))

@@ -1,5 +1,7 @@
 #include "json_read.hpp"
 
+#include <algorithm>
+
 namespace loyalty {
 
 Obj& Obj::operator()(const char* key, json value) {
@@ -135,6 +137,17 @@ std::span<const Member> In::object(std::initializer_list<const char*> allowed) c
     if (!known) fail_at(key, "unknown field \"" + std::string(key) + "\"");
   }
   return v.members();
+}
+
+void In::fields(std::span<const std::string_view> names, const Node** slots) const {
+  if (!v.is_object()) fail("must be an object, got " + type_name(v));
+  std::fill_n(slots, names.size(), nullptr);
+  for (const auto& m : v.members()) {
+    std::size_t i = 0;
+    while (i < names.size() && !same_name(names[i], m.key)) ++i;
+    if (i == names.size()) fail_at(m.key, "unknown field \"" + std::string(m.key) + "\"");
+    slots[i] = &m.value;
+  }
 }
 
 std::span<const Node> In::array() const {

@@ -52,6 +52,19 @@ struct In {
 
   // The allowed names are literals, compared as they are read (no strlen first).
   std::span<const Member> object(std::initializer_list<const char*> allowed) const;
+  // object() and the lookups of its members in one pass, for objects read many times a request
+  // (cart lines): slots[i] becomes the member called names[i], or nullptr. Errors are object()'s.
+  void fields(std::span<const std::string_view> names, const Node** slots) const;
+  // A member found by fields(): as at() gives it (an absent one is an error) ...
+  In required(const Node* slot, std::string_view key) const {
+    if (!slot) fail_at(key, std::string(key) + " is required");
+    return member(*slot, key);
+  }
+  // ... and as find() gives it (absent or null: nullopt).
+  std::optional<In> optional(const Node* slot, std::string_view key) const {
+    if (!slot || slot->is_null()) return std::nullopt;
+    return member(*slot, key);
+  }
   std::span<const Node> array() const;
   std::string string() const;           // non-empty string
   std::string string_or_empty() const;  // any string
