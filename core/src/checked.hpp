@@ -42,6 +42,10 @@ inline i128 add128(i128 a, i128 b, const char* path = "") {
   return r;
 }
 inline i128 mul128(i128 a, i128 b, const char* path = "") {
+  // Factors below 2^31 in magnitude (amounts, points, factors, nearly always): a 64-bit product.
+  // The WebAssembly build has no 64x64->128 multiplication, it calls a routine for it.
+  constexpr i128 k31 = i128{1} << 31;
+  if (a > -k31 && a < k31 && b > -k31 && b < k31) return static_cast<i64>(a) * static_cast<i64>(b);
   // Two factors that fit in 64 bits cannot overflow 128: one multiplication, where the general
   // check costs several and their branches (every line of every earning rule comes here).
   if (a == static_cast<i64>(a) && b == static_cast<i64>(b))
@@ -53,9 +57,9 @@ inline i128 mul128(i128 a, i128 b, const char* path = "") {
 
 enum class Rounding { floor, nearest, ceil };
 
-// num / den for num >= 0, den > 0, rounded once. `nearest` rounds halves up.
-inline i128 divide(i128 num, i128 den, Rounding mode) {
-  i128 q = num / den, r = num % den;
+template <class Int>
+Int divide_rounded(Int num, Int den, Rounding mode) {
+  Int q = num / den, r = num % den;
   if (r < 0) {  // floor division for negative numerators
     q -= 1;
     r += den;
@@ -66,9 +70,18 @@ inline i128 divide(i128 num, i128 den, Rounding mode) {
     case Rounding::ceil:
       return r ? q + 1 : q;
     case Rounding::nearest:
-      return 2 * r >= den ? q + 1 : q;
+      return r >= den - r ? q + 1 : q;  // 2r >= den, without overflowing 2r
   }
   return q;
+}
+
+// num / den for num >= 0, den > 0, rounded once. `nearest` rounds halves up.
+inline i128 divide(i128 num, i128 den, Rounding mode) {
+  // In 64 bits when both fit: a 128-bit division is a library routine (two of them, with the
+  // remainder), natively and in the WebAssembly build.
+  if (num == static_cast<i64>(num) && den == static_cast<i64>(den) && den > 0)
+    return divide_rounded<i64>(static_cast<i64>(num), static_cast<i64>(den), mode);
+  return divide_rounded<i128>(num, den, mode);
 }
 
 }  // namespace loyalty
