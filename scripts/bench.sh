@@ -6,4 +6,8 @@ source "$(dirname "$0")/lib.sh"
 mkdir -p build/bench
 c++ -O2 -std=c++20 -Icore/include wasm/bench/native_bench.cpp build/core/libloyalty_core.a \
   -o build/bench/native_bench
-node wasm/bench/bench.mjs --native build/bench/native_bench --json build/wasm/bench.json
+# Both sides on one CPU (native_bench inherits the affinity): the two vCPUs of this machine differ
+# by half in speed, and a ratio of timings taken on different CPUs means nothing.
+pin=()
+if command -v taskset > /dev/null; then pin=(taskset -c "${BENCH_CPU:-0}"); fi
+"${pin[@]}" node wasm/bench/bench.mjs --native build/bench/native_bench --json build/wasm/bench.json "$@"
