@@ -172,7 +172,7 @@ EM_JS(void, lc_install, (), {
         return false;
       }
     }
-    if (!opView || opView.buffer !== HEAPU8.buffer) {
+    if (!opView || opView.buffer != HEAPU8.buffer) {
       opView = HEAPU8.subarray(input, input + OP_ROOM);
       requestView = HEAPU8.subarray(input + OP_ROOM, input + inputRoom);
     }
@@ -191,7 +191,7 @@ EM_JS(void, lc_install, (), {
       }
     }
     if (!reserve(request.length * 3)) return oom;
-    if (op !== lastOp) {
+    if (op != lastOp) {
       lastOpBytes = encoder.encodeInto(op, opView).written;
       lastOp = op;
     }
