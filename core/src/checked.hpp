@@ -45,7 +45,10 @@ inline i128 mul128(i128 a, i128 b, const char* path = "") {
   // Factors below 2^31 in magnitude (amounts, points, factors, nearly always): a 64-bit product.
   // The WebAssembly build has no 64x64->128 multiplication, it calls a routine for it.
   constexpr i128 k31 = i128{1} << 31;
-  if (a > -k31 && a < k31 && b > -k31 && b < k31) return static_cast<i64>(a) * static_cast<i64>(b);
+  if (a > -k31 && a < k31 && b > -k31 && b < k31) {
+    const i64 product = static_cast<i64>(a) * static_cast<i64>(b);  // below 2^62: exact
+    return product;
+  }
   // Two factors that fit in 64 bits cannot overflow 128: one multiplication, where the general
   // check costs several and their branches (every line of every earning rule comes here).
   if (a == static_cast<i64>(a) && b == static_cast<i64>(b))
