@@ -130,8 +130,8 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 }
 
 void JsonWriter::string(std::string_view s) {
-  const std::size_t mark = static_cast<std::size_t>(room(s.size() + 2) - out_.data());
-  char* d = cur_;
+  char* d = room(s.size() + 2);  // first: making room may move the string's bytes
+  const auto mark = static_cast<std::size_t>(d - out_.data());
   *d++ = '"';
   std::size_t i = 0;
   for (; i < s.size() && plain(static_cast<unsigned char>(s[i])); ++i) d[i] = s[i];
