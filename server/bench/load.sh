@@ -4,10 +4,10 @@
 #      synchronous=$SYNC), one event row + one snapshot upsert + one idempotency row per transaction;
 #   2. POST /v1/orders through wrk (unique Idempotency-Key per request, orders spread over members);
 #   3. GET /v1/members/me through wrk.
-# usage: demo/server/bench/load.sh [BUILD_DIR=build] ; env DURATION (10s), SYNC (full), CONNS (8)
+# usage: server/bench/load.sh [BUILD_DIR=build] ; env DURATION (10s), SYNC (full), CONNS (8)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
+root="$(cd "$here/../.." && pwd)"
 build="${1:-$root/build}"
 bin="$build/bin"
 DURATION="${DURATION:-10s}"
@@ -25,7 +25,7 @@ raw_json="$("$bin/loyalty-sqlite-bench" "$work/raw.db" "$secs" "$SYNC")"
 echo "$raw_json"
 raw=$(echo "$raw_json" | sed -E 's/.*"per_second":([0-9.]+).*/\1/')
 
-"$bin/loyalty-server" --port 0 --db "$work/server.db" --program "$root/demo/server/tests/programs/basic.json" \
+"$bin/loyalty-server" --port 0 --db "$work/server.db" --program "$root/server/tests/programs/basic.json" \
   --admin-key bench-admin --token-secret bench-secret --rate-limit 0 --sync "$SYNC" --threads "$CONNS" \
   >"$work/out.txt" 2>"$work/access.log" &
 server_pid=$!
