@@ -5,7 +5,10 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace srv {
 namespace {
@@ -18,6 +21,27 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
+}
+
+// A JSON object with no member named twice at any depth (RFC 7519 §4: a token with duplicate
+// claim names is rejected, since two parsers may keep different ones); discarded otherwise.
+nlohmann::json parse_unique(const std::string& text) {
+  std::vector<std::vector<std::string>> seen;  // member names per open object
+  bool duplicate = false;
+  auto watch = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) seen.emplace_back();
+    if (event == E::object_end && !seen.empty()) seen.pop_back();
+    if (event == E::key && !seen.empty()) {
+      const std::string name = parsed.get<std::string>();
+      auto& names = seen.back();
+      if (std::find(names.begin(), names.end(), name) != names.end()) duplicate = true;
+      names.push_back(name);
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(text, watch, false);
+  return duplicate ? nlohmann::json(nlohmann::json::value_t::discarded) : j;
 }
 
 }  // namespace
@@ -112,8 +136,17 @@ TokenCheck verify_token(std::string_view token, std::string_view secret, std::in
     r.reason = "malformed token";
     return r;
   }
-  const auto header = nlohmann::json::parse(header_raw, nullptr, false);
-  if (!header.is_object() || !header.contains("alg") || !header["alg"].is_string() ||
+  const auto header = parse_unique(header_raw);
+  if (!header.is_object()) {
+    r.reason = "malformed token header";
+    return r;
+  }
+  // `crit` names extensions the verifier must understand; this one understands none.
+  if (header.contains("crit")) {
+    r.reason = "token header has crit extensions";
+    return r;
+  }
+  if (!header.contains("alg") || !header["alg"].is_string() ||
       header["alg"].get<std::string>() != "HS256") {
     r.reason = "token algorithm must be HS256";
     return r;
@@ -124,21 +157,24 @@ TokenCheck verify_token(std::string_view token, std::string_view secret, std::in
     r.reason = "bad token signature";
     return r;
   }
-  const auto payload = nlohmann::json::parse(payload_raw, nullptr, false);
+  const auto payload = parse_unique(payload_raw);
   if (!payload.is_object()) {
     r.reason = "malformed token claims";
     return r;
   }
   if (!payload.contains("exp") || !payload["exp"].is_number()) {
-    r.reason = "token has no exp";
+    r.reason = "token has no numeric exp";
     return r;
   }
   if (payload["exp"].get<double>() <= static_cast<double>(now_s)) {
     r.reason = "token expired";
     return r;
   }
-  if (payload.contains("nbf") && payload["nbf"].is_number() &&
-      payload["nbf"].get<double>() > static_cast<double>(now_s)) {
+  if (payload.contains("nbf") && !payload["nbf"].is_number()) {
+    r.reason = "token nbf is not a number";
+    return r;
+  }
+  if (payload.contains("nbf") && payload["nbf"].get<double>() > static_cast<double>(now_s)) {
     r.reason = "token not valid yet";
     return r;
   }
