@@ -39,6 +39,9 @@ if [[ ! -f "$DATA/secrets.env" ]]; then
 fi
 # shellcheck disable=SC1091
 source "$DATA/secrets.env"
+# The loyalty servers read their secrets from files (a command line is visible to every user
+# through ps); the shop backend gets them in its environment.
+(umask 077; printf '%s' "$ADMIN_KEY" > "$DATA/admin-key"; printf '%s' "$TOKEN_SECRET" > "$DATA/token-secret")
 
 if [[ ! -d "$DEMO/node_modules/@fontsource-variable" ]]; then
   (cd "$DEMO" && npm ci --no-audit --no-fund --silent) || echo "warning: npm ci failed in demo/ (the shop falls back to system fonts)" >&2
@@ -60,7 +63,7 @@ start_loyalty() { # name port
   local name="$1" port="$2"
   if [[ -x "$SERVER" ]]; then
     "$SERVER" --port "$port" --bind "$BIND" --db "$DATA/$name.sqlite" --program "$DEMO/programs/$name.json" \
-      --admin-key "$ADMIN_KEY" --token-secret "$TOKEN_SECRET" --cors-origin "http://127.0.0.1:$PORT" \
+      --admin-key-file "$DATA/admin-key" --token-secret-file "$DATA/token-secret" --cors-origin "http://127.0.0.1:$PORT" \
       >"$DATA/$name-server.log" 2>&1 &
   else
     echo "warning: $SERVER not found; using the stand-in demo/dev/mock-server.mjs for $name" >&2

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(cmake g++ clang libclang-rt-14-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
-          libsqlite3-dev libgtest-dev libbenchmark-dev emscripten chromium clang-format)
+PACKAGES=(cmake g++ clang libclang-rt-14-dev nlohmann-json3-dev libboost-dev libcpp-httplib-dev
+          libssl-dev libsqlite3-dev libgtest-dev libbenchmark-dev emscripten chromium clang-format)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

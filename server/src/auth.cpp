@@ -5,7 +5,10 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace srv {
 namespace {
@@ -20,6 +23,27 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+// A JSON object with no member named twice at any depth (RFC 7519 §4: a token with duplicate
+// claim names is rejected, since two parsers may keep different ones); discarded otherwise.
+nlohmann::json parse_unique(const std::string& text) {
+  std::vector<std::vector<std::string>> seen;  // member names per open object
+  bool duplicate = false;
+  auto watch = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) seen.emplace_back();
+    if (event == E::object_end && !seen.empty()) seen.pop_back();
+    if (event == E::key && !seen.empty()) {
+      const std::string name = parsed.get<std::string>();
+      auto& names = seen.back();
+      if (std::find(names.begin(), names.end(), name) != names.end()) duplicate = true;
+      names.push_back(name);
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(text, watch, false);
+  return duplicate ? nlohmann::json(nlohmann::json::value_t::discarded) : j;
+}
+
 }  // namespace
 
 std::string base64url_encode(std::string_view in) {
@@ -27,7 +51,8 @@ std::string base64url_encode(std::string_view in) {
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -38,7 +63,8 @@ std::string base64url_encode(std::string_view in) {
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
   } else if (i + 2 == in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    unsigned v =
+        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -53,12 +79,18 @@ bool base64url_decode(std::string_view in, std::string& out) {
   int bits = 0;
   for (char c : in) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-') v = 62;
-    else if (c == '_') v = 63;
-    else return false;  // padding and the standard alphabet are not base64url
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '-')
+      v = 62;
+    else if (c == '_')
+      v = 63;
+    else
+      return false;  // padding and the standard alphabet are not base64url
     acc = (acc << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
@@ -83,8 +115,14 @@ std::string sha256_hex(std::string_view bytes) {
 
 TokenCheck verify_token(std::string_view token, std::string_view secret, std::int64_t now_s) {
   TokenCheck r;
-  if (secret.empty()) { r.reason = "no token secret configured"; return r; }
-  if (token.size() > 8192) { r.reason = "token too long"; return r; }
+  if (secret.empty()) {
+    r.reason = "no token secret configured";
+    return r;
+  }
+  if (token.size() > 8192) {
+    r.reason = "token too long";
+    return r;
+  }
   const auto d1 = token.find('.');
   const auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
   if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
@@ -98,27 +136,50 @@ TokenCheck verify_token(std::string_view token, std::string_view secret, std::in
     r.reason = "malformed token";
     return r;
   }
-  const auto header = nlohmann::json::parse(header_raw, nullptr, false);
-  if (!header.is_object() || !header.contains("alg") || !header["alg"].is_string() ||
+  const auto header = parse_unique(header_raw);
+  if (!header.is_object()) {
+    r.reason = "malformed token header";
+    return r;
+  }
+  // `crit` names extensions the verifier must understand; this one understands none.
+  if (header.contains("crit")) {
+    r.reason = "token header has crit extensions";
+    return r;
+  }
+  if (!header.contains("alg") || !header["alg"].is_string() ||
       header["alg"].get<std::string>() != "HS256") {
     r.reason = "token algorithm must be HS256";
     return r;
   }
   const std::string expected = hmac_sha256(secret, token.substr(0, d2));
-  if (sig.size() != expected.size() || CRYPTO_memcmp(sig.data(), expected.data(), sig.size()) != 0) {
+  if (sig.size() != expected.size() ||
+      CRYPTO_memcmp(sig.data(), expected.data(), sig.size()) != 0) {
     r.reason = "bad token signature";
     return r;
   }
-  const auto payload = nlohmann::json::parse(payload_raw, nullptr, false);
-  if (!payload.is_object()) { r.reason = "malformed token claims"; return r; }
-  if (!payload.contains("exp") || !payload["exp"].is_number()) { r.reason = "token has no exp"; return r; }
-  if (payload["exp"].get<double>() <= static_cast<double>(now_s)) { r.reason = "token expired"; return r; }
-  if (payload.contains("nbf") && payload["nbf"].is_number() &&
-      payload["nbf"].get<double>() > static_cast<double>(now_s)) {
+  const auto payload = parse_unique(payload_raw);
+  if (!payload.is_object()) {
+    r.reason = "malformed token claims";
+    return r;
+  }
+  if (!payload.contains("exp") || !payload["exp"].is_number()) {
+    r.reason = "token has no numeric exp";
+    return r;
+  }
+  if (payload["exp"].get<double>() <= static_cast<double>(now_s)) {
+    r.reason = "token expired";
+    return r;
+  }
+  if (payload.contains("nbf") && !payload["nbf"].is_number()) {
+    r.reason = "token nbf is not a number";
+    return r;
+  }
+  if (payload.contains("nbf") && payload["nbf"].get<double>() > static_cast<double>(now_s)) {
     r.reason = "token not valid yet";
     return r;
   }
-  if (!payload.contains("sub") || !payload["sub"].is_string() || payload["sub"].get<std::string>().empty()) {
+  if (!payload.contains("sub") || !payload["sub"].is_string() ||
+      payload["sub"].get<std::string>().empty()) {
     r.reason = "token has no sub";
     return r;
   }

@@ -1,6 +1,8 @@
 #include "config.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace srv {
@@ -11,19 +13,31 @@ const char* usage() {
 usage: loyalty-server [flags]
        loyalty-server --mint-token MEMBER [--ttl SECONDS] --token-secret SECRET
 
-Every flag can also be given in the environment (flag wins):
+Every flag can also be given in the environment (flag wins). Only one server may use a database:
+a second one refuses to start (it holds an exclusive lock on <db>.lock).
   --port N             LOYALTY_PORT          port (default 8080; 0 = any free port, printed on stdout)
   --bind ADDR          LOYALTY_BIND          address to listen on (default 127.0.0.1)
   --db FILE            LOYALTY_DB            SQLite database (default loyalty.db; created if absent)
   --program FILE       LOYALTY_PROGRAM       program document to start with when the db has none
-  --admin-key KEY      LOYALTY_ADMIN_KEY     key merchant calls send as X-Admin-Key
-  --token-secret S     LOYALTY_TOKEN_SECRET  HS256 secret of shopper tokens (Authorization: Bearer)
+  --admin-key-file F   LOYALTY_ADMIN_KEY_FILE     file holding the key merchant calls send as X-Admin-Key
+  --token-secret-file F LOYALTY_TOKEN_SECRET_FILE file holding the HS256 secret of shopper tokens
+                       LOYALTY_ADMIN_KEY, LOYALTY_TOKEN_SECRET   the same secrets given in the environment
+  --admin-key KEY, --token-secret S          discouraged: a secret on the command line is visible to
+                                             every user of the machine (ps); use a file or the environment
   --cors-origin URL    LOYALTY_CORS_ORIGIN   allowed browser origin; repeatable (env: comma-separated)
   --static DIR         LOYALTY_STATIC        serve files from DIR at / (for the demo)
   --rate-limit R       LOYALTY_RATE_LIMIT    requests/second per client (shopper or address), burst 2R;
-                                             0 = off; admin-key calls are not limited (default 20)
+                                             0 = off; calls with the right admin key are not limited,
+                                             a wrong X-Admin-Key is 403 at once (default 20)
   --max-body BYTES     LOYALTY_MAX_BODY      largest request body (default 1048576); larger = 413
-  --threads N          LOYALTY_THREADS       worker threads (default 8)
+  --max-header BYTES   LOYALTY_MAX_HEADER    largest request line + headers (default 16384); larger = 431
+  --threads N          LOYALTY_THREADS       worker threads running the rules and the database (default 8)
+  --io-threads N       LOYALTY_IO_THREADS    threads owning the connections (default 2)
+  --idle-timeout S     LOYALTY_IDLE_TIMEOUT  seconds a keep-alive connection may stay idle (default 30)
+  --header-timeout S   LOYALTY_HEADER_TIMEOUT seconds from a request's first byte to its last header (default 10)
+  --body-timeout S     LOYALTY_BODY_TIMEOUT  seconds to receive a request body (default 30)
+  --idempotency-days D LOYALTY_IDEMPOTENCY_DAYS days an Idempotency-Key is remembered (default 30;
+                                             fractions allowed); expired records are swept hourly
   --sync full|normal   LOYALTY_SYNC          SQLite synchronous mode (default full: fsync per commit)
   --mint-token MEMBER                        print a shopper token for MEMBER and exit
   --ttl SECONDS                              lifetime of a minted token (default 3600)
@@ -51,6 +65,57 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
+// A secret's file: its bytes without the trailing newline (and whitespace) editors add.
+std::string read_secret(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("cannot read the " + what + " file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() &&
+         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+    s.pop_back();
+  if (s.empty()) throw std::invalid_argument("the " + what + " file " + path + " is empty");
+  return s;
+}
+
+// One secret from its possible sources: a flag beats the environment; a value and a file at the
+// same level is a mistake worth stopping for.
+struct SecretSources {
+  std::string flag_value, flag_file, env_value, env_file;
+  bool flag_value_set = false;
+};
+
+bool resolve_secret(const SecretSources& s, const std::string& what, const std::string& flag,
+                    std::string& out, std::string& source, std::string& error) {
+  try {
+    if (s.flag_value_set && !s.flag_file.empty()) {
+      error = "give either --" + flag + " or --" + flag + "-file, not both";
+      return false;
+    }
+    if (!s.flag_file.empty()) {
+      out = read_secret(s.flag_file, what);
+      source = "file";
+    } else if (s.flag_value_set) {
+      out = s.flag_value;
+      source = "flag";
+    } else if (!s.env_file.empty() && !s.env_value.empty()) {
+      error = "give either the " + what + " or its file in the environment, not both";
+      return false;
+    } else if (!s.env_file.empty()) {
+      out = read_secret(s.env_file, what);
+      source = "file";
+    } else if (!s.env_value.empty()) {
+      out = s.env_value;
+      source = "env";
+    }
+  } catch (const std::invalid_argument& e) {
+    error = e.what();
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
@@ -60,18 +125,24 @@ std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
     if (auto v = env("LOYALTY_BIND"); !v.empty()) c.bind = v;
     if (auto v = env("LOYALTY_DB"); !v.empty()) c.db = v;
     if (auto v = env("LOYALTY_PROGRAM"); !v.empty()) c.program_file = v;
-    if (auto v = env("LOYALTY_ADMIN_KEY"); !v.empty()) c.admin_key = v;
-    if (auto v = env("LOYALTY_TOKEN_SECRET"); !v.empty()) c.token_secret = v;
     if (auto v = env("LOYALTY_CORS_ORIGIN"); !v.empty()) c.cors_origins = split_commas(v);
     if (auto v = env("LOYALTY_STATIC"); !v.empty()) c.static_dir = v;
     if (auto v = env("LOYALTY_RATE_LIMIT"); !v.empty()) c.rate_limit = std::stod(v);
     if (auto v = env("LOYALTY_MAX_BODY"); !v.empty()) c.max_body = std::stoull(v);
     if (auto v = env("LOYALTY_THREADS"); !v.empty()) c.threads = std::stoi(v);
+    if (auto v = env("LOYALTY_IO_THREADS"); !v.empty()) c.io_threads = std::stoi(v);
+    if (auto v = env("LOYALTY_MAX_HEADER"); !v.empty()) c.max_header = std::stoull(v);
+    if (auto v = env("LOYALTY_IDLE_TIMEOUT"); !v.empty()) c.idle_timeout_s = std::stod(v);
+    if (auto v = env("LOYALTY_HEADER_TIMEOUT"); !v.empty()) c.header_timeout_s = std::stod(v);
+    if (auto v = env("LOYALTY_BODY_TIMEOUT"); !v.empty()) c.body_timeout_s = std::stod(v);
+    if (auto v = env("LOYALTY_IDEMPOTENCY_DAYS"); !v.empty()) c.idempotency_days = std::stod(v);
     if (auto v = env("LOYALTY_SYNC"); !v.empty()) c.sync = v;
   } catch (const std::exception&) {
     error = "bad value in a LOYALTY_* environment variable";
     return std::nullopt;
   }
+  SecretSources admin{"", "", env("LOYALTY_ADMIN_KEY"), env("LOYALTY_ADMIN_KEY_FILE")};
+  SecretSources secret{"", "", env("LOYALTY_TOKEN_SECRET"), env("LOYALTY_TOKEN_SECRET_FILE")};
   bool env_cors = !c.cors_origins.empty();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -88,42 +159,112 @@ std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
       return argv[++i];
     };
     try {
-      if (a == "--help" || a == "-h") c.help = true;
-      else if (a == "--port") c.port = std::stoi(next());
-      else if (a == "--bind") c.bind = next();
-      else if (a == "--db") c.db = next();
-      else if (a == "--program") c.program_file = next();
-      else if (a == "--admin-key") c.admin_key = next();
-      else if (a == "--token-secret") c.token_secret = next();
+      if (a == "--help" || a == "-h")
+        c.help = true;
+      else if (a == "--port")
+        c.port = std::stoi(next());
+      else if (a == "--bind")
+        c.bind = next();
+      else if (a == "--db")
+        c.db = next();
+      else if (a == "--program")
+        c.program_file = next();
+      else if (a == "--admin-key") {
+        admin.flag_value = next();
+        admin.flag_value_set = true;
+      } else if (a == "--admin-key-file")
+        admin.flag_file = next();
+      else if (a == "--token-secret") {
+        secret.flag_value = next();
+        secret.flag_value_set = true;
+      } else if (a == "--token-secret-file")
+        secret.flag_file = next();
       else if (a == "--cors-origin") {
-        if (env_cors) { c.cors_origins.clear(); env_cors = false; }
+        if (env_cors) {
+          c.cors_origins.clear();
+          env_cors = false;
+        }
         c.cors_origins.push_back(next());
-      }
-      else if (a == "--static") c.static_dir = next();
-      else if (a == "--rate-limit") c.rate_limit = std::stod(next());
-      else if (a == "--max-body") c.max_body = std::stoull(next());
-      else if (a == "--threads") c.threads = std::stoi(next());
-      else if (a == "--sync") c.sync = next();
-      else if (a == "--mint-token") c.mint_member = next();
-      else if (a == "--ttl") c.mint_ttl = std::stoll(next());
+      } else if (a == "--static")
+        c.static_dir = next();
+      else if (a == "--rate-limit")
+        c.rate_limit = std::stod(next());
+      else if (a == "--max-body")
+        c.max_body = std::stoull(next());
+      else if (a == "--threads")
+        c.threads = std::stoi(next());
+      else if (a == "--io-threads")
+        c.io_threads = std::stoi(next());
+      else if (a == "--max-header")
+        c.max_header = std::stoull(next());
+      else if (a == "--idle-timeout")
+        c.idle_timeout_s = std::stod(next());
+      else if (a == "--header-timeout")
+        c.header_timeout_s = std::stod(next());
+      else if (a == "--body-timeout")
+        c.body_timeout_s = std::stod(next());
+      else if (a == "--idempotency-days")
+        c.idempotency_days = std::stod(next());
+      else if (a == "--sync")
+        c.sync = next();
+      else if (a == "--mint-token")
+        c.mint_member = next();
+      else if (a == "--ttl")
+        c.mint_ttl = std::stoll(next());
       else {
         error = "unknown flag " + a;
         return std::nullopt;
       }
     } catch (const std::invalid_argument& e) {
       error = std::string(e.what()).find("needs") != std::string::npos ? e.what()
-                                                                      : "bad value for " + a;
+                                                                       : "bad value for " + a;
       return std::nullopt;
     } catch (const std::exception&) {
       error = "bad value for " + a;
       return std::nullopt;
     }
   }
-  if (c.port < 0 || c.port > 65535) { error = "--port out of range"; return std::nullopt; }
-  if (c.threads < 1 || c.threads > 256) { error = "--threads out of range"; return std::nullopt; }
-  if (c.rate_limit < 0) { error = "--rate-limit must be >= 0"; return std::nullopt; }
-  if (c.sync != "full" && c.sync != "normal") { error = "--sync must be full or normal"; return std::nullopt; }
-  if (c.mint_member && c.mint_member->empty()) { error = "--mint-token needs a member id"; return std::nullopt; }
+  if (!resolve_secret(admin, "admin key", "admin-key", c.admin_key, c.admin_key_source, error) ||
+      !resolve_secret(secret, "token secret", "token-secret", c.token_secret, c.token_secret_source,
+                      error))
+    return std::nullopt;
+  if (c.io_threads < 1 || c.io_threads > 64) {
+    error = "--io-threads out of range";
+    return std::nullopt;
+  }
+  if (c.max_header < 1024 || c.max_header > (1u << 20)) {
+    error = "--max-header must be 1024-1048576";
+    return std::nullopt;
+  }
+  for (double t : {c.idle_timeout_s, c.header_timeout_s, c.body_timeout_s})
+    if (!(t > 0 && t <= 3600)) {
+      error = "timeouts must be > 0 and <= 3600 seconds";
+      return std::nullopt;
+    }
+  if (!(c.idempotency_days > 0 && c.idempotency_days <= 3650)) {
+    error = "--idempotency-days must be > 0 and <= 3650";
+    return std::nullopt;
+  }
+  if (c.port < 0 || c.port > 65535) {
+    error = "--port out of range";
+    return std::nullopt;
+  }
+  if (c.threads < 1 || c.threads > 256) {
+    error = "--threads out of range";
+    return std::nullopt;
+  }
+  if (c.rate_limit < 0) {
+    error = "--rate-limit must be >= 0";
+    return std::nullopt;
+  }
+  if (c.sync != "full" && c.sync != "normal") {
+    error = "--sync must be full or normal";
+    return std::nullopt;
+  }
+  if (c.mint_member && c.mint_member->empty()) {
+    error = "--mint-token needs a member id";
+    return std::nullopt;
+  }
   return c;
 }
 

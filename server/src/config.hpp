@@ -8,18 +8,26 @@
 namespace srv {
 
 struct Config {
-  int port = 8080;                      // 0 = any free port (printed on stdout)
+  int port = 8080;  // 0 = any free port (printed on stdout)
   std::string bind = "127.0.0.1";
   std::string db = "loyalty.db";
-  std::string program_file;             // used only when the database holds no program
-  std::string admin_key;                // empty = admin calls always 403
-  std::string token_secret;             // empty = shopper calls always 401
+  std::string program_file;  // used only when the database holds no program
+  std::string admin_key;     // empty = admin calls always 403
+  std::string token_secret;  // empty = shopper calls always 401
+  // Where the secrets came from ("file", "env" or "flag"); a flag shows them to `ps`.
+  std::string admin_key_source, token_secret_source;
   std::vector<std::string> cors_origins;
   std::string static_dir;
-  double rate_limit = 20;               // requests per second per client; 0 = off
-  std::size_t max_body = 1u << 20;      // bytes; larger bodies get 413
-  int threads = 8;
-  std::string sync = "full";            // SQLite synchronous: full or normal
+  double rate_limit = 20;              // requests per second per client; 0 = off
+  std::size_t max_body = 1u << 20;     // bytes; larger bodies get 413
+  int threads = 8;                     // workers: the rules and the database
+  int io_threads = 2;                  // threads that own the connections
+  std::size_t max_header = 16u << 10;  // bytes of request line + headers; larger = 431
+  double idle_timeout_s = 30;          // keep-alive: seconds a connection may wait idle
+  double header_timeout_s = 10;        // seconds from a request's first byte to its last header
+  double body_timeout_s = 30;          // seconds to receive a body once the headers are in
+  double idempotency_days = 30;        // idempotency records expire after this many days
+  std::string sync = "full";           // SQLite synchronous: full or normal
   // --mint-token MEMBER [--ttl S]: print a token and exit.
   std::optional<std::string> mint_member;
   std::int64_t mint_ttl = 3600;

@@ -32,6 +32,18 @@ IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::s
   return r;
 }
 
+// "c" + the principal's length, so no principal (member ids may hold any character) can end
+// where another one's route begins; server keys start with "s".
+std::string caller_key(const std::string& principal, const std::string& method,
+                       const std::string& path, const std::string& key) {
+  return "c" + std::to_string(principal.size()) + ":" + principal + " " + method + " " + path +
+         " " + key;
+}
+
+std::string server_key(const std::string& purpose, const std::string& id) {
+  return "s:" + purpose + " " + id;
+}
+
 bool valid_idempotency_key(const std::string& key) {
   if (key.empty() || key.size() > 255) return false;
   for (char c : key)

@@ -20,6 +20,15 @@ struct IdemLookup {
 
 IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::string& hash);
 
+// The stored form of a caller's Idempotency-Key: scoped by the caller ("admin", "member:<id>")
+// and the route, so a shopper's key can never answer or block the merchant's write, another
+// shopper's, or the same caller's write on another route.
+std::string caller_key(const std::string& principal, const std::string& method,
+                       const std::string& path, const std::string& key);
+// A key the server makes for itself (e.g. the referral credit of a referee's first order): in a
+// scope no caller key can ever take.
+std::string server_key(const std::string& purpose, const std::string& id);
+
 // Keys are 1..255 printable ASCII characters.
 bool valid_idempotency_key(const std::string& key);
 

@@ -1,9 +1,7 @@
 // loyalty-server: flags, the database, the program, then HTTP until SIGINT/SIGTERM.
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
 
-#include <csignal>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -12,16 +10,55 @@
 #include "auth.hpp"
 #include "clock.hpp"
 #include "config.hpp"
+#include "http_server.hpp"
+#include "instance_lock.hpp"
 #include "log.hpp"
 #include "routes.hpp"
 #include "service.hpp"
 #include "store.hpp"
 
 namespace {
-httplib::Server* g_server = nullptr;
-void on_signal(int) {
-  if (g_server) g_server->stop();
+
+// Every open connection is a file descriptor: take all the kernel allows this process.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
+
+std::chrono::milliseconds seconds(double s) {
+  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+}
+
+srv::HttpLimits limits_of(const srv::Config& c) {
+  srv::HttpLimits l;
+  l.max_body = c.max_body;
+  l.max_header = c.max_header;
+  l.idle = seconds(c.idle_timeout_s);
+  l.header = seconds(c.header_timeout_s);
+  l.body = seconds(c.body_timeout_s);
+  return l;
+}
+
+bool read_program(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+void warn_about_flag_secrets(const srv::Config& c) {
+  if (c.admin_key_source == "flag" || c.token_secret_source == "flag")
+    srv::log_event("warning",
+                   "a secret was given on the command line, where ps shows it to every user; "
+                   "use --admin-key-file/--token-secret-file or LOYALTY_ADMIN_KEY/"
+                   "LOYALTY_TOKEN_SECRET");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,71 +75,45 @@ int main(int argc, char** argv) {
   }
   if (c.mint_member) {
     if (c.token_secret.empty()) {
-      std::fprintf(stderr, "loyalty-server: --mint-token needs --token-secret\n");
+      std::fprintf(stderr,
+                   "loyalty-server: --mint-token needs the token secret (--token-secret-file)\n");
       return 2;
     }
-    std::printf("%s\n", srv::mint_token(*c.mint_member, c.token_secret, srv::now_ms() / 1000, c.mint_ttl).c_str());
+    std::printf(
+        "%s\n",
+        srv::mint_token(*c.mint_member, c.token_secret, srv::now_ms() / 1000, c.mint_ttl).c_str());
     return 0;
   }
 
   std::string initial;
-  if (!c.program_file.empty()) {
-    std::ifstream in(c.program_file, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "loyalty-server: cannot read %s\n", c.program_file.c_str());
-      return 1;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    initial = ss.str();
+  if (!c.program_file.empty() && !read_program(c.program_file, initial)) {
+    std::fprintf(stderr, "loyalty-server: cannot read %s\n", c.program_file.c_str());
+    return 1;
   }
 
   try {
+    raise_open_file_limit();
+    srv::InstanceLock lock(c.db);
     srv::Store store(c.db, c.sync);
+    const auto ttl_ms = static_cast<std::int64_t>(c.idempotency_days * 86400.0 * 1000.0);
+    store.set_idempotency_ttl_ms(ttl_ms);
     srv::Service service(store);
     if (!service.load_program(initial, error)) {
       std::fprintf(stderr, "loyalty-server: %s\n", error.c_str());
       return 1;
     }
     srv::RateLimiter limiter(c.rate_limit);
-    httplib::Server server;
-    server.new_task_queue = [n = c.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
-    server.set_payload_max_length(c.max_body);
-    server.set_keep_alive_max_count(10000);
-    server.set_keep_alive_timeout(30);
-    if (!c.static_dir.empty() && !server.set_mount_point("/", c.static_dir)) {
-      std::fprintf(stderr, "loyalty-server: --static %s is not a directory\n", c.static_dir.c_str());
-      return 1;
-    }
-    srv::install_routes(server, service, c, limiter);
-    // httplib listens with a backlog of 5; bursts of concurrent clients then see dropped
-    // connections. Keep the listening socket to raise the backlog after bind (Linux allows it).
-    int listen_fd = -1;
-    server.set_socket_options([&listen_fd](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-      // Accepted sockets inherit TCP_NODELAY on Linux; without it httplib's separate header and
-      // body writes meet delayed ACKs and every keep-alive answer waits ~40 ms.
-      setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-      listen_fd = sock;
-    });
-
-    int port = c.port;
-    if (port == 0) {
-      port = server.bind_to_any_port(c.bind);
-      if (port < 0) throw std::runtime_error("cannot bind " + c.bind);
-    } else if (!server.bind_to_port(c.bind, port)) {
-      throw std::runtime_error("cannot bind " + c.bind + ":" + std::to_string(port));
-    }
-    if (listen_fd >= 0) ::listen(listen_fd, 1024);
-    g_server = &server;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    std::signal(SIGPIPE, SIG_IGN);
+    srv::Api api(service, c, limiter);
+    srv::HttpServer server(api, limits_of(c), c.io_threads, c.threads);
+    const int port = server.listen(c.bind, c.port);
+    // Expired idempotency records: swept at start and every hour (or every TTL, when shorter).
+    server.every(std::chrono::milliseconds(std::min<std::int64_t>(ttl_ms, 3600 * 1000)),
+                 [&store, ttl_ms] { store.sweep_idempotency(srv::now_ms() - ttl_ms); });
     std::printf("{\"listening\":\"%s:%d\"}\n", c.bind.c_str(), port);
     std::fflush(stdout);
+    warn_about_flag_secrets(c);
     srv::log_event("start", c.bind + ":" + std::to_string(port) + " db=" + c.db);
-    server.listen_after_bind();
+    server.run();
     srv::log_event("stop", "");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "loyalty-server: %s\n", e.what());

@@ -1,12 +1,10 @@
 #include "routes.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 #include "auth.hpp"
 #include "clock.hpp"
 #include "idempotency.hpp"
-#include "log.hpp"
 
 namespace srv {
 
@@ -14,39 +12,29 @@ using nlohmann::json;
 
 namespace {
 
-// Per-request bookkeeping for the access log (httplib runs one request per thread at a time).
-struct RequestInfo {
-  std::chrono::steady_clock::time_point start;
-  std::string principal;
-  std::string error_code;
-};
-thread_local RequestInfo t_info;
-
-void send(httplib::Response& res, const Reply& r) {
-  res.status = r.status;
-  if (!r.etag.empty()) res.set_header("ETag", r.etag);
-  if (r.status == 304) return;
-  res.set_content(r.body, "application/json");
-  if (r.status >= 400) {
-    auto j = json::parse(r.body, nullptr, false);
-    if (j.is_object() && j.contains("error") && j["error"].is_object())
-      t_info.error_code = j["error"].value("code", "");
-  }
+// The error object's code, kept for the access log.
+std::string error_code_of(const std::string& body) {
+  const auto j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object() &&
+      j["error"].contains("code") && j["error"]["code"].is_string())
+    return j["error"]["code"].get<std::string>();
+  return "";
 }
 
-void fail(httplib::Response& res, int status, const std::string& code, const std::string& message,
+void send(Response& res, const Reply& r) {
+  res.status = r.status;
+  if (!r.etag.empty()) res.set_header("ETag", r.etag);
+  res.body = r.status == 304 ? std::string() : r.body;
+  if (r.status >= 400) res.error_code = error_code_of(r.body);
+}
+
+void fail(Response& res, int status, const std::string& code, const std::string& message,
           const std::string& path = "") {
   send(res, error_reply(status, code, message, path));
 }
 
-struct Caller {
-  bool admin = false;
-  std::string member_id;  // shopper
-};
-
-bool is_bearer(const httplib::Request& req, std::string& token) {
-  if (!req.has_header("Authorization")) return false;
-  const std::string h = req.get_header_value("Authorization");
+bool is_bearer(const Request& req, std::string& token) {
+  const std::string h = req.header("Authorization");
   if (h.size() < 7 || !std::equal(h.begin(), h.begin() + 7, "Bearer ", [](char a, char b) {
         return std::tolower(static_cast<unsigned char>(a)) ==
                std::tolower(static_cast<unsigned char>(b));
@@ -57,10 +45,9 @@ bool is_bearer(const httplib::Request& req, std::string& token) {
 }
 
 // Admin calls: X-Admin-Key. A shopper token, a missing or a wrong key: 403.
-bool require_admin(const httplib::Request& req, httplib::Response& res, const Config& c) {
-  if (req.has_header("X-Admin-Key") &&
-      admin_key_matches(req.get_header_value("X-Admin-Key"), c.admin_key)) {
-    t_info.principal = "admin";
+bool require_admin(const Request& req, Response& res, const Config& c) {
+  if (req.has_header("X-Admin-Key") && admin_key_matches(req.header("X-Admin-Key"), c.admin_key)) {
+    res.principal = "admin";
     return true;
   }
   fail(res, 403, "forbidden", "this call needs the merchant's X-Admin-Key");
@@ -68,8 +55,7 @@ bool require_admin(const httplib::Request& req, httplib::Response& res, const Co
 }
 
 // Shopper calls: a valid HS256 token; its `sub` is the member.
-bool require_shopper(const httplib::Request& req, httplib::Response& res, const Config& c,
-                     std::string& member_id) {
+bool require_shopper(const Request& req, Response& res, const Config& c, std::string& member_id) {
   std::string token;
   if (!is_bearer(req, token)) {
     fail(res, 401, "unauthorized", "this call needs Authorization: Bearer <token>");
@@ -81,12 +67,12 @@ bool require_shopper(const httplib::Request& req, httplib::Response& res, const 
     return false;
   }
   member_id = check.member_id;
-  t_info.principal = "member:" + member_id;
+  res.principal = "member:" + member_id;
   return true;
 }
 
 // A JSON object body, or a 400 answered.
-bool parse_body(const httplib::Request& req, httplib::Response& res, json& out) {
+bool parse_body(const Request& req, Response& res, json& out) {
   if (loyalty::nests_deeper_than(req.body, kMaxDepth)) {
     fail(res, 413, "too_large",
          "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
@@ -104,24 +90,26 @@ bool parse_body(const httplib::Request& req, httplib::Response& res, json& out) 
   return true;
 }
 
-bool write_key(const httplib::Request& req, httplib::Response& res, const std::string& principal,
-               WriteKey& k) {
+// The write's Idempotency-Key, stored under the caller (res.principal, set by require_admin or
+// require_shopper) and the route, so no caller can answer or block another's write.
+bool write_key(const Request& req, Response& res, WriteKey& k) {
   if (!req.has_header("Idempotency-Key")) {
     fail(res, 400, "missing_idempotency_key", "every write needs an Idempotency-Key header");
     return false;
   }
-  k.key = req.get_header_value("Idempotency-Key");
-  if (!valid_idempotency_key(k.key)) {
+  const std::string key = req.header("Idempotency-Key");
+  if (!valid_idempotency_key(key)) {
     fail(res, 400, "invalid_idempotency_key",
          "Idempotency-Key must be 1-255 printable ASCII characters");
     return false;
   }
-  k.hash = request_hash(req.method, req.path, principal, req.body);
+  k.key = caller_key(res.principal, req.method, req.path, key);
+  k.hash = request_hash(req.method, req.path, res.principal, req.body);
   return true;
 }
 
 // Keeps only the listed members of `body`; the first other one is a 400 with its pointer.
-bool only(const json& body, std::initializer_list<const char*> allowed, httplib::Response& res) {
+bool only(const json& body, std::initializer_list<const char*> allowed, Response& res) {
   for (const auto& [key, value] : body.items()) {
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       fail(res, 400, "invalid_request", "unknown member \"" + key + "\"", member_pointer(key));
@@ -131,7 +119,7 @@ bool only(const json& body, std::initializer_list<const char*> allowed, httplib:
   return true;
 }
 
-bool need_string(const json& body, const char* field, httplib::Response& res) {
+bool need_string(const json& body, const char* field, Response& res) {
   if (!body.contains(field) || !body[field].is_string() || body[field].get<std::string>().empty()) {
     fail(res, 400, "invalid_request", std::string(field) + " must be a non-empty string",
          std::string("/") + field);
@@ -167,240 +155,253 @@ bool parse_int(const std::string& s, std::int64_t& out) {
   return true;
 }
 
+// An order's optional `at` (imports of past orders): "" when absent, false when refused.
+bool order_time(const json& body, Response& res, std::string& at) {
+  if (!body.contains("at") || body["at"].is_null()) return true;
+  auto when = body["at"].is_string() ? parse_rfc3339(body["at"].get<std::string>()) : std::nullopt;
+  if (!when) {
+    fail(res, 400, "invalid_request", "at must be an RFC 3339 timestamp with an offset", "/at");
+    return false;
+  }
+  if (*when > now_ms() + 1000) {
+    fail(res, 400, "invalid_request", "at must not be in the future", "/at");
+    return false;
+  }
+  at = body["at"].get<std::string>();
+  return true;
+}
+
 }  // namespace
 
-void install_routes(httplib::Server& svr, Service& service, const Config& cfg,
-                    RateLimiter& limiter) {
-  const Config& c = cfg;
+const std::vector<Api::Route>& Api::routes() {
+  static const std::vector<Route> table = {
+      {"GET", "/healthz", &Api::healthz},
+      {"GET", "/v1/program", &Api::get_program},
+      {"GET", "/v1/program/versions", &Api::program_versions},
+      {"PUT", "/v1/program", &Api::put_program},
+      {"POST", "/v1/members", &Api::enrol},
+      {"GET", "/v1/members/me", &Api::get_me},
+      {"POST", "/v1/members/me/preview", &Api::preview},
+      {"POST", "/v1/members/me/actions", &Api::action},
+      {"POST", "/v1/members/me/redemptions", &Api::redemption},
+      {"POST", "/v1/orders", &Api::order},
+      {"POST", "/v1/refunds", &Api::refund},
+      {"POST", "/v1/adjustments", &Api::adjustment},
+      {"GET", "/v1/events", &Api::events},
+      {"GET", "/v1/metrics", &Api::metrics},
+  };
+  return table;
+}
 
-  svr.set_pre_routing_handler([&c, &limiter](const httplib::Request& req, httplib::Response& res) {
-    t_info = {std::chrono::steady_clock::now(), "", ""};
-    const std::string origin = req.get_header_value("Origin");
-    const bool allowed = !origin.empty() && std::find(c.cors_origins.begin(), c.cors_origins.end(),
-                                                      origin) != c.cors_origins.end();
-    if (allowed) {
-      res.set_header("Access-Control-Allow-Origin", origin);
-      res.set_header("Vary", "Origin");
-      res.set_header("Access-Control-Expose-Headers", "ETag");
-    }
-    if (req.method == "OPTIONS") {
-      if (!allowed) {
-        fail(res, 403, "forbidden", "origin not allowed");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      res.status = 204;
-      res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
-      res.set_header("Access-Control-Allow-Headers",
-                     "Authorization, Content-Type, Idempotency-Key, X-Admin-Key, If-None-Match");
-      res.set_header("Access-Control-Max-Age", "600");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (limiter.enabled() && !req.has_header("X-Admin-Key")) {
-      std::string client = req.remote_addr;
-      std::string token;
-      if (is_bearer(req, token)) {
-        auto check = verify_token(token, c.token_secret, now_ms() / 1000);
-        if (check.ok) client = "member:" + check.member_id;
-      }
-      if (!limiter.allow(client, now_ms())) {
-        res.set_header("Retry-After", "1");
-        fail(res, 429, "rate_limited", "too many requests; slow down");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+Api::Api(Service& service, const Config& config, RateLimiter& limiter)
+    : service_(service), config_(config), limiter_(limiter) {
+  if (!config.static_dir.empty()) static_files_ = std::make_unique<StaticFiles>(config.static_dir);
+}
 
-  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (res.status == 413)
-      fail(res, 413, "too_large", "the request body is too large");
-    else if (res.status == 404)
+void Api::add_cors(const Request& req, Response& res) const {
+  const std::string origin = req.header("Origin");
+  const auto& allowed = config_.cors_origins;
+  if (origin.empty() || std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) return;
+  res.set_header("Access-Control-Allow-Origin", origin);
+  res.set_header("Vary", "Origin");
+  res.set_header("Access-Control-Expose-Headers", "ETag");
+}
+
+std::optional<Response> Api::admit(const Request& req) {
+  Response res;
+  add_cors(req, res);
+  if (req.method == "OPTIONS") {
+    if (!res.has_header("Access-Control-Allow-Origin")) {
+      fail(res, 403, "forbidden", "origin not allowed");
+      return res;
+    }
+    res.status = 204;
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers",
+                   "Authorization, Content-Type, Idempotency-Key, X-Admin-Key, If-None-Match");
+    res.set_header("Access-Control-Max-Age", "600");
+    return res;
+  }
+  // Only the right admin key lifts the rate limit; a wrong one is refused before anything else,
+  // so guessing keys costs the guesser a round trip each and the server nothing.
+  if (req.has_header("X-Admin-Key")) {
+    if (admin_key_matches(req.header("X-Admin-Key"), config_.admin_key)) return std::nullopt;
+    fail(res, 403, "forbidden", "wrong X-Admin-Key");
+    return res;
+  }
+  if (!limiter_.enabled()) return std::nullopt;
+  std::string client = "addr:" + req.remote;
+  std::string token;
+  if (is_bearer(req, token)) {
+    auto check = verify_token(token, config_.token_secret, now_ms() / 1000);
+    if (check.ok) client = "member:" + check.member_id;
+  }
+  if (limiter_.allow(client, now_ms())) return std::nullopt;
+  res.set_header("Retry-After", "1");
+  fail(res, 429, "rate_limited", "too many requests; slow down");
+  return res;
+}
+
+Response Api::handle(const Request& req) {
+  Response res;
+  try {
+    const auto& table = routes();
+    const auto route = std::find_if(table.begin(), table.end(), [&](const Route& r) {
+      return req.method == r.method && req.path == r.path;
+    });
+    if (route != table.end()) {
+      (this->*route->handler)(req, res);
+    } else if (auto file = static_files_ ? static_files_->serve(req) : std::nullopt) {
+      res = std::move(*file);
+    } else {
       fail(res, 404, "not_found", "no such resource");
-    else if (res.status == 400)
-      fail(res, 400, "invalid_request", "malformed HTTP request");
-    else
-      fail(res, res.status, "http_error", "HTTP error");
-  });
-
-  svr.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "internal error";
-        try {
-          if (ep) std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        fail(res, 500, "internal_error", what);
-      });
-
-  svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    RequestLog l;
-    l.method = req.method;
-    l.path = req.path;
-    l.remote = req.remote_addr;
-    l.status = res.status;
-    l.principal = t_info.principal;
-    l.error_code = t_info.error_code;
-    l.ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_info.start)
-            .count();
-    l.bytes_in = req.body.size();
-    l.bytes_out = res.body.size();
-    log_request(l);
-  });
-
-  svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("{\"ok\":true}", "application/json");
-  });
-
-  svr.Get("/v1/program", [&service](const httplib::Request& req, httplib::Response& res) {
-    if (req.has_param("version")) {
-      std::int64_t version = 0;
-      if (!parse_int(req.get_param_value("version"), version) || version < 1)
-        return fail(res, 400, "invalid_request", "version must be a positive integer", "version");
-      return send(res, service.get_program_version(version, req.get_header_value("If-None-Match")));
     }
-    send(res, service.get_program(req.get_header_value("If-None-Match")));
-  });
+  } catch (const std::exception& e) {
+    res = Response{};
+    fail(res, 500, "internal_error", e.what());
+  }
+  add_cors(req, res);
+  return res;
+}
 
-  svr.Get("/v1/program/versions", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!require_admin(req, res, c)) return;
-    send(res, service.program_versions());
-  });
+void Api::healthz(const Request&, Response& res) {
+  res.body = "{\"ok\":true}";
+}
 
-  svr.Put("/v1/program", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!require_admin(req, res, c)) return;
-    WriteKey k;
-    if (!write_key(req, res, "admin", k)) return;
-    send(res, service.put_program(req.body, k));
-  });
+void Api::get_program(const Request& req, Response& res) {
+  if (req.has_param("version")) {
+    std::int64_t version = 0;
+    if (!parse_int(req.param("version"), version) || version < 1)
+      return fail(res, 400, "invalid_request", "version must be a positive integer", "version");
+    return send(res, service_.get_program_version(version, req.header("If-None-Match")));
+  }
+  send(res, service_.get_program(req.header("If-None-Match")));
+}
 
-  svr.Post("/v1/members", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!require_admin(req, res, c)) return;
-    json body;
-    WriteKey k;
-    if (!write_key(req, res, "admin", k) || !parse_body(req, res, body)) return;
-    send(res, service.enroll(body, k));
-  });
+void Api::program_versions(const Request& req, Response& res) {
+  if (!require_admin(req, res, config_)) return;
+  send(res, service_.program_versions());
+}
 
-  svr.Get("/v1/members/me", [&](const httplib::Request& req, httplib::Response& res) {
-    std::string member;
-    if (!require_shopper(req, res, c, member)) return;
-    send(res, service.get_member(member));
-  });
+void Api::put_program(const Request& req, Response& res) {
+  WriteKey k;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k)) return;
+  send(res, service_.put_program(req.body, k));
+}
 
-  svr.Post("/v1/members/me/preview", [&](const httplib::Request& req, httplib::Response& res) {
-    std::string member;
-    json body;
-    if (!require_shopper(req, res, c, member) || !parse_body(req, res, body)) return;
-    send(res, service.preview(member, body));
-  });
+void Api::get_me(const Request& req, Response& res) {
+  std::string member;
+  if (!require_shopper(req, res, config_, member)) return;
+  send(res, service_.get_member(member));
+}
 
-  svr.Post("/v1/members/me/actions", [&](const httplib::Request& req, httplib::Response& res) {
-    std::string member;
-    json body;
-    WriteKey k;
-    if (!require_shopper(req, res, c, member) || !write_key(req, res, "member:" + member, k) ||
-        !parse_body(req, res, body) || !only(body, {"action"}, res) ||
-        !need_string(body, "action", res))
-      return;
-    send(res, service.member_event(member, "action", pick(body, {"action"}), "", k));
-  });
+void Api::preview(const Request& req, Response& res) {
+  std::string member;
+  json body;
+  if (!require_shopper(req, res, config_, member) || !parse_body(req, res, body)) return;
+  send(res, service_.preview(member, body));
+}
 
-  svr.Post("/v1/members/me/redemptions", [&](const httplib::Request& req, httplib::Response& res) {
-    std::string member;
-    json body;
-    WriteKey k;
-    if (!require_shopper(req, res, c, member) || !write_key(req, res, "member:" + member, k) ||
-        !parse_body(req, res, body) || !only(body, {"reward", "option"}, res) ||
-        !need_string(body, "reward", res))
-      return;
-    send(res, service.member_event(member, "redeem", pick(body, {"reward", "option"}), "", k));
-  });
+void Api::action(const Request& req, Response& res) {
+  std::string member;
+  json body;
+  WriteKey k;
+  if (!require_shopper(req, res, config_, member) || !write_key(req, res, k) ||
+      !parse_body(req, res, body) || !only(body, {"action"}, res) ||
+      !need_string(body, "action", res))
+    return;
+  send(res, service_.member_event(member, "action", pick(body, {"action"}), "", k));
+}
 
-  svr.Post("/v1/orders", [&](const httplib::Request& req, httplib::Response& res) {
-    json body;
-    WriteKey k;
-    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) ||
-        !parse_body(req, res, body) ||
-        !only(body, {"member_id", "order_id", "cart", "redeem", "vouchers", "at"}, res) ||
-        !need_string(body, "member_id", res) || !need_string(body, "order_id", res))
-      return;
-    if (!body.contains("cart") || !body["cart"].is_object())
-      return fail(res, 400, "invalid_cart", "cart must be an object", "/cart");
-    std::string at;
-    if (body.contains("at") && !body["at"].is_null()) {
-      auto when =
-          body["at"].is_string() ? parse_rfc3339(body["at"].get<std::string>()) : std::nullopt;
-      if (!when)
-        return fail(res, 400, "invalid_request", "at must be an RFC 3339 timestamp with an offset",
-                    "/at");
-      if (*when > now_ms() + 1000)
-        return fail(res, 400, "invalid_request", "at must not be in the future", "/at");
-      at = body["at"].get<std::string>();
-    }
-    send(res, service.member_event(body["member_id"].get<std::string>(), "order",
-                                   pick(body, {"order_id", "cart", "redeem", "vouchers"}), at, k));
-  });
+void Api::redemption(const Request& req, Response& res) {
+  std::string member;
+  json body;
+  WriteKey k;
+  if (!require_shopper(req, res, config_, member) || !write_key(req, res, k) ||
+      !parse_body(req, res, body) || !only(body, {"reward", "option"}, res) ||
+      !need_string(body, "reward", res))
+    return;
+  send(res, service_.member_event(member, "redeem", pick(body, {"reward", "option"}), "", k));
+}
 
-  svr.Post("/v1/refunds", [&](const httplib::Request& req, httplib::Response& res) {
-    json body;
-    WriteKey k;
-    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) ||
-        !parse_body(req, res, body) || !only(body, {"member_id", "order_id", "lines"}, res) ||
-        !need_string(body, "member_id", res) || !need_string(body, "order_id", res))
-      return;
-    send(res, service.member_event(body["member_id"].get<std::string>(), "refund",
-                                   pick(body, {"order_id", "lines"}), "", k));
-  });
+void Api::enrol(const Request& req, Response& res) {
+  json body;
+  WriteKey k;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k) || !parse_body(req, res, body))
+    return;
+  send(res, service_.enroll(body, k));
+}
 
-  svr.Post("/v1/adjustments", [&](const httplib::Request& req, httplib::Response& res) {
-    json body;
-    WriteKey k;
-    if (!require_admin(req, res, c) || !write_key(req, res, "admin", k) ||
-        !parse_body(req, res, body) || !only(body, {"member_id", "points", "reason"}, res) ||
-        !need_string(body, "member_id", res) || !need_string(body, "reason", res))
-      return;
-    if (!body.contains("points") || !body["points"].is_number_integer())
-      return fail(res, 400, "invalid_request", "points must be an integer", "/points");
-    send(res, service.member_event(body["member_id"].get<std::string>(), "adjust",
-                                   pick(body, {"points", "reason"}), "", k));
-  });
+void Api::order(const Request& req, Response& res) {
+  json body;
+  WriteKey k;
+  std::string at;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k) || !parse_body(req, res, body) ||
+      !only(body, {"member_id", "order_id", "cart", "redeem", "vouchers", "at"}, res) ||
+      !need_string(body, "member_id", res) || !need_string(body, "order_id", res))
+    return;
+  if (!body.contains("cart") || !body["cart"].is_object())
+    return fail(res, 400, "invalid_cart", "cart must be an object", "/cart");
+  if (!order_time(body, res, at)) return;
+  send(res, service_.member_event(body["member_id"].get<std::string>(), "order",
+                                  pick(body, {"order_id", "cart", "redeem", "vouchers"}), at, k));
+}
 
-  svr.Get("/v1/events", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!require_admin(req, res, c)) return;
-    std::int64_t after = 0, limit = 100;
-    if (req.has_param("after") && !parse_int(req.get_param_value("after"), after))
-      return fail(res, 400, "invalid_request", "after must be an integer (a seq)", "after");
-    if (req.has_param("limit") &&
-        (!parse_int(req.get_param_value("limit"), limit) || limit < 1 || limit > 1000))
-      return fail(res, 400, "invalid_request", "limit must be 1-1000", "limit");
-    send(res, service.events(req.get_param_value("member"), after, static_cast<int>(limit)));
-  });
+void Api::refund(const Request& req, Response& res) {
+  json body;
+  WriteKey k;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k) || !parse_body(req, res, body) ||
+      !only(body, {"member_id", "order_id", "lines"}, res) ||
+      !need_string(body, "member_id", res) || !need_string(body, "order_id", res))
+    return;
+  send(res, service_.member_event(body["member_id"].get<std::string>(), "refund",
+                                  pick(body, {"order_id", "lines"}), "", k));
+}
 
-  svr.Get("/v1/metrics", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!require_admin(req, res, c)) return;
-    json request = json::object();
-    for (const char* f : {"from", "until"})
-      if (req.has_param(f)) {
-        const std::string v = req.get_param_value(f);
-        if (!valid_utf8(v))
-          return fail(res, 400, "invalid_request", std::string(f) + " must be a timestamp",
-                      std::string("/") + f);
-        request[f] = v;
-      }
-    for (const char* f : {"total_customers", "churn_days"}) {
-      if (!req.has_param(f)) continue;
-      std::int64_t v = 0;
-      if (!parse_int(req.get_param_value(f), v))
-        return fail(res, 400, "invalid_request", std::string(f) + " must be an integer",
-                    std::string("/") + f);
-      request[f] = v;
-    }
-    send(res, service.metrics(request));
-  });
+void Api::adjustment(const Request& req, Response& res) {
+  json body;
+  WriteKey k;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k) || !parse_body(req, res, body) ||
+      !only(body, {"member_id", "points", "reason"}, res) || !need_string(body, "member_id", res) ||
+      !need_string(body, "reason", res))
+    return;
+  if (!body.contains("points") || !body["points"].is_number_integer())
+    return fail(res, 400, "invalid_request", "points must be an integer", "/points");
+  send(res, service_.member_event(body["member_id"].get<std::string>(), "adjust",
+                                  pick(body, {"points", "reason"}), "", k));
+}
+
+void Api::events(const Request& req, Response& res) {
+  if (!require_admin(req, res, config_)) return;
+  std::int64_t after = 0, limit = 100;
+  if (req.has_param("after") && !parse_int(req.param("after"), after))
+    return fail(res, 400, "invalid_request", "after must be an integer (a seq)", "after");
+  if (req.has_param("limit") &&
+      (!parse_int(req.param("limit"), limit) || limit < 1 || limit > 1000))
+    return fail(res, 400, "invalid_request", "limit must be 1-1000", "limit");
+  send(res, service_.events(req.param("member"), after, static_cast<int>(limit)));
+}
+
+void Api::metrics(const Request& req, Response& res) {
+  if (!require_admin(req, res, config_)) return;
+  json request = json::object();
+  for (const char* f : {"from", "until"}) {
+    if (!req.has_param(f)) continue;
+    const std::string v = req.param(f);
+    if (!valid_utf8(v))
+      return fail(res, 400, "invalid_request", std::string(f) + " must be a timestamp",
+                  std::string("/") + f);
+    request[f] = v;
+  }
+  for (const char* f : {"total_customers", "churn_days"}) {
+    if (!req.has_param(f)) continue;
+    std::int64_t v = 0;
+    if (!parse_int(req.param(f), v))
+      return fail(res, 400, "invalid_request", std::string(f) + " must be an integer",
+                  std::string("/") + f);
+    request[f] = v;
+  }
+  send(res, service_.metrics(request));
 }
 
 }  // namespace srv

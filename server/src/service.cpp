@@ -328,7 +328,7 @@ void Service::complete_referral(const std::string& member_id, const std::string&
   if (it == internal.end() || !it->is_string()) return;
   const std::string referrer = it->get<std::string>();
   if (referrer.empty() || referrer == member_id || !store_.member_exists(referrer)) return;
-  const std::string key = "referral-completed:" + member_id;
+  const std::string key = server_key("referral-completed", member_id);
   json event = {{"type", "referral_completed"}, {"member_id", referrer}, {"referee", member_id}};
   write_event(referrer, std::move(event), false, "", WriteKey{key, sha256_hex(key)});
 }

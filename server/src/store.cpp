@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "clock.hpp"
+
 namespace srv {
 namespace {
 
@@ -28,7 +30,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
   key          TEXT PRIMARY KEY,
   request_hash TEXT NOT NULL,
   status       INTEGER NOT NULL,
-  response     TEXT NOT NULL);
+  response     TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL DEFAULT 0);
 )";
 
 void exec(sqlite3* db, const std::string& sql) {
@@ -140,6 +143,7 @@ sqlite3* Store::open_connection(bool writer) {
 Store::Store(const std::string& path, const std::string& sync) : path_(path), sync_(sync) {
   writer_ = open_connection(true);
   exec(writer_, kSchema);
+  migrate_idempotency_expiry();
   {
     Stmt q(writer_, "SELECT COALESCE(MAX(seq), 0) FROM events");
     q.step();
@@ -154,8 +158,14 @@ Store::Store(const std::string& path, const std::string& sync) : path_(path), sy
       "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq");
   insert_member_ =
       prepare(writer_, "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?)");
-  insert_idem_ = prepare(
-      writer_, "INSERT INTO idempotency(key, request_hash, status, response) VALUES (?,?,?,?)");
+  // An expired record under the same key (not swept yet) is replaced; a live one is a conflict
+  // (no row changed).
+  insert_idem_ = prepare(writer_,
+                         "INSERT INTO idempotency(key, request_hash, status, response, created_ms) "
+                         "VALUES (?1,?2,?3,?4,?5) ON CONFLICT(key) DO UPDATE SET "
+                         "request_hash = excluded.request_hash, status = excluded.status, "
+                         "response = excluded.response, created_ms = excluded.created_ms "
+                         "WHERE idempotency.created_ms < ?6");
 }
 
 Store::~Store() {
@@ -292,9 +302,11 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Store::all_member_
 
 std::optional<IdempotencyRow> Store::idempotency(const std::string& key) {
   auto l = lease();
-  static const char* sql = "SELECT request_hash, status, response FROM idempotency WHERE key = ?";
+  static const char* sql =
+      "SELECT request_hash, status, response FROM idempotency WHERE key = ? AND created_ms >= ?";
   Stmt q(l.get(), sql, true);
   q.text(1, key);
+  q.i64(2, now_ms() - idem_ttl_ms_);
   if (!q.step()) return std::nullopt;
   return IdempotencyRow{q.col_text(0), static_cast<int>(q.col_i64(1)), q.col_text(2)};
 }
@@ -324,8 +336,12 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     bind_text(insert_idem_, 2, w.idem_hash);
     sqlite3_bind_int(insert_idem_, 3, w.idem_status);
     bind_text(insert_idem_, 4, w.idem_response);
+    const std::int64_t now = now_ms();
+    sqlite3_bind_int64(insert_idem_, 5, now);
+    sqlite3_bind_int64(insert_idem_, 6, now - idem_ttl_ms_);
     int rc = run(insert_idem_);
-    if (rc == SQLITE_CONSTRAINT) return fail(CommitResult::idempotency_conflict);
+    if (rc == SQLITE_CONSTRAINT || (rc == SQLITE_DONE && sqlite3_changes(writer_) == 0))
+      return fail(CommitResult::idempotency_conflict);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);
   }
   if (w.program) {
@@ -366,6 +382,35 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     return fail(CommitResult::failed);
   if (w.event) last_seq_ = seq;
   return CommitResult::ok;
+}
+
+// Databases made before records expired have no created_ms: their records count from now.
+void Store::migrate_idempotency_expiry() {
+  bool has_column = false;
+  {
+    Stmt q(writer_, "SELECT 1 FROM pragma_table_info('idempotency') WHERE name = 'created_ms'");
+    has_column = q.step();
+  }
+  if (!has_column) {
+    exec(writer_, "ALTER TABLE idempotency ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0");
+    exec(writer_, "UPDATE idempotency SET created_ms = " + std::to_string(now_ms()));
+  }
+  exec(writer_, "CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_ms)");
+}
+
+std::int64_t Store::sweep_idempotency(std::int64_t cutoff_ms) {
+  std::int64_t deleted = 0;
+  for (;;) {
+    std::lock_guard lock(writer_mutex_);
+    Stmt q(writer_,
+           "DELETE FROM idempotency WHERE rowid IN "
+           "(SELECT rowid FROM idempotency WHERE created_ms < ? LIMIT 500)");
+    q.i64(1, cutoff_ms);
+    q.step();
+    const int n = sqlite3_changes(writer_);
+    deleted += n;
+    if (n < 500) return deleted;
+  }
 }
 
 bool Store::insert_program(std::int64_t version, const std::string& document,

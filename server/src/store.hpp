@@ -63,7 +63,12 @@ class Store {
   std::vector<std::string> member_event_bodies(const std::string& member_id);
   // Every member with its event bodies, in ledger order (for metrics).
   std::vector<std::pair<std::string, std::vector<std::string>>> all_member_events();
+  // A record younger than the idempotency TTL; an expired one is as good as absent.
   std::optional<IdempotencyRow> idempotency(const std::string& key);
+  void set_idempotency_ttl_ms(std::int64_t ttl_ms) { idem_ttl_ms_ = ttl_ms; }
+  // Deletes records created before `cutoff_ms` (Unix ms), in small batches so writes go on
+  // between them. Returns how many were deleted.
+  std::int64_t sweep_idempotency(std::int64_t cutoff_ms);
   std::string max_event_id(const std::string& prefix);  // "" when none
 
   // Writes: commit() is called under writer_mutex(); an event with seq 0 gets the next seq.
@@ -77,6 +82,7 @@ class Store {
   struct Reader;
   class Lease;
   sqlite3* open_connection(bool writer);
+  void migrate_idempotency_expiry();
   Lease lease();
   void give_back(sqlite3* db);
   void close_reader(sqlite3* db);
@@ -85,6 +91,7 @@ class Store {
   sqlite3* writer_ = nullptr;
   std::mutex writer_mutex_;
   std::int64_t last_seq_ = 0;
+  std::int64_t idem_ttl_ms_ = 30LL * 86400 * 1000;
   std::mutex pool_mutex_;
   std::vector<sqlite3*> pool_;
   sqlite3_stmt* insert_event_ = nullptr;

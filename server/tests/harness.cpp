@@ -43,10 +43,12 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra) {
-  std::vector<std::string> args = {LOYALTY_SERVER_BIN, "--port", "0", "--bind", "127.0.0.1", "--db", db,
-                                   "--program", program_path("basic.json"), "--admin-key", kAdminKey,
-                                   "--token-secret", kSecret};
+ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra,
+                             std::vector<std::string> env, bool secret_flags) {
+  std::vector<std::string> args = {
+      LOYALTY_SERVER_BIN,        "--port", "0", "--bind", "127.0.0.1", "--db", db, "--program",
+      program_path("basic.json")};
+  if (secret_flags) args.insert(args.end(), {"--admin-key", kAdminKey, "--token-secret", kSecret});
   bool has_rate = false;
   for (const auto& a : extra) has_rate = has_rate || a == "--rate-limit";
   if (!has_rate) args.insert(args.end(), {"--rate-limit", "0"});
@@ -62,6 +64,7 @@ ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> ext
     const std::string log = db + ".log";
     FILE* f = std::fopen(log.c_str(), "a");
     if (f) dup2(fileno(f), 2);
+    for (auto& e : env) putenv(e.data());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -23,26 +23,32 @@ class TempDir {
   TempDir();
   ~TempDir();
   const std::string& path() const { return path_; }
+
  private:
   std::string path_;
 };
 
 class ServerProcess {
  public:
-  // Starts the server with --port 0 on 127.0.0.1 and waits for its "listening" line.
-  ServerProcess(const std::string& db, std::vector<std::string> extra_args = {});
+  // Starts the server with --port 0 on 127.0.0.1 and waits for its "listening" line. `env`
+  // entries ("NAME=value") are added to its environment; without `secret_flags` the test's admin
+  // key and token secret are not passed as flags (the test gives them another way).
+  ServerProcess(const std::string& db, std::vector<std::string> extra_args = {},
+                std::vector<std::string> env = {}, bool secret_flags = true);
   ~ServerProcess();
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   void kill9();  // SIGKILL, then reap
   std::unique_ptr<httplib::Client> client() const;
+
  private:
   pid_t pid_ = -1;
   int port_ = 0;
 };
 
 // Shorthands.
-std::string token(const std::string& member, long long ttl = 3600, const std::string& secret = kSecret);
+std::string token(const std::string& member, long long ttl = 3600,
+                  const std::string& secret = kSecret);
 httplib::Headers admin(const std::string& idem = "");
 httplib::Headers shopper(const std::string& tok, const std::string& idem = "");
 nlohmann::json body(const httplib::Result& r);
