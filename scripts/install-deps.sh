@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(cmake g++ clang libclang-rt-14-dev nlohmann-json3-dev libboost-dev libcpp-httplib-dev
-          libssl-dev libsqlite3-dev libgtest-dev libbenchmark-dev emscripten chromium clang-format)
+          libssl-dev libsqlite3-dev libgtest-dev libbenchmark-dev emscripten chromium clang-format
+          faketime)  # faketime: server/bench/member_growth.py moves the server's clock by days
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

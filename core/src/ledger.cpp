@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bounds.hpp"
 #include "policy.hpp"
 #include "stable_order.hpp"
 
@@ -68,6 +69,9 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
   l.referred_by = referred_by;
   if (l.member_id.empty()) l.member_id = e.member_id;
   HistoryEntry h = entry(p, e.id, "enroll", e.at);
+  // Metrics read enrolments by channel from the stored entries (engine.md, "Metrics").
+  if (auto c = in.find("channel"); c && !c->string_or_empty().empty())
+    h.extra["channel"] = c->string_or_empty();
   const std::string tier = current_tier(p, l, e.at);
   for (const auto& r : p.earn) {
     if (!conditions_hold(r.cond, p, e.at, tier)) continue;
@@ -153,6 +157,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
   rec.spend = o.spend;
   rec.threshold_spend = o.threshold_spend;
   for (const auto& c : o.cards) rec.punches[c.card] = c.added;
+  rec.program_version = p.version;
   s.orders.emplace(order_id, std::move(rec));
 
   if (!o.applied.empty()) {
@@ -185,7 +190,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
   s.history.push_back(std::move(h));
 }
 
-void refund(const Program& p, MemberState& s, const Event& e) {
+void refund(const Program& p, MemberState& s, const Event& e, const Program& order_program) {
   const In in = e.in();
   check_fields(in, {"order_id", "lines", "reason"});
   const std::string order_id = in.at("order_id").string();
@@ -193,6 +198,11 @@ void refund(const Program& p, MemberState& s, const Event& e) {
   if (found == s.orders.end())
     return reject(p, s, e, "not_eligible", "no order " + order_id + " to refund", "/order_id");
   OrderRecord* rec = &found->second;
+  if (before_window(p, s.ledger, rec->at))
+    return reject(p, s, e, "not_eligible",
+                  "order " + order_id + " is older than the refund window of " +
+                      std::to_string(p.refund_days) + " days",
+                  "/order_id");
   if (rec->refunded)
     return reject(p, s, e, "not_eligible", "order " + order_id + " is fully refunded");
   Cart cart = rec->cart;
@@ -242,7 +252,7 @@ void refund(const Program& p, MemberState& s, const Event& e) {
   (void)dummy;
   OrderRecord after = *rec;
   after.cart = cart;
-  const Recomputed now = recompute_order(p, after);
+  const Recomputed now = recompute_order(order_program, after);
   const i64 reversal = rec->points - now.points;
   HistoryEntry h = entry(p, e.id, "refund", e.at);
   h.extra["order_id"] = order_id;
@@ -581,8 +591,8 @@ OrderOutcome preview_order(const Program& p, Ledger& ledger, const OrderRequest&
   return process_order(p, ledger, order, false);
 }
 
-void apply_event(const Program& p, MemberState& s, const Event& e) {
-  if (!s.seen.insert(e.id).second) return;  // idempotent: an id counts once
+void apply_event(const Program& p, MemberState& s, const Event& e, const Program* order_program) {
+  if (!s.seen.emplace(e.id, e.at).second) return;  // idempotent: an id counts once
   if (s.ledger.member_id.empty()) s.ledger.member_id = e.member_id;
   advance(p, s, e.at);
   on_activity(p, s.ledger, e.at, e.id, &s.history);
@@ -592,7 +602,7 @@ void apply_event(const Program& p, MemberState& s, const Event& e) {
   else if (e.type == "order")
     order(p, s, e);
   else if (e.type == "refund")
-    refund(p, s, e);
+    refund(p, s, e, order_program ? *order_program : p);
   else if (e.type == "action")
     action(p, s, e);
   else if (e.type == "redeem")

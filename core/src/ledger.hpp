@@ -26,8 +26,10 @@ void on_activity(const Program& program, Ledger& ledger, Timestamp t, const std:
                  std::vector<HistoryEntry>* history);
 
 // Applies one event (ignored when its id was applied before). Rule rejections are recorded in
-// the history; malformed events throw `invalid_event`.
-void apply_event(const Program& program, MemberState& state, const Event& event);
+// the history; malformed events throw `invalid_event`. A refund recomputes its order under
+// `order_program` (the version the order was evaluated under) when one is given.
+void apply_event(const Program& program, MemberState& state, const Event& event,
+                 const Program* order_program = nullptr);
 
 // The typed preview: brings `ledger` (the caller's copy) to the order's time exactly as apply
 // would, then evaluates and commits the order to it. Rejected rewards are skipped, not fatal.

@@ -29,8 +29,9 @@ struct Operation {
 
 constexpr Operation kOperations[] = {
     {"validate", dumped<op_validate>}, {"replay", dumped<op_replay>},
-    {"apply", dumped<op_apply>},       {"preview", op_preview},
-    {"catalog", dumped<op_catalog>},   {"metrics", dumped<op_metrics>}};
+    {"apply", dumped<op_apply>},       {"advance", dumped<op_advance>},
+    {"preview", op_preview},           {"catalog", dumped<op_catalog>},
+    {"metrics", dumped<op_metrics>}};
 
 Handler find_handler(std::string_view name) {
   for (const auto& op : kOperations)
@@ -100,9 +101,10 @@ std::string guarded(Body body) {
 }
 
 std::string unknown_operation(std::string_view operation) {
-  return error_json({"invalid_request", "",
-                     "unknown operation \"" + std::string(operation) +
-                         "\"; expected validate, replay, apply, preview, catalog or metrics"});
+  return error_json(
+      {"invalid_request", "",
+       "unknown operation \"" + std::string(operation) +
+           "\"; expected validate, replay, apply, advance, preview, catalog or metrics"});
 }
 
 }  // namespace
@@ -175,6 +177,17 @@ std::string Engine::call(std::string_view operation, std::string_view request_js
       fail("invalid_request", "/program", "a loaded engine takes requests without \"program\"");
     return handler(*program_, In{doc.root(), "", "invalid_request"});
   });
+}
+
+std::string Engine::advance(std::string_view state_json, std::int64_t now_ms) const {
+  if (!program_) return error_;
+  std::string request = "{\"now\":\"" + format_time(now_ms) + "\",\"state\":";
+  request.append(state_json).push_back('}');
+  return call("advance", request);
+}
+
+std::string Engine::format_time(std::int64_t unix_ms) const {
+  return format_timestamp(Timestamp{unix_ms}, program_->utc_offset);
 }
 
 }  // namespace loyalty

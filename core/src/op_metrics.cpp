@@ -22,6 +22,66 @@ json decimal4(i128 num, i128 den) {
   return (negative && scaled != 0 ? "-" : "") + whole + "." + frac;
 }
 
+namespace {
+
+// What metrics count for one member: the history entries (the outcomes), when they enrolled, by
+// which channel, and their tier just before `until`.
+struct MemberOutcomes {
+  std::vector<HistoryEntry> history;
+  std::optional<Timestamp> enrolled;
+  std::string channel = "unknown";
+  std::string tier;
+};
+
+// The events form: the member's events replayed under this program.
+MemberOutcomes outcomes_from_events(const Program& p, const In& member, Timestamp until) {
+  const In events_in = member.at("events");
+  std::vector<Event> events;
+  for (std::size_t i = 0; i < events_in.array().size(); ++i) {
+    Event e = parse_event(events_in.at(i));
+    if (e.at < until) events.push_back(std::move(e));
+  }
+  sort_events(events);
+  MemberOutcomes out;
+  MemberState s;
+  s.ledger.member_id = member.string("member_id", "");
+  for (const auto& e : events) {
+    apply_event(p, s, e);
+    if (e.type == "enroll" && !out.enrolled && s.ledger.enrolled_at) {
+      out.enrolled = e.at;
+      out.channel = e.in().string("channel", "unknown");
+    }
+  }
+  advance(p, s, Timestamp{until.ms - 1});
+  out.tier = tier_id(tier_at(p, s.ledger, Timestamp{until.ms - 1}));
+  out.history = std::move(s.history);
+  return out;
+}
+
+// The history form: the entries as the engine wrote them when each event was accepted, read as
+// they are, so a later program version changes none of these figures. The tier is the one the
+// latest entry before `until` moved the member to (the lowest level when none did).
+MemberOutcomes outcomes_from_history(const Program& p, const In& history, Timestamp until) {
+  MemberOutcomes out;
+  if (p.tiers) out.tier = p.tiers->levels.front().id;
+  for (std::size_t i = 0; i < history.array().size(); ++i) {
+    HistoryEntry h = history_from(history.at(i));
+    if (h.at >= until) continue;
+    if (h.kind == "enroll" && !out.enrolled) {
+      out.enrolled = h.at;
+      if (h.extra.contains("channel") && h.extra["channel"].is_string())
+        out.channel = h.extra["channel"].get<std::string>();
+    }
+    if (h.extra.contains("tier") && h.extra["tier"].is_object() &&
+        h.extra["tier"].contains("after") && h.extra["tier"]["after"].is_string())
+      out.tier = h.extra["tier"]["after"].get<std::string>();
+    out.history.push_back(std::move(h));
+  }
+  return out;
+}
+
+}  // namespace
+
 json op_metrics(const Program& p, const In& request) {
   request.object(
       {"program", "members", "from", "until", "total_customers", "churn_days", "segments"});
@@ -51,31 +111,17 @@ json op_metrics(const Program& p, const In& request) {
   const In members = request.at("members");
   for (std::size_t m = 0; m < members.array().size(); ++m) {
     const In member = members.at(m);
-    member.object({"member_id", "events"});
-    const In events_in = member.at("events");
-    std::vector<Event> events;
-    for (std::size_t i = 0; i < events_in.array().size(); ++i) {
-      Event e = parse_event(events_in.at(i));
-      if (e.at < until) events.push_back(std::move(e));
-    }
-    sort_events(events);
-    MemberState s;
-    s.ledger.member_id = member.string("member_id", "");
-    std::optional<Timestamp> enrolled;
-    for (const auto& e : events) {
-      apply_event(p, s, e);
-      if (e.type == "enroll" && !enrolled && s.ledger.enrolled_at) {
-        enrolled = e.at;
-        if (within(e.at)) {
-          const std::string channel = e.in().string("channel", "unknown");
-          by_channel[channel] += 1;
-        }
-      }
-    }
-    advance(p, s, Timestamp{until.ms - 1});
+    member.object({"member_id", "events", "history"});
+    const MemberOutcomes outcome = member.has("history")
+                                       ? outcomes_from_history(p, member.at("history"), until)
+                                       : outcomes_from_events(p, member, until);
+    if (outcome.enrolled && within(*outcome.enrolled)) by_channel[outcome.channel] += 1;
+    const std::optional<Timestamp> enrolled = outcome.enrolled;
+    const std::vector<HistoryEntry>& history = outcome.history;
     i64 member_orders = 0;
     std::optional<Timestamp> last_order;
-    for (const auto& h : s.history) {
+    for (const auto& h : history) {
+      if (h.at >= until) continue;
       if (h.kind == "earn" && h.extra.contains("order_id")) {
         last_order = h.at;
         if (within(h.at)) {
@@ -105,7 +151,7 @@ json op_metrics(const Program& p, const In& request) {
     else
       ++end_members;
     (member_orders >= heavy_min ? heavy : member_orders >= medium_min ? medium : low) += 1;
-    if (p.tiers) tiers[tier_id(tier_at(p, s.ledger, Timestamp{until.ms - 1}))] += 1;
+    if (p.tiers) tiers[outcome.tier] += 1;
   }
   const i64 enrolled_total = start_members + new_members;
   const json aov = decimal4(revenue, orders);

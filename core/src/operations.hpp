@@ -9,6 +9,7 @@ namespace loyalty {
 json op_validate(const Program& program, const In& request);
 json op_replay(const Program& program, const In& request);
 json op_apply(const Program& program, const In& request);
+json op_advance(const Program& program, const In& request);
 // Preview writes its response text itself (json_write.hpp): it is the hot operation.
 std::string op_preview(const Program& program, const In& request);
 json op_catalog(const Program& program, const In& request);

@@ -445,17 +445,26 @@ Program parse_program(const In& outer) {
       p.expiry_days = e->at("days").integer(1, 36500);
     }
   }
+  p.pending_days = in.integer("pending_days", 0, 0, 3650);
+  // Refunds, late events and remembered event ids reach back refund_days (spec/sync.md, "Cost
+  // that does not grow"); pending points must still be cancellable by a refund, hence >=.
+  p.refund_days = std::max<i64>(365, p.pending_days);
   if (auto l = in.find("limits")) {
-    l->object({"max_points_per_order", "max_rewards_per_order"});
+    l->object({"max_points_per_order", "max_rewards_per_order", "refund_days"});
     p.max_points_per_order = l->optional_integer("max_points_per_order", 0, kMaxPoints);
     p.max_rewards_per_order = l->integer("max_rewards_per_order", 1, 0, 1000);
+    if (l->has("refund_days")) {
+      p.refund_days = l->at("refund_days").integer(1, 36500);
+      if (p.refund_days < p.pending_days)
+        l->fail_at("refund_days", "refund_days must be at least pending_days (" +
+                                      std::to_string(p.pending_days) + ")");
+    }
   }
   if (auto s = in.find("multiplier_stacking"))
     p.stacking = pick<Stacking>(
         *s,
         {{"highest", Stacking::highest}, {"multiply", Stacking::multiply}, {"add", Stacking::add}});
   p.earn_on_discounted = in.boolean("earn_on_discounted", true);
-  p.pending_days = in.integer("pending_days", 0, 0, 3650);
   // Also accepted at the top level (the spec names the setting without placing it).
   if (auto u = in.find("upgrade_applies_to_crossing_order")) {
     if (!p.tiers) u->fail("needs tiers");

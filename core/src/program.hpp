@@ -168,6 +168,7 @@ class Program {
   Stacking stacking = Stacking::highest;
   bool earn_on_discounted = true;
   i64 pending_days = 0;
+  i64 refund_days = 365;  // limits.refund_days: the reach of refunds, late events, event ids
   std::vector<Warning> warnings;  // found while parsing; validation reports them
 
   const Reward* reward(const std::string& id) const;

@@ -90,6 +90,7 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
   std::map<std::string, i64> threshold_spend;
   std::map<std::string, i64> punches;
   bool refunded = false;
+  i64 program_version = 0;  // the version the order was evaluated under (refunds recompute there)
 };
 
 struct HistoryLine {
@@ -110,8 +111,9 @@ struct HistoryEntry {
 struct MemberState {
   Ledger ledger;
   std::map<std::string, OrderRecord> orders;  // by order id
-  std::set<std::string> seen;                 // applied event ids
-  std::vector<HistoryEntry> history;
+  std::map<std::string, Timestamp> seen;      // applied event ids, with their times
+  std::vector<HistoryEntry> history;          // the latest entries (bounds.hpp)
+  i64 history_total = 0;                      // entries ever written, trimmed ones included
 };
 
 class Program;
@@ -119,5 +121,7 @@ class Program;
 json state_to_json(const MemberState& state, const Program& program);
 // `ledger_only` skips the history and the stored orders (previews and the catalog need neither).
 MemberState state_from_json(const In& in, const Program& program, bool ledger_only = false);
+// One history entry as the engine wrote it (metrics read stored outcomes with it).
+HistoryEntry history_from(const In& in);
 
 }  // namespace loyalty

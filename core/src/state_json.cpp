@@ -47,6 +47,8 @@ json history_json(const HistoryEntry& h, const Program& p) {
   return out;
 }
 
+}  // namespace
+
 HistoryEntry history_from(const In& in) {
   if (!in.v.is_object()) in.fail("expected a history entry object");
   HistoryEntry h;
@@ -76,6 +78,23 @@ HistoryEntry history_from(const In& in) {
     }
   }
   return h;
+}
+
+namespace {
+
+// `{"<id>": "<at>"}`; a state written before ids had times lists the ids alone, and each counts
+// as seen at the state's clock (so it is remembered for one more refund window).
+void read_seen(const In& in, Timestamp clock, std::map<std::string, Timestamp>* out) {
+  if (in.v.is_array()) {
+    for (std::size_t i = 0; i < in.array().size(); ++i)
+      if (std::string id = in.at(i).string(); out) out->emplace(std::move(id), clock);
+    return;
+  }
+  if (!in.v.is_object()) in.fail("expected an object of event ids and their times");
+  for (const auto& [id, at] : in.v.members()) {
+    const Timestamp t = read_timestamp(in.member(at, id));
+    if (out) out->emplace(std::string(id), t);
+  }
 }
 
 json counter_json(const Counter& c) {
@@ -152,7 +171,10 @@ json state_to_json(const MemberState& s, const Program& p) {
   in["referred_by"] = l.referred_by;
   in["referees"] = l.referees;
   in["donations_minor"] = l.donations_minor;
-  in["seen"] = s.seen;
+  json seen = json::object();
+  for (const auto& [id, at] : s.seen) seen[id] = ts(at, p);
+  in["seen"] = std::move(seen);
+  in["history_total"] = s.history_total;
   json counters = json::object();
   for (const auto& [k, c] : l.counters) counters[k] = counter_json(c);
   in["counters"] = std::move(counters);
@@ -175,7 +197,8 @@ json state_to_json(const MemberState& s, const Program& p) {
     orders.push_back(Obj()("order_id", o.order_id)("event_id", o.event_id)("at", ts(o.at, p))(
         "tier", o.tier)("cart", cart_to_json(o.cart, p))("redeem", std::move(redeem))(
         "vouchers", std::move(used))("points", o.points)("spent", o.spent)("spend", o.spend)(
-        "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded));
+        "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded)(
+        "program_version", o.program_version));
   }
   in["orders"] = std::move(orders);
   out["internal"] = std::move(in);
@@ -226,7 +249,8 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
     for (std::size_t i = 0; i < h->array().size(); ++i) s.history.push_back(history_from(h->at(i)));
   if (auto x = in.find("internal")) {
     x->object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
-               "referees", "donations_minor", "seen", "counters", "held", "qualifying", "orders"});
+               "referees", "donations_minor", "seen", "history_total", "counters", "held",
+               "qualifying", "orders"});
     if (auto c = x->find("clock")) l.clock = read_timestamp(*c);
     if (auto e = x->find("enrolled_at")) l.enrolled_at = read_timestamp(*e);
     if (auto a = x->find("last_activity")) l.last_activity = read_timestamp(*a);
@@ -236,8 +260,8 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
     for (auto& r : x->strings("referees")) l.referees.insert(r);
     l.donations_minor = x->integer("donations_minor", 0, 0);
     // Read (and checked) either way; kept only for replay and apply, which skip known ids.
-    for (auto& id : x->strings("seen"))
-      if (!ledger_only) s.seen.insert(std::move(id));
+    if (auto seen = x->find("seen")) read_seen(*seen, l.clock, ledger_only ? nullptr : &s.seen);
+    s.history_total = x->integer("history_total", static_cast<i64>(s.history.size()), 0);
     if (auto c = x->find("counters")) {
       if (!c->v.is_object()) c->fail("expected an object");
       for (const auto& [k, v] : c->v.members()) {
@@ -266,7 +290,7 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
       for (std::size_t i = 0; i < orders->array().size(); ++i) {
         const In o = orders->at(i);
         o.object({"order_id", "event_id", "at", "tier", "cart", "redeem", "vouchers", "points",
-                  "spent", "spend", "threshold_spend", "punches", "refunded"});
+                  "spent", "spend", "threshold_spend", "punches", "refunded", "program_version"});
         OrderRecord rec;
         rec.order_id = o.at("order_id").string();
         rec.event_id = o.string("event_id", "");
@@ -290,6 +314,7 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
         if (auto t = o.find("threshold_spend")) rec.threshold_spend = t->integers_by_key();
         if (auto t = o.find("punches")) rec.punches = t->integers_by_key();
         rec.refunded = o.boolean("refunded", false);
+        rec.program_version = o.integer("program_version", 0, 0);
         s.orders.emplace(rec.order_id, std::move(rec));
       }
     }

@@ -46,8 +46,8 @@ std::vector<Vector> all_vectors() {
       const std::string suffix = ".request.json";
       if (file.size() <= suffix.size() || !file.ends_with(suffix)) continue;
       const std::string name = file.substr(0, file.size() - suffix.size());
-      out.push_back({dir.path().filename().string(), name, f.path(),
-                     dir.path() / (name + ".response.json")});
+      out.push_back(
+          {dir.path().filename().string(), name, f.path(), dir.path() / (name + ".response.json")});
     }
   }
   std::sort(out.begin(), out.end(), [](const Vector& a, const Vector& b) {
@@ -58,8 +58,8 @@ std::vector<Vector> all_vectors() {
 
 // Runs the CLI on a request file; returns stdout and sets the exit status.
 std::string run_cli(const std::string& operation, const fs::path& request, int& status) {
-  const std::string cmd =
-      std::string("'") + LOYALTY_CLI + "' " + operation + " < '" + request.string() + "' 2>/dev/null";
+  const std::string cmd = std::string("'") + LOYALTY_CLI + "' " + operation + " < '" +
+                          request.string() + "' 2>/dev/null";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) {
     status = -1;
@@ -83,8 +83,8 @@ TEST(Vectors, ThereAreEnoughAndEveryOperationIsCovered) {
     EXPECT_TRUE(fs::exists(v.response)) << v.response;
     ops.insert(v.operation);
   }
-  EXPECT_EQ(ops, (std::set<std::string>{"validate", "replay", "apply", "preview", "catalog",
-                                        "metrics"}));
+  EXPECT_EQ(ops, (std::set<std::string>{"validate", "replay", "apply", "advance", "preview",
+                                        "catalog", "metrics"}));
 }
 
 TEST(Vectors, ResponseFilesAreCompactSortedJsonWithOneNewline) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,7 +23,7 @@ struct Limits {
 // The doors use it to refuse deep documents before any parser recurses through them.
 bool nests_deeper_than(std::string_view text, int max_depth);
 
-// The operations: validate, replay, apply, preview, catalog, metrics.
+// The operations: validate, replay, apply, advance, preview, catalog, metrics.
 bool is_operation(std::string_view operation);
 
 // One-shot door: the request carries the program inline (`{"program": {...}, ...}`).
@@ -51,6 +52,13 @@ class Engine {
 
   // Same requests as loyalty::call minus the "program" member; same response bytes.
   std::string call(std::string_view operation, std::string_view request_json) const;
+
+  // The state brought to `now_ms` by the passage of time only (the `advance` operation): for
+  // reading, never to be stored. The response JSON, or an error object.
+  std::string advance(std::string_view state_json, std::int64_t now_ms) const;
+  // An instant as the program's store-local RFC 3339 text (whole seconds are written without a
+  // fraction). Requires ok().
+  std::string format_time(std::int64_t unix_ms) const;
 
   // The typed door, for callers that hold the program already (may be null when !ok()).
   const Program* program() const { return program_.get(); }
