@@ -331,31 +331,32 @@ function orderPage(s, o) {
 }
 
 function merchantPage(s) {
-  const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: p.name, category: p.category, price: p.price })) }]));
+  const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: s.lang === 'es' ? p.name_es ?? p.name : p.name, category: p.category, price: p.price })) }]));
   const tr = (x) => (s.lang === 'es' ? MERCHANT_ES[x] ?? x : x);
   const shopperJson = SHOPPERS.filter((p) => p.member).map((p) => ({ id: p.member, name: p.name, about: p.about }));
   return `<!doctype html>
 <html lang="${s.lang}">
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Merchant · ${esc(s.shop.name)} loyalty program</title>
+<title>${esc(tr('Merchant · {shop} loyalty program').replace('{shop}', s.shop.name))}</title>
 <link rel="stylesheet" href="/assets/merchant.css"><link rel="icon" href="data:,">
 <script type="module" src="/assets/merchant.js"></script>
 </head>
 <body data-shop="${s.shopId}">
 <header class="m-header">
-  <div class="m-brand"><strong>Loyalty</strong> · merchant console</div>
-  <nav class="m-shops" aria-label="Program">${Object.values(SHOPS).map((x) => `<a href="/merchant?shop=${x.id}"${x.id === s.shopId ? ' aria-current="page"' : ''}>${esc(x.name)}</a>`).join('')}</nav>
+  <div class="m-brand"><strong>Loyalty</strong> · ${esc(tr('merchant console'))}</div>
+  <nav class="m-shops" aria-label="${esc(tr('Program'))}">${Object.values(SHOPS).map((x) => `<a href="/merchant?shop=${x.id}"${x.id === s.shopId ? ' aria-current="page"' : ''}>${esc(x.name)}</a>`).join('')}</nav>
+  <a class="m-lang" href="/switch?lang=${s.lang === 'es' ? 'en' : 'es'}&to=${encodeURIComponent(`/merchant?shop=${s.shopId}`)}" hreflang="${s.lang === 'es' ? 'en' : 'es'}" lang="${s.lang === 'es' ? 'en' : 'es'}">${s.lang === 'es' ? 'English' : 'Español'}</a>
   <a class="m-back" href="/switch?shop=${s.shopId}&to=/">${esc(tr('← Back to the shop'))}</a>
 </header>
 <main class="m-main">
   <section class="m-editor" aria-labelledby="ed-h">
-    <div class="m-panel-head"><h2 id="ed-h">${esc(tr('Program document'))}</h2><span class="m-status" data-status role="status" aria-live="polite">${esc(tr('Loading…'))}</span></div>
+    <div class="m-panel-head"><h2 id="ed-h">${esc(tr('Program document'))}</h2><span class="m-status" id="m-status" data-status role="status" aria-live="polite">${esc(tr('Loading…'))}</span></div>
     <div class="editor" data-editor>
       <pre class="gutter" aria-hidden="true" data-gutter></pre>
-      <div class="code-wrap"><pre class="highlight" aria-hidden="true" data-highlight></pre><textarea spellcheck="false" autocomplete="off" autocapitalize="off" aria-label="Program JSON" data-source></textarea></div>
+      <div class="code-wrap"><pre class="highlight" aria-hidden="true" data-highlight></pre><textarea spellcheck="false" autocomplete="off" autocapitalize="off" aria-label="${esc(tr('Program JSON'))}" aria-describedby="m-status m-problems" aria-invalid="false" data-source></textarea></div>
     </div>
-    <ul class="m-problems" data-problems aria-label="${esc(tr('Validation messages'))}"></ul>
+    <ul class="m-problems" id="m-problems" data-problems aria-label="${esc(tr('Validation messages'))}"></ul>
     <div class="m-publish"><button class="m-btn primary" data-publish disabled>${esc(tr('Publish version'))}</button><span data-publish-status role="status"></span></div>
     <h3>${esc(tr('Version history'))}</h3>
     <ol class="m-versions" data-versions></ol>

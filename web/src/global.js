@@ -1,5 +1,6 @@
 // The script-tag entry (build/web/loyalty.js): reads its own tag's data-api, data-token,
-// data-locale (and data-refresh, seconds between member refreshes; data-bootstrap, below) and
+// data-locale (and data-refresh, seconds between member refreshes; data-sign-in-url, where a
+// signed-out shopper signs in again; data-bootstrap, below) and
 // starts the widget as window.Loyalty. The WebAssembly core is fetched from the folder this script came from.
 import { createLoyalty } from './index.js';
 
@@ -30,6 +31,7 @@ if (!window.Loyalty) {
       locale: data.locale ?? '',
       base: data.coreBase ? new URL(data.coreBase, location.href).href : new URL('.', script?.src ?? location.href).href,
       refreshSeconds: Number.isFinite(refresh) ? refresh : 30,
+      signInUrl: data.signInUrl ?? '',
       bootstrap: readBootstrap(data.bootstrap),
     });
   } catch (e) {
