@@ -147,6 +147,7 @@ export class LoyaltyApp extends EventTarget {
       this.dispatchEvent(new CustomEvent('error', { detail: e }));
     }
     this.recompute();
+    if (this.engine) performance.mark('loyalty:core-ready'); // catalog and previews on screen
     this.sync.flush();
   }
 
@@ -326,6 +327,18 @@ export class LoyaltyApp extends EventTarget {
       this.refreshing = null;
     });
     return this.refreshing;
+  }
+
+  /**
+   * The member's punch cards as the catalog lists them; before the core has compiled, the same
+   * rows from the program and the server's state, so the cards the page showed first stay on
+   * screen (no disappearing card, no layout shift when the core arrives).
+   */
+  punchCards() {
+    if (this.view.catalog?.punch_cards) return this.view.catalog.punch_cards;
+    if (!this.isMember) return [];
+    const punches = this.view.state.punch_cards ?? {};
+    return (this.view.program?.punch_cards ?? []).map((c) => ({ id: c.id, name: c.name, required: c.required, reward: c.reward, punches: punches[c.id] ?? 0, punch: c.punch ?? 'per_order' }));
   }
 
   /** The writes waiting to be sent that redeem `reward` (what the portal shows as pending). */

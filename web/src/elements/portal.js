@@ -60,7 +60,7 @@ export class LoyaltyPortal extends LoyaltyElement {
     if (progress) panel.append(progress);
     const expiring = this.expiring(view, t);
     if (expiring) panel.append(expiring);
-    const cards = (view.catalog?.punch_cards ?? []).map((c) => punchCard(c, t));
+    const cards = app.punchCards().map((c) => punchCard(c, t));
     if (cards.length) panel.append(h('section', { id: 'cards', 'aria-label': t.t('section.cards') }, h('div', { class: 'cards' }, cards)));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
     if (compact) {
