@@ -20,7 +20,8 @@ const TEXT = {
     signIn: 'Sign in',
     queued: `Redeem ${tote.name} (2,500 points)`,
     waiting: 'Waiting to send',
-    pending: `−2,500 pending: ${tote.name}, waiting to be sent`,
+    waitingNamed: `${tote.name}: waiting to be sent`,
+    pending: `−2,500 points pending: ${tote.name}, waiting to be sent`,
     points: (n) => new Intl.NumberFormat('en').format(n),
   },
   es: {
@@ -31,7 +32,8 @@ const TEXT = {
     signIn: 'Iniciar sesión',
     queued: `Canjear ${tote.name} (2500 puntos)`,
     waiting: 'Por enviar',
-    pending: `−2500 pendientes: ${tote.name}, por enviar`,
+    waitingNamed: `${tote.name}: pendiente de envío`,
+    pending: `−2500 puntos pendientes: ${tote.name}, por enviar`,
     points: (n) => new Intl.NumberFormat('es').format(n),
   },
 };
@@ -154,8 +156,9 @@ describe('sync as the shopper sees it', () => {
       await portal.getByRole('button', { name: L.redeem }).click();
       await portal.getByRole('button', { name: L.confirm }).click();
       await waitText(page, L.pending);
-      const waiting = portal.getByRole('button', { name: L.waiting });
+      const waiting = portal.getByRole('button', { name: L.waitingNamed });
       assert.equal(await waiting.isDisabled(), true);
+      assert.equal(await waiting.textContent(), L.waiting);
       assert.ok((await balanceText(page)).startsWith(L.points(state.balance)), 'the server balance, with the pending line under it');
       // Back online: sent once, the pending line goes and the balance is the server's.
       await context.setOffline(false);
