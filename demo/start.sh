@@ -59,18 +59,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The real server or nothing: a stand-in would let a demo (and its browser test) pass without it.
+if [[ ! -x "$SERVER" ]]; then
+  echo "error: $SERVER is missing or not executable; build it first (scripts/demo.sh, or cmake --build build --target loyalty-server)" >&2
+  exit 1
+fi
+
 start_loyalty() { # name port
   local name="$1" port="$2"
-  if [[ -x "$SERVER" ]]; then
-    "$SERVER" --port "$port" --bind "$BIND" --db "$DATA/$name.sqlite" --program "$DEMO/programs/$name.json" \
-      --admin-key-file "$DATA/admin-key" --token-secret-file "$DATA/token-secret" --cors-origin "http://127.0.0.1:$PORT" \
-      >"$DATA/$name-server.log" 2>&1 &
-  else
-    echo "warning: $SERVER not found; using the stand-in demo/dev/mock-server.mjs for $name" >&2
-    node "$DEMO/dev/mock-server.mjs" --port "$port" --bind "$BIND" --db "$DATA/$name.mock.json" \
-      --program "$DEMO/programs/$name.json" --admin-key "$ADMIN_KEY" --token-secret "$TOKEN_SECRET" \
-      >"$DATA/$name-server.log" 2>&1 &
-  fi
+  "$SERVER" --port "$port" --bind "$BIND" --db "$DATA/$name.sqlite" --program "$DEMO/programs/$name.json" \
+    --admin-key-file "$DATA/admin-key" --token-secret-file "$DATA/token-secret" --cors-origin "http://127.0.0.1:$PORT" \
+    >"$DATA/$name-server.log" 2>&1 &
   PIDS+=($!)
 }
 

@@ -10,6 +10,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SHOPS, buildCart, product } from './catalog.mjs';
@@ -104,12 +105,45 @@ const TYPES = {
   '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.woff2': 'font/woff2',
   '.html': 'text/html; charset=utf-8', '.map': 'application/json', '.png': 'image/png',
 };
-function serveFile(res, dir, rel) {
+// Text and WebAssembly go out compressed (brotli, else gzip) when the browser accepts it: the
+// wasm core is 289 KB raw and about a third of that compressed, which is seconds on a slow phone
+// connection. Each file is compressed once per version (path, size, mtime) and kept in memory; a
+// real shop does the same with precompressed files or its CDN (web/README.md "Serving").
+const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.html', '.map']);
+const compressed = new Map();
+function encodingFor(req, ext) {
+  if (!COMPRESSIBLE.has(ext)) return null;
+  const accept = String(req?.headers['accept-encoding'] ?? '');
+  if (/\bbr\b/.test(accept)) return 'br';
+  if (/\bgzip\b/.test(accept)) return 'gzip';
+  return null;
+}
+function compressedFile(file, st, encoding) {
+  const key = `${encoding}:${file}:${st.size}:${st.mtimeMs}`;
+  if (!compressed.has(key)) {
+    const raw = fs.readFileSync(file);
+    const body = encoding === 'br'
+      ? zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+      : zlib.gzipSync(raw, { level: 9 });
+    compressed.set(key, body);
+  }
+  return compressed.get(key);
+}
+function serveFile(res, dir, rel, req = null) {
   const file = path.resolve(dir, '.' + path.posix.normalize('/' + rel));
   if (!file.startsWith(path.resolve(dir) + path.sep)) return send(res, 404, 'not found');
   fs.stat(file, (err, st) => {
     if (err || !st.isFile()) return send(res, 404, 'not found', { 'content-type': 'text/plain' });
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': st.size, 'cache-control': 'no-cache' });
+    const ext = path.extname(file);
+    const headers = { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
+    if (COMPRESSIBLE.has(ext)) headers.vary = 'Accept-Encoding'; // caches keep one copy per encoding
+    const encoding = encodingFor(req, ext);
+    if (encoding) {
+      const body = compressedFile(file, st, encoding);
+      res.writeHead(200, { ...headers, 'content-encoding': encoding, 'content-length': body.length });
+      return res.end(req?.method === 'HEAD' ? undefined : body);
+    }
+    res.writeHead(200, { ...headers, 'content-length': st.size });
     fs.createReadStream(file).pipe(res);
   });
 }
@@ -160,6 +194,7 @@ function layout(s, { title, page, body, widget = true }) {
 <link rel="stylesheet" href="/assets/shop.css">
 <link rel="icon" href="data:,">
 ${widget && s.program ? `<script type="application/json" id="loyalty-bootstrap">${scriptJson({ program: s.program.program, etag: s.program.etag, state: s.state ?? null })}</script>` : ''}
+${widget ? '<link rel="preload" href="/loyalty/loyalty_core.wasm" as="fetch" crossorigin="anonymous"><link rel="preload" href="/loyalty/loyalty_core.js" as="script">' : ''}
 ${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.shopId}" data-token="${esc(token)}" data-locale="${lang}-${shop.id === 'cafe' ? 'PE' : 'US'}"${s.program ? ' data-bootstrap="loyalty-bootstrap"' : ''}></script>` : ''}
 <script type="module" src="/assets/shop.js"></script>
 </head>
@@ -331,31 +366,32 @@ function orderPage(s, o) {
 }
 
 function merchantPage(s) {
-  const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: p.name, category: p.category, price: p.price })) }]));
+  const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: s.lang === 'es' ? p.name_es ?? p.name : p.name, category: p.category, price: p.price })) }]));
   const tr = (x) => (s.lang === 'es' ? MERCHANT_ES[x] ?? x : x);
   const shopperJson = SHOPPERS.filter((p) => p.member).map((p) => ({ id: p.member, name: p.name, about: p.about }));
   return `<!doctype html>
 <html lang="${s.lang}">
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Merchant · ${esc(s.shop.name)} loyalty program</title>
+<title>${esc(tr('Merchant · {shop} loyalty program').replace('{shop}', s.shop.name))}</title>
 <link rel="stylesheet" href="/assets/merchant.css"><link rel="icon" href="data:,">
 <script type="module" src="/assets/merchant.js"></script>
 </head>
 <body data-shop="${s.shopId}">
 <header class="m-header">
-  <div class="m-brand"><strong>Loyalty</strong> · merchant console</div>
-  <nav class="m-shops" aria-label="Program">${Object.values(SHOPS).map((x) => `<a href="/merchant?shop=${x.id}"${x.id === s.shopId ? ' aria-current="page"' : ''}>${esc(x.name)}</a>`).join('')}</nav>
+  <div class="m-brand"><strong>Loyalty</strong> · ${esc(tr('merchant console'))}</div>
+  <nav class="m-shops" aria-label="${esc(tr('Program'))}">${Object.values(SHOPS).map((x) => `<a href="/merchant?shop=${x.id}"${x.id === s.shopId ? ' aria-current="page"' : ''}>${esc(x.name)}</a>`).join('')}</nav>
+  <a class="m-lang" href="/switch?lang=${s.lang === 'es' ? 'en' : 'es'}&to=${encodeURIComponent(`/merchant?shop=${s.shopId}`)}" hreflang="${s.lang === 'es' ? 'en' : 'es'}" lang="${s.lang === 'es' ? 'en' : 'es'}">${s.lang === 'es' ? 'English' : 'Español'}</a>
   <a class="m-back" href="/switch?shop=${s.shopId}&to=/">${esc(tr('← Back to the shop'))}</a>
 </header>
 <main class="m-main">
   <section class="m-editor" aria-labelledby="ed-h">
-    <div class="m-panel-head"><h2 id="ed-h">${esc(tr('Program document'))}</h2><span class="m-status" data-status role="status" aria-live="polite">${esc(tr('Loading…'))}</span></div>
+    <div class="m-panel-head"><h2 id="ed-h">${esc(tr('Program document'))}</h2><span class="m-status" id="m-status" data-status role="status" aria-live="polite">${esc(tr('Loading…'))}</span></div>
     <div class="editor" data-editor>
       <pre class="gutter" aria-hidden="true" data-gutter></pre>
-      <div class="code-wrap"><pre class="highlight" aria-hidden="true" data-highlight></pre><textarea spellcheck="false" autocomplete="off" autocapitalize="off" aria-label="Program JSON" data-source></textarea></div>
+      <div class="code-wrap"><pre class="highlight" aria-hidden="true" data-highlight></pre><textarea spellcheck="false" autocomplete="off" autocapitalize="off" aria-label="${esc(tr('Program JSON'))}" aria-describedby="m-status m-problems" aria-invalid="false" data-source></textarea></div>
     </div>
-    <ul class="m-problems" data-problems aria-label="${esc(tr('Validation messages'))}"></ul>
+    <ul class="m-problems" id="m-problems" data-problems aria-label="${esc(tr('Validation messages'))}"></ul>
     <div class="m-publish"><button class="m-btn primary" data-publish disabled>${esc(tr('Publish version'))}</button><span data-publish-status role="status"></span></div>
     <h3>${esc(tr('Version history'))}</h3>
     <ol class="m-versions" data-versions></ol>
@@ -538,10 +574,10 @@ async function handle(req, res) {
     if (m) return proxy(req, res, m[1], m[2] + url.search);
     return proxy(req, res, s.shopId, p.slice('/loyalty-api'.length) + url.search);
   }
-  if (p.startsWith('/loyalty/wasm/')) return serveFile(res, WASM_DIR, p.slice('/loyalty/wasm/'.length));
-  if (p.startsWith('/loyalty/')) return serveFile(res, WEB_DIR, p.slice('/loyalty/'.length));
-  if (p.startsWith('/assets/')) return serveFile(res, PUBLIC_DIR, p.slice('/assets/'.length));
-  if (p.startsWith('/fonts/')) return serveFile(res, FONTS_DIR, p.slice('/fonts/'.length));
+  if (p.startsWith('/loyalty/wasm/')) return serveFile(res, WASM_DIR, p.slice('/loyalty/wasm/'.length), req);
+  if (p.startsWith('/loyalty/')) return serveFile(res, WEB_DIR, p.slice('/loyalty/'.length), req);
+  if (p.startsWith('/assets/')) return serveFile(res, PUBLIC_DIR, p.slice('/assets/'.length), req);
+  if (p.startsWith('/fonts/')) return serveFile(res, FONTS_DIR, p.slice('/fonts/'.length), req);
   if (p === '/healthz') return sendJson(res, 200, { ok: true });
 
   if (p === '/switch') {
@@ -622,5 +658,14 @@ const server = http.createServer((req, res) => {
 });
 server.listen(CONFIG.port, CONFIG.bind, () => {
   console.log(`shop listening on http://${CONFIG.bind}:${CONFIG.port}`);
+  // Compress the widget's files now, not on the first shopper's request.
+  setTimeout(() => {
+    for (const f of ['loyalty.js', 'loyalty_core.js', 'loyalty_core.wasm']) {
+      const file = path.join(WEB_DIR, f);
+      fs.stat(file, (err, st) => {
+        if (!err) for (const enc of ['br', 'gzip']) compressedFile(file, st, enc);
+      });
+    }
+  }, 0);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -28,10 +28,22 @@ export function acceptBootstrap(boot, member) {
   return { program, etag, state };
 }
 
+/** A sign-in link the merchant configured: http(s) or relative only (never javascript:). */
+export function safeUrl(value) {
+  if (!value) return '';
+  try {
+    const url = new URL(String(value), globalThis.location?.href ?? 'http://localhost/');
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : '';
+  } catch {
+    return '';
+  }
+}
+
 export class LoyaltyApp extends EventTarget {
   /**
    * config: {api, token, locale, base (URL of the folder holding loyalty_core.js/.wasm),
-   *          refreshSeconds (member state refresh while visible; 0 = off), bootstrap, storage,
+   *          refreshSeconds (member state refresh while visible; 0 = off), signInUrl (where a
+   *          signed-out shopper signs in again), bootstrap, storage,
    *          fetch, core}
    */
   constructor(config = {}) {
@@ -54,13 +66,20 @@ export class LoyaltyApp extends EventTarget {
       catalog: null,
       preview: null,
       queueSize: 0,
+      queued: [], // the writes waiting to be sent: [{key, path, body, made_at}] (replaced, never mutated)
+      signInUrl: safeUrl(config.signInUrl),
       notice: null,
     };
     this.sync.addEventListener('state', (e) => this.setState(e.detail));
     this.sync.addEventListener('signed-out', () => this.update({ signedOut: true }));
-    this.sync.addEventListener('queue', (e) => this.update({ queueSize: e.detail.size }));
+    this.sync.addEventListener('queue', (e) => this.update({ queueSize: e.detail.size, queued: e.detail.items }));
     this.sync.addEventListener('applied', (e) => this.notify('sent', e.detail.item));
-    this.sync.addEventListener('rejected', (e) => this.notify('refused', e.detail.item, e.detail.error));
+    this.sync.addEventListener('rejected', (e) => {
+      this.notify('refused', e.detail.item, e.detail.error);
+      // A refusal means the page's picture was wrong (another tab spent the points, say): the
+      // server's state replaces it now, not at the next poll.
+      this.refresh();
+    });
   }
 
   get isMember() {
@@ -93,7 +112,8 @@ export class LoyaltyApp extends EventTarget {
     if (boot.program) await new Promise((resolve) => setTimeout(resolve, 0)); // paint before storage
     const programP = this.sync.program(boot.etag ? boot : null);
     this.view.selection = this.readSelection();
-    this.view.queueSize = this.sync.queue().length;
+    this.view.queued = this.sync.queue();
+    this.view.queueSize = this.view.queued.length;
     // Nothing local: the Intl formatters (tens of ms on a page's first use) are made while the
     // requests are in flight.
     if (!local.program) this.i18n.warm();
@@ -110,8 +130,10 @@ export class LoyaltyApp extends EventTarget {
     }
     const member = await memberP;
     if (member instanceof SyncError) {
-      if (member.status === 401 || member.status === 403 || member.status === 404) this.view.signedOut = true;
-      else this.view.offline = true;
+      // 401: the token is refused; 404: the token names no member (docs/decisions.md). A 403 is
+      // a refusal of this call, not of the session: the local copy stays on screen.
+      if (member.status === 401 || member.status === 404) this.view.signedOut = true;
+      else if (member.status === 0 || member.status === 429 || member.status >= 500) this.view.offline = true;
     }
     this.view.phase = 'ready';
     this.emit();
@@ -125,6 +147,7 @@ export class LoyaltyApp extends EventTarget {
       this.dispatchEvent(new CustomEvent('error', { detail: e }));
     }
     this.recompute();
+    if (this.engine) performance.mark('loyalty:core-ready'); // catalog and previews on screen
     this.sync.flush();
   }
 
@@ -298,7 +321,32 @@ export class LoyaltyApp extends EventTarget {
     return item.key;
   }
 
-  async refresh() {
+  /** Fetches the program and the member state now; calls made while one runs share it. */
+  refresh() {
+    this.refreshing ??= this.refreshNow().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  /**
+   * The member's punch cards as the catalog lists them; before the core has compiled, the same
+   * rows from the program and the server's state, so the cards the page showed first stay on
+   * screen (no disappearing card, no layout shift when the core arrives).
+   */
+  punchCards() {
+    if (this.view.catalog?.punch_cards) return this.view.catalog.punch_cards;
+    if (!this.isMember) return [];
+    const punches = this.view.state.punch_cards ?? {};
+    return (this.view.program?.punch_cards ?? []).map((c) => ({ id: c.id, name: c.name, required: c.required, reward: c.reward, punches: punches[c.id] ?? 0, punch: c.punch ?? 'per_order' }));
+  }
+
+  /** The writes waiting to be sent that redeem `reward` (what the portal shows as pending). */
+  queuedRedemptions(reward) {
+    return this.view.queued.filter((q) => q.path === '/v1/members/me/redemptions' && (reward === undefined || q.body?.reward === reward));
+  }
+
+  async refreshNow() {
     try {
       const { program } = await this.sync.program();
       // A member's fresh state recomputes on arrival (the "state" event); a guest's view only

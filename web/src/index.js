@@ -29,6 +29,7 @@ export function defineElements(registry = globalThis.customElements) {
 /**
  * config: {api, token, locale, base (URL of the folder with loyalty_core.js/.wasm),
  *          refreshSeconds (default 30; 0 = only on focus and reconnect),
+ *          signInUrl (a link shown to a signed-out shopper: the token was refused, 401),
  *          bootstrap ({program, etag, state} the shop's server embedded: the first render needs
  *          no request; see README "Bootstrap")}
  */
@@ -83,7 +84,10 @@ export function createLoyalty(config = {}) {
     fill();
     window.addEventListener('online', () => app.sync.online().then(() => app.refresh()));
     window.addEventListener('offline', () => app.update({ offline: true }));
+    // The shopper comes back to the page (another tab may have spent points): refresh now.
+    // Both events fire on a tab switch; refresh() shares one request between them.
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && app.refresh());
+    window.addEventListener('focus', () => app.refresh());
     if (refreshSeconds > 0) {
       setInterval(() => document.visibilityState === 'visible' && navigator.onLine && app.refresh(), refreshSeconds * 1000);
     }

@@ -23,11 +23,15 @@ export function fillInline(app, root = document, withEarn = true, includeRoot = 
     if (includeRoot && root.matches?.(selector)) list.unshift(root);
     return list;
   };
+  // Signed out: the page's own copy of the balance is stale, so it goes ("—", no tier).
+  const gone = view.signedOut;
   for (const el of all('[data-loyalty-points]')) {
     if (member) el.textContent = i18n.number(pointsOf(view.state, el.dataset.loyaltyPoints));
+    else if (gone) el.textContent = '—';
   }
   for (const el of all('[data-loyalty-tier]')) {
     if (member && view.state.tier?.id) el.textContent = i18n.tierName(view.state.tier.id);
+    else if (gone) el.textContent = '';
   }
   if (!withEarn) return;
   for (const el of all('[data-loyalty-earn-preview]')) {

@@ -52,8 +52,8 @@ export class SyncError extends Error {
 }
 
 /**
- * Events (EventTarget): "state" (detail: member state from the server), "signed-out",
- * "queue" (detail: {size}), "rejected" (detail: {item, error}), "applied" (detail: {item}).
+ * Events (EventTarget): "state" (detail: member state from the server), "signed-out" (a 401),
+ * "queue" (detail: {size, items}), "rejected" (detail: {item, error}), "applied" (detail: {item}).
  */
 export class SyncClient extends EventTarget {
   constructor({ api, token = '', storage = globalThis.localStorage, fetch = globalThis.fetch?.bind(globalThis) } = {}) {
@@ -114,7 +114,9 @@ export class SyncClient extends EventTarget {
     } catch {
       data = null;
     }
-    if (response.status === 401 || response.status === 403) this.dispatchEvent(new Event('signed-out'));
+    // Only 401 says the token is no good. A 403 refuses one call (a reward for another audience,
+    // say) to a session that is still valid, so it must not sign the shopper out.
+    if (response.status === 401) this.dispatchEvent(new Event('signed-out'));
     return { status: response.status, ok: response.ok, data, headers: response.headers };
   }
 
@@ -174,9 +176,14 @@ export class SyncClient extends EventTarget {
   enqueue(path, body) {
     const item = { key: newKey(), path, body, made_at: new Date().toISOString() };
     this.write('queue', [...this.queue(), item]);
-    this.dispatchEvent(new CustomEvent('queue', { detail: { size: this.queue().length } }));
+    this.queueChanged();
     this.flush();
     return item;
+  }
+
+  queueChanged() {
+    const items = this.queue();
+    this.dispatchEvent(new CustomEvent('queue', { detail: { size: items.length, items } }));
   }
 
   /** Sends the queued writes in order; each answer is final except network errors, 429 and 5xx. */
@@ -200,7 +207,7 @@ export class SyncClient extends EventTarget {
         }
         this.write('queue', this.queue().filter((x) => x.key !== item.key));
         this.backoff = 0;
-        this.dispatchEvent(new CustomEvent('queue', { detail: { size: this.queue().length } }));
+        this.queueChanged();
         if (r.ok) {
           this.accept(r.data);
           this.dispatchEvent(new CustomEvent('applied', { detail: { item } }));

@@ -68,11 +68,13 @@ export async function startServer(program) {
     shopper: (member, method, p, body) => call(method, p, body, { authorization: `Bearer ${mintToken(member)}` }),
     /** Writes a test page into the served folder and returns its URL. */
     // bootstrap: {program, etag, state} embedded as the shop's server would (data-bootstrap).
-    page(name, { token = '', locale = 'en', body = '', refresh = 0, head = '', bootstrap = null }) {
+    // attrs: more attributes for the script tag, e.g. {'data-sign-in-url': '/login'} (escaped).
+    page(name, { token = '', locale = 'en', body = '', refresh = 0, head = '', bootstrap = null, attrs = {} }) {
+      const more = Object.entries(attrs).map(([k, v]) => ` ${k}="${String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`).join('');
       const boot = bootstrap ? `<script type="application/json" id="boot">${JSON.stringify(bootstrap).replace(/</g, '\\u003c')}</script>\n` : '';
       const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Widget test</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;background:#f6f5f2;color:#1c2421} main{max-width:760px;margin:auto;display:grid;gap:24px}</style>${head}
-${boot}<script src="/loyalty/loyalty.js" async data-api="" data-token="${token}" data-locale="${locale}" data-refresh="${refresh}"${bootstrap ? ' data-bootstrap="boot"' : ''}></script></head>
+${boot}<script src="/loyalty/loyalty.js" async data-api="" data-token="${token}" data-locale="${locale}" data-refresh="${refresh}"${bootstrap ? ' data-bootstrap="boot"' : ''}${more}></script></head>
 <body><main>${body}</main></body></html>`;
       fs.writeFileSync(path.join(site, `${name}.html`), html);
       return `${base}/${name}.html`;

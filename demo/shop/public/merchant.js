@@ -4,10 +4,12 @@
 // the program's metrics as SVG charts. Everything loyalty-specific is computed by the core.
 import { LoyaltyCore } from '/loyalty/wasm/loyalty-core.mjs';
 import { ES } from './merchant-i18n.mjs';
+import { jsonSyntaxError } from './json-position.mjs';
 
 const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
 const shop = cfg.shops[cfg.shop];
-const tr = (x) => (cfg.lang === 'es' ? ES[x] ?? x : x);
+// English text is the key; {name} placeholders are filled from args.
+const tr = (x, args = {}) => (cfg.lang === 'es' ? ES[x] ?? x : x).replace(/\{(\w+)\}/g, (whole, n) => (Object.hasOwn(args, n) ? String(args[n]) : whole));
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
   const n = document.createElement(tag);
@@ -97,24 +99,32 @@ src.addEventListener('keydown', (e) => {
   } else if (e.key === 'Escape') src.dataset.escaped = '1';
 });
 
-function goToLine(n) {
+function goToLine(n, column = 0) {
   const lines = src.value.split('\n');
   const start = lines.slice(0, n).reduce((a, l) => a + l.length + 1, 0);
   src.focus();
-  src.setSelectionRange(start, start + (lines[n]?.length ?? 0));
+  if (column > 0) src.setSelectionRange(start + column - 1, start + column - 1);
+  else src.setSelectionRange(start, start + (lines[n]?.length ?? 0));
   const lh = parseFloat(getComputedStyle(src).lineHeight) || 20;
   src.scrollTop = Math.max(0, n * lh - src.clientHeight / 3);
   syncScroll();
 }
 
-function problem(kind, path, message, line) {
+function problem(kind, path, message, line, column = 0) {
   return el('li', { class: `prob ${kind}` },
-    el('span', { class: 'prob-kind' }, kind === 'err' ? 'Error' : tr('Warning')),
-    el('code', {}, path || '(document)'),
+    el('span', { class: 'prob-kind' }, kind === 'err' ? tr('Error') : tr('Warning')),
+    el('code', {}, path || tr('(document)')),
     el('span', { class: 'prob-msg' }, message),
-    line >= 0 ? el('button', { type: 'button', class: 'prob-line', onclick: () => goToLine(line) }, `line ${line + 1}`) : null);
+    line >= 0 ? el('button', { type: 'button', class: 'prob-line', onclick: () => goToLine(line, column) }, tr('line {n}', { n: line + 1 })) : null);
 }
 
+// The editor says whether it holds an error, and which messages describe it (screen readers).
+problems.id ||= 'm-problems';
+status.id ||= 'm-status';
+src.setAttribute('aria-describedby', `${status.id} ${problems.id}`);
+src.setAttribute('aria-label', tr('Program JSON'));
+
+let publishing = false; // a publish in flight: the button stays off until the server has answered
 let timer = 0;
 function onEdit() {
   paint();
@@ -133,9 +143,11 @@ function check() {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec(e.message) ?? /line (\d+) column/.exec(e.message);
-    errorLine = m ? (e.message.includes('line ') && !e.message.includes('position') ? Number(m[1]) - 1 : lineOf(text, Number(m[1]))) : -1;
-    problems.append(problem('err', '', `Not valid JSON: ${e.message}`, errorLine));
+    // Chromium's message names no position: the console finds it itself.
+    const at = jsonSyntaxError(text);
+    errorLine = at ? at.line - 1 : -1;
+    const message = at ? tr('Not valid JSON at line {line}, column {column}: {problem}', { line: at.line, column: at.column, problem: tr(at.problem) }) : tr('Not valid JSON: {message}', { message: e.message });
+    problems.append(problem('err', '', message, errorLine, at?.column ?? 0));
     setStatus('bad', tr('JSON syntax error'));
     return finish();
   }
@@ -148,7 +160,8 @@ function check() {
       problems.append(problem('warn', w.path, w.message, line));
     }
     draft = doc;
-    setStatus('ok', res.warnings?.length ? `Valid · ${res.warnings.length} warning${res.warnings.length > 1 ? 's' : ''}` : tr('Valid program'));
+    const n = res.warnings?.length ?? 0;
+    setStatus('ok', n ? tr(n > 1 ? 'Valid · {n} warnings' : 'Valid · {n} warning', { n }) : tr('Valid program'));
   } catch (e) {
     const line = lineForPointer(text, e.path ?? '');
     errorLine = line;
@@ -170,7 +183,9 @@ function finish() {
     }
   }
   shownError = errorLine;
-  publishBtn.disabled = !draft || JSON.stringify(readable(draft)) === JSON.stringify(readable(published));
+  const invalid = problems.querySelector('.prob.err') !== null;
+  src.setAttribute('aria-invalid', String(invalid));
+  publishBtn.disabled = publishing || !draft || JSON.stringify(readable(draft)) === JSON.stringify(readable(published));
   runPreview();
 }
 function setStatus(kind, text) { status.className = `m-status ${kind}`; status.textContent = text; }
@@ -183,7 +198,7 @@ const qty = {};
 const cartBox = $('[data-sample-cart]');
 for (const p of shop.products) {
   qty[p.sku] = defaults[p.sku] ?? 0;
-  const input = el('input', { type: 'number', min: '0', max: '20', value: String(qty[p.sku]), 'aria-label': `${p.name} quantity` });
+  const input = el('input', { type: 'number', min: '0', max: '20', value: String(qty[p.sku]), 'aria-label': tr('{product} quantity', { product: p.name }) });
   input.addEventListener('input', () => { qty[p.sku] = Math.max(0, Math.min(20, Number(input.value) || 0)); runPreview(); });
   cartBox.append(el('label', { class: 'm-item' }, el('span', { class: 'm-item-name' }, p.name, el('small', {}, `${p.category} · ${money(p.price)}`)), input));
 }
@@ -239,7 +254,7 @@ async function runPreview() {
     now = await previewWith(draft, events, cart);
     if (published && JSON.stringify(readable(published)) !== JSON.stringify(readable(draft))) before = await previewWith(published, events, sampleCart(published));
   } catch (e) {
-    out.replaceChildren(el('p', { class: 'prob err' }, `${e.code}: ${e.message} ${e.path ?? ''}`));
+    out.replaceChildren(el('p', { class: 'prob err' }, `${e.code}: ${e.message} ${e.path ?? ''}`)); // the core's own words, with its code
     return;
   }
   out.classList.remove('stale');
@@ -247,10 +262,10 @@ async function runPreview() {
 }
 
 const EXPLAIN = {
-  'earn.per_spend': (a) => `${a.points} per ${money(a.per_minor)} on ${money(a.spend_minor)}`,
-  'earn.per_item': (a) => `${a.points} per item`,
-  'earn.multiplier': (a) => `×${a.factor ?? ''} multiplier`,
-  'earn.tier_multiplier': (a) => `×${a.factor ?? ''} tier bonus`,
+  'earn.per_spend': (a) => tr('{points} per {per} on {spend}', { points: a.points, per: money(a.per_minor), spend: money(a.spend_minor) }),
+  'earn.per_item': (a) => tr('{points} per item', { points: a.points }),
+  'earn.multiplier': (a) => tr('×{factor} multiplier', { factor: a.factor ?? '' }),
+  'earn.tier_multiplier': (a) => tr('×{factor} tier bonus', { factor: a.factor ?? '' }),
 };
 function explain(line, program) {
   const rule = (program.earn ?? []).find((r) => r.id === line.rule);
@@ -267,24 +282,29 @@ function renderPreview(p, before, program) {
   const delta = before ? total - (before.points?.total ?? 0) : 0;
   const head = el('div', { class: 'pv-head' },
     el('div', { class: 'pv-big' }, el('span', { 'data-preview-points': '' }, String(total)), el('small', {}, tr(' points'))),
-    el('div', { class: 'pv-sub' }, `on ${money(p.totals?.merchandise_minor ?? 0)} of merchandise`,
+    el('div', { class: 'pv-sub' }, tr('on {amount} of merchandise', { amount: money(p.totals?.merchandise_minor ?? 0) }),
       before && delta !== 0 ? el('span', { class: delta > 0 ? 'delta up' : 'delta down', 'data-delta': '' }, `${delta > 0 ? '+' : ''}${delta} ${tr('vs. published')}`) : null));
   const lines = el('ul', { class: 'pv-lines' }, (p.points?.lines ?? []).map((l) => {
     const [name, how] = explain(l, program);
     return el('li', {}, el('span', {}, el('strong', {}, name), el('small', {}, how)), el('b', {}, `${l.points > 0 ? '+' : ''}${l.points}`));
   }));
   const bits = [];
-  if (p.tier && (p.tier.before || p.tier.after)) bits.push(el('li', {}, `Tier: ${p.tier.before ? tierName(p.tier.before) : '—'}${p.tier.after && p.tier.after !== p.tier.before ? ` → ${tierName(p.tier.after)} (upgrade!)` : ''}`));
-  for (const c of p.punch_cards ?? []) bits.push(el('li', {}, `${cardName(c.id)}: ${c.punches_after}/${c.required}${c.completes ? ` — completes ${c.completes}` : ''}`));
+  if (p.tier && (p.tier.before || p.tier.after)) bits.push(el('li', {}, `${tr('Tier:')} ${p.tier.before ? tierName(p.tier.before) : '—'}${p.tier.after && p.tier.after !== p.tier.before ? ` → ${tierName(p.tier.after)} ${tr('(upgrade!)')}` : ''}`));
+  for (const c of p.punch_cards ?? []) bits.push(el('li', {}, `${cardName(c.id)}: ${c.punches_after}/${c.required}${c.completes ? ` — ${tr('completes {n}', { n: c.completes })}` : ''}`));
   const issued = {};
   for (const v of p.vouchers_issued ?? []) { const k = rewardName(v.reward ?? v); issued[k] = (issued[k] ?? 0) + 1; }
-  for (const [k, n] of Object.entries(issued)) bits.push(el('li', {}, `Voucher${n > 1 ? 's' : ''} issued: ${n > 1 ? `${n} × ` : ''}${k}`));
-  for (const n of p.nudges ?? []) bits.push(el('li', { class: 'nudge' }, n.kind === 'spend_to_next_tier' ? `Nudge: add ${money(n.remaining_minor)} to reach ${tierName(n.tier)}` : n.kind === 'add_item_for_punch_card' ? `Nudge: ${n.punches_missing} more for the ${cardName(n.card)}` : `Nudge: ${n.kind.replace(/_/g, ' ')}${n.remaining_minor != null ? ` — ${money(n.remaining_minor)} to go` : ''}`));
+  for (const [k, n] of Object.entries(issued)) bits.push(el('li', {}, n > 1 ? tr('Vouchers issued: {n} × {reward}', { n, reward: k }) : tr('Voucher issued: {reward}', { reward: k })));
+  for (const n of p.nudges ?? []) {
+    const text = n.kind === 'spend_to_next_tier' ? tr('Nudge: add {amount} to reach {tier}', { amount: money(n.remaining_minor), tier: tierName(n.tier) })
+      : n.kind === 'add_item_for_punch_card' ? tr('Nudge: {n} more for the {card}', { n: n.punches_missing, card: cardName(n.card) })
+        : `${tr('Nudge:')} ${n.kind.replace(/_/g, ' ')}${n.remaining_minor != null ? ` — ${tr('{amount} to go', { amount: money(n.remaining_minor) })}` : ''}`;
+    bits.push(el('li', { class: 'nudge' }, text));
+  }
   const rewards = el('table', { class: 'pv-rewards' },
     el('thead', {}, el('tr', {}, el('th', {}, tr('Reward')), el('th', {}, tr('Status')), el('th', {}, tr('Takes off')), el('th', {}, tr('New total')))),
     el('tbody', {}, (p.rewards ?? []).map((r) => el('tr', {},
       el('td', {}, rewardName(r.id)),
-      el('td', {}, el('span', { class: `st st-${r.status}` }, r.status.replace(/_/g, ' ')), r.points_needed ? el('small', {}, ` ${r.points_needed} pts short`) : null),
+      el('td', {}, el('span', { class: `st st-${r.status}` }, tr(r.status.replace(/_/g, ' '))), r.points_needed ? el('small', {}, ` ${tr('{n} pts short', { n: r.points_needed })}`) : null),
       el('td', {}, r.discount_minor ? money(r.discount_minor) : '—'),
       el('td', {}, r.total_minor != null && r.discount_minor ? money(r.total_minor) : '—')))));
   return el('div', {}, head, lines, bits.length ? el('ul', { class: 'pv-bits' }, bits) : null, el('h4', {}, tr('Rewards on this cart')), rewards);
@@ -297,23 +317,37 @@ function renderVersions(list) {
   const box = $('[data-versions]');
   const items = [];
   if (published) items.push(el('li', { class: 'current' }, el('b', {}, `v${published.version ?? 1}`), ` ${tr('live now')}`));
-  for (const v of list ?? []) if (v.version !== published?.version) items.push(el('li', {}, el('b', {}, `v${v.version}`), ` ${tr('published')} ${new Date(v.at).toLocaleString()}${v.note ? ` — ${v.note}` : ''}`));
+  for (const v of list ?? []) if (v.version !== published?.version) items.push(el('li', {}, el('b', {}, `v${v.version}`), ` ${tr('published')} ${new Date(v.at).toLocaleString(cfg.lang)}${v.note ? ` — ${v.note}` : ''}`));
   if (!list?.some((v) => v.version !== published?.version)) items.push(el('li', { class: 'm-muted' }, tr('Earlier versions stay on the server: every ledger entry records the version it was computed with.')));
   box.replaceChildren(...items);
 }
 
+// One publish at a time: the button is off from the click until the editor holds what the server
+// now serves (its new `version` included), so a second click has nothing left to publish.
 publishBtn.addEventListener('click', async () => {
-  if (!draft) return;
+  if (!draft || publishing) return;
+  publishing = true;
+  publishBtn.disabled = true;
   const doc = structuredClone(draft);
   if ((doc.version ?? 1) <= (published?.version ?? 0)) doc.version = (published?.version ?? 0) + 1;
-  publishBtn.disabled = true;
   const st = $('[data-publish-status]');
   st.textContent = tr('Publishing…');
-  const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc }) });
-  const out = await r.json();
-  if (!r.ok) { st.textContent = `Refused: ${out.result?.error?.message ?? r.status}`; publishBtn.disabled = false; return; }
-  st.textContent = `Published v${doc.version}. Shoppers get it on their next page view.`;
-  await loadProgram(false);
+  try {
+    const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc }) });
+    const out = await r.json().catch(() => ({}));
+    if (!r.ok) {
+      st.textContent = tr('Refused: {reason}', { reason: out.result?.error?.message ?? r.status });
+      return;
+    }
+    // The editor moves to the document the server now serves, with the version it assigned.
+    await loadProgram(true);
+    st.textContent = tr('Published v{version}. Shoppers get it on their next page view.', { version: published?.version ?? doc.version });
+  } catch (e) {
+    st.textContent = tr('Refused: {reason}', { reason: e.message });
+  } finally {
+    publishing = false;
+    finish();
+  }
 });
 
 // The server may answer with sorted keys; a merchant reads "id, name, type" first.
@@ -388,7 +422,7 @@ function tierChart(dist, program) {
   const total = Object.values(dist).reduce((a, b) => a + b, 0) || 1;
   const colors = ['#c9c3d9', '#9aa7b8', '#d4a72c', '#5b4bdb'];
   const W = 420; let x = 0;
-  const g = svg('svg', { viewBox: `0 0 ${W} 54`, role: 'img', 'aria-label': 'Tier distribution' });
+  const g = svg('svg', { viewBox: `0 0 ${W} 54`, role: 'img', 'aria-label': tr('Tier distribution (members now)') });
   levels.forEach((lv, i) => {
     const n = dist[lv.id] ?? 0; const w = (W * n) / total;
     if (w > 0) g.append(svg('rect', { x, y: 8, width: w, height: 38, fill: colors[i % colors.length] }, svg('title', {}, `${lv.name ?? lv.id}: ${n}`)));
@@ -398,13 +432,25 @@ function tierChart(dist, program) {
   return el('figure', { class: 'chart' }, el('figcaption', {}, tr('Tier distribution (members now)')), g, legend);
 }
 
+// CRR = (E − N) / S × 100 needs S, the members a period starts with: with none it has no value,
+// and the page says why instead of drawing an empty chart.
+function crrKpi(q, kpi) {
+  const start = q?.members?.at_start ?? 0;
+  if (q?.customer_retention_rate == null || !start) return kpi(tr('Retention (CRR)'), '—', tr('no members before the last 90 days to retain yet'));
+  return kpi(tr('Retention (CRR)'), `${Number(q.customer_retention_rate).toFixed(1)}%`, tr('last 90 days · {kept} of {start} members kept', { kept: q.members.at_end - q.members.enrolled_in_period, start }));
+}
+function crrEmpty() {
+  return el('figure', { class: 'chart chart-empty', 'data-crr-empty': '' }, el('figcaption', {}, tr('Customer retention rate (CRR) per month')),
+    el('p', { class: 'm-muted' }, tr('No month has members who joined before it, so there is no one to retain yet: CRR = (members at the end − new members) ÷ members at the start. It shows here once members from an earlier month keep ordering.')));
+}
+
 async function loadMetrics() {
   const box = $('[data-charts]');
   const kpis = $('[data-kpis]');
   box.replaceChildren(el('p', { class: 'm-muted' }, tr('Loading metrics…')));
   const r = await fetch(`/api/merchant/metrics?shop=${cfg.shop}`);
   const out = await r.json();
-  if (!r.ok) { box.replaceChildren(el('p', { class: 'prob err' }, `Metrics unavailable: ${out.error?.message ?? r.status}`)); return; }
+  if (!r.ok) { box.replaceChildren(el('p', { class: 'prob err' }, `${tr('Metrics unavailable')}: ${out.error?.message ?? r.status}`)); return; }
   const labels = out.months.map((m) => m.label);
   const ms = out.months.map((m) => m.metrics);
   const y = out.year;
@@ -414,16 +460,18 @@ async function loadMetrics() {
     kpi(tr('Members'), String(y.members?.enrolled_total ?? '—'), `${y.members?.enrolled_in_period ?? 0} ${tr('joined this year')}`),
     kpi(tr('Revenue'), money(y.revenue_minor ?? 0), `${y.orders ?? 0} ${tr('orders')}`),
     kpi(tr('Avg. order'), y.average_order_value_minor != null ? money(Number(y.average_order_value_minor)) : '—'),
-    kpi(tr('Redemption rate'), y.redemption_rate != null ? `${(Number(y.redemption_rate) * 100).toFixed(1)}%` : '—', `${y.points?.redeemed ?? 0} of ${y.points?.issued ?? 0} points`),
-    kpi(tr('Retention (CRR)'), out.quarter?.customer_retention_rate != null ? `${Number(out.quarter.customer_retention_rate).toFixed(1)}%` : '—', tr('last 90 days')),
+    kpi(tr('Redemption rate'), y.redemption_rate != null ? `${(Number(y.redemption_rate) * 100).toFixed(1)}%` : '—', tr('{redeemed} of {issued} points', { redeemed: y.points?.redeemed ?? 0, issued: y.points?.issued ?? 0 })),
+    crrKpi(out.quarter, kpi),
   );
-  box.replaceChildren(
+  const crr = ms.map((m) => (m.customer_retention_rate == null ? null : Number(m.customer_retention_rate)));
+  // A program without tiers has no tier chart (and no empty slot for one).
+  box.replaceChildren(...[
     barChart(tr('Enrolments per month'), labels, [{ name: tr('members joined'), values: ms.map((m) => m.members?.enrolled_in_period ?? 0) }]),
     barChart(tr('Points issued and redeemed'), labels, [{ name: tr('issued'), values: ms.map((m) => m.points?.issued ?? 0) }, { name: tr('redeemed'), values: ms.map((m) => m.points?.redeemed ?? 0) }]),
     lineChart(tr('Redemption rate per month'), labels, ms.map((m) => pct(m.redemption_rate))),
-    lineChart(tr('Customer retention rate (CRR) per month'), labels, ms.map((m) => (m.customer_retention_rate == null ? null : Number(m.customer_retention_rate)))),
+    crr.some((v) => v != null) ? lineChart(tr('Customer retention rate (CRR) per month'), labels, crr) : crrEmpty(),
     published?.tiers ? tierChart(y.tier_distribution ?? {}, published) : null,
-  );
+  ].filter(Boolean));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,13 +4,13 @@
 // frame; the choice goes to the shop as a loyalty:redeem event.
 import { h } from '../dom.js';
 import { LoyaltyElement, getApp } from './base.js';
-import { notices, voucherGroups, voucherRow } from './parts.js';
+import { notices, signedOutBlock, voucherGroups, voucherRow } from './parts.js';
 
 const SHOWN_STATUSES = new Set(['available', 'insufficient_points', 'min_order_not_met']);
 
 export class LoyaltyCheckout extends LoyaltyElement {
   dependencies(v) {
-    return [v.phase, v.core, v.program, v.state, v.preview, v.selection, v.signedOut, v.offline, v.queueSize, v.notice, !!getApp()?.engine];
+    return [v.phase, v.core, v.program, v.state, v.preview, v.selection, v.signedOut, v.offline, v.queueSize, v.queued, v.notice, !!getApp()?.engine];
   }
 
   build(view, t, app) {
@@ -31,7 +31,7 @@ export class LoyaltyCheckout extends LoyaltyElement {
     const member = app.isMember;
     if (member) panel.append(...notices(view, t));
     panel.append(this.earnings(p, view, t, member));
-    if (view.signedOut) panel.append(h('p', { class: 'note warn', part: 'signed-out' }, `${t.t('signedout.title')}. ${t.t('signedout.text')}`));
+    if (view.signedOut) panel.append(signedOutBlock(view, t, true));
     if (!member) return panel;
     panel.append(this.rewards(p, view, t, app));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app));

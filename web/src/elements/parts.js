@@ -91,3 +91,53 @@ export function voucherRow(g, t, app, withButton) {
       : null,
   );
 }
+
+// --- signed out, and the writes waiting in the queue (issue 22, 9b/9c) --------------------
+
+const LINK_AS_BUTTON = {
+  display: 'inline-block', padding: '7px 14px', borderRadius: '999px', background: 'var(--_accent)', color: 'var(--_on-accent)',
+  fontWeight: '600', textDecoration: 'none', minHeight: '36px', boxSizing: 'border-box',
+};
+
+/** One waiting write in words: "Free coffee (120 points)" or "Action: review". */
+export function queuedLabel(item, t) {
+  const reward = item.body?.reward;
+  if (reward) {
+    const cost = t.rewards?.get(reward)?.cost;
+    return cost ? t.t('queue.redeem_cost', { reward: t.rewardName(reward), points: t.points(cost) }) : t.t('queue.redeem', { reward: t.rewardName(reward) });
+  }
+  return t.t('queue.action', { action: String(item.body?.action ?? item.path) });
+}
+
+/** What waits in the offline queue, listed; null when nothing does. */
+export function queuedList(view, t, heading) {
+  if (!view.queued?.length) return null;
+  return h(
+    'div',
+    { part: 'queued' },
+    h('p', { class: 'sub' }, heading),
+    h('ul', { class: 'list' }, view.queued.map((q) => h('li', { class: 'row', 'data-queued': q.body?.reward ?? q.body?.action ?? '' }, h('span', { class: 'name' }, queuedLabel(q, t))))),
+  );
+}
+
+/** The signed-out state: why, a way back in (the merchant's data-sign-in-url), what still waits. */
+export function signedOutBlock(view, t, compact = false) {
+  const link = view.signInUrl ? h('a', { href: view.signInUrl, part: 'sign-in', 'data-key': 'sign-in', style: LINK_AS_BUTTON }, t.t('signedout.sign_in')) : null;
+  return h(
+    'div',
+    { class: compact ? 'note warn' : 'signed-out', part: 'signed-out', role: 'status', style: { display: 'grid', gap: '10px' } },
+    compact ? h('strong', {}, t.t('signedout.title')) : h('h2', { class: 'earns' }, t.t('signedout.title')),
+    h('p', { class: 'sub' }, t.t(link ? 'signedout.text_link' : 'signedout.text')),
+    link ? h('p', {}, link) : null,
+    queuedList(view, t, t.t('signedout.queued', { count: view.queued?.length ?? 0 })),
+  );
+}
+
+/** Points held by redemptions still in the queue ("−120 pending: Free coffee"); null if none. */
+export function pendingRedemptions(view, t, app) {
+  const waiting = app.queuedRedemptions();
+  if (!waiting.length) return null;
+  const points = waiting.reduce((n, q) => n + (t.rewards?.get(q.body.reward)?.cost ?? 0), 0);
+  const names = waiting.map((q) => t.rewardName(q.body.reward)).join(', ');
+  return h('p', { class: 'sub', part: 'pending-redemption' }, points ? t.t('portal.pending_redemption', { points: t.points(points), rewards: names }) : t.t('portal.pending_redemption_free', { rewards: names }));
+}

@@ -5,7 +5,7 @@
 // deep links. `compact` keeps the summary and links to the rest.
 import { h } from '../dom.js';
 import { LoyaltyElement, getApp } from './base.js';
-import { notices, punchCard, tierProgress, voucherGroups, voucherRow } from './parts.js';
+import { notices, pendingRedemptions, punchCard, signedOutBlock, tierProgress, voucherGroups, voucherRow } from './parts.js';
 
 const SOON_MS = 60 * 86_400_000;
 const HISTORY_SHOWN = 12;
@@ -21,7 +21,7 @@ export class LoyaltyPortal extends LoyaltyElement {
 
   dependencies(v) {
     // The cart matters only to a guest's invitation ("this cart would earn you …").
-    return [v.phase, v.core, v.program, v.state, v.catalog, v.selection, v.signedOut, v.offline, v.queueSize, v.notice, v.guest ? v.preview : null, this.engineReady()];
+    return [v.phase, v.core, v.program, v.state, v.catalog, v.selection, v.signedOut, v.offline, v.queueSize, v.queued, v.notice, v.guest ? v.preview : null, this.engineReady()];
   }
 
   engineReady() {
@@ -47,9 +47,7 @@ export class LoyaltyPortal extends LoyaltyElement {
       return panel;
     }
     if (view.signedOut) {
-      panel.append(
-        h('div', { class: 'signed-out', part: 'signed-out' }, h('h2', { class: 'earns' }, t.t('signedout.title')), h('p', { class: 'sub' }, t.t('signedout.text'))),
-      );
+      panel.append(signedOutBlock(view, t));
       return panel;
     }
     if (view.guest || !view.state) {
@@ -62,7 +60,7 @@ export class LoyaltyPortal extends LoyaltyElement {
     if (progress) panel.append(progress);
     const expiring = this.expiring(view, t);
     if (expiring) panel.append(expiring);
-    const cards = (view.catalog?.punch_cards ?? []).map((c) => punchCard(c, t));
+    const cards = app.punchCards().map((c) => punchCard(c, t));
     if (cards.length) panel.append(h('section', { id: 'cards', 'aria-label': t.t('section.cards') }, h('div', { class: 'cards' }, cards)));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
     if (compact) {
@@ -89,6 +87,7 @@ export class LoyaltyPortal extends LoyaltyElement {
         h('p', { class: 'eyebrow' }, t.t('portal.available')),
         h('p', { class: 'balance', part: 'balance' }, t.number(s.balance), h('small', {}, t.unit(s.balance))),
         pending ? h('p', { class: 'sub' }, t.t('portal.pending', { points: t.points(pending), date: t.date(firstPending) })) : null,
+        pendingRedemptions(view, t, getApp()),
         s.store_credit_minor ? h('p', { class: 'sub' }, t.t('portal.store_credit', { amount: t.money(s.store_credit_minor) })) : null,
       ),
       tier,
@@ -118,6 +117,9 @@ export class LoyaltyPortal extends LoyaltyElement {
     let action = null;
     if (member && ok && app.isCartReward(r.id)) {
       action = h('button', { class: 'secondary', 'data-key': `use-${r.id}`, onclick: () => app.useReward(r.id) }, t.t('reward.use_at_checkout'));
+    } else if (member && ok && app.queuedRedemptions(r.id).length) {
+      // Already asked for, waiting for the connection: a second press would spend twice.
+      action = h('button', { 'data-key': `redeem-${r.id}`, disabled: true, 'aria-label': t.t('reward.waiting_named', { reward: r.name }) }, t.t('reward.waiting'));
     } else if (member && ok && this.confirming !== r.id) {
       action = h('button', { 'data-key': `redeem-${r.id}`, 'aria-label': t.t('reward.redeem_named', { reward: r.name }), onclick: () => this.confirm(r.id) }, t.t('reward.redeem'));
     }

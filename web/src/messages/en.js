@@ -202,4 +202,15 @@ export default {
   'launcher.label': 'Rewards',
   'panel.close': 'Close',
   'inline.earn': 'earn {points}',
+  // --- sync: signed out, the offline queue, pending redemptions (issue 22, 9b/9c) ---
+  'signedout.sign_in': 'Sign in',
+  'signedout.text_link': 'Sign in again to see your points and rewards. Nothing you asked for is lost.',
+  'signedout.queued': { one: 'Waiting to be sent once you sign in ({count}):', other: 'Waiting to be sent once you sign in ({count}):' },
+  'queue.redeem': 'Redeem {reward}',
+  'queue.redeem_cost': 'Redeem {reward} ({points})',
+  'queue.action': 'Action: {action}',
+  'reward.waiting': 'Waiting to send',
+  'reward.waiting_named': '{reward}: waiting to be sent',
+  'portal.pending_redemption': '−{points} pending: {rewards}, waiting to be sent',
+  'portal.pending_redemption_free': 'Pending: {rewards}, waiting to be sent',
 };

@@ -200,4 +200,15 @@ export default {
   'launcher.label': 'Recompensas',
   'panel.close': 'Cerrar',
   'inline.earn': 'suma {points}',
+  // --- sync: sesión cerrada, la cola sin conexión, canjes pendientes (issue 22, 9b/9c) ---
+  'signedout.sign_in': 'Iniciar sesión',
+  'signedout.text_link': 'Vuelve a iniciar sesión para ver tus puntos y recompensas. No se pierde nada de lo que pediste.',
+  'signedout.queued': { one: 'Se enviará cuando inicies sesión ({count}):', other: 'Se enviarán cuando inicies sesión ({count}):' },
+  'queue.redeem': 'Canjear {reward}',
+  'queue.redeem_cost': 'Canjear {reward} ({points})',
+  'queue.action': 'Acción: {action}',
+  'reward.waiting': 'Por enviar',
+  'reward.waiting_named': '{reward}: pendiente de envío',
+  'portal.pending_redemption': '−{points} pendientes: {rewards}, por enviar',
+  'portal.pending_redemption_free': 'Pendiente: {rewards}, por enviar',
 };

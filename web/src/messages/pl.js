@@ -201,4 +201,15 @@ export default {
   'launcher.label': 'Nagrody',
   'panel.close': 'Zamknij',
   'inline.earn': 'zdobądź {points}',
+  // --- synchronizacja: wylogowanie, kolejka offline, oczekujące wymiany (issue 22, 9b/9c) ---
+  'signedout.sign_in': 'Zaloguj się',
+  'signedout.text_link': 'Zaloguj się ponownie, aby zobaczyć punkty i nagrody. Nic, o co prosiłeś, nie przepadnie.',
+  'signedout.queued': { one: 'Czeka na wysłanie po zalogowaniu ({count}):', few: 'Czekają na wysłanie po zalogowaniu ({count}):', many: 'Czeka na wysłanie po zalogowaniu ({count}):', other: 'Czeka na wysłanie po zalogowaniu ({count}):' },
+  'queue.redeem': 'Wymiana: {reward}',
+  'queue.redeem_cost': 'Wymiana: {reward} ({points})',
+  'queue.action': 'Działanie: {action}',
+  'reward.waiting': 'Czeka na wysłanie',
+  'reward.waiting_named': '{reward}: czeka na wysłanie',
+  'portal.pending_redemption': '−{points} oczekuje: {rewards}, czeka na wysłanie',
+  'portal.pending_redemption_free': 'Oczekuje: {rewards}, czeka na wysłanie',
 };

@@ -201,4 +201,15 @@ export default {
   'launcher.label': 'Recompense',
   'panel.close': 'Închide',
   'inline.earn': 'câștigi {points}',
+  // --- sincronizare: deconectat, coada offline, schimburi în așteptare (issue 22, 9b/9c) ---
+  'signedout.sign_in': 'Conectează-te',
+  'signedout.text_link': 'Conectează-te din nou ca să-ți vezi punctele și recompensele. Nimic din ce ai cerut nu se pierde.',
+  'signedout.queued': { one: 'Se trimite după ce te conectezi ({count}):', few: 'Se trimit după ce te conectezi ({count}):', other: 'Se trimit după ce te conectezi ({count}):' },
+  'queue.redeem': 'Schimbă {reward}',
+  'queue.redeem_cost': 'Schimbă {reward} ({points})',
+  'queue.action': 'Acțiune: {action}',
+  'reward.waiting': 'Așteaptă trimiterea',
+  'reward.waiting_named': '{reward}: așteaptă trimiterea',
+  'portal.pending_redemption': '−{points} în așteptare: {rewards}, de trimis',
+  'portal.pending_redemption_free': 'În așteptare: {rewards}, de trimis',
 };
