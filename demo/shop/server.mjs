@@ -58,6 +58,23 @@ const readJson = (file, fallback) => { try { return JSON.parse(fs.readFileSync(f
 let orders = readJson(ORDERS_FILE, {});
 let versions = readJson(VERSIONS_FILE, {});
 function saveOrders() { fs.writeFileSync(ORDERS_FILE, JSON.stringify(orders, null, 1)); }
+
+// Each store numbers its orders as its receipts do (#1001, #1002, …) and posts that number as the
+// loyalty order id, so the shopper's history names the order they know ("Refund on order
+// #1042"), never an internal key. A number is taken synchronously, once per checkout key, so two
+// clicks at once cannot share one and a retried post carries the same id.
+const numbers = {};
+function orderNumber(shopId, id) {
+  if (orders[id]?.number) return orders[id].number;
+  if (numbers[id]) return numbers[id];
+  const used = Object.values(orders).filter((o) => o.shop === shopId && o.number).map((o) => o.number);
+  const reserved = Object.entries(numbers).filter(([k]) => k.startsWith(`${shopId}-`)).map(([, n]) => n);
+  numbers[id] = Math.max(1000, ...used, ...reserved) + 1;
+  return numbers[id];
+}
+// What the shopper reads: "#1042" (orders saved before numbers existed show their key's tail).
+const orderLabel = (o) => (o.number ? `#${o.number}` : `#${o.id.slice(-6).toUpperCase()}`);
+const loyaltyOrderId = (o) => o.loyalty_order_id ?? o.id;
 function saveVersions() { fs.writeFileSync(VERSIONS_FILE, JSON.stringify(versions, null, 1)); }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +236,7 @@ ${widget ? `<script src="/loyalty/loyalty.js" async data-api="/loyalty-api/${s.s
     <nav class="main-nav" aria-label="Main">${nav}</nav>
     <div class="header-loyalty">
       ${s.memberId ? `<a class="points-pill" href="/rewards" data-loyalty-open="rewards"><span data-loyalty-points>${points(s)}</span><span class="pill-label"> ${esc(t.points)}</span><span class="tier-chip" data-loyalty-tier>${esc(s.state?.tier?.name ?? '')}</span></a>` : `<button class="join-btn small" data-join>${esc(t.join)}</button>`}
-      <a class="cart-link" href="/cart" aria-label="${esc(t.cart)}"><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.4" fill="currentColor"/><circle cx="17" cy="20" r="1.4" fill="currentColor"/></svg><span class="cart-count" data-cart-count>0</span></a>
+      <a class="cart-link" href="/cart"><span class="sr-only">${esc(t.cart)}: </span><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.4" fill="currentColor"/><circle cx="17" cy="20" r="1.4" fill="currentColor"/></svg><span class="cart-count" data-cart-count>0</span></a>
     </div>
   </div>
 </header>
@@ -327,7 +344,7 @@ function cartPage(s) {
 function ordersPage(s) {
   const { t, shop, lang } = s;
   const mine = Object.values(orders).filter((o) => o.shop === s.shopId && o.member === (s.memberId ?? null) && (s.memberId || o.session === 'guest')).sort((a, b) => b.created.localeCompare(a.created));
-  const rows = mine.map((o) => `<a class="order-row" href="/orders/${esc(o.id)}"><span class="order-id">#${esc(o.id.slice(-6).toUpperCase())}</span><span>${esc(new Date(o.created).toLocaleString(lang === 'es' ? 'es-PE' : 'en-US', { dateStyle: 'medium', timeStyle: 'short' }))}</span><span>${o.cart.lines.reduce((n, l) => n + l.quantity, 0)} ×</span><span class="order-total">${esc(money(o.totals.total_minor, shop, lang))}</span>${o.points != null ? `<span class="order-points">+${o.points} ${esc(t.points)}</span>` : '<span></span>'}</a>`).join('');
+  const rows = mine.map((o) => `<a class="order-row" href="/orders/${esc(o.id)}"><span class="order-id">${esc(orderLabel(o))}</span><span>${esc(new Date(o.created).toLocaleString(lang === 'es' ? 'es-PE' : 'en-US', { dateStyle: 'medium', timeStyle: 'short' }))}</span><span>${o.cart.lines.reduce((n, l) => n + l.quantity, 0)} ×</span><span class="order-total">${esc(money(o.totals.total_minor, shop, lang))}</span>${o.points != null ? `<span class="order-points">+${o.points} ${esc(t.points)}</span>` : '<span></span>'}</a>`).join('');
   return layout(s, { title: t.orders, page: 'orders', body: `<h1 class="page-title">${esc(t.orders)}</h1><div class="orders-list">${rows || `<p class="muted">${esc(t.no_orders)}</p>`}</div>` });
 }
 
@@ -343,9 +360,9 @@ function orderPage(s, o) {
   const anyLeft = o.cart.lines.some((l) => l.quantity - (o.refunded?.[l.sku] ?? 0) > 0);
   const applied = (o.applied ?? []).map((a) => `<div><dt>${esc(a.name ?? a.reward)}</dt><dd>−${esc(money(a.discount_minor, shop, lang))}</dd></div>`).join('');
   return layout(s, {
-    title: `${t.order} #${o.id.slice(-6).toUpperCase()}`, page: 'order',
+    title: `${t.order} ${orderLabel(o)}`, page: 'order',
     body: `<p><a href="/orders">← ${esc(t.back_to_orders)}</a></p>
-<h1 class="page-title">${esc(t.order)} #${esc(o.id.slice(-6).toUpperCase())} <span class="badge">${esc(t.order_paid)}</span></h1>
+<h1 class="page-title">${esc(t.order)} ${esc(orderLabel(o))} <span class="badge">${esc(t.order_paid)}</span></h1>
 <div class="order-grid">
   <section class="card">${lines}
     ${o.member && anyLeft ? `<div class="refund-all"><button class="btn-secondary" data-refund="all">${esc(t.refund_all)}</button></div>` : ''}
@@ -473,7 +490,8 @@ async function quote(s, items, redeem, vouchers) {
   const pv = r.data;
   const names = await rewardNames(s.shopId);
   const applied = (pv.redeem?.applied ?? []).map((a) => ({ ...a, name: names[a.reward] ?? a.reward }));
-  return { cart, totals: pv.totals, points: pv.points?.total ?? 0, applied, rejected: pv.redeem?.rejected ?? [] };
+  const rejected = (pv.redeem?.rejected ?? []).map((x) => ({ ...x, name: names[x.reward] ?? x.reward }));
+  return { cart, totals: pv.totals, points: pv.points?.total ?? 0, applied, rejected };
 }
 
 let nameCache = {};
@@ -494,18 +512,40 @@ async function checkout(s, body) {
   const q = await quote(s, body.items, redeem, vouchers);
   if (!q.cart.lines.length) return { status: 400, error: { code: 'empty_cart', message: 'The cart is empty', path: '' } };
   if (q.error) return { status: 422, error: q.error };
+  // A chosen reward that does nothing on this cart: the loyalty server would refuse the whole
+  // order, so say which one and why, for the page to offer removing it.
+  if (q.rejected?.length) {
+    const r = q.rejected[0];
+    const names = await rewardNames(s.shopId);
+    return { status: 422, error: { code: 'reward_not_usable', status: r.status, reward: r.reward, voucher: r.voucher ?? null, name: names[r.reward] ?? r.reward, message: `reward ${r.reward} is ${r.status}`, path: '' } };
+  }
   // "Payment" succeeds here; then the paid order goes to the loyalty server.
-  const order = { id, shop: s.shopId, member: s.memberId ?? null, session: s.memberId ? 'member' : 'guest', created: new Date().toISOString(), cart: q.cart, totals: q.totals, applied: q.applied, points: null, refunded: {} };
+  const order = { id, number: orderNumber(s.shopId, id), shop: s.shopId, member: s.memberId ?? null, session: s.memberId ? 'member' : 'guest', created: new Date().toISOString(), cart: q.cart, totals: q.totals, applied: q.applied, points: null, refunded: {} };
   if (s.memberId) {
-    const post = { member_id: s.memberId, order_id: id, cart: q.cart, redeem, vouchers };
+    order.loyalty_order_id = `#${order.number}`;
+    const post = { member_id: s.memberId, order_id: order.loyalty_order_id, cart: q.cart, redeem, vouchers };
     const r = await loyalty[s.shopId].postOrder(post, { idempotencyKey: `order-${id}` });
-    if (!r.ok) return { status: r.status, error: r.data?.error ?? { code: 'loyalty_failed', message: 'loyalty server refused the order', path: '' } };
+    if (!r.ok) return { status: r.status, error: await explainRefusal(s, r.data?.error, redeem, vouchers, q) };
     order.points = q.points;
     order.balance_after = r.data?.balance;
   }
   orders[id] = order;
   saveOrders();
   return { status: 200, order };
+}
+
+// The loyalty server's refusal of a paid order, with the reward it is about when its path says
+// (/redeem/0, /vouchers/1): the page turns the code into a sentence and offers removing it.
+async function explainRefusal(s, error, redeem, vouchers, q) {
+  const e = error ?? { code: 'loyalty_failed', message: 'loyalty server refused the order', path: '' };
+  const m = /^\/(redeem|vouchers)\/(\d+)/.exec(e.path ?? '');
+  if (!m) return e;
+  const i = Number(m[2]);
+  const voucher = m[1] === 'vouchers' ? vouchers[i] : null;
+  const reward = voucher ? (q.applied.find((a) => a.voucher === voucher)?.reward ?? null) : redeem[i]?.reward;
+  const names = await rewardNames(s.shopId);
+  const status = { insufficient_points: 'insufficient_points', limit_exceeded: 'limit_reached' }[e.code] ?? 'not_applicable';
+  return { ...e, code: 'reward_not_usable', status, reward, voucher, name: names[reward] ?? reward ?? '' };
 }
 
 async function refund(s, id, body) {
@@ -523,7 +563,7 @@ async function refund(s, id, body) {
   }
   if (!lines.length) return { status: 400, error: { code: 'nothing_to_refund', message: 'nothing left to refund', path: '' } };
   const n = (o.refunds ?? 0) + 1;
-  const r = await loyalty[s.shopId].refund({ member_id: o.member, order_id: o.id, lines }, { idempotencyKey: `refund-${o.id}-${n}` });
+  const r = await loyalty[s.shopId].refund({ member_id: o.member, order_id: loyaltyOrderId(o), lines }, { idempotencyKey: `refund-${o.id}-${n}` });
   if (!r.ok) return { status: r.status, error: r.data?.error };
   o.refunds = n;
   for (const l of lines) o.refunded[l.sku] = (o.refunded[l.sku] ?? 0) + l.quantity;

@@ -65,6 +65,7 @@ export class LoyaltyApp extends EventTarget {
       selection: { redeem: [], vouchers: [] }, // read in start(), after the requests are sent
       catalog: null,
       preview: null,
+      trials: null, // what each voucher (and pay-with-points) would do on this cart
       queueSize: 0,
       queued: [], // the writes waiting to be sent: [{key, path, body, made_at}] (replaced, never mutated)
       signInUrl: safeUrl(config.signInUrl),
@@ -231,10 +232,49 @@ export class LoyaltyApp extends EventTarget {
     const cart = this.view.cart;
     if (!cart || !Array.isArray(cart.lines) || cart.lines.length === 0) {
       this.view.preview = null;
+      this.view.trials = null;
       return;
     }
     const sel = this.isMember ? this.view.selection : { redeem: [], vouchers: [] };
     this.view.preview = this.call('preview', { cart, redeem: sel.redeem, vouchers: sel.vouchers });
+    this.view.trials = this.view.preview && this.isMember ? this.trials(cart, sel, this.view.preview) : null;
+  }
+
+  /**
+   * What each choice not made yet would do on this cart, asked of the core with the current
+   * choice plus that one (a voucher's own row in the preview's `rewards` is for buying the
+   * reward with points, which says nothing of the voucher): {vouchers: {reward → {status,
+   * discount_minor, total_minor}}, costs: {reward → points}} for pay-with-points rewards, whose
+   * cost depends on the cart. A voucher chosen already is read from the preview itself.
+   */
+  trials(cart, sel, preview) {
+    const vouchers = {};
+    const costs = {};
+    const held = new Map();
+    for (const v of this.view.state.vouchers ?? []) if (!held.has(v.reward)) held.set(v.reward, []);
+    for (const v of this.view.state.vouchers ?? []) held.get(v.reward).push(v.id);
+    for (const [reward, ids] of held) {
+      const used = ids.filter((id) => sel.vouchers.includes(id));
+      const id = used.length ? used[0] : ids[0];
+      const answer = used.length ? preview : this.call('preview', { cart, redeem: sel.redeem, vouchers: [...sel.vouchers, id] });
+      vouchers[reward] = this.voucherOutcome(answer, id);
+    }
+    for (const r of preview.rewards) {
+      if (r.status !== 'available' || this.i18n.rewards.get(r.id)?.type !== 'points_discount') continue;
+      const chosen = sel.redeem.some((x) => x.reward === r.id);
+      const answer = chosen ? preview : this.call('preview', { cart, redeem: [...sel.redeem, { reward: r.id, points: this.view.state.balance }], vouchers: sel.vouchers });
+      const applied = answer?.redeem.applied.find((a) => a.reward === r.id && !a.voucher);
+      if (applied) costs[r.id] = applied.cost;
+    }
+    return { vouchers, costs };
+  }
+
+  voucherOutcome(answer, id) {
+    if (!answer) return { status: 'not_applicable', discount_minor: 0 };
+    const applied = answer.redeem.applied.find((a) => a.voucher === id);
+    if (applied) return { status: 'available', discount_minor: applied.discount_minor, total_minor: answer.totals.total_minor };
+    const rejected = answer.redeem.rejected.find((r) => r.voucher === id);
+    return { status: rejected?.status ?? 'not_applicable', discount_minor: 0 };
   }
 
   /** Points one unit of a product earns ("earn 24 points" beside its price); null when unknown. */

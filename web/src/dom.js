@@ -8,7 +8,13 @@ export function h(tag, props, ...children) {
     if (value == null || value === false) continue;
     if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), value);
     else if (name === 'dataset') Object.assign(el.dataset, value);
-    else if (name === 'style' && typeof value === 'object') Object.assign(el.style, value);
+    else if (name === 'style' && typeof value === 'object') {
+      // Custom properties (--cols) only go through setProperty.
+      for (const [k, v] of Object.entries(value)) {
+        if (k.startsWith('--')) el.style.setProperty(k, v);
+        else el.style[k] = v;
+      }
+    }
     else el.setAttribute(name, value === true ? '' : String(value));
   }
   append(el, children);

@@ -130,6 +130,26 @@ export class I18n {
     return this.warm().numbers.format(n);
   }
 
+  /** A multiplier factor ("1.25" from the program or the core) in the shopper's digits: "1,25" in Polish. */
+  factor(f) {
+    const n = Number(f);
+    if (f === '' || f == null || !Number.isFinite(n)) return String(f ?? '');
+    this.factors ??= new Intl.NumberFormat(this.locale, { maximumFractionDigits: 4 });
+    return this.factors.format(n);
+  }
+
+  /**
+   * The calendar date of an instant as the shop's clock reads it (the offset written in the
+   * stamp, e.g. "2028-01-01T00:00:00-05:00" is Jan 1, 2028 wherever the shopper is).
+   */
+  shopDate(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T/.exec(String(iso ?? ''));
+    if (!m || /Z$/.test(iso)) return this.date(iso);
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+    this.shopDates ??= new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    return this.shopDates.format(d);
+  }
+
   /** A change of points with its sign: "+120", "−40" (a true minus sign, as screen readers say it). */
   signed(n) {
     return `${n > 0 ? '+' : '−'}${this.number(Math.abs(n))}`;
@@ -201,16 +221,30 @@ export class I18n {
       rule: this.ruleName(rule),
       points: a.points != null ? this.points(a.points) : '',
       amount: this.money(a.discount_minor ?? a.spend_minor ?? a.amount_minor ?? 0),
-      count: a.quantity ?? a.count ?? 0,
-      factor: a.factor ?? '',
+      count: a.quantity ?? a.count ?? a.punches ?? 0,
+      factor: a.factor != null ? this.factor(a.factor) : '',
       tier: a.tier != null ? this.tierName(a.tier) : '',
       reward: a.reward != null ? this.rewardName(a.reward) : '',
       action: a.action != null ? this.actionName(a.action) : '',
+      card: a.card != null ? this.cardName(a.card) : '',
       reason: a.reason ?? '',
       order: a.order_id ?? '',
     };
     if (e?.key === 'earn.rule_cap' || e?.key === 'earn.order_cap') args.points = this.points(a.max_points ?? 0);
-    return this.t(e?.key ?? '', args);
+    let key = e?.key ?? '';
+    // A refund line names the rule it walks back in its own args ("" = the order as a whole).
+    if (key === 'refund.earn') {
+      if (a.rule) args.rule = this.ruleName(a.rule);
+      else key = 'refund.earn_order';
+    }
+    if (key === 'refund.reward_returned' && !a.reward) key = 'refund.points_returned';
+    // A refund effect this widget does not know yet still reads as a sentence, never as a key.
+    if (key.startsWith('refund.') && !this.has(key)) key = 'refund.other';
+    return this.t(key, args);
+  }
+
+  has(key) {
+    return Object.hasOwn(this.messages, key) || Object.hasOwn(en, key);
   }
 
   /** A way to earn (catalog.earn[i]) as one sentence plus its conditions. */
@@ -222,7 +256,7 @@ export class I18n {
       points: a.points != null ? this.points(a.points) : '',
       amount: this.money(a.per_minor ?? a.every_minor ?? 0),
       count: a.min_quantity ?? a.limit?.count ?? 0,
-      factor: a.factor ?? '',
+      factor: a.factor != null ? this.factor(a.factor) : '',
       reward: a.reward != null ? this.rewardName(a.reward) : '',
       action: a.action != null ? this.actionName(a.action) : '',
       referrer: this.points(a.referrer_points ?? 0),
@@ -284,6 +318,27 @@ export class I18n {
       tiers: this.list(conditions.map((t) => this.tierName(t))),
       amount: this.money(item.conditions?.min_order_minor ?? reward.min_order_minor ?? 0),
     });
+  }
+
+  /**
+   * Why a reward or voucher does nothing on this cart, after its status: "Not for this cart ·
+   * needs Appetizers in the cart". Empty when the status says it all.
+   */
+  rewardWhy(id, status) {
+    if (status !== 'not_applicable') return '';
+    const r = this.rewards.get(id);
+    const m = r?.match ?? {};
+    const what = [...(m.skus ?? []), ...(m.categories ?? [])].map(humanize);
+    if (r?.type === 'free_item' && what.length) return this.t('reward.why.needs', { what: this.list(what) });
+    if (r?.type === 'free_shipping') return this.t('reward.why.no_shipping');
+    return this.t('reward.why.nothing_off');
+  }
+
+  /** Status and reason in one line ("Not for this cart · needs Appetizers in the cart"). */
+  rewardStatusWhy(item) {
+    const why = this.rewardWhy(item.id, item.status);
+    const status = this.rewardStatus(item);
+    return why ? `${status} · ${why}` : status;
   }
 
   /** The text of a preview nudge. */

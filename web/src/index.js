@@ -7,6 +7,8 @@
 //   Loyalty.redeem(reward, option) a non-cart reward, queued while offline
 //   Loyalty.refresh()              fetch the program and the member state now
 //   Loyalty.clearSelection()       forget the rewards chosen for this cart (after the order)
+//   Loyalty.remove({reward}|{voucher})  stop using one chosen reward or voucher (the shop's own
+//                                  "remove" link, or its way out of a refused payment)
 //   Loyalty.ready                  a promise, resolved once the first full render is done
 import { LoyaltyApp } from './app.js';
 import { setApp } from './elements/base.js';
@@ -67,6 +69,7 @@ export function createLoyalty(config = {}) {
     redeem: (reward, option) => app.redeem(reward, option),
     refresh: () => app.refresh(),
     clearSelection: () => app.clearSelection(),
+    remove: (choice = {}) => (choice.voucher ? app.useVoucher(String(choice.voucher), false) : choice.reward ? app.useReward(String(choice.reward), false) : undefined),
     get state() {
       return app.view.state;
     },

@@ -168,26 +168,68 @@ async function requestQuote() {
     const chip = document.createElement('div');
     chip.className = 'applied-chip';
     chip.innerHTML = '<span><span class="lbl"></span>: <b></b> <strong></strong></span><button type="button"></button>';
-    chip.querySelector('.lbl').textContent = t.reward_applied;
+    // A voucher and the same reward bought with points read differently.
+    chip.querySelector('.lbl').textContent = a.voucher ? t.voucher_applied : t.reward_applied;
     chip.querySelector('b').textContent = a.name;
     chip.querySelector('strong').textContent = a.discount_minor ? `−${money(a.discount_minor)}` : '';
     chip.querySelector('button').textContent = t.remove;
-    chip.querySelector('button').addEventListener('click', () => {
-      const s = readSelection();
-      s.redeem = s.redeem.filter((x) => x.reward !== a.reward);
-      // A voucher applies its reward at cost 0; the preview names the reward, not the voucher.
-      if (!a.cost) s.vouchers = [];
-      writeSelection(s);
-      tellWidget();
-      requestQuote();
-    });
+    chip.querySelector('button').setAttribute('aria-label', fill(t.remove_named, { name: a.name }));
+    chip.querySelector('button').addEventListener('click', () => removeChoice(a));
     return chip;
   }));
-  // A reward that no longer fits the cart (the shopper removed the coffee) is dropped quietly.
+  // A chosen reward that does nothing on this cart (the shopper removed the coffee): say which
+  // and why, with the way out, before Pay is pressed.
+  const refused = (q.rejected ?? [])[0];
+  showPayProblem(refused ? { code: 'reward_not_usable', ...refused } : null);
   if (q.error && (sel.redeem.length || sel.vouchers.length)) {
     writeSelection({ redeem: [], vouchers: [] });
     requestQuote();
   }
+}
+
+const fill = (text, args) => text.replace(/\{(\w+)\}/g, (whole, k) => (k in args ? String(args[k]) : whole));
+
+/** Stops using one reward or voucher: through the widget (it tells us back), else here. */
+function removeChoice(choice) {
+  const item = choice.voucher ? { voucher: choice.voucher } : { reward: choice.reward };
+  if (window.Loyalty && typeof window.Loyalty.remove === 'function') {
+    window.Loyalty.remove(item);
+    return;
+  }
+  const s = readSelection();
+  if (item.voucher) s.vouchers = s.vouchers.filter((v) => v !== item.voucher);
+  else s.redeem = s.redeem.filter((x) => x.reward !== item.reward);
+  writeSelection(s);
+  tellWidget();
+  requestQuote();
+}
+
+/**
+ * A refused payment as a sentence in the shopper's language with a way out: remove the reward
+ * that does not fit, or try again. Never the server's raw code or message.
+ */
+function showPayProblem(error) {
+  const box = document.querySelector('[data-pay-error]');
+  if (!box) return;
+  if (!error) {
+    box.replaceChildren();
+    return;
+  }
+  const text = document.createElement('span');
+  const action = document.createElement('button');
+  action.type = 'button';
+  action.className = 'linklike';
+  if (error.code === 'reward_not_usable' && (error.reward || error.voucher)) {
+    const name = error.name || error.reward || '';
+    text.textContent = fill(t.pay_unusable, { name, why: t[`why_${error.status}`] ?? t.why_not_applicable });
+    action.textContent = fill(t.remove_named, { name });
+    action.addEventListener('click', () => removeChoice(error));
+  } else {
+    text.textContent = t.pay_error;
+    action.textContent = t.retry;
+    action.addEventListener('click', pay);
+  }
+  box.replaceChildren(text, ' ', action);
 }
 
 // The widget reports the shopper's reward choice; the shop applies it to the order.
@@ -222,10 +264,16 @@ async function pay() {
   btn.textContent = t.paying;
   err.textContent = '';
   const sel = readSelection();
-  const r = await fetch('/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: checkoutKey, items: readCart(), ...sel }) });
-  const out = await r.json();
+  let r;
+  let out = {};
+  try {
+    r = await fetch('/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: checkoutKey, items: readCart(), ...sel }) });
+    out = await r.json().catch(() => ({}));
+  } catch {
+    r = { ok: false }; // no connection: the same sentence and Try again
+  }
   if (!r.ok) {
-    err.textContent = `${t.pay_failed}: ${out.error?.message ?? r.status}`;
+    showPayProblem(out.error ?? {});
     btn.disabled = false;
     btn.textContent = t.pay;
     return;

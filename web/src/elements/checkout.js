@@ -8,9 +8,16 @@ import { notices, signedOutBlock, voucherGroups, voucherRow } from './parts.js';
 
 const SHOWN_STATUSES = new Set(['available', 'insufficient_points', 'min_order_not_met']);
 
+/** The preview's vouchers_issued ([{reward, source}], one per voucher) as [[reward, count]]. */
+function issuedVouchers(list) {
+  const counts = new Map();
+  for (const v of list) counts.set(v.reward, (counts.get(v.reward) ?? 0) + 1);
+  return [...counts];
+}
+
 export class LoyaltyCheckout extends LoyaltyElement {
   dependencies(v) {
-    return [v.phase, v.core, v.program, v.state, v.preview, v.selection, v.signedOut, v.offline, v.queueSize, v.queued, v.notice, !!getApp()?.engine];
+    return [v.phase, v.core, v.program, v.state, v.preview, v.trials, v.selection, v.signedOut, v.offline, v.queueSize, v.queued, v.notice, !!getApp()?.engine];
   }
 
   build(view, t, app) {
@@ -47,6 +54,11 @@ export class LoyaltyCheckout extends LoyaltyElement {
     const key = member || view.signedOut ? 'checkout.earns' : 'checkout.earns_guest';
     const head = total > 0 ? t.t(key, { points: t.points(total) }) : t.t('checkout.earns_none');
     const lines = p.points.lines.map((l) => h('li', {}, h('span', {}, t.explain(l.explain, l.rule)), h('span', {}, t.signed(l.points))));
+    // What the order issues besides points ("Free appetizer × 3"), one line per reward.
+    const issued = member ? issuedVouchers(p.vouchers_issued ?? []) : [];
+    const issuedLines = issued.map(([reward, count]) =>
+      h('li', { part: 'issued' }, h('span', {}, t.t('checkout.issues', { reward: t.rewardName(reward), count })), h('span', {}, `× ${t.number(count)}`)),
+    );
     const extras = [];
     if (p.points.available_at) extras.push(h('p', { class: 'sub' }, t.t('checkout.available_at', { date: t.date(p.points.available_at) })));
     if (member && p.tier && p.tier.after !== p.tier.before) extras.push(h('p', { class: 'note' }, t.t('checkout.tier_up', { tier: t.tierName(p.tier.after) })));
@@ -56,7 +68,10 @@ export class LoyaltyCheckout extends LoyaltyElement {
       { class: 'earn', part: 'earn', style: { display: 'grid', gap: '6px' } },
       h('p', { class: 'eyebrow' }, t.t('checkout.title')),
       h('p', { class: 'earns', part: 'earns', 'aria-live': 'polite' }, head),
-      lines.length > 1 || (lines.length === 1 && total > 0) ? h('details', {}, h('summary', {}, t.t('checkout.breakdown')), h('ul', { class: 'breakdown' }, lines)) : null,
+      lines.length > 1 || (lines.length === 1 && total > 0) || issuedLines.length
+        ? h('details', { part: 'breakdown' }, h('summary', {}, t.t('checkout.breakdown')), h('ul', { class: 'breakdown' }, lines, issuedLines))
+        : null,
+      issued.length ? h('p', { class: 'sub', part: 'issues' }, t.t('checkout.issues_summary', { list: t.list(issued.map(([reward, count]) => (count > 1 ? `${t.rewardName(reward)} × ${t.number(count)}` : t.rewardName(reward)))) })) : null,
       extras,
     );
   }
@@ -71,14 +86,19 @@ export class LoyaltyCheckout extends LoyaltyElement {
         const name = t.rewardName(r.id);
         const on = chosen.has(r.id);
         const a = applied.get(r.id);
+        // What it costs in points: the program's price, or for pay-with-points what this cart
+        // would take (the core's answer, from the preview or a trial of it).
+        const points = a ? a.cost : (view.trials?.costs[r.id] ?? t.rewards.get(r.id)?.cost ?? 0);
+        const cost = points > 0 ? t.points(points) : '';
         let detail;
-        if (on && a) detail = h('span', { class: 'meta status-ok' }, `${t.t('checkout.applied')} · −${t.money(a.discount_minor)}`);
-        else if (on && rejected.has(r.id)) detail = h('span', { class: 'meta status-no' }, t.t('checkout.rejected', { reward: name, reason: t.errorReason(rejected.get(r.id).code) }));
-        else if (r.status === 'available') detail = h('span', { class: 'meta' }, t.t('checkout.discount', { discount: t.money(r.discount_minor), total: t.money(r.total_minor) }));
-        else detail = h('span', { class: 'meta status-no' }, t.rewardStatus(r));
+        if (on && a) detail = h('span', { class: 'meta status-ok' }, [t.t('checkout.applied'), `−${t.money(a.discount_minor)}`, cost].filter(Boolean).join(' · '));
+        else if (on && rejected.has(r.id)) detail = h('span', { class: 'meta status-no' }, t.t('checkout.rejected', { reward: name, reason: t.rewardStatusWhy({ id: r.id, status: rejected.get(r.id).status }) }));
+        else if (r.status === 'available') detail = h('span', { class: 'meta' }, [t.t('checkout.discount', { discount: t.money(r.discount_minor), total: t.money(r.total_minor) }), cost].filter(Boolean).join(' · '));
+        else detail = h('span', { class: 'meta status-no' }, t.rewardStatusWhy(r));
+        const label = on ? t.t('checkout.remove_reward', { reward: name }) : cost ? t.t('checkout.use_points', { reward: name, points: cost }) : t.t('checkout.use', { reward: name });
         const button =
           on || r.status === 'available'
-            ? h('button', { class: on ? 'secondary' : '', 'data-key': `reward-${r.id}`, 'aria-pressed': String(on), 'aria-label': on ? `${t.t('checkout.remove')}: ${name}` : t.t('checkout.use', { reward: name }), onclick: () => app.useReward(r.id, !on) }, on ? t.t('checkout.remove') : t.t('checkout.use_short'))
+            ? h('button', { class: on ? 'secondary' : '', 'data-key': `reward-${r.id}`, 'aria-pressed': String(on), 'aria-label': label, onclick: () => app.useReward(r.id, !on) }, on ? t.t('checkout.remove') : t.t('checkout.use_short'))
             : null;
         return h('li', { class: `row${on ? ' active' : ''}`, part: 'reward', 'data-reward': r.id }, h('div', { class: 'main' }, h('span', { class: 'name' }, name), detail), button);
       });
@@ -89,7 +109,7 @@ export class LoyaltyCheckout extends LoyaltyElement {
   }
 
   vouchers(view, t, app) {
-    const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, true));
+    const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, { withButton: true, outcome: view.trials?.vouchers[g.reward], checkout: true }));
     return h('section', { id: 'checkout-vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
   }
 }

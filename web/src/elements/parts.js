@@ -23,9 +23,17 @@ export function tierProgress(view, t) {
   const tier = view.catalog?.tier ?? view.state?.tier;
   if (!tier?.id) return null;
   const next = tier.next;
-  const until = view.state?.tier?.period_end;
+  // The core says until when the tier is guaranteed (holds_until: the end of the period after
+  // the one it was reached in, with retain: next_period); older states have only period_end,
+  // which is right only for the top tier of a calendar period.
+  // A null holds_until means nothing to lose (the lowest tier, a lifetime tier): no date at all.
+  const known = !!view.state?.tier && Object.hasOwn(view.state.tier, 'holds_until');
+  const holds = known ? view.state.tier.holds_until : null;
+  const until = known ? holds : view.state?.tier?.period_end;
+  const untilText = until ? h('p', { class: 'sub', part: 'tier-until' }, t.t('tier.until', { date: holds ? t.shopDate(holds) : t.date(until) })) : null;
+  const lowest = (view.program?.tiers?.levels ?? [])[0]?.id;
   if (!next) {
-    return h('div', { class: 'progress', part: 'progress' }, h('p', { class: 'sub' }, t.t('tier.top')), until ? h('p', { class: 'sub' }, t.t('tier.until', { date: t.date(until) })) : null);
+    return h('div', { class: 'progress', part: 'progress' }, h('p', { class: 'sub' }, t.t('tier.top')), untilText);
   }
   const basis = tier.basis ?? view.program?.tiers?.basis ?? 'spend';
   const goal = tier.qualifying + next.remaining;
@@ -41,8 +49,15 @@ export function tierProgress(view, t) {
     'div',
     { class: 'progress', part: 'progress', id: 'tier-progress' },
     h('p', { class: 'sub' }, text),
+    holds && tier.id !== lowest ? untilText : null,
     h('div', { class: 'bar', role: 'progressbar', 'aria-label': t.t('tier.progress', { tier: name }), 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent), 'aria-valuetext': text }, h('span', { style: { width: `${percent}%` } })),
   );
+}
+
+function stampColumns(required) {
+  const rows = Math.max(1, Math.ceil(required / 10));
+  const cols = Math.ceil(required / rows);
+  return { '--cols': String(cols), '--half': String(Math.ceil(cols / 2)) };
 }
 
 /** A punch card: name, "7 of 10", one stamp per punch, what completing it gives. */
@@ -55,7 +70,9 @@ export function punchCard(card, t) {
     'div',
     { class: 'card', part: 'punch-card', role: 'group', 'aria-label': `${card.name}: ${t.t('card.progress', { count: card.punches, required: card.required })}` },
     h('div', { class: 'top' }, h('span', {}, card.name), h('span', {}, t.t('card.progress', { count: card.punches, required: card.required }))),
-    h('div', { class: 'stamps' }, stamps),
+    // Rows of equal length: a card of 10 is one row of 10 where it fits and two of 5 where it
+    // does not (never nine and a lone tenth); longer cards split into rows of at most 10.
+    h('div', { class: 'stamps', style: stampColumns(card.required) }, stamps),
     card.reward ? h('p', { class: 'reward' }, t.t('card.reward', { reward: t.rewardName(card.reward) })) : null,
   );
 }
@@ -76,20 +93,36 @@ export function voucherGroups(vouchers, chosen) {
   return [...groups.values()];
 }
 
-/** One row per group: name ×count, soonest expiry, and a Use / Remove button. */
-export function voucherRow(g, t, app, withButton) {
+/**
+ * One row per group: name ×count, soonest expiry or what it does on this cart, and a Use /
+ * Remove button. `outcome` ({status, discount_minor, total_minor}, app.view.trials) is what the
+ * voucher would do on the current cart: a voucher that would take nothing off shows its status
+ * and why instead of a button (there is no button at all without a cart to use it on).
+ * `checkout` labels the row as a voucher, apart from the same reward bought with points.
+ */
+export function voucherRow(g, t, app, { withButton, outcome, checkout = false }) {
   const name = t.rewardName(g.reward);
   const on = g.used.length > 0;
-  const meta = g.expires_at ? t.t('voucher.expires', { date: t.date(g.expires_at) }) : t.t('voucher.no_expiry');
+  const count = g.ids.length;
+  const label = checkout ? t.t('voucher.name', { reward: name, count, n: t.number(count) }) : count > 1 ? `${name} × ${t.number(count)}` : name;
+  const expiry = g.expires_at ? t.t('voucher.expires', { date: t.date(g.expires_at) }) : t.t('voucher.no_expiry');
+  const ok = outcome?.status === 'available';
+  let meta;
+  if (on && ok) meta = h('span', { class: 'meta status-ok' }, `${t.t('checkout.applied')} · −${t.money(outcome.discount_minor)}`);
+  else if (outcome && !ok) meta = h('span', { class: 'meta status-no', part: 'voucher-status' }, t.rewardStatusWhy({ id: g.reward, status: outcome.status }));
+  else if (on) meta = h('span', { class: 'meta' }, t.t('voucher.in_use'));
+  else if (ok) meta = h('span', { class: 'meta' }, `${t.t('checkout.discount', { discount: t.money(outcome.discount_minor), total: t.money(outcome.total_minor) })} · ${expiry}`);
+  else meta = h('span', { class: 'meta' }, expiry);
   const toggle = () => (on ? app.useVoucher(g.used[g.used.length - 1], false) : app.useVoucher(g.ids.find((id) => !g.used.includes(id)), true));
-  return h(
-    'li',
-    { class: `row${on ? ' active' : ''}`, part: 'voucher', 'data-reward': g.reward },
-    h('div', { class: 'main' }, h('span', { class: 'name' }, g.ids.length > 1 ? `${name} × ${t.number(g.ids.length)}` : name), h('span', { class: 'meta' }, on ? t.t('voucher.in_use') : meta)),
-    withButton
-      ? h('button', { class: on ? 'secondary' : '', 'data-key': `voucher-${g.reward}`, 'aria-pressed': String(on), 'aria-label': on ? `${t.t('checkout.remove')}: ${name}` : t.t('checkout.use', { reward: name }), onclick: toggle }, on ? t.t('checkout.remove') : t.t('checkout.use_short'))
-      : null,
-  );
+  const button =
+    withButton && (on || ok)
+      ? h(
+          'button',
+          { class: on ? 'secondary' : '', 'data-key': `voucher-${g.reward}`, 'aria-pressed': String(on), 'aria-label': on ? t.t('checkout.remove_voucher', { reward: name }) : t.t('checkout.use_voucher', { reward: name }), onclick: toggle },
+          on ? t.t('checkout.remove') : t.t('checkout.use_short'),
+        )
+      : null;
+  return h('li', { class: `row${on ? ' active' : ''}`, part: 'voucher', 'data-reward': g.reward }, h('div', { class: 'main' }, h('span', { class: 'name' }, label), meta), button);
 }
 
 // --- signed out, and the writes waiting in the queue (issue 22, 9b/9c) --------------------

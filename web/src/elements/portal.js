@@ -21,7 +21,7 @@ export class LoyaltyPortal extends LoyaltyElement {
 
   dependencies(v) {
     // The cart matters only to a guest's invitation ("this cart would earn you …").
-    return [v.phase, v.core, v.program, v.state, v.catalog, v.selection, v.signedOut, v.offline, v.queueSize, v.queued, v.notice, v.guest ? v.preview : null, this.engineReady()];
+    return [v.phase, v.core, v.program, v.state, v.catalog, v.selection, v.signedOut, v.offline, v.queueSize, v.queued, v.notice, v.guest ? v.preview : null, v.trials, this.engineReady()];
   }
 
   engineReady() {
@@ -61,7 +61,9 @@ export class LoyaltyPortal extends LoyaltyElement {
     const expiring = this.expiring(view, t);
     if (expiring) panel.append(expiring);
     const cards = app.punchCards().map((c) => punchCard(c, t));
-    if (cards.length) panel.append(h('section', { id: 'cards', 'aria-label': t.t('section.cards') }, h('div', { class: 'cards' }, cards)));
+    // A heading, not a labelled region: two portals on a page (the page's and the launcher's)
+    // would make two landmarks of the same name.
+    if (cards.length) panel.append(h('section', { id: 'cards' }, h('h3', {}, t.t('section.cards')), h('div', { class: 'cards' }, cards)));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
     if (compact) {
       panel.append(h('p', {}, h('button', { class: 'secondary', 'data-key': 'see-all', onclick: () => app.dispatchEvent(new CustomEvent('open', { detail: 'rewards' })) }, t.t('portal.see_all'))));
@@ -101,7 +103,7 @@ export class LoyaltyPortal extends LoyaltyElement {
   }
 
   vouchers(view, t, app, compact) {
-    const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, !compact));
+    const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, { withButton: !compact, outcome: view.trials?.vouchers[g.reward] }));
     return h('section', { id: 'vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
   }
 
@@ -114,8 +116,13 @@ export class LoyaltyPortal extends LoyaltyElement {
     const ok = r.status === 'available';
     const cost = r.cost ? t.points(r.cost) : t.t('reward.free');
     const meta = [t.rewardKind(r), ...t.conditions(r.conditions)].join(' · ');
+    // With a cart on the page, a cart reward is offered only if it takes something off it.
+    const onCart = view.preview?.rewards.find((x) => x.id === r.id);
+    const cartStatus = member && ok && app.isCartReward(r.id) && onCart && onCart.status !== 'available' ? onCart.status : null;
     let action = null;
-    if (member && ok && app.isCartReward(r.id)) {
+    if (cartStatus) {
+      action = null;
+    } else if (member && ok && app.isCartReward(r.id)) {
       action = h('button', { class: 'secondary', 'data-key': `use-${r.id}`, onclick: () => app.useReward(r.id) }, t.t('reward.use_at_checkout'));
     } else if (member && ok && app.queuedRedemptions(r.id).length) {
       // Already asked for, waiting for the connection: a second press would spend twice.
@@ -126,7 +133,14 @@ export class LoyaltyPortal extends LoyaltyElement {
     const row = h(
       'li',
       { class: 'row', part: 'reward', 'data-reward': r.id },
-      h('div', { class: 'main' }, h('span', { class: 'name' }, r.name), h('span', { class: 'meta' }, meta), ok ? null : h('span', { class: 'meta status-no' }, t.rewardStatus(r))),
+      h(
+        'div',
+        { class: 'main' },
+        h('span', { class: 'name' }, r.name),
+        h('span', { class: 'meta' }, meta),
+        ok ? null : h('span', { class: 'meta status-no' }, t.rewardStatus(r)),
+        cartStatus ? h('span', { class: 'meta status-no' }, t.rewardStatusWhy({ ...onCart, conditions: r.conditions })) : null,
+      ),
       h('div', { style: { display: 'flex', alignItems: 'center', gap: '10px' } }, h('span', { class: 'cost' }, cost), action),
     );
     if (this.confirming === r.id) row.append(this.confirmation(r, t, app));
@@ -180,7 +194,7 @@ export class LoyaltyPortal extends LoyaltyElement {
         { class: l.current ? 'current' : '', 'aria-current': l.current ? 'true' : null },
         h('strong', {}, l.name ?? t.tierName(l.id)),
         h('span', {}, from),
-        l.earn_multiplier ? h('span', {}, t.t('tier.multiplier', { factor: l.earn_multiplier })) : null,
+        l.earn_multiplier ? h('span', {}, t.t('tier.multiplier', { factor: t.factor(l.earn_multiplier) })) : null,
         l.current ? h('span', { class: 'status-ok' }, t.t('tier.current')) : null,
       );
     });
@@ -195,16 +209,31 @@ export class LoyaltyPortal extends LoyaltyElement {
       .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
       .slice(0, HISTORY_SHOWN);
     const items = entries.map((e) => {
-      const why = e.kind === 'rejected' ? [t.t('history.rejected', { reason: t.errorReason(e.error?.code) })] : (e.lines ?? []).map((l) => t.explain(l.explain, l.rule));
-      for (const v of e.vouchers_issued ?? []) why.push(t.t('history.voucher', { reward: t.rewardName(v.reward) }));
+      const refund = e.kind === 'refund';
+      const why = e.kind === 'rejected' ? [t.t('history.rejected', { reason: t.errorReason(e.error?.code) })] : refund ? [] : (e.lines ?? []).map((l) => t.explain(l.explain, l.rule));
+      // Identical vouchers read once with their count ("Voucher: Free appetizer × 3").
+      const issued = new Map();
+      for (const v of e.vouchers_issued ?? []) issued.set(v.reward, (issued.get(v.reward) ?? 0) + 1);
+      for (const [reward, count] of issued) why.push(t.t('history.vouchers', { reward: t.rewardName(reward), count, n: t.number(count) }));
       const sign = e.points > 0 ? 'points-plus' : 'points-minus';
+      // A refund says which order (the shop's own number) and lists each effect walked back.
+      const order = refund ? (e.order_id ?? e.lines?.find((l) => l.explain?.args?.order_id)?.explain.args.order_id) : null;
+      const title = refund && order ? t.t('history.refund_title', { order }) : t.t(`history.kind.${e.kind}`);
+      const walked = refund
+        ? h(
+            'ul',
+            { class: 'walked', part: 'refund-lines' },
+            (e.lines ?? []).map((l) => h('li', {}, h('span', {}, t.explain(l.explain, l.rule)), l.points ? h('span', { class: l.points > 0 ? 'points-plus' : 'points-minus' }, t.signed(l.points)) : null)),
+          )
+        : null;
       return h(
         'li',
         {},
-        h('span', { class: 'name' }, t.t(`history.kind.${e.kind}`)),
+        h('span', { class: 'name' }, title),
         e.points ? h('span', { class: sign }, t.signed(e.points)) : h('span', {}),
         h('span', { class: 'when' }, t.date(e.at)),
         why.length ? h('span', { class: 'why' }, why.join(' · ')) : null,
+        walked && e.lines?.length ? walked : null,
       );
     });
     return h('section', { id: 'history', part: 'history' }, h('h3', {}, t.t('section.history')), items.length ? h('ul', { class: 'history' }, items) : h('p', { class: 'sub' }, t.t('history.empty')));
