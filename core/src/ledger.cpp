@@ -105,6 +105,8 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
   }
   if (h.points > 0) l.last_activity = e.at;
   s.history.push_back(std::move(h));
+  // Enrolling is the member's first activity: in the birthday month it brings this year's gift.
+  on_activity(p, l, e.at, e.id, &s.history);
 }
 
 std::vector<RedeemItem> parse_redeem(const std::optional<In>& in) {
@@ -151,6 +153,11 @@ void order(const Program& p, MemberState& s, const Event& e) {
   rec.tier = o.earn_tier;
   rec.cart = cart;
   rec.redeem = req.redeem;
+  // Whole or nothing: the rewards paid in points were applied one per request item, in order.
+  std::size_t item = 0;
+  for (const auto& a : o.applied)
+    if (a.voucher.empty() && item < rec.redeem.size()) rec.redeem[item++].cost = a.cost;
+  rec.released = o.released;
   rec.vouchers = held_vouchers;
   rec.points = o.purchase_points;
   rec.spent = o.cost;
@@ -187,148 +194,6 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (!o.issued.empty()) h.extra["vouchers_issued"] = issued;
   if (o.tier_after != o.tier_before)
     h.extra["tier"] = Obj()("before", o.tier_before)("after", o.tier_after);
-  s.history.push_back(std::move(h));
-}
-
-void refund(const Program& p, MemberState& s, const Event& e, const Program& order_program) {
-  const In in = e.in();
-  check_fields(in, {"order_id", "lines", "reason"});
-  const std::string order_id = in.at("order_id").string();
-  auto found = s.orders.find(order_id);
-  if (found == s.orders.end())
-    return reject(p, s, e, "not_eligible", "no order " + order_id + " to refund", "/order_id");
-  OrderRecord* rec = &found->second;
-  if (before_window(p, s.ledger, rec->at))
-    return reject(p, s, e, "not_eligible",
-                  "order " + order_id + " is older than the refund window of " +
-                      std::to_string(p.refund_days) + " days",
-                  "/order_id");
-  if (rec->refunded)
-    return reject(p, s, e, "not_eligible", "order " + order_id + " is fully refunded");
-  Cart cart = rec->cart;
-  std::map<std::string, i64> refunded_units;  // by sku, for punch cards
-  if (auto lines = in.find("lines")) {
-    const auto& arr = lines->array();
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-      const In li = lines->at(i);
-      li.object({"sku", "quantity"});
-      const std::string sku = li.at("sku").string();
-      i64 qty = li.at("quantity").integer(1, 1'000'000);
-      for (auto& cl : cart.lines) {
-        if (cl.sku != sku || qty == 0) continue;
-        const i64 take = std::min(qty, cl.quantity);
-        cl.quantity -= take;
-        qty -= take;
-        refunded_units[sku] += take;
-      }
-      if (qty > 0)
-        return reject(p, s, e, "not_eligible", "more units of " + sku + " than the order has left",
-                      "/lines/" + std::to_string(i) + "/quantity");
-    }
-  } else {
-    for (auto& cl : cart.lines) {
-      refunded_units[cl.sku] += cl.quantity;
-      cl.quantity = 0;
-    }
-  }
-  // Rebuild the nets of what is left; the order discount cannot exceed what is left.
-  std::vector<CartLine> kept;
-  cart.lines_net = 0;
-  for (auto& cl : cart.lines) {
-    if (cl.quantity == 0) continue;
-    const i64 gross = cl.unit_price_minor * cl.quantity;
-    cl.discount_minor = std::min(cl.discount_minor, gross);
-    cl.net = gross - cl.discount_minor;
-    cart.lines_net += cl.net;
-    kept.push_back(cl);
-  }
-  cart.lines = kept;
-  cart.order_discount_minor = std::min(cart.order_discount_minor, cart.lines_net);
-  const bool full = cart.lines.empty();
-  if (full) cart.shipping_minor = 0;
-
-  Ledger& l = s.ledger;
-  const CartLine* dummy = nullptr;
-  (void)dummy;
-  OrderRecord after = *rec;
-  after.cart = cart;
-  const Recomputed now = recompute_order(order_program, after);
-  const i64 reversal = rec->points - now.points;
-  HistoryEntry h = entry(p, e.id, "refund", e.at);
-  h.extra["order_id"] = order_id;
-  if (reversal > 0) {
-    i64 left = reversal;
-    for (auto& pend : l.pending) {  // points still pending are simply cancelled
-      if (pend.event_id != rec->event_id || left == 0) continue;
-      const i64 take = std::min(left, pend.points);
-      pend.points -= take;
-      left -= take;
-    }
-    std::erase_if(l.pending, [](const PendingPoints& x) { return x.points == 0; });
-    debit_points(l, left, true);
-  } else if (reversal < 0) {
-    credit_points(p, l, -reversal, e.at);
-  }
-  l.lifetime.earned = sub(l.lifetime.earned, reversal);
-  if (reversal != 0) {
-    h.lines.push_back(
-        {"refund", -reversal,
-         Explain::of("refund.reversal").arg("order_id", order_id).arg("points", reversal)});
-    h.points -= reversal;
-  }
-  const i64 spend_drop = rec->spend - now.spend;
-  l.lifetime.spend_minor = sub(l.lifetime.spend_minor, spend_drop);
-  if (p.tiers) {
-    const i64 drop = p.tiers->basis == TierBasis::spend    ? spend_drop
-                     : p.tiers->basis == TierBasis::points ? reversal
-                                                           : (full ? 1 : 0);
-    add_contribution(p, l, rec->at, -drop);
-  }
-  for (const auto& [rule, spend] : rec->threshold_spend) {
-    const auto it = now.threshold_spend.find(rule);
-    const i64 drop = spend - (it == now.threshold_spend.end() ? 0 : it->second);
-    i64& progress = l.threshold_progress[rule];
-    progress = std::max<i64>(0, progress - drop);
-  }
-  for (const auto& card : p.punch_cards) {
-    auto it = rec->punches.find(card.id);
-    if (it == rec->punches.end()) continue;
-    i64 back = 0;
-    if (card.per_item) {
-      for (const auto& [sku, units] : refunded_units) {
-        for (const auto& cl : rec->cart.lines)
-          if (cl.sku == sku && matches(card.match, cl)) {
-            back += units;  // every refunded sku of the card, not only the last
-            break;
-          }
-      }
-      back = std::min(back, it->second);
-    } else if (full) {
-      back = it->second;
-    }
-    i64& count = l.punches[card.id];
-    count = std::max<i64>(0, count - back);
-    it->second -= back;
-  }
-  if (full) {
-    if (rec->spent > 0) {
-      credit_points(p, l, rec->spent, e.at);
-      l.lifetime.redeemed = sub(l.lifetime.redeemed, rec->spent);
-      h.lines.push_back({"refund", rec->spent,
-                         Explain::of("refund.points_returned")
-                             .arg("order_id", order_id)
-                             .arg("points", rec->spent)});
-      h.points += rec->spent;
-    }
-    for (const auto& v : rec->vouchers)
-      if (!v.expires_at || e.at < *v.expires_at) l.vouchers.push_back(v);
-    l.lifetime.orders -= 1;
-    rec->refunded = true;
-  }
-  rec->cart = cart;
-  rec->points = now.points;
-  rec->spend = now.spend;
-  rec->threshold_spend = now.threshold_spend;
   s.history.push_back(std::move(h));
 }
 
@@ -461,6 +326,20 @@ void referral(const Program& p, MemberState& s, const Event& e) {
 
 }  // namespace
 
+void check_event_fields(const In& in, std::initializer_list<std::string_view> extra) {
+  check_fields(in, extra);
+}
+
+HistoryEntry history_entry(const Program& p, const std::string& event_id, const std::string& kind,
+                           Timestamp at) {
+  return entry(p, event_id, kind, at);
+}
+
+void reject_event(const Program& p, MemberState& s, const Event& e, const std::string& code,
+                  const std::string& message, const std::string& path) {
+  reject(p, s, e, code, message, path);
+}
+
 Event parse_event(const In& outer) {
   const In in(outer, "invalid_event");
   if (!in.v.is_object()) in.fail("expected an event object, got " + type_name(in.v));
@@ -556,11 +435,13 @@ void advance(const Program& p, MemberState& s, Timestamp t) {
   advance(p, s.ledger, t, &s.history);
 }
 
-void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& event_id,
-                 std::vector<HistoryEntry>* history) {
-  if (l.birthday.empty()) return;
+std::optional<BirthdayGrant> on_activity(const Program& p, Ledger& l, Timestamp t,
+                                         const std::string& event_id,
+                                         std::vector<HistoryEntry>* history) {
+  if (l.birthday.empty()) return std::nullopt;
   const LocalTime lt = local_time(t, p.utc_offset);
-  if (std::stoi(l.birthday.substr(0, 2)) != lt.month || l.birthday_year == lt.year) return;
+  if (std::stoi(l.birthday.substr(0, 2)) != lt.month || l.birthday_year == lt.year)
+    return std::nullopt;
   const std::string tier = tier_id(tier_at(p, l, t));
   for (const auto& r : p.earn) {
     if (r.type != EarnType::birthday || !conditions_hold(r.cond, p, t, tier)) continue;
@@ -581,14 +462,31 @@ void on_activity(const Program& p, Ledger& l, Timestamp t, const std::string& ev
           json::array({json(Obj()("id", v.id)("reward", r.reward)("source", "rule:" + r.id))});
     }
     if (history) history->push_back(std::move(h));
-    break;
+    return BirthdayGrant{r.id, r.reward, r.reward.empty() ? r.points : 0};
+  }
+  return std::nullopt;
+}
+
+void add_birthday(OrderOutcome& o, const BirthdayGrant& birthday) {
+  // Apply posts the birthday before the order: its line and voucher come first here too.
+  if (birthday.reward.empty()) {
+    o.lines.insert(o.lines.begin(), {birthday.rule, birthday.points,
+                                     Explain::of("earn.birthday").arg("points", birthday.points)});
+    o.points = add(o.points, birthday.points);
+  } else {
+    o.lines.insert(
+        o.lines.begin(),
+        {birthday.rule, 0, Explain::of("earn.birthday_reward").arg("reward", birthday.reward)});
+    o.issued.insert(o.issued.begin(), {birthday.reward, "rule:" + birthday.rule, 1});
   }
 }
 
 OrderOutcome preview_order(const Program& p, Ledger& ledger, const OrderRequest& order) {
   advance(p, ledger, order.at, nullptr);
-  on_activity(p, ledger, order.at, "", nullptr);
-  return process_order(p, ledger, order, false);
+  const auto birthday = on_activity(p, ledger, order.at, "", nullptr);
+  OrderOutcome o = process_order(p, ledger, order, false);
+  if (birthday) add_birthday(o, *birthday);
+  return o;
 }
 
 void apply_event(const Program& p, MemberState& s, const Event& e, const Program* order_program) {
@@ -602,7 +500,7 @@ void apply_event(const Program& p, MemberState& s, const Event& e, const Program
   else if (e.type == "order")
     order(p, s, e);
   else if (e.type == "refund")
-    refund(p, s, e, order_program ? *order_program : p);
+    refund_event(p, s, e, order_program ? *order_program : p);
   else if (e.type == "action")
     action(p, s, e);
   else if (e.type == "redeem")

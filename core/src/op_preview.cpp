@@ -49,7 +49,9 @@ void read_preview(const Program& p, const In& request, PreviewInput& out) {
   out.order.at = out.at;
   out.order.redeem = read_redeem(request);
   out.order.vouchers = request.strings("vouchers");
-  out.ledger = ledger_at(p, request, out.at);
+  if (auto s = request.find("state")) out.ledger = state_from_json(*s, p, true).ledger;
+  advance(p, out.ledger, out.at, nullptr);
+  out.birthday = on_activity(p, out.ledger, out.at, "", nullptr);
 }
 
 namespace {
@@ -106,7 +108,8 @@ std::string op_preview(const Program& p, const In& request) {
                      : 0;
   }
 
-  const OrderOutcome o = preview_order(p, ledger, in.order);
+  OrderOutcome o = preview_order(p, ledger, in.order);
+  if (in.birthday) add_birthday(o, *in.birthday);
 
   std::string out;
   JsonWriter w(out, 1024 + 160 * (row_count + o.lines.size() + p.punch_cards.size()) +

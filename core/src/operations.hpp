@@ -22,6 +22,7 @@ struct PreviewInput {
   Timestamp at;
   OrderRequest order;
   Ledger ledger;
+  std::optional<BirthdayGrant> birthday;  // granted bringing the ledger to `at`
 };
 void read_preview(const Program& program, const In& request, PreviewInput& out);
 // The member's ledger of the request's `state` (none: a guest) brought to `t`, as apply would

@@ -345,9 +345,10 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   for (const auto& item : rec.redeem) apply_one(item.reward, item.points);
   for (const auto& v : rec.vouchers) apply_one(v.reward, std::nullopt);
   const auto nets = earning_nets(p, cart, merch_discount);
-  out.points = compute_earning(p, cart, rec.at, rec.tier, nets, cart.shipping_minor - ship_discount,
-                               merchandise)
-                   .points;
+  Earning earning = compute_earning(p, cart, rec.at, rec.tier, nets,
+                                    cart.shipping_minor - ship_discount, merchandise);
+  out.points = earning.points;
+  out.lines = std::move(earning.lines);
   out.spend = merchandise - merch_discount;
   out.threshold_spend = threshold_spend(p, cart, rec.at, rec.tier, nets, merchandise);
   return out;
@@ -403,6 +404,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     out.lines.push_back(
         {it->rule, it->points, Explain::of("earn.signup").arg("points", it->points)});
     out.points = add(out.points, it->points);
+    out.released.push_back(*it);
     it = ledger.held.erase(it);
   }
 

@@ -56,6 +56,7 @@ struct OrderOutcome {
   i64 qualifying_after = 0;
   std::vector<CardProgress> cards;
   std::vector<IssuedVouchers> issued;  // in the order they were issued
+  std::vector<HeldBonus> released;     // signup bonuses this order released
   bool pending = false;
   Timestamp available_at;
 };
@@ -81,6 +82,7 @@ OrderOutcome process_order(const Program& program, Ledger& ledger, const OrderRe
 // rewards it applied taken as given (refunds).
 struct Recomputed {
   i64 points = 0, spend = 0;
+  std::vector<HistoryLine> lines;  // the purchase points by rule
   std::map<std::string, i64> threshold_spend;
 };
 Recomputed recompute_order(const Program& program, const OrderRecord& record);

@@ -75,6 +75,7 @@ struct Ledger {
 struct RedeemItem {
   std::string reward;
   std::optional<i64> points;  // pay-with-points
+  i64 cost = 0;               // points it cost when the order was posted (0 in a request)
 };
 
 struct OrderRecord {  // what a later refund needs to recompute the order in its context
@@ -89,6 +90,7 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
   i64 spend = 0;                  // qualifying spend still standing
   std::map<std::string, i64> threshold_spend;
   std::map<std::string, i64> punches;
+  std::vector<HeldBonus> released;  // signup bonuses the order released, held again on full refund
   bool refunded = false;
   i64 program_version = 0;  // the version the order was evaluated under (refunds recompute there)
 };

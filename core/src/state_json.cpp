@@ -97,8 +97,37 @@ void read_seen(const In& in, Timestamp clock, std::map<std::string, Timestamp>* 
   }
 }
 
+json held_json(const std::vector<HeldBonus>& bonuses) {
+  json out = json::array();
+  for (const auto& b : bonuses) out.push_back(Obj()("rule", b.rule)("points", b.points));
+  return out;
+}
+
+std::vector<HeldBonus> held_from(const In& in) {
+  std::vector<HeldBonus> out;
+  for (std::size_t i = 0; i < in.array().size(); ++i) {
+    const In b = in.at(i);
+    b.object({"rule", "points"});
+    out.push_back({b.at("rule").string(), b.at("points").integer(0)});
+  }
+  return out;
+}
+
 json counter_json(const Counter& c) {
   return json::array({c.period_start, c.count});
+}
+
+// The engine keeps one invariant between the balance and its lots (docs/decisions.md, "A state
+// must add up"): the lots hold exactly a balance >= 0, and none while it is negative. A
+// hand-made state that breaks it would fail later, far from its cause, so it is refused here.
+void check_points_add_up(const In& in, const Ledger& l) {
+  i64 in_lots = 0;
+  for (const auto& lot : l.lots) in_lots = add(in_lots, lot.points);
+  const i64 expected = std::max<i64>(l.balance, 0);
+  if (in_lots == expected) return;
+  in.fail_at("lots", "the lots hold " + std::to_string(in_lots) + " points but the balance is " +
+                         std::to_string(l.balance) +
+                         "; the lots must add up to the balance (none when it is negative)");
 }
 
 }  // namespace
@@ -133,7 +162,8 @@ json state_to_json(const MemberState& s, const Program& p) {
   if (p.tiers) {
     const TierStatus t = tier_at(p, l, l.clock);
     json tier = Obj()("id", t.level->id)("name", t.level->name)("qualifying", t.qualifying)(
-        "period_start", ts(t.period_start, p))("period_end", ts(t.period_end, p))("next", nullptr);
+        "period_start", ts(t.period_start, p))("period_end", ts(t.period_end, p))("next", nullptr)(
+        "holds_until", ts(tier_holds_until(p, l, l.clock), p));
     if (t.next)
       tier["next"] = Obj()("id", t.next->id)("name", t.next->name)("remaining", t.remaining);
     out["tier"] = std::move(tier);
@@ -178,9 +208,7 @@ json state_to_json(const MemberState& s, const Program& p) {
   json counters = json::object();
   for (const auto& [k, c] : l.counters) counters[k] = counter_json(c);
   in["counters"] = std::move(counters);
-  json held = json::array();
-  for (const auto& h : l.held) held.push_back(Obj()("rule", h.rule)("points", h.points));
-  in["held"] = std::move(held);
+  in["held"] = held_json(l.held);
   json qualifying = json::array();
   for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
   in["qualifying"] = std::move(qualifying);
@@ -190,6 +218,7 @@ json state_to_json(const MemberState& s, const Program& p) {
     for (const auto& r : o.redeem) {
       json item = Obj()("reward", r.reward);
       if (r.points) item["points"] = *r.points;
+      if (r.cost) item["cost"] = r.cost;
       redeem.push_back(std::move(item));
     }
     json used = json::array();
@@ -199,6 +228,7 @@ json state_to_json(const MemberState& s, const Program& p) {
         "vouchers", std::move(used))("points", o.points)("spent", o.spent)("spend", o.spend)(
         "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded)(
         "program_version", o.program_version));
+    if (!o.released.empty()) orders.back()["released"] = held_json(o.released);
   }
   in["orders"] = std::move(orders);
   out["internal"] = std::move(in);
@@ -231,6 +261,7 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
       l.lots.push_back(lot);
     }
   }
+  check_points_add_up(in, l);
   if (auto cards = in.find("punch_cards"))
     for (const auto& [k, n] : cards->integers_by_key()) l.punches[k] = n;
   if (auto prog = in.find("spend_threshold_progress"))
@@ -271,13 +302,7 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
             Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
       }
     }
-    if (auto h = x->find("held")) {
-      for (std::size_t i = 0; i < h->array().size(); ++i) {
-        const In b = h->at(i);
-        b.object({"rule", "points"});
-        l.held.push_back({b.at("rule").string(), b.at("points").integer(0)});
-      }
-    }
+    if (auto h = x->find("held")) l.held = held_from(*h);
     if (auto q = x->find("qualifying")) {
       for (std::size_t i = 0; i < q->array().size(); ++i) {
         const In c = q->at(i);
@@ -290,7 +315,8 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
       for (std::size_t i = 0; i < orders->array().size(); ++i) {
         const In o = orders->at(i);
         o.object({"order_id", "event_id", "at", "tier", "cart", "redeem", "vouchers", "points",
-                  "spent", "spend", "threshold_spend", "punches", "refunded", "program_version"});
+                  "spent", "spend", "threshold_spend", "punches", "released", "refunded",
+                  "program_version"});
         OrderRecord rec;
         rec.order_id = o.at("order_id").string();
         rec.event_id = o.string("event_id", "");
@@ -301,8 +327,9 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
         if (auto r = o.find("redeem")) {
           for (std::size_t k = 0; k < r->array().size(); ++k) {
             const In item = r->at(k);
-            item.object({"reward", "points"});
-            rec.redeem.push_back({item.at("reward").string(), item.optional_integer("points")});
+            item.object({"reward", "points", "cost"});
+            rec.redeem.push_back({item.at("reward").string(), item.optional_integer("points"),
+                                  item.integer("cost", 0, 0)});
           }
         }
         if (auto v = o.find("vouchers"))
@@ -313,6 +340,7 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
         rec.spend = o.integer("spend", 0);
         if (auto t = o.find("threshold_spend")) rec.threshold_spend = t->integers_by_key();
         if (auto t = o.find("punches")) rec.punches = t->integers_by_key();
+        if (auto b = o.find("released")) rec.released = held_from(*b);
         rec.refunded = o.boolean("refunded", false);
         rec.program_version = o.integer("program_version", 0, 0);
         s.orders.emplace(rec.order_id, std::move(rec));

@@ -80,6 +80,48 @@ std::string tier_id(const TierStatus& status) {
   return status.level ? status.level->id : "";
 }
 
+namespace {
+
+// Rolling window: contributions leave it `rolling_days` after they were made; the level holds
+// until the first departure that takes the value under its minimum.
+std::optional<Timestamp> rolling_holds_until(const Tiers& tiers, const Ledger& ledger,
+                                             const TierPeriods& w, const TierStatus& s) {
+  i64 value = s.qualifying;
+  for (const auto& c : ledger.qualifying) {
+    if (c.at < w.from || c.at >= w.until) continue;
+    value = sub(value, c.amount);
+    if (level_for(tiers, value).min < s.level->min)
+      return Timestamp{c.at.ms + tiers.rolling_days * kDayMs};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Timestamp> tier_holds_until(const Program& program, const Ledger& ledger,
+                                          Timestamp t) {
+  if (!program.tiers) return std::nullopt;
+  const Tiers& tiers = *program.tiers;
+  const TierPeriods w = tier_periods(program, t);
+  const TierStatus s = tier_at(program, ledger, w);
+  if (s.level->min <= tiers.levels.front().min) return std::nullopt;  // the lowest is never lost
+  switch (tiers.period) {
+    case TierPeriodKind::lifetime:
+      return std::nullopt;
+    case TierPeriodKind::calendar_year: {
+      if (!tiers.retain_next_period) return w.end;
+      // Reached (or confirmed) this year: held through the next; held from last year only: to
+      // the end of this one.
+      const bool reached_now = level_for(tiers, s.qualifying).min >= s.level->min;
+      if (!reached_now) return w.end;
+      return year_start(local_time(t, program.utc_offset).year + 2, program.utc_offset);
+    }
+    case TierPeriodKind::rolling_days:
+      return rolling_holds_until(tiers, ledger, w, s);
+  }
+  return std::nullopt;
+}
+
 void add_contribution(const Program& program, Ledger& ledger, const TierPeriods& periods,
                       i64 amount) {
   if (!program.tiers || amount == 0) return;

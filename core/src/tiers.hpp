@@ -33,6 +33,10 @@ TierStatus tier_at(const Program& program, const Ledger& ledger, Timestamp t, i6
 TierStatus tier_at(const Program& program, const Ledger& ledger, const TierPeriods& periods,
                    i64 extra = 0);
 std::string tier_id(const TierStatus& status);
+// The instant the level held at `t` stops being guaranteed if nothing more qualifies
+// (docs/decisions.md, "How long a tier holds"); none for the lowest level and lifetime periods.
+std::optional<Timestamp> tier_holds_until(const Program& program, const Ledger& ledger,
+                                          Timestamp t);
 // Records a contribution (negative for refunds), merged by period to keep the state small.
 void add_contribution(const Program& program, Ledger& ledger, Timestamp at, i64 amount);
 // The same at the instant `periods` were worked out for.

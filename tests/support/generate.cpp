@@ -169,7 +169,20 @@ json Generator::program() {
                         {"limit", {{"count", 2}, {"per", kPeriods[pick(5)]}}}});
     }
   }
-  if (chance(30)) earn.push_back({{"id", "bday"}, {"type", "birthday"}, {"points", 200}});
+  // Birthdays: points or a voucher (the preview promise covers both).
+  if (chance(45)) {
+    if (chance(50))
+      earn.push_back({{"id", "bday"}, {"type", "birthday"}, {"points", 200}});
+    else
+      earn.push_back({{"id", "bday"}, {"type", "birthday"}, {"reward", "free-coffee"}});
+  }
+  // A welcome bonus held for an order (most members below have ordered since: not all).
+  if (chance(30))
+    earn.push_back({{"id", "welcome"},
+                    {"type", "signup"},
+                    {"points", 100},
+                    {"mode", chance(50) ? "next_order" : "after_spend"},
+                    {"min_order_minor", 1000}});
   if (chance(20)) earn[0]["max_points"] = 40;
   p["earn"] = earn;
   if (chance(60))
@@ -245,12 +258,13 @@ json Generator::history(const json& program, int max_events) {
                  {"type", "enroll"},
                  {"member_id", member}};
   if (chance(50)) {
-    const int month = 1 + pick(12);
+    // November often: property tests preview carts in November 2026, the birthday month then.
+    const int month = chance(40) ? 11 : 1 + pick(12);
     enroll["birthday"] = (month < 10 ? "0" : "") + std::to_string(month) + "-15";
   }
   events.push_back(enroll);
   std::vector<std::string> orders;
-  const int n = pick(max_events);
+  const int n = chance(12) ? 0 : pick(max_events);  // some members only enrolled
   for (int i = 0; i < n; ++i) {
     t += pick(86400 * 40);
     if (t >= kEnd) break;

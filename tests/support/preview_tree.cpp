@@ -45,7 +45,8 @@ json op_preview_tree(const Program& p, const In& request) {
           "remaining_minor", r.cond.min_order_minor - merchandise));
   }
 
-  const OrderOutcome o = preview_order(p, ledger, req);
+  OrderOutcome o = preview_order(p, ledger, req);
+  if (in.birthday) add_birthday(o, *in.birthday);
 
   json lines = json::array();
   for (const auto& l : o.lines)
