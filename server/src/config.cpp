@@ -11,7 +11,7 @@ const char* usage() {
   return R"(loyalty-server — the reference HTTP server over the loyalty rules core
 
 usage: loyalty-server [flags]
-       loyalty-server --mint-token MEMBER [--ttl SECONDS] --token-secret SECRET
+       loyalty-server --mint-token MEMBER [--ttl SECONDS] --token-secret-file FILE
 
 Every flag can also be given in the environment (flag wins). Only one server may use a database:
 a second one refuses to start (it holds an exclusive lock on <db>.lock).

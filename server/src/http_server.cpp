@@ -175,10 +175,12 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     path_ = req.path;
     if (auto early = shared_.api.admit(req)) return respond(std::move(*early));
+    // The worker starts the answer's write itself: nothing else touches this connection while
+    // its request is out (no read is pending and the deadline is off), and the write's
+    // completion runs on the connection's strand. Posting back first would cost a third thread
+    // wake-up per request (measured: half the reads/s on a busy machine).
     net::post(shared_.workers, [self = shared_from_this(), req = std::move(req)]() mutable {
-      Response res = self->shared_.api.handle(req);
-      net::post(self->stream_.get_executor(),
-                [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
+      self->respond(self->shared_.api.handle(req));
     });
   }
 

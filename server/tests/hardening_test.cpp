@@ -20,6 +20,7 @@
 #include "auth.hpp"
 #include "clock.hpp"
 #include "harness.hpp"
+#include "idempotency.hpp"
 
 using namespace srvtest;
 using nlohmann::json;
@@ -314,6 +315,27 @@ TEST_F(Hardening, IdempotencyRecordsExpireAndAreSwept) {
   EXPECT_EQ(sqlite3_column_int(st, 0), 0);
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+TEST_F(Hardening, RecordsOfADatabaseFromBeforeExpiryCountFromTheUpgrade) {
+  // An idempotency table as the server made it before records expired (no created_ms).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(this->db().c_str(), &db), SQLITE_OK);
+  const std::string body = R"({"member_id":"m-1","points":1,"reason":"r"})";
+  const std::string key = srv::caller_key("admin", "POST", "/v1/adjustments", "k-old");
+  const std::string hash = srv::request_hash("POST", "/v1/adjustments", "admin", body);
+  const std::string sql =
+      "CREATE TABLE idempotency (key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status "
+      "INTEGER NOT NULL, response TEXT NOT NULL);"
+      "INSERT INTO idempotency VALUES ('" +
+      key + "','" + hash + "',200,'{\"stored\":true}');";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  start();
+  auto r = http_->Post("/v1/adjustments", admin("k-old"), body, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, R"({"stored":true})");  // still remembered, not expired at once
 }
 
 // --- the limiter --------------------------------------------------------------------------------
