@@ -48,7 +48,7 @@ export class LoyaltyPortal extends LoyaltyElement {
     }
     if (view.signedOut) {
       panel.append(
-        h('div', { class: 'signed-out', part: 'signed-out' }, h(this.hTag, { class: 'earns' }, t.t('signedout.title')), h('p', { class: 'sub' }, t.t('signedout.text'))),
+        h('div', { class: 'signed-out', part: 'signed-out' }, h('h2', { class: 'earns' }, t.t('signedout.title')), h('p', { class: 'sub' }, t.t('signedout.text'))),
       );
       return panel;
     }
