@@ -402,6 +402,7 @@ function merchantPage(s) {
   <a class="m-back" href="/switch?shop=${s.shopId}&to=/">${esc(tr('← Back to the shop'))}</a>
 </header>
 <main class="m-main">
+<h1 class="sr-only">${esc(s.lang === 'es' ? `Programa de fidelidad de ${s.shop.name}` : `${s.shop.name} loyalty program`)}</h1>
   <section class="m-editor" aria-labelledby="ed-h">
     <div class="m-panel-head"><h2 id="ed-h">${esc(tr('Program document'))}</h2><span class="m-status" id="m-status" data-status role="status" aria-live="polite">${esc(tr('Loading…'))}</span></div>
     <div class="editor" data-editor>

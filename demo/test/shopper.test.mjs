@@ -88,6 +88,8 @@ async function widgetReady(page) {
 const WORDS = {
   en: {
     status: 'Not for this cart · needs Appetizers in the cart',
+    coffee: /^Free coffee−S\/\s?7\.00 · new total S\/\s?0\.00 · 120 pointsUse$/,
+    useCoffee: 'Use Free coffee for 120 points',
     unusable: 'Free appetizer can’t be used on this order: there is nothing in the cart it takes off. Nothing was charged.',
     remove: 'Remove Free appetizer',
     refund: /^Refund on order #10\d\d$/,
@@ -95,6 +97,8 @@ const WORDS = {
   },
   es: {
     status: 'No aplica a este carrito · necesita Appetizers en el carrito',
+    coffee: /^Free coffee−S\/\s?7\.00 · nuevo total S\/\s?0\.00 · 120 puntosUsar$/,
+    useCoffee: 'Usar Free coffee por 120 puntos',
     unusable: 'Free appetizer no se puede usar en este pedido: no hay nada en el carrito a lo que se aplique. No se cobró nada.',
     remove: 'Quitar Free appetizer',
     refund: /^Devolución del pedido #10\d\d$/,
@@ -118,6 +122,9 @@ for (const lang of ['en', 'es']) {
     await row.waitFor();
     assert.equal(await row.locator('[part=voucher-status]').textContent(), w.status);
     assert.equal(await row.getByRole('button').count(), 0, 'no Use button for a voucher that takes nothing off');
+    // The free coffee bought with points says what it costs, and its button says so too.
+    assert.match(await checkout.locator('[part=reward][data-reward="free-coffee"]').textContent(), w.coffee);
+    assert.equal(await checkout.getByRole('button', { name: w.useCoffee, exact: true }).count(), 1);
     await page.screenshot({ path: path.join(SHOTS, `firstuse-voucher-status-desktop-${lang}.png`), fullPage: true });
 
     // A choice made before the cart changed (another tab, an old session) still reaches Pay:
@@ -151,6 +158,37 @@ for (const lang of ['en', 'es']) {
     await page.context().close();
   });
 }
+
+test('keyboard only: a shopper reaches the voucher at checkout, uses it and pays without a mouse', async () => {
+  const page = await newPage(375);
+  await page.goto(`${base}/switch?shop=cafe&shopper=grace&lang=en&to=/`);
+  const state = await memberState('cafe', 'grace');
+  assert.ok(state.vouchers.some((v) => v.reward === 'free-appetizer'), 'Grace holds an appetizer voucher (seed)');
+  await page.evaluate(() => localStorage.setItem('demo-cart:cafe', JSON.stringify([{ sku: 'latte', quantity: 1 }, { sku: 'yuca-bites', quantity: 1 }])));
+  await page.goto(`${base}/cart`);
+  await widgetReady(page);
+  const focusedName = () => page.evaluate(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el?.getAttribute('aria-label') || el?.textContent?.trim() || '';
+  });
+  let reached = false;
+  for (let i = 0; i < 60 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = (await focusedName()) === 'Use voucher: Free appetizer';
+  }
+  assert.ok(reached, 'Tab reaches the voucher button');
+  await page.keyboard.press('Enter');
+  const row = page.locator('loyalty-checkout').locator('[part=voucher][data-reward="free-appetizer"]');
+  await expectText(page, '[data-sum="discount"]', /5\.00/);
+  assert.match(await row.textContent(), /Applied · −S\/\s?5\.00/);
+  assert.equal(await focusedName(), 'Remove voucher: Free appetizer', 'focus stays on the same control after the re-render');
+  for (let i = 0; i < 30 && (await focusedName()) !== 'Pay now'; i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/orders\//);
+  assert.match(await page.textContent('h1.page-title'), /#10\d\d/);
+  await page.context().close();
+});
 
 // Every page a shopper or merchant sees, with the launcher's panel closed and open.
 const PAGES = [

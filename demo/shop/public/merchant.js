@@ -307,7 +307,7 @@ function renderPreview(p, before, program) {
       el('td', {}, el('span', { class: `st st-${r.status}` }, tr(r.status.replace(/_/g, ' '))), r.points_needed ? el('small', {}, ` ${tr('{n} pts short', { n: r.points_needed })}`) : null),
       el('td', {}, r.discount_minor ? money(r.discount_minor) : '—'),
       el('td', {}, r.total_minor != null && r.discount_minor ? money(r.total_minor) : '—')))));
-  return el('div', {}, head, lines, bits.length ? el('ul', { class: 'pv-bits' }, bits) : null, el('h4', {}, tr('Rewards on this cart')), rewards);
+  return el('div', {}, head, lines, bits.length ? el('ul', { class: 'pv-bits' }, bits) : null, el('h3', {}, tr('Rewards on this cart')), rewards);
 }
 
 // ---------------------------------------------------------------------------------------------

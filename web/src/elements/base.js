@@ -112,6 +112,7 @@ export class LoyaltyElement extends HTMLElement {
     this.lastDeps = deps;
     this.dirty = false;
     const focused = this.shadowRoot.activeElement?.dataset?.key;
+    this.hTag = `h${this.headingLevel()}`;
     this.content.replaceChildren(this.build(app.view, app.i18n, app));
     if (focused) this.content.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     // For the budget script: when each kind of element first showed the member's data.
@@ -119,6 +120,22 @@ export class LoyaltyElement extends HTMLElement {
       marked.add(this.localName);
       performance.mark(`loyalty:first-render:${this.localName}`);
     }
+  }
+
+  /**
+   * The level of this element's headings: its `heading-level` attribute (2-6), else one below
+   * the last heading before it on the page (or in the launcher's panel), so the page's outline
+   * never skips a level (an h1 then the widget's h2s; an h2 section then h3s).
+   */
+  headingLevel() {
+    const asked = Number(this.getAttribute('heading-level'));
+    if (asked >= 2 && asked <= 6) return Math.floor(asked);
+    const root = this.getRootNode();
+    let level = 1;
+    for (const el of root.querySelectorAll?.('h1, h2, h3, h4, h5, h6') ?? []) {
+      if (this.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING && !this.contains(el)) level = Number(el.localName[1]);
+    }
+    return Math.min(6, Math.max(2, level + 1));
   }
 
   /** Says something to screen readers without moving focus. */

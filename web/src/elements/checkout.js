@@ -105,11 +105,11 @@ export class LoyaltyCheckout extends LoyaltyElement {
     const totals = p.redeem.applied.length
       ? h('p', { class: 'totals', part: 'new-total' }, h('span', {}, t.t('checkout.new_total')), h('span', {}, t.money(p.totals.total_minor)))
       : null;
-    return h('section', { id: 'checkout-rewards', part: 'rewards' }, h('h3', {}, t.t('checkout.rewards')), rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'sub' }, t.t('checkout.no_rewards')), totals);
+    return h('section', { id: 'checkout-rewards', part: 'rewards' }, h(this.hTag, {}, t.t('checkout.rewards')), rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'sub' }, t.t('checkout.no_rewards')), totals);
   }
 
   vouchers(view, t, app) {
     const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, { withButton: true, outcome: view.trials?.vouchers[g.reward], checkout: true }));
-    return h('section', { id: 'checkout-vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
+    return h('section', { id: 'checkout-vouchers' }, h(this.hTag, {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
   }
 }

@@ -63,7 +63,7 @@ export class LoyaltyPortal extends LoyaltyElement {
     const cards = app.punchCards().map((c) => punchCard(c, t));
     // A heading, not a labelled region: two portals on a page (the page's and the launcher's)
     // would make two landmarks of the same name.
-    if (cards.length) panel.append(h('section', { id: 'cards' }, h('h3', {}, t.t('section.cards')), h('div', { class: 'cards' }, cards)));
+    if (cards.length) panel.append(h('section', { id: 'cards' }, h(this.hTag, {}, t.t('section.cards')), h('div', { class: 'cards' }, cards)));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
     if (compact) {
       panel.append(h('p', {}, h('button', { class: 'secondary', 'data-key': 'see-all', onclick: () => app.dispatchEvent(new CustomEvent('open', { detail: 'rewards' })) }, t.t('portal.see_all'))));
@@ -104,12 +104,12 @@ export class LoyaltyPortal extends LoyaltyElement {
 
   vouchers(view, t, app, compact) {
     const rows = voucherGroups(view.state.vouchers, view.selection.vouchers).map((g) => voucherRow(g, t, app, { withButton: !compact, outcome: view.trials?.vouchers[g.reward] }));
-    return h('section', { id: 'vouchers' }, h('h3', {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
+    return h('section', { id: 'vouchers' }, h(this.hTag, {}, t.t('section.vouchers')), h('ul', { class: 'list' }, rows));
   }
 
   rewards(view, t, app, member) {
     const items = view.catalog.rewards.map((r) => this.reward(r, view, t, app, member));
-    return h('section', { id: 'rewards', part: 'rewards' }, h('h3', {}, t.t('section.rewards')), h('ul', { class: 'list' }, items));
+    return h('section', { id: 'rewards', part: 'rewards' }, h(this.hTag, {}, t.t('section.rewards')), h('ul', { class: 'list' }, items));
   }
 
   reward(r, view, t, app, member) {
@@ -182,7 +182,7 @@ export class LoyaltyPortal extends LoyaltyElement {
         w.status === 'active' && w.conditions?.when ? h('span', { class: 'badge quiet' }, t.t('way.active_now')) : null,
       );
     });
-    return h('section', { id: 'earn', part: 'earn' }, h('h3', {}, t.t('section.earn')), h('ul', { class: 'list' }, rows));
+    return h('section', { id: 'earn', part: 'earn' }, h(this.hTag, {}, t.t('section.earn')), h('ul', { class: 'list' }, rows));
   }
 
   tiers(view, t) {
@@ -198,7 +198,7 @@ export class LoyaltyPortal extends LoyaltyElement {
         l.current ? h('span', { class: 'status-ok' }, t.t('tier.current')) : null,
       );
     });
-    return h('section', { id: 'tiers', part: 'tiers' }, h('h3', {}, t.t('section.tiers')), h('ul', { class: 'tiers' }, rows));
+    return h('section', { id: 'tiers', part: 'tiers' }, h(this.hTag, {}, t.t('section.tiers')), h('ul', { class: 'tiers' }, rows));
   }
 
   history(view, t) {
@@ -236,7 +236,7 @@ export class LoyaltyPortal extends LoyaltyElement {
         walked && e.lines?.length ? walked : null,
       );
     });
-    return h('section', { id: 'history', part: 'history' }, h('h3', {}, t.t('section.history')), items.length ? h('ul', { class: 'history' }, items) : h('p', { class: 'sub' }, t.t('history.empty')));
+    return h('section', { id: 'history', part: 'history' }, h(this.hTag, {}, t.t('section.history')), items.length ? h('ul', { class: 'history' }, items) : h('p', { class: 'sub' }, t.t('history.empty')));
   }
 
   invitation(view, t, app) {
@@ -245,7 +245,7 @@ export class LoyaltyPortal extends LoyaltyElement {
     return h(
       'div',
       { class: 'join', part: 'join', style: { display: 'grid', gap: '10px' } },
-      h('h2', { class: 'earns' }, t.t('join.title', { program: name })),
+      h(this.hTag, { class: 'earns' }, t.t('join.title', { program: name })),
       h('p', { class: 'sub' }, t.t('join.text')),
       points ? h('p', { class: 'note' }, t.t('join.cart', { points: t.points(points) })) : null,
       h('p', {}, h('button', { 'data-key': 'join', onclick: () => app.announce('loyalty:join', {}) }, t.t('join.button'))),
