@@ -122,15 +122,15 @@ describe('sync as the shopper sees it', () => {
       const context = await browser.newContext();
       const body = '<header><span id="pill" data-loyalty-points>4,321</span> <span id="tier" data-loyalty-tier>Gold</span></header><loyalty-portal></loyalty-portal>';
       const attrs = { 'data-sign-in-url': '/login?next=%2Frewards' };
-      // A redemption made offline with a valid token waits in the queue.
+      // A redemption made with a valid token that never reached the server waits in the queue
+      // (the request is dropped as a lost connection drops it).
       const first = await openPage(browser, server.page(`gone-a-${lang}`, { token: mintToken(id), locale: lang, body, attrs }), { context });
-      await context.setOffline(true);
-      await first.evaluate(() => window.dispatchEvent(new Event('offline')));
+      await first.route('**/v1/members/me/redemptions', (route) => route.abort('internetdisconnected'));
       await first.evaluate(() => window.Loyalty.redeem('tote'));
+      await first.waitForFunction(() => window.Loyalty.app.view.queueSize === 1);
       await first.close();
-      await context.setOffline(false);
       // The next page's token has expired: the server answers 401.
-      const page = await openPage(browser, server.page(`gone-b-${lang}`, { token: mintToken(id, { ttl: -60 }), locale: lang, body, attrs }), { context });
+      const page = await openPage(browser, server.page(`gone-b-${lang}`, { token: mintToken(id, { ttl: -3600 }), locale: lang, body, attrs }), { context });
       await waitText(page, L.signedOut);
       const link = page.locator('loyalty-portal').getByRole('link', { name: L.signIn });
       assert.equal(await link.getAttribute('href'), `${server.base}/login?next=%2Frewards`);
