@@ -5,7 +5,18 @@
 // refresh = 0 on every page: nothing here may pass thanks to the 30-second poll.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { enroll, launchBrowser, mintToken, openPage, programFile, startServer } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SCREENSHOTS, enroll, launchBrowser, mintToken, openPage, programFile, startServer } from './harness.mjs';
+
+// Desktop and 375 px pictures of a state, into build/screenshots/web/.
+async function shoot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-mobile.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 const fashion = programFile('fashion');
 const tote = fashion.rewards.find((r) => r.id === 'tote');
@@ -141,6 +152,7 @@ describe('sync as the shopper sees it', () => {
       assert.equal(await page.evaluate(() => window.Loyalty.app.view.queueSize), 1);
       const events = (await server.admin('GET', `/v1/events?member=${id}`)).data.events.filter((e) => e.type === 'redeem');
       assert.equal(events.length, 0);
+      await shoot(page, `sync-signed-out-${lang}`);
       assert.deepEqual(page.errors, []);
       await context.close();
     });
@@ -160,6 +172,7 @@ describe('sync as the shopper sees it', () => {
       assert.equal(await waiting.isDisabled(), true);
       assert.equal(await waiting.textContent(), L.waiting);
       assert.ok((await balanceText(page)).startsWith(L.points(state.balance)), 'the server balance, with the pending line under it');
+      await shoot(page, `sync-pending-${lang}`);
       // Back online: sent once, the pending line goes and the balance is the server's.
       await context.setOffline(false);
       await page.evaluate(() => window.dispatchEvent(new Event('online')));
