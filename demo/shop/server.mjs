@@ -209,6 +209,7 @@ function layout(s, { title, page, body, widget = true }) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title ? `${title} · ${shop.name}` : shop.name)}</title>
 <link rel="stylesheet" href="/assets/shop.css">
+<style>.hero-portal { min-height: var(--portal-reserve, 120px); } @media (max-width: 860px) { .hero-portal { min-height: var(--portal-reserve-narrow, 120px); } }</style>
 <link rel="icon" href="data:,">
 ${widget && s.program ? `<script type="application/json" id="loyalty-bootstrap">${scriptJson({ program: s.program.program, etag: s.program.etag, state: s.state ?? null })}</script>` : ''}
 ${widget ? '<link rel="preload" href="/loyalty/loyalty_core.wasm" as="fetch" crossorigin="anonymous"><link rel="preload" href="/loyalty/loyalty_core.js" as="script">' : ''}
@@ -264,6 +265,27 @@ function portalFallback(s) {
   return `<dl slot="fallback" class="portal-fallback">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`;
 }
 
+// The height the compact portal will take once the widget renders it, reserved on the first
+// paint so the menu below does not move when it does (CLS 0 on a slow connection, issue 22 9d).
+// Sizes of the widget's compact pieces as drawn at 1280 px and 375 px (measured in Chromium);
+// a reserve slightly too large leaves a little space under the portal, never a shift.
+function portalReserve(s) {
+  const state = s.state;
+  if (!s.memberId || !state) return null;
+  const program = s.program?.program ?? {};
+  const wide = []; const narrow = [];
+  const add = (w, n = w) => { wide.push(w); narrow.push(n); };
+  add(48); // balance and tier badge
+  if (state.tier?.id && program.tiers) add(44); // progress to the next tier (two lines at most)
+  if (state.next_expiry?.points && Date.parse(state.next_expiry.at) - Date.now() < 60 * 86_400_000) add(40);
+  for (const card of program.punch_cards ?? []) if (card) add(113, 147); // ten stamps wrap at 375 px
+  const groups = new Set((state.vouchers ?? []).map((v) => v.reward)).size;
+  if (groups) add(23 + 73 * groups);
+  add(36); // "See all"
+  const total = (xs, gap, frame) => xs.reduce((a, b) => a + b, 0) + gap * (xs.length - 1) + frame + 8;
+  return { wide: total(wide, 12, 34), narrow: total(narrow, 14, 30) };
+}
+
 function homePage(s) {
   const { shop, t, lang } = s;
   const cards = shop.products.map((p) => `
@@ -280,6 +302,7 @@ function homePage(s) {
       </div>
     </article>`).join('');
   const hero = shop.id === 'cafe' ? [t.hero_cafe, t.hero_cafe_sub] : [t.hero_fashion, t.hero_fashion_sub];
+  const reserve = portalReserve(s);
   return layout(s, {
     page: 'shop',
     body: `
@@ -291,7 +314,7 @@ function homePage(s) {
     ${s.memberId ? `<p class="hero-member">${esc(s.who.member ? s.who.name : (lang === 'es' ? 'Socio nuevo' : 'New member'))} · <span data-loyalty-points>${points(s)}</span> ${esc(t.points)}${s.state?.tier?.next && shop.id === 'fashion' ? ` · ${esc(s.state.tier.name ?? s.state.tier.id)}, ${esc(money(s.state.tier.next.remaining, shop, lang))} ${lang === 'es' ? 'para' : 'to'} ${esc(s.state.tier.next.name ?? s.state.tier.next.id)}` : ''} · <a href="/rewards">${esc(t.your_rewards)} →</a></p>`
       : `<div class="hero-cta"><button class="join-btn" data-join>${esc(t.join)}</button><span>${esc(t.join_sub)}</span></div>`}
   </div>
-  <aside class="hero-portal" aria-label="${esc(t.your_rewards)}"><loyalty-portal compact>${portalFallback(s)}</loyalty-portal></aside>
+  <aside class="hero-portal" aria-label="${esc(t.your_rewards)}"${reserve ? ` style="--portal-reserve: ${reserve.wide}px; --portal-reserve-narrow: ${reserve.narrow}px"` : ''}><loyalty-portal compact>${portalFallback(s)}</loyalty-portal></aside>
 </section>
 <section aria-labelledby="menu-h">
   <h2 id="menu-h" class="section-title">${shop.id === 'cafe' ? (lang === 'es' ? 'La carta' : 'The menu') : (lang === 'es' ? 'Colección' : 'The collection')}</h2>

@@ -323,7 +323,11 @@ test('publishing disables the button and moves the editor to the new version: a 
   const src = page.locator('[data-source]');
   const doc = JSON.parse(await src.inputValue());
   doc.name = `${doc.name} (edited)`;
-  await src.fill(JSON.stringify(doc, null, 2));
+  // Pasted in one go (an input event), as a merchant pastes an edited document.
+  await src.evaluate((area, text) => {
+    area.value = text;
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  }, JSON.stringify(doc, null, 2));
   await page.waitForSelector('[data-publish]:not([disabled])');
   const button = page.locator('[data-publish]');
   await button.click();

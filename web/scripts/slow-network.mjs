@@ -69,7 +69,10 @@ export async function startDemo(root) {
 const OBSERVE = () => {
   window.__shifts = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push({ at: Math.round(e.startTime), value: e.value });
+    const describe = (n) => (n ? `${n.nodeName.toLowerCase()}${n.id ? `#${n.id}` : ''}${n.className && typeof n.className === 'string' ? `.${n.className.split(' ')[0]}` : ''}` : '?');
+    for (const e of list.getEntries()) {
+      if (!e.hadRecentInput) window.__shifts.push({ at: Math.round(e.startTime), value: e.value, moved: (e.sources ?? []).map((x) => `${describe(x.node)} ${Math.round(x.previousRect.y)}→${Math.round(x.currentRect.y)} h${Math.round(x.previousRect.height)}→${Math.round(x.currentRect.height)}`) });
+    }
   }).observe({ type: 'layout-shift', buffered: true });
 };
 

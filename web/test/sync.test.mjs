@@ -5,7 +5,18 @@
 // refresh = 0 on every page: nothing here may pass thanks to the 30-second poll.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { enroll, launchBrowser, mintToken, openPage, programFile, startServer } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SCREENSHOTS, enroll, launchBrowser, mintToken, openPage, programFile, startServer } from './harness.mjs';
+
+// Desktop and 375 px pictures of a state, into build/screenshots/web/.
+async function shoot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-mobile.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 const fashion = programFile('fashion');
 const tote = fashion.rewards.find((r) => r.id === 'tote');
@@ -122,15 +133,15 @@ describe('sync as the shopper sees it', () => {
       const context = await browser.newContext();
       const body = '<header><span id="pill" data-loyalty-points>4,321</span> <span id="tier" data-loyalty-tier>Gold</span></header><loyalty-portal></loyalty-portal>';
       const attrs = { 'data-sign-in-url': '/login?next=%2Frewards' };
-      // A redemption made offline with a valid token waits in the queue.
+      // A redemption made with a valid token that never reached the server waits in the queue
+      // (the request is dropped as a lost connection drops it).
       const first = await openPage(browser, server.page(`gone-a-${lang}`, { token: mintToken(id), locale: lang, body, attrs }), { context });
-      await context.setOffline(true);
-      await first.evaluate(() => window.dispatchEvent(new Event('offline')));
+      await first.route('**/v1/members/me/redemptions', (route) => route.abort('internetdisconnected'));
       await first.evaluate(() => window.Loyalty.redeem('tote'));
+      await first.waitForFunction(() => window.Loyalty.app.view.queueSize === 1);
       await first.close();
-      await context.setOffline(false);
       // The next page's token has expired: the server answers 401.
-      const page = await openPage(browser, server.page(`gone-b-${lang}`, { token: mintToken(id, { ttl: -60 }), locale: lang, body, attrs }), { context });
+      const page = await openPage(browser, server.page(`gone-b-${lang}`, { token: mintToken(id, { ttl: -3600 }), locale: lang, body, attrs }), { context });
       await waitText(page, L.signedOut);
       const link = page.locator('loyalty-portal').getByRole('link', { name: L.signIn });
       assert.equal(await link.getAttribute('href'), `${server.base}/login?next=%2Frewards`);
@@ -141,6 +152,7 @@ describe('sync as the shopper sees it', () => {
       assert.equal(await page.evaluate(() => window.Loyalty.app.view.queueSize), 1);
       const events = (await server.admin('GET', `/v1/events?member=${id}`)).data.events.filter((e) => e.type === 'redeem');
       assert.equal(events.length, 0);
+      await shoot(page, `sync-signed-out-${lang}`);
       assert.deepEqual(page.errors, []);
       await context.close();
     });
@@ -160,6 +172,7 @@ describe('sync as the shopper sees it', () => {
       assert.equal(await waiting.isDisabled(), true);
       assert.equal(await waiting.textContent(), L.waiting);
       assert.ok((await balanceText(page)).startsWith(L.points(state.balance)), 'the server balance, with the pending line under it');
+      await shoot(page, `sync-pending-${lang}`);
       // Back online: sent once, the pending line goes and the balance is the server's.
       await context.setOffline(false);
       await page.evaluate(() => window.dispatchEvent(new Event('online')));

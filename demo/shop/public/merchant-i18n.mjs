@@ -101,5 +101,7 @@ export const ES = {
  "last 90 days · {kept} of {start} members kept": "últimos 90 días · {kept} de {start} socios retenidos",
  "No month has members who joined before it, so there is no one to retain yet: CRR = (members at the end − new members) ÷ members at the start. It shows here once members from an earlier month keep ordering.": "Ningún mes tiene socios que se unieran antes, así que aún no hay a quién retener: CRR = (socios al final − socios nuevos) ÷ socios al inicio. Aparece aquí cuando socios de un mes anterior siguen comprando.",
  "{redeemed} of {issued} points": "{redeemed} de {issued} puntos",
- "Merchant · {shop} loyalty program": "Comercio · programa de fidelidad de {shop}"
+ "Merchant · {shop} loyalty program": "Comercio · programa de fidelidad de {shop}",
+ "Nudge: {amount} more for another {reward}": "Sugerencia: {amount} más para otro {reward}",
+ "Nudge: {amount} more to use {reward}": "Sugerencia: {amount} más para usar {reward}"
 };

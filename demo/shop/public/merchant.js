@@ -297,6 +297,8 @@ function renderPreview(p, before, program) {
   for (const n of p.nudges ?? []) {
     const text = n.kind === 'spend_to_next_tier' ? tr('Nudge: add {amount} to reach {tier}', { amount: money(n.remaining_minor), tier: tierName(n.tier) })
       : n.kind === 'add_item_for_punch_card' ? tr('Nudge: {n} more for the {card}', { n: n.punches_missing, card: cardName(n.card) })
+        : n.kind === 'spend_for_threshold' ? tr('Nudge: {amount} more for another {reward}', { amount: money(n.remaining_minor), reward: rewardName(n.reward) })
+          : n.kind === 'spend_for_reward' ? tr('Nudge: {amount} more to use {reward}', { amount: money(n.remaining_minor), reward: rewardName(n.reward) })
         : `${tr('Nudge:')} ${n.kind.replace(/_/g, ' ')}${n.remaining_minor != null ? ` — ${tr('{amount} to go', { amount: money(n.remaining_minor) })}` : ''}`;
     bits.push(el('li', { class: 'nudge' }, text));
   }
