@@ -90,6 +90,13 @@ std::vector<std::pair<std::string, i64>> points_by_rule(const std::vector<Histor
   return out;
 }
 
+std::optional<i64> points_of(const std::vector<std::pair<std::string, i64>>& by_rule,
+                             const std::string& rule) {
+  for (const auto& [id, points] : by_rule)
+    if (id == rule) return points;
+  return std::nullopt;
+}
+
 // Takes `points` the order credited back: still pending ones are simply cancelled, the rest
 // comes off the balance, which may go negative.
 void take_back_points(Ledger& l, const OrderRecord& rec, i64 points) {
@@ -133,15 +140,9 @@ class Walkback {
       line(rule, is - was, explain("refund.earn").arg("rule", rule).arg("points", was - is));
       explained = add(explained, was - is);
     };
-    for (const auto& [rule, was] : before) {
-      auto it =
-          std::find_if(now.begin(), now.end(), [&](const auto& x) { return x.first == rule; });
-      walk(rule, was, it == now.end() ? 0 : it->second);
-    }
+    for (const auto& [rule, was] : before) walk(rule, was, points_of(now, rule).value_or(0));
     for (const auto& [rule, is] : now)
-      if (std::none_of(before.begin(), before.end(),
-                       [&](const auto& x) { return x.first == rule; }))
-        walk(rule, 0, is);
+      if (!points_of(before, rule)) walk(rule, 0, is);
     // The order was posted under another program version: what the rules no longer explain.
     if (explained != reversal)
       line("order", explained - reversal,

@@ -132,5 +132,31 @@ TEST(RefundWalkback, AVoucherTheOrdersPunchesCompletedIsTakenBackWhileUnused) {
   EXPECT_EQ(entry["lines"][1]["explain"]["args"]["voucher"], "v-e3-1");
 }
 
+TEST(RefundWalkback, AVoucherUsedComesBackAndTheOneTheOrderIssuedGoes) {
+  const json p = program(
+      {{"rewards",
+        {{{"id", "free-coffee"},
+          {"name", "Free coffee"},
+          {"type", "free_item"},
+          {"cost", 0},
+          {"match", {{"categories", {"coffee"}}}}}}},
+       {"punch_cards",
+        {{{"id", "c"}, {"punch", "per_order"}, {"required", 1}, {"reward", "free-coffee"}}}}});
+  const json s = replay(p, {enroll("e1", "2026-01-05T10:00:00-05:00"),
+                            order("e2", "2026-01-06T10:00:00-05:00", "o-1", {line("cake", 500, 1)}),
+                            order("e3", "2026-01-07T10:00:00-05:00", "o-2",
+                                  {line("latte", 1200, 1, "coffee")}, {{"vouchers", {"v-e2-1"}}}),
+                            refund("e4", "2026-01-08T10:00:00-05:00", "o-2")});
+  const json entry = history_of(s, "refund").at(0);
+  EXPECT_EQ(entry["points"], 0);
+  EXPECT_EQ(entry["lines"], json::parse(R"([
+    {"rule":"free-coffee","points":0,"explain":{"key":"refund.voucher_returned",
+      "args":{"order_id":"o-2","reward":"free-coffee","voucher":"v-e2-1"}}},
+    {"rule":"c","points":0,"explain":{"key":"refund.punches",
+      "args":{"card":"c","order_id":"o-2","punches":1}}},
+    {"rule":"c","points":0,"explain":{"key":"refund.voucher_taken_back",
+      "args":{"order_id":"o-2","reward":"free-coffee","voucher":"v-e3-1"}}}])"));
+}
+
 }  // namespace
 }  // namespace loyalty::testing

@@ -51,6 +51,20 @@ TEST(StateConsistency, ANegativeBalanceHoldsNoLots) {
   EXPECT_EQ(error_of(run("apply", redeem_tote(state)))["path"], "/state/lots");
 }
 
+TEST(StateConsistency, NegativeLotsOrPendingPointsAreRefusedWhereTheyAre) {
+  const json lot = {{"member_id", "m-1"},
+                    {"balance", 0},
+                    {"lots", {{{"points", -5}, {"earned_at", "2026-01-01T00:00:00-05:00"}}}}};
+  EXPECT_EQ(error_of(run("apply", redeem_tote(lot)))["path"], "/state/lots/0/points");
+  const json pending = {
+      {"member_id", "m-1"},
+      {"balance", 0},
+      {"pending", {{{"points", -5}, {"available_at", "2026-06-01T00:00:00-05:00"}}}}};
+  const json e = error_of(run("apply", redeem_tote(pending)));
+  EXPECT_EQ(e["code"], "invalid_request");
+  EXPECT_EQ(e["path"], "/state/pending/0/points");
+}
+
 TEST(StateConsistency, AConsistentHandMadeStateIsServed) {
   const json state = {{"member_id", "m-1"},
                       {"balance", 500},

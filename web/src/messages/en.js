@@ -134,6 +134,12 @@ export default {
   'redeem.reward': '{reward}',
   'refund.reversal': 'Refund on order {order}',
   'refund.points_returned': 'Points returned for order {order}',
+  'refund.earn': '{rule}: points taken back (order {order})',
+  'refund.reward_returned': '{reward}: points returned (order {order})',
+  'refund.voucher_returned': '{reward}: voucher returned (order {order})',
+  'refund.bonus_held': 'Welcome bonus held again for your next order (order {order})',
+  'refund.punches': 'Punches taken back (order {order})',
+  'refund.voucher_taken_back': '{reward}: voucher taken back (order {order})',
 
   'history.kind.enroll': 'Joined',
   'history.kind.earn': 'Order',

@@ -132,6 +132,12 @@ export default {
   'redeem.reward': '{reward}',
   'refund.reversal': 'Devolución del pedido {order}',
   'refund.points_returned': 'Puntos devueltos del pedido {order}',
+  'refund.earn': '{rule}: puntos retirados (pedido {order})',
+  'refund.reward_returned': '{reward}: puntos devueltos (pedido {order})',
+  'refund.voucher_returned': '{reward}: vale devuelto (pedido {order})',
+  'refund.bonus_held': 'Bono de bienvenida reservado otra vez para tu próximo pedido (pedido {order})',
+  'refund.punches': 'Sellos retirados (pedido {order})',
+  'refund.voucher_taken_back': '{reward}: vale retirado (pedido {order})',
 
   'history.kind.enroll': 'Te uniste',
   'history.kind.earn': 'Pedido',

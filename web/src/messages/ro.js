@@ -133,6 +133,12 @@ export default {
   'redeem.reward': '{reward}',
   'refund.reversal': 'Retur la comanda {order}',
   'refund.points_returned': 'Puncte returnate pentru comanda {order}',
+  'refund.earn': '{rule}: puncte retrase (comanda {order})',
+  'refund.reward_returned': '{reward}: puncte returnate (comanda {order})',
+  'refund.voucher_returned': '{reward}: voucher returnat (comanda {order})',
+  'refund.bonus_held': 'Bonusul de bun venit așteaptă din nou următoarea comandă (comanda {order})',
+  'refund.punches': 'Ștampile retrase (comanda {order})',
+  'refund.voucher_taken_back': '{reward}: voucher retras (comanda {order})',
 
   'history.kind.enroll': 'Înscriere',
   'history.kind.earn': 'Comandă',
