@@ -291,6 +291,21 @@ void install_routes(httplib::Server& svr, Service& service, const Config& cfg,
     send(res, service.get_member(member));
   });
 
+  // Older history, paged (spec/sync.md): ?before=<cursor from the previous page>&limit=1-200.
+  svr.Get("/v1/members/me/history", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string member;
+    if (!require_shopper(req, res, c, member)) return;
+    std::int64_t before = INT64_MAX, limit = 50;
+    if (req.has_param("before") &&
+        (!parse_int(req.get_param_value("before"), before) || before < 1))
+      return fail(res, 400, "invalid_request", "before must be a cursor from a previous page",
+                  "before");
+    if (req.has_param("limit") &&
+        (!parse_int(req.get_param_value("limit"), limit) || limit < 1 || limit > 200))
+      return fail(res, 400, "invalid_request", "limit must be 1-200", "limit");
+    send(res, service.history(member, before, static_cast<int>(limit)));
+  });
+
   svr.Post("/v1/members/me/preview", [&](const httplib::Request& req, httplib::Response& res) {
     std::string member;
     json body;

@@ -30,6 +30,19 @@ struct IdempotencyRow {
   std::string request_hash;
   int status = 0;
   std::string response;
+  // When history_len > 0 the response was stored without its history: the reply held the
+  // member's latest history_len entries up to the entry with id history_end.
+  std::int64_t history_end = 0, history_len = 0;
+};
+
+struct MemberSnapshot {
+  std::string state;
+  std::int64_t history_total = -1;  // the state's internal.history_total; -1: not recorded
+};
+
+struct HistoryRow {  // one stored outcome: a history entry as the engine wrote it
+  std::int64_t id = 0;
+  std::string entry;
 };
 
 // Everything one write stores, in one transaction.
@@ -41,6 +54,10 @@ struct WriteSet {
   std::string idem_key, idem_hash;   // empty key = no idempotency record
   int idem_status = 0;
   std::string idem_response;
+  int idem_history_len = 0;           // > 0: idem_response holds no history (IdempotencyRow)
+  std::vector<std::string> history;   // the history entries the event wrote, oldest first
+  std::int64_t history_total = -1;    // the new state's internal.history_total
+  std::optional<std::string> view;    // the member's view of the new state
   std::optional<ProgramRow> program;  // a new program version
 };
 
@@ -58,12 +75,20 @@ class Store {
   std::optional<ProgramRow> program_version(std::int64_t version);
   std::vector<ProgramRow> programs();  // every stored version, newest first
   std::optional<std::string> member_state(const std::string& member_id);
+  std::optional<MemberSnapshot> member_snapshot(const std::string& member_id);
+  // The member's view of the snapshot (the snapshot itself when none was stored).
+  std::optional<std::string> member_view(const std::string& member_id);
   bool member_exists(const std::string& member_id);
   std::vector<EventRow> events(const std::string& member_id, std::int64_t after, int limit);
   std::vector<std::string> member_event_bodies(const std::string& member_id);
   // Every member with its event bodies, in ledger order (for metrics).
   std::vector<std::pair<std::string, std::vector<std::string>>> all_member_events();
   std::optional<IdempotencyRow> idempotency(const std::string& key);
+  // A member's stored history entries with id < before, at most `limit`, oldest first.
+  std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
+                                         int limit);
+  // Every member with their stored history entries, oldest first (for metrics).
+  std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history();
   std::string max_event_id(const std::string& prefix);  // "" when none
 
   // Writes: commit() is called under writer_mutex(); an event with seq 0 gets the next seq.
@@ -91,6 +116,8 @@ class Store {
   sqlite3_stmt* upsert_member_ = nullptr;
   sqlite3_stmt* insert_member_ = nullptr;
   sqlite3_stmt* insert_idem_ = nullptr;
+  sqlite3_stmt* insert_history_ = nullptr;
+  std::int64_t last_history_id(const std::string& member_id);  // writer connection
 };
 
 }  // namespace srv

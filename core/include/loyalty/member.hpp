@@ -15,9 +15,11 @@ namespace loyalty {
 class MemberDocument {
  public:
   // Parses a state (the response of replay, apply or advance). Nullopt when it is not one; the
-  // reason goes to `error` when given.
+  // reason goes to `error` when given. The orders a refund may reference, most of a regular's
+  // state, are skipped unless `with_orders` (only order_program_version reads them).
   static std::optional<MemberDocument> parse(std::string_view state_json,
-                                             std::string* error = nullptr);
+                                             std::string* error = nullptr,
+                                             bool with_orders = false);
 
   std::string member_id() const;
   std::optional<std::int64_t> clock_ms() const;  // the instant the state was brought to
