@@ -105,6 +105,13 @@ std::vector<std::string> MemberDocument::history() const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> MemberDocument::orders() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& o : member(member(impl_->state, "internal"), "orders"))
+    out.emplace_back(text(member(o, "order_id")), dump(o));
+  return out;
+}
+
 std::optional<std::int64_t> MemberDocument::order_program_version(std::string_view order_id) const {
   for (const auto& o : member(member(impl_->state, "internal"), "orders"))
     if (text(member(o, "order_id")) == order_id) {

@@ -340,12 +340,11 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
                        "/member_id");
   if (!enrol && !snapshot)
     return error_reply(404, "unknown_member", "no member " + member_id, "/member_id");
-  // The snapshot is read through the core only when a refund needs its order's version, or when
-  // its history count was not recorded (a database from before that column).
+  // A snapshot from before the history count was recorded is read once through the core.
   std::optional<loyalty::MemberDocument> before;
-  if (snapshot && (snapshot->history_total < 0 || string_member(event, "type") == "refund")) {
+  if (snapshot && snapshot->history_total < 0) {
     std::string err;
-    before = loyalty::MemberDocument::parse(snapshot->state, &err, true);
+    before = loyalty::MemberDocument::parse(snapshot->state, &err);
     if (!before) return error_reply(500, "storage_error", err);
   }
   const std::int64_t total_before = !snapshot                      ? 0
@@ -358,23 +357,38 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   const std::string event_id = event_id_for(++last_event_number_);
   event["id"] = event_id;
   event["at"] = at_override.empty() ? now_rfc3339() : at_override;
-  const std::string response = apply_event(p, snapshot ? &snapshot->state : nullptr, before, event);
+  const std::string response =
+      apply_event(p, member_id, snapshot ? &snapshot->state : nullptr, event);
   return store_outcome(p, member_id, event, total_before, response, enrol, k);
 }
 
-// The core's `apply` of the event on the stored state at the server's now. Every event is
-// evaluated under the version current now; a refund recomputes its order under the version the
-// order was evaluated under (`order_program`), so a publish never changes what an order earned.
-std::string Service::apply_event(const Program& p, const std::string* snapshot,
-                                 const std::optional<loyalty::MemberDocument>& before,
-                                 const json& event) {
+// The core's `apply` of the event on the stored state at the server's now, under the version
+// current now. The snapshot holds no orders (they are kept in `orders`, one row each, so a
+// regular's write does not carry a year of carts): the order the event names, if any, is put
+// back for the core, which rejects a second order with its id and recomputes it for a refund,
+// under the version the order was evaluated under (`order_program`), so a publish never changes
+// what an order earned.
+std::string Service::apply_event(const Program& p, const std::string& member_id,
+                                 const std::string* snapshot, const json& event) {
+  std::string state = snapshot ? *snapshot : std::string("null");
   std::string req = "{\"event\":" + event.dump() + ",\"now\":\"" + now_rfc3339() + "\"";
-  if (before && string_member(event, "type") == "refund") {
-    const auto version = before->order_program_version(string_member(event, "order_id"));
-    if (version && *version != p.version)
-      if (auto row = store_.program_version(*version)) req += ",\"order_program\":" + row->document;
+  const std::string order_id = string_member(event, "order_id");
+  if (snapshot && !order_id.empty()) {
+    if (auto record = store_.order_record(member_id, order_id)) {
+      json full = json::parse(*snapshot, nullptr, false);
+      json order = json::parse(*record, nullptr, false);
+      if (full.is_object() && full["internal"].is_object() && order.is_object()) {
+        full["internal"]["orders"] = json::array({order});
+        state = full.dump();
+      }
+      const auto version = order.is_object() ? order.find("program_version") : order.end();
+      if (string_member(event, "type") == "refund" && version != order.end() &&
+          version->is_number_integer() && version->get<std::int64_t>() != p.version)
+        if (auto row = store_.program_version(version->get<std::int64_t>()))
+          req += ",\"order_program\":" + row->document;
+    }
   }
-  req += ",\"state\":" + (snapshot ? *snapshot : std::string("null")) + "}";
+  req += ",\"state\":" + state + "}";
   return p.engine->call("apply", req);
 }
 
@@ -387,7 +401,7 @@ Reply Service::store_outcome(const Program& p, const std::string& member_id, con
   if (loyalty::is_error(response))
     return engine_error(json::parse(response, nullptr, false), "/event");
   std::string err;
-  const auto after = loyalty::MemberDocument::parse(response, &err);
+  const auto after = loyalty::MemberDocument::parse(response, &err, true);
   if (!after) return error_reply(500, "engine_error", err);
   const std::vector<std::string> history = after->history();
   const std::int64_t written = after->history_total() - history_total_before;
@@ -414,9 +428,12 @@ Reply Service::store_outcome(const Program& p, const std::string& member_id, con
   w.event = EventRow{
       0,         member_id,   event_id, string_member(event, "type"), string_member(event, "at"),
       p.version, event.dump()};
-  w.state = response;
+  // The snapshot is the member's view: the orders go to their own rows, and the event ids the
+  // core remembers are not needed again (the server's ids are unique, retries stop at the
+  // idempotency record).
+  w.state = r.body;
+  w.orders = after->orders();
   w.history_total = after->history_total();
-  w.view = r.body;
   w.new_member = enrol;
   w.history.assign(first_new, history.end());
   w.idem_status = r.status;
@@ -453,7 +470,7 @@ Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string
 // released, lots and vouchers expired, the tier period current), as its member reads it. Nothing
 // is written: the next write does the same advance and stores it.
 Reply Service::get_member(const std::string& member_id) {
-  auto s = store_.member_view(member_id);
+  auto s = store_.member_state(member_id);
   if (!s) return error_reply(404, "unknown_member", "no member " + member_id);
   Program p = program();
   const std::string advanced = p.engine->advance(*s, now_ms() / 1000 * 1000);

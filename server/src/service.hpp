@@ -84,9 +84,8 @@ class Service {
   // The shared write path: idempotency, serialisation, the core, one transaction.
   Reply write_event(const std::string& member_id, nlohmann::json event, bool enrol,
                     const std::string& at_override, const WriteKey& k);
-  std::string apply_event(const Program& p, const std::string* snapshot,
-                          const std::optional<loyalty::MemberDocument>& before,
-                          const nlohmann::json& event);
+  std::string apply_event(const Program& p, const std::string& member_id,
+                          const std::string* snapshot, const nlohmann::json& event);
   Reply store_outcome(const Program& p, const std::string& member_id, const nlohmann::json& event,
                       std::int64_t history_total_before, const std::string& response, bool enrol,
                       const WriteKey& k);

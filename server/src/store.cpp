@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS history (
   seq       INTEGER NOT NULL,
   entry     TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS history_member ON history(member_id, id);
+CREATE TABLE IF NOT EXISTS orders (
+  member_id TEXT NOT NULL,
+  order_id  TEXT NOT NULL,
+  record    TEXT NOT NULL,
+  PRIMARY KEY (member_id, order_id));
 )";
 
 // Columns added after the first schema, each with the default an older row means.
@@ -48,9 +53,6 @@ const AddedColumn kAddedColumns[] = {
     {"idempotency", "history_len", "INTEGER NOT NULL DEFAULT 0"},
     // The snapshot's internal.history_total, so a write need not parse the snapshot for it.
     {"members", "history_total", "INTEGER NOT NULL DEFAULT -1"},
-    // The member's view of the snapshot (MemberDocument::view): what reads advance and answer,
-    // without the orders and seen ids that make most of a regular's state.
-    {"members", "view", "TEXT"},
 };
 
 void exec(sqlite3* db, const std::string& sql) {
@@ -191,9 +193,9 @@ Store::Store(const std::string& path, const std::string& sync) : path_(path), sy
                           "body) VALUES (?,?,?,?,?,?,?)");
   upsert_member_ = prepare(
       writer_,
-      "INSERT INTO members(member_id, state, last_seq, history_total, view) VALUES (?,?,?,?,?) "
+      "INSERT INTO members(member_id, state, last_seq, history_total) VALUES (?,?,?,?) "
       "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq, "
-      "history_total = excluded.history_total, view = excluded.view");
+      "history_total = excluded.history_total");
   insert_member_ = prepare(
       writer_, "INSERT INTO members(member_id, state, last_seq, history_total) VALUES (?,?,?,?)");
   insert_idem_ =
@@ -201,10 +203,15 @@ Store::Store(const std::string& path, const std::string& sync) : path_(path), sy
               "INSERT INTO idempotency(key, request_hash, status, response, history_end, "
               "history_len) VALUES (?,?,?,?,?,?)");
   insert_history_ = prepare(writer_, "INSERT INTO history(member_id, seq, entry) VALUES (?,?,?)");
+  upsert_order_ =
+      prepare(writer_,
+              "INSERT INTO orders(member_id, order_id, record) VALUES (?,?,?) "
+              "ON CONFLICT(member_id, order_id) DO UPDATE SET record = excluded.record");
 }
 
 Store::~Store() {
-  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_, insert_history_})
+  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_, insert_history_,
+                   upsert_order_})
     sqlite3_finalize(st);
   for (auto* db : pool_) close_reader(db);
   sqlite3_close(writer_);
@@ -288,11 +295,13 @@ std::optional<MemberSnapshot> Store::member_snapshot(const std::string& member_i
   return MemberSnapshot{q.col_text(0), q.col_i64(1)};
 }
 
-std::optional<std::string> Store::member_view(const std::string& member_id) {
+std::optional<std::string> Store::order_record(const std::string& member_id,
+                                               const std::string& order_id) {
   auto l = lease();
-  static const char* sql = "SELECT COALESCE(view, state) FROM members WHERE member_id = ?";
+  static const char* sql = "SELECT record FROM orders WHERE member_id = ? AND order_id = ?";
   Stmt q(l.get(), sql, true);
   q.text(1, member_id);
+  q.text(2, order_id);
   if (!q.step()) return std::nullopt;
   return q.col_text(0);
 }
@@ -453,6 +462,12 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     history_end = sqlite3_last_insert_rowid(writer_);
   }
   if (w.idem_history_len > 0 && history_end == 0) history_end = last_history_id(w.member_id);
+  for (const auto& [order_id, record] : w.orders) {
+    bind_text(upsert_order_, 1, w.member_id);
+    bind_text(upsert_order_, 2, order_id);
+    bind_text(upsert_order_, 3, record);
+    if (run(upsert_order_) != SQLITE_DONE) return fail(CommitResult::failed);
+  }
   if (!w.idem_key.empty()) {
     bind_text(insert_idem_, 1, w.idem_key);
     bind_text(insert_idem_, 2, w.idem_hash);
@@ -470,10 +485,6 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     bind_text(st, 2, *w.state);
     sqlite3_bind_int64(st, 3, seq);
     sqlite3_bind_int64(st, 4, w.history_total);
-    if (w.view)
-      bind_text(st, 5, *w.view);
-    else
-      sqlite3_bind_null(st, 5);
     int rc = run(st);
     if (rc == SQLITE_CONSTRAINT && w.new_member) return fail(CommitResult::member_exists);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace srv {
@@ -54,10 +55,11 @@ struct WriteSet {
   std::string idem_key, idem_hash;   // empty key = no idempotency record
   int idem_status = 0;
   std::string idem_response;
-  int idem_history_len = 0;           // > 0: idem_response holds no history (IdempotencyRow)
-  std::vector<std::string> history;   // the history entries the event wrote, oldest first
-  std::int64_t history_total = -1;    // the new state's internal.history_total
-  std::optional<std::string> view;    // the member's view of the new state
+  int idem_history_len = 0;          // > 0: idem_response holds no history (IdempotencyRow)
+  std::vector<std::string> history;  // the history entries the event wrote, oldest first
+  std::int64_t history_total = -1;   // the new state's internal.history_total
+  // Order records the core answered (order id, record): kept apart from the snapshot.
+  std::vector<std::pair<std::string, std::string>> orders;
   std::optional<ProgramRow> program;  // a new program version
 };
 
@@ -76,8 +78,9 @@ class Store {
   std::vector<ProgramRow> programs();  // every stored version, newest first
   std::optional<std::string> member_state(const std::string& member_id);
   std::optional<MemberSnapshot> member_snapshot(const std::string& member_id);
-  // The member's view of the snapshot (the snapshot itself when none was stored).
-  std::optional<std::string> member_view(const std::string& member_id);
+  // An order's record as the core last wrote it (what a refund recomputes).
+  std::optional<std::string> order_record(const std::string& member_id,
+                                          const std::string& order_id);
   bool member_exists(const std::string& member_id);
   std::vector<EventRow> events(const std::string& member_id, std::int64_t after, int limit);
   std::vector<std::string> member_event_bodies(const std::string& member_id);
@@ -117,6 +120,7 @@ class Store {
   sqlite3_stmt* insert_member_ = nullptr;
   sqlite3_stmt* insert_idem_ = nullptr;
   sqlite3_stmt* insert_history_ = nullptr;
+  sqlite3_stmt* upsert_order_ = nullptr;
   std::int64_t last_history_id(const std::string& member_id);  // writer connection
 };
 

@@ -224,6 +224,9 @@ TEST(MemberDocument, ReadsAStateThroughTypedAccessors) {
   EXPECT_EQ(full->clock_ms(), parse_rfc3339(day(1)));
   EXPECT_EQ(full->order_program_version("o-1"), 1);
   EXPECT_EQ(full->order_program_version("o-2"), std::nullopt);
+  ASSERT_EQ(full->orders().size(), 1u);
+  EXPECT_EQ(full->orders()[0].first, "o-1");
+  EXPECT_EQ(json::parse(full->orders()[0].second), s["internal"]["orders"][0]);
   // Without orders (the default) the view is the same: it never shows them.
   const auto quick = MemberDocument::parse(s.dump());
   ASSERT_TRUE(quick);
