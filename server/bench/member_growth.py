@@ -9,6 +9,9 @@ is read from a file the benchmark rewrites before each order). At the checkpoint
   - database growth per order over the 50 orders before the checkpoint (the main file's used
     pages, WAL frames included, free pages excluded: events, snapshots, history entries and
     idempotency records alike).
+Then, side by side under the same load and database, a newcomer's first 21 orders alternate with
+the regular's next 21 (medians over orders 6-15 of each) and 20 reads of each: the fair view of
+"the 10 000th order costs what the 10th costs" on a machine whose load moves.
 usage: server/bench/member_growth.py [BUILD_DIR=build] [ORDERS=10000] [REFUND_DAYS]
 """
 import base64, hashlib, hmac, http.client, json, os, sqlite3, statistics, subprocess, sys, tempfile
@@ -113,6 +116,34 @@ def main():
                 me_bytes = reads[0][1]
                 print(json.dumps({"order": n, "get_me_bytes": me_bytes, "get_me_ms": round(me_ms, 2)}),
                       flush=True)
+        # Side by side under the same load and the same database: the regular's next 21 orders
+        # alternate with a newcomer's first 21 (median over orders 6-15 of each), then reads.
+        post("/v1/members", {"member_id": "newcomer", "email": "n@example.com"}, "enrol-new")
+        pair = {"regular": [], "newcomer": []}
+        for i in range(1, 22):
+            set_day(orders + 10 + i)
+            for who in ("newcomer", "regular"):
+                cart = {"currency": "PEN", "lines": [
+                    {"sku": "latte", "unit_price_minor": 1200, "quantity": 1},
+                    {"sku": "cake", "unit_price_minor": 1300 + (i % 7) * 100, "quantity": 1}]}
+                ms = post("/v1/orders", {"member_id": who, "order_id": f"{who}-p{i}", "cart": cart},
+                          f"{who}-pair-{i}") * 1000
+                if 6 <= i <= 15:
+                    pair[who].append(ms)
+        reads = {"regular": [], "newcomer": []}
+        for _ in range(20):
+            for who in ("newcomer", "regular"):
+                t = time.perf_counter()
+                conn.request("GET", "/v1/members/me", headers={"Authorization": "Bearer " + token(who)})
+                r = conn.getresponse()
+                data = r.read()
+                reads[who].append(((time.perf_counter() - t) * 1000, len(data)))
+        for who in ("newcomer", "regular"):
+            print(json.dumps({"side_by_side": who,
+                              "post_ms": round(statistics.median(pair[who]), 2),
+                              "get_me_ms": round(statistics.median(t for t, _ in reads[who]), 2),
+                              "get_me_bytes": reads[who][0][1]}), flush=True)
+        print(json.dumps({"loadavg": os.getloadavg()}), flush=True)
         rows = []
         for c in checkpoints:
             window = [latency[k] for k in range(c, c + 10)]
