@@ -367,7 +367,8 @@ void sort_events(std::vector<Event>& events) {
 }
 
 void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>* history) {
-  if (t <= l.clock) return;
+  // At the clock itself only what a late event left due (settle_late_event) is still to do.
+  if (t < l.clock) return;
   for (;;) {
     // The next thing due: a pending release or an expiry, whichever comes first.
     std::optional<Timestamp> release, expiry;
@@ -489,6 +490,13 @@ OrderOutcome preview_order(const Program& p, Ledger& ledger, const OrderRequest&
   return o;
 }
 
+// A late event (dated before the state's clock) may leave something due before the clock: points
+// pending until a day already past, a lot already expired. Done now, so a state never holds
+// anything due before its clock and a read at the clock changes nothing.
+static void settle_late_event(const Program& p, MemberState& s, const Event& e) {
+  if (e.at < s.ledger.clock) advance(p, s.ledger, s.ledger.clock, &s.history);
+}
+
 void apply_event(const Program& p, MemberState& s, const Event& e, const Program* order_program) {
   if (!s.seen.emplace(e.id, e.at).second) return;  // idempotent: an id counts once
   if (s.ledger.member_id.empty()) s.ledger.member_id = e.member_id;
@@ -511,6 +519,7 @@ void apply_event(const Program& p, MemberState& s, const Event& e, const Program
     referral(p, s, e);
   else
     check_fields(e.in(), {});  // tick: the time and the birthday check are all it brings
+  settle_late_event(p, s, e);
 }
 
 }  // namespace loyalty

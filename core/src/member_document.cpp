@@ -49,9 +49,18 @@ std::string dump(const json& v) {
 
 }  // namespace
 
-std::optional<MemberDocument> MemberDocument::parse(std::string_view state_json,
-                                                    std::string* error) {
-  json state = json::parse(state_json, nullptr, false);
+std::optional<MemberDocument> MemberDocument::parse(std::string_view state_json, std::string* error,
+                                                    bool with_orders) {
+  // `internal.orders` is dropped while parsing (its key refused) unless asked for; the keys at
+  // depth 1 say whether the parser is inside `internal` (`lifetime.orders` is kept).
+  bool in_internal = false;
+  const json::parser_callback_t skip_orders = [&in_internal](int depth, json::parse_event_t event,
+                                                             json& parsed) {
+    if (event != json::parse_event_t::key) return true;
+    if (depth == 1) in_internal = parsed == "internal";
+    return !(depth == 2 && in_internal && parsed == "orders");
+  };
+  json state = json::parse(state_json, with_orders ? nullptr : skip_orders, false);
   const char* problem = state.is_discarded()                     ? "not JSON"
                         : !state.is_object()                     ? "not an object"
                         : member(state, "error").is_object()     ? "an error response"
@@ -93,6 +102,13 @@ std::int64_t MemberDocument::history_total() const {
 std::vector<std::string> MemberDocument::history() const {
   std::vector<std::string> out;
   for (const auto& h : member(impl_->state, "history")) out.push_back(dump(h));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> MemberDocument::orders() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& o : member(member(impl_->state, "internal"), "orders"))
+    out.emplace_back(text(member(o, "order_id")), dump(o));
   return out;
 }
 

@@ -29,6 +29,8 @@ IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::s
   r.kind = IdemLookup::replay;
   r.status = row->status;
   r.response = row->response;
+  r.history_end = row->history_end;
+  r.history_len = row->history_len;
   return r;
 }
 

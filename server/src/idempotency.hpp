@@ -2,6 +2,7 @@
 // caller, body) tells a retry (same hash: answer the stored response again) from a misuse (another
 // body under the same key: 409). The record is stored in the same transaction as the write.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,7 @@ struct IdemLookup {
   enum Kind { fresh, replay, conflict } kind = fresh;
   int status = 0;
   std::string response;
+  std::int64_t history_end = 0, history_len = 0;  // IdempotencyRow
 };
 
 IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::string& hash);

@@ -181,6 +181,7 @@ const std::vector<Api::Route>& Api::routes() {
       {"PUT", "/v1/program", &Api::put_program},
       {"POST", "/v1/members", &Api::enrol},
       {"GET", "/v1/members/me", &Api::get_me},
+      {"GET", "/v1/members/me/history", &Api::history},
       {"POST", "/v1/members/me/preview", &Api::preview},
       {"POST", "/v1/members/me/actions", &Api::action},
       {"POST", "/v1/members/me/redemptions", &Api::redemption},
@@ -293,6 +294,19 @@ void Api::get_me(const Request& req, Response& res) {
   std::string member;
   if (!require_shopper(req, res, config_, member)) return;
   send(res, service_.get_member(member));
+}
+
+// Older history, paged (spec/sync.md): ?before=<cursor from the previous page>&limit=1-200.
+void Api::history(const Request& req, Response& res) {
+  std::string member;
+  if (!require_shopper(req, res, config_, member)) return;
+  std::int64_t before = INT64_MAX, limit = 50;
+  if (req.has_param("before") && (!parse_int(req.param("before"), before) || before < 1))
+    return fail(res, 400, "invalid_request", "before must be a cursor from a previous page",
+                "before");
+  if (req.has_param("limit") && (!parse_int(req.param("limit"), limit) || limit < 1 || limit > 200))
+    return fail(res, 400, "invalid_request", "limit must be 1-200", "limit");
+  send(res, service_.history(member, before, static_cast<int>(limit)));
 }
 
 void Api::preview(const Request& req, Response& res) {

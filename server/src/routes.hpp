@@ -42,6 +42,7 @@ class Api {
   void put_program(const Request&, Response&);
   // The shopper's own calls.
   void get_me(const Request&, Response&);
+  void history(const Request&, Response&);
   void preview(const Request&, Response&);
   void action(const Request&, Response&);
   void redemption(const Request&, Response&);

@@ -82,23 +82,6 @@ std::string event_id_for(std::int64_t seq) {
   return buf;
 }
 
-void trim_history(json& state) {
-  if (!state.contains("history") || !state["history"].is_array()) return;
-  auto& h = state["history"];
-  if (h.size() > Service::kHistoryKept)
-    h.erase(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(h.size() - Service::kHistoryKept));
-}
-
-// The history entry the core wrote for `event_id` when it rejected the event, if it did.
-const json* rejection(const json& state, const std::string& event_id) {
-  if (!state.contains("history") || !state["history"].is_array()) return nullptr;
-  const auto& h = state["history"];
-  for (auto it = h.rbegin(); it != h.rend(); ++it)
-    if (string_member(*it, "event_id") == event_id && string_member(*it, "kind") == "rejected")
-      return &*it;
-  return nullptr;
-}
-
 }  // namespace
 
 Service::Service(Store& store) : store_(store) {
@@ -113,7 +96,7 @@ Service::Program Service::program() {
 }
 
 std::string Service::now_rfc3339() {
-  return format_rfc3339(now_ms(), program().offset_minutes);
+  return program().engine->format_time(now_ms() / 1000 * 1000);
 }
 
 std::mutex& Service::member_mutex(const std::string& member_id) {
@@ -126,11 +109,8 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
     error = engine->error_json();
     return false;
   }
-  const json doc = json::parse(document, nullptr, false);
-  const std::string offset = string_member(doc, "utc_offset");
-  auto off = parse_offset(offset.empty() ? "+00:00" : offset);
   std::lock_guard lock(program_mutex_);
-  program_ = {engine, document, version, off.value_or(0)};
+  program_ = {engine, document, version};
   return true;
 }
 
@@ -308,146 +288,157 @@ Reply Service::member_event(const std::string& member_id, const std::string& typ
   event["type"] = type;
   event["member_id"] = member_id;
   Reply r = write_event(member_id, std::move(event), false, at, k);
-  if (type == "order" && r.status == 200) complete_referral(member_id, r.body);
+  if (type == "order" && r.status == 200)
+    if (auto state = loyalty::MemberDocument::parse(r.body)) complete_referral(member_id, *state);
   return r;
 }
 
 // A referred member's first order completes the referral: the referrer gets a
 // `referral_completed` event. Its idempotency key is derived from the referee, so it is applied
 // at most once however often the order is retried.
-void Service::complete_referral(const std::string& member_id, const std::string& state_json) {
-  const json state = json::parse(state_json, nullptr, false);
-  if (!state.is_object() || !state.contains("lifetime") || !state.contains("internal")) return;
-  const json& lifetime = state["lifetime"];
-  const json& internal = state["internal"];
-  if (!lifetime.is_object() || !internal.is_object()) return;
-  const auto orders = lifetime.find("orders");
-  if (orders == lifetime.end() || !orders->is_number_integer() || orders->get<std::int64_t>() != 1)
-    return;
-  const auto it = internal.find("referred_by");
-  if (it == internal.end() || !it->is_string()) return;
-  const std::string referrer = it->get<std::string>();
+void Service::complete_referral(const std::string& member_id,
+                                const loyalty::MemberDocument& state) {
+  if (state.lifetime_orders() != 1) return;
+  const std::string referrer = state.referred_by();
   if (referrer.empty() || referrer == member_id || !store_.member_exists(referrer)) return;
   const std::string key = server_key("referral-completed", member_id);
   json event = {{"type", "referral_completed"}, {"member_id", referrer}, {"referee", member_id}};
   write_event(referrer, std::move(event), false, "", WriteKey{key, sha256_hex(key)});
 }
 
+// The answer stored under a key used before (the first answer again, or a 409), if it was.
+std::optional<Reply> Service::answer_for_used_key(const WriteKey& k) {
+  auto idem = idempotency_lookup(store_, k.key, k.hash);
+  if (idem.kind == IdemLookup::conflict)
+    return error_reply(409, "idempotency_conflict",
+                       "this Idempotency-Key was used with another request");
+  if (idem.kind != IdemLookup::replay) return std::nullopt;
+  if (idem.history_len == 0) return Reply{idem.status, idem.response, ""};
+  // The record holds the member view without its history; the history it answered is the
+  // member's latest history_len stored entries up to history_end.
+  json view = json::parse(idem.response, nullptr, false);
+  if (!view.is_object()) return error_reply(500, "storage_error", "unreadable stored answer");
+  json history = json::array();
+  for (const auto& row :
+       store_.history_before(string_member(view, "member_id"), idem.history_end + 1,
+                             static_cast<int>(idem.history_len)))
+    history.push_back(json::parse(row.entry, nullptr, false));
+  view["history"] = std::move(history);
+  return Reply{idem.status, view.dump(), ""};
+}
+
 Reply Service::write_event(const std::string& member_id, json event, bool enrol,
                            const std::string& at_override, const WriteKey& k) {
-  auto idem = idempotency_lookup(store_, k.key, k.hash);
-  if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
-  if (idem.kind == IdemLookup::conflict)
-    return error_reply(409, "idempotency_conflict",
-                       "this Idempotency-Key was used with another request");
-
+  if (auto used = answer_for_used_key(k)) return *used;
   std::lock_guard member_lock(member_mutex(member_id));
   // A twin request with the same key may have finished while this one waited for the member.
-  idem = idempotency_lookup(store_, k.key, k.hash);
-  if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
-  if (idem.kind == IdemLookup::conflict)
-    return error_reply(409, "idempotency_conflict",
-                       "this Idempotency-Key was used with another request");
+  if (auto used = answer_for_used_key(k)) return *used;
 
-  auto snapshot = store_.member_state(member_id);
+  auto snapshot = store_.member_snapshot(member_id);
   if (enrol && snapshot)
     return error_reply(409, "member_exists", "member " + member_id + " is enrolled already",
                        "/member_id");
   if (!enrol && !snapshot)
     return error_reply(404, "unknown_member", "no member " + member_id, "/member_id");
-  // Only an order dated by the client needs the stored state read here (for its clock).
-  json state =
-      snapshot && !at_override.empty() ? json::parse(*snapshot, nullptr, false) : json(nullptr);
+  // A snapshot from before the history count was recorded is read once through the core.
+  std::optional<loyalty::MemberDocument> before;
+  if (snapshot && snapshot->history_total < 0) {
+    std::string err;
+    before = loyalty::MemberDocument::parse(snapshot->state, &err);
+    if (!before) return error_reply(500, "storage_error", err);
+  }
+  const std::int64_t total_before = !snapshot                      ? 0
+                                    : snapshot->history_total >= 0 ? snapshot->history_total
+                                                                   : before->history_total();
 
   Program p = program();
-  const std::string now = format_rfc3339(now_ms(), p.offset_minutes);
-  const std::string at = at_override.empty() ? now : at_override;
-  // An event dated before the member's clock (an imported past order) is placed by a replay of
-  // the member's ledger, which orders events by time; later events go through apply.
-  bool replay = false;
-  if (!at_override.empty() && state.is_object()) {
-    const auto& internal = state.contains("internal") ? state["internal"] : json();
-    if (internal.is_object() && internal.contains("clock") && internal["clock"].is_string()) {
-      auto clock = parse_rfc3339(internal["clock"].get<std::string>());
-      auto when = parse_rfc3339(at);
-      replay = clock && when && *when < *clock;
-    }
-  }
-
   // Ids are allocated under the member's lock, so one member's events carry increasing ids;
   // the core runs outside the writer lock, so one member's rules overlap another's commit.
   const std::string event_id = event_id_for(++last_event_number_);
   event["id"] = event_id;
-  event["at"] = at;
+  event["at"] = at_override.empty() ? now_rfc3339() : at_override;
+  const std::string response =
+      apply_event(p, member_id, snapshot ? &snapshot->state : nullptr, event);
+  return store_outcome(p, member_id, event, total_before, response, enrol, k);
+}
 
-  std::string response;
-  std::string error_prefix = "/event";
-  if (replay) {
-    json events = json::array();
-    for (const auto& b : store_.member_event_bodies(member_id))
-      events.push_back(json::parse(b, nullptr, false));
-    events.push_back(event);
-    error_prefix = "/events/" + std::to_string(events.size() - 1);
-    response = p.engine->call("replay", json{{"events", events}, {"now", now}}.dump());
-  } else {
-    std::string req = "{\"event\":" + event.dump() + ",\"now\":\"" + now +
-                      "\",\"state\":" + (snapshot ? *snapshot : std::string("null")) + "}";
-    response = p.engine->call("apply", req);
-  }
-  // The common case (accepted, history short enough) needs no second parse of the state: the
-  // core writes sorted, compact JSON, so the history is the array between "history":[ and
-  // ,"internal": and every entry opens with {"at":. Stored states never hold rejected entries
-  // (a rejected event is never stored), so "kind":"rejected" there means this event was rejected.
-  if (!loyalty::is_error(response)) {
-    const auto h0 = response.find("\"history\":[");
-    const auto h1 = h0 == std::string::npos ? h0 : response.find("],\"internal\":", h0);
-    if (h1 != std::string::npos) {
-      const std::string_view history(response.data() + h0, h1 - h0);
-      std::size_t entries = 0;
-      for (auto pos = history.find("{\"at\":"); pos != std::string_view::npos;
-           pos = history.find("{\"at\":", pos + 1))
-        ++entries;
-      if (entries <= kHistoryKept &&
-          history.find("\"kind\":\"rejected\"") == std::string_view::npos) {
-        Reply r{enrol ? 201 : 200, std::move(response), ""};
-        WriteSet w;
-        w.member_id = member_id;
-        w.idem_key = k.key;
-        w.idem_hash = k.hash;
-        w.idem_status = r.status;
-        w.idem_response = r.body;
-        w.event = EventRow{0,  member_id, event_id,    string_member(event, "type"),
-                           at, p.version, event.dump()};
-        w.state = r.body;
-        w.new_member = enrol;
-        return commit_write(w, r, member_id, k);
+// The core's `apply` of the event on the stored state at the server's now, under the version
+// current now. The snapshot holds no orders (they are kept in `orders`, one row each, so a
+// regular's write does not carry a year of carts): the order the event names, if any, is put
+// back for the core, which rejects a second order with its id and recomputes it for a refund,
+// under the version the order was evaluated under (`order_program`), so a publish never changes
+// what an order earned.
+std::string Service::apply_event(const Program& p, const std::string& member_id,
+                                 const std::string* snapshot, const json& event) {
+  std::string state = snapshot ? *snapshot : std::string("null");
+  std::string req = "{\"event\":" + event.dump() + ",\"now\":\"" + now_rfc3339() + "\"";
+  const std::string order_id = string_member(event, "order_id");
+  if (snapshot && !order_id.empty()) {
+    if (auto record = store_.order_record(member_id, order_id)) {
+      json full = json::parse(*snapshot, nullptr, false);
+      json order = json::parse(*record, nullptr, false);
+      if (full.is_object() && full["internal"].is_object() && order.is_object()) {
+        full["internal"]["orders"] = json::array({order});
+        state = full.dump();
       }
+      const auto version = order.is_object() ? order.find("program_version") : order.end();
+      if (string_member(event, "type") == "refund" && version != order.end() &&
+          version->is_number_integer() && version->get<std::int64_t>() != p.version)
+        if (auto row = store_.program_version(version->get<std::int64_t>()))
+          req += ",\"order_program\":" + row->document;
     }
   }
-  json result = json::parse(response, nullptr, false);
-  if (result.is_discarded()) return error_reply(500, "engine_error", "the core answered no JSON");
-  if (result.contains("error")) return engine_error(result, error_prefix);
+  req += ",\"state\":" + state + "}";
+  return p.engine->call("apply", req);
+}
 
+// Stores what the core answered: a rejection stores only its idempotency record; an accepted
+// event stores the event, the new state, the history entries it wrote (the member's full history
+// is the sum of these) and an idempotency record without the history (rebuilt from the entries).
+Reply Service::store_outcome(const Program& p, const std::string& member_id, const json& event,
+                             std::int64_t history_total_before, const std::string& response,
+                             bool enrol, const WriteKey& k) {
+  if (loyalty::is_error(response))
+    return engine_error(json::parse(response, nullptr, false), "/event");
+  std::string err;
+  const auto after = loyalty::MemberDocument::parse(response, &err, true);
+  if (!after) return error_reply(500, "engine_error", err);
+  const std::vector<std::string> history = after->history();
+  const std::int64_t written = after->history_total() - history_total_before;
+  const auto first_new =
+      history.end() - std::min<std::int64_t>(std::max<std::int64_t>(written, 0),
+                                             static_cast<std::int64_t>(history.size()));
+  const std::string event_id = string_member(event, "id");
   WriteSet w;
   w.member_id = member_id;
   w.idem_key = k.key;
   w.idem_hash = k.hash;
-  Reply r;
-  if (const json* rej = rejection(result, event_id)) {
-    json err = rej->contains("error")
-                   ? (*rej)["error"]
-                   : json{{"code", "rejected"}, {"message", "rejected"}, {"path", ""}};
-    r = {422, json{{"error", err}}.dump(), ""};
-  } else {
-    trim_history(result);
-    r = {enrol ? 201 : 200, result.dump(), ""};
-    w.event =
-        EventRow{0, member_id, event_id, string_member(event, "type"), at, p.version, event.dump()};
-    w.state = r.body;
-    w.new_member = enrol;
+  for (auto it = first_new; it != history.end(); ++it) {
+    const json entry = json::parse(*it, nullptr, false);
+    if (string_member(entry, "kind") == "rejected" &&
+        string_member(entry, "event_id") == event_id) {
+      const Reply r{422, json{{"error", entry.contains("error") ? entry["error"] : json()}}.dump(),
+                    ""};
+      w.idem_status = r.status;
+      w.idem_response = r.body;
+      return commit_write(w, r, member_id, k);
+    }
   }
+  const Reply r{enrol ? 201 : 200, after->view(), ""};
+  w.event = EventRow{
+      0,         member_id,   event_id, string_member(event, "type"), string_member(event, "at"),
+      p.version, event.dump()};
+  // The snapshot is the member's view: the orders go to their own rows, and the event ids the
+  // core remembers are not needed again (the server's ids are unique, retries stop at the
+  // idempotency record).
+  w.state = r.body;
+  w.orders = after->orders();
+  w.history_total = after->history_total();
+  w.new_member = enrol;
+  w.history.assign(first_new, history.end());
   w.idem_status = r.status;
-  w.idem_response = r.body;
+  w.idem_response = after->view(false);
+  w.idem_history_len = static_cast<int>(history.size());
   return commit_write(w, r, member_id, k);
 }
 
@@ -463,8 +454,7 @@ Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string
     case CommitResult::ok:
       return r;
     case CommitResult::idempotency_conflict: {
-      auto again = idempotency_lookup(store_, k.key, k.hash);
-      if (again.kind == IdemLookup::replay) return {again.status, again.response, ""};
+      if (auto again = answer_for_used_key(k)) return *again;
       return error_reply(409, "idempotency_conflict",
                          "this Idempotency-Key was used with another request");
     }
@@ -476,63 +466,19 @@ Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string
   }
 }
 
-namespace {
-
-// Whether anything in a stored state (the core's sorted, compact JSON) falls due by `now_ms`: a
-// pending release (`available_at`), a lot or voucher expiry (`expires_at`), an inactivity expiry
-// (`next_expiry.at`) or the end of a tier period (`period_end`; a rolling tier period ends at the
-// state's clock, so it is always due). Inside a JSON string a quote is always escaped, so these
-// patterns only match real members; a false match only costs an unneeded advance.
-bool something_due(const std::string& state, std::int64_t now) {
-  static const char* kKeys[] = {"\"available_at\":\"", "\"expires_at\":\"", "\"period_end\":\"",
-                                "\"next_expiry\":{\"at\":\""};
-  for (const char* key : kKeys) {
-    const std::string_view k(key);
-    for (auto pos = state.find(k); pos != std::string::npos; pos = state.find(k, pos + 1)) {
-      const auto start = pos + k.size();
-      const auto end = state.find('"', start);
-      if (end == std::string::npos) break;
-      const auto when = parse_rfc3339(state.substr(start, end - start));
-      if (!when || *when <= now) return true;
-    }
-  }
-  return false;
-}
-
-// The first id in the state's `internal.seen` (every stored state has its enrolment there).
-std::string a_seen_event_id(const std::string& state) {
-  static const std::string_view k = "\"seen\":[\"";
-  const auto pos = state.find(k);
-  if (pos == std::string::npos) return "";
-  const auto start = pos + k.size();
-  const auto end = state.find('"', start);
-  return end == std::string::npos ? "" : state.substr(start, end - start);
-}
-
-}  // namespace
-
-// The stored state brought to now: pending points released, lots and vouchers expired, the tier
-// period current, exactly as the next write would first do. Nothing is written: the ledger and the
-// snapshot stay as the last write left them. The core's `apply` ignores an event whose id the
-// state has seen (engine.md: idempotent replay) and then advances the state to `now`, so applying
-// an already-seen event at `now` is "advance to now" and nothing else (no activity, no birthday).
+// The stored state brought to now by the passage of time (the core's `advance`: pending points
+// released, lots and vouchers expired, the tier period current), as its member reads it. Nothing
+// is written: the next write does the same advance and stores it.
 Reply Service::get_member(const std::string& member_id) {
   auto s = store_.member_state(member_id);
   if (!s) return error_reply(404, "unknown_member", "no member " + member_id);
-  const std::int64_t now = now_ms();
-  if (!something_due(*s, now)) return {200, *s, ""};
-  const std::string seen = a_seen_event_id(*s);
-  if (seen.empty()) return {200, *s, ""};
   Program p = program();
-  const std::string at = format_rfc3339(now, p.offset_minutes);
-  json event = {{"id", seen}, {"at", at}, {"type", "tick"}, {"member_id", member_id}};
-  const std::string response = p.engine->call(
-      "apply", "{\"event\":" + event.dump() + ",\"now\":\"" + at + "\",\"state\":" + *s + "}");
-  json state = json::parse(response, nullptr, false);
+  const std::string advanced = p.engine->advance(*s, now_ms() / 1000 * 1000);
+  auto doc = loyalty::MemberDocument::parse(advanced);
   // A state the core cannot advance (it never should) is answered as stored.
-  if (!state.is_object() || state.contains("error")) return {200, *s, ""};
-  trim_history(state);
-  return {200, state.dump(), ""};
+  if (!doc) doc = loyalty::MemberDocument::parse(*s);
+  if (!doc) return error_reply(500, "storage_error", "unreadable stored state");
+  return {200, doc->view(), ""};
 }
 
 Reply Service::preview(const std::string& member_id, const json& body) {
@@ -576,18 +522,39 @@ Reply Service::events(const std::string& member_id, std::int64_t after, int limi
   return {200, out, ""};
 }
 
+// Metrics read the outcomes stored when each event was accepted (the engine's `history` form),
+// so publishing a program version changes no past figure.
 Reply Service::metrics(const json& request) {
   json req = request;
   json members = json::array();
-  for (auto& [member, bodies] : store_.all_member_events()) {
-    json events = json::array();
-    for (const auto& b : bodies) events.push_back(json::parse(b, nullptr, false));
-    members.push_back({{"member_id", member}, {"events", std::move(events)}});
+  for (auto& [member, entries] : store_.all_member_history()) {
+    json history = json::array();
+    for (const auto& e : entries) history.push_back(json::parse(e, nullptr, false));
+    members.push_back({{"member_id", member}, {"history", std::move(history)}});
   }
   req["members"] = std::move(members);
   std::string response = program().engine->call("metrics", req.dump());
   if (loyalty::is_error(response)) return engine_error(json::parse(response, nullptr, false), "");
   return {200, response, ""};
+}
+
+// One page of the member's stored history, oldest first; `before` in the answer is the cursor of
+// the page before it (null on the first page of their past).
+Reply Service::history(const std::string& member_id, std::int64_t before, int limit) {
+  if (!store_.member_exists(member_id))
+    return error_reply(404, "unknown_member", "no member " + member_id);
+  auto rows = store_.history_before(member_id, before, limit + 1);
+  const bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.erase(rows.begin());
+  std::string out = "{\"before\":";
+  out += more ? std::to_string(rows.front().id) : "null";
+  out += ",\"history\":[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i) out += ',';
+    out += rows[i].entry;
+  }
+  out += "]}";
+  return {200, out, ""};
 }
 
 }  // namespace srv

@@ -11,6 +11,7 @@
 #include <string>
 
 #include <loyalty/loyalty.hpp>
+#include <loyalty/member.hpp>
 #include <nlohmann/json.hpp>
 
 #include "store.hpp"
@@ -58,30 +59,36 @@ class Service {
                      const std::string& at, const WriteKey& k);
 
   Reply get_member(const std::string& member_id);
+  // The member's stored history entries with cursor < before, at most `limit`, oldest first.
+  Reply history(const std::string& member_id, std::int64_t before, int limit);
   bool member_exists(const std::string& member_id) { return store_.member_exists(member_id); }
   Reply preview(const std::string& member_id, const nlohmann::json& body);
   Reply events(const std::string& member_id, std::int64_t after, int limit);
   Reply metrics(const nlohmann::json& request);
 
   std::string now_rfc3339();  // in the program's utc_offset
-  static constexpr std::size_t kHistoryKept = 50;
 
  private:
   struct Program {
     std::shared_ptr<const loyalty::Engine> engine;
     std::string document;
     std::int64_t version = 0;
-    int offset_minutes = 0;
   };
   Program program();
   bool install(const std::string& document, std::int64_t version, std::string& error);
   std::mutex& member_mutex(const std::string& member_id);
   Reply commit_write(const WriteSet& w, const Reply& r, const std::string& member_id,
                      const WriteKey& k);
-  void complete_referral(const std::string& member_id, const std::string& state_json);
+  void complete_referral(const std::string& member_id, const loyalty::MemberDocument& state);
+  std::optional<Reply> answer_for_used_key(const WriteKey& k);
   // The shared write path: idempotency, serialisation, the core, one transaction.
   Reply write_event(const std::string& member_id, nlohmann::json event, bool enrol,
                     const std::string& at_override, const WriteKey& k);
+  std::string apply_event(const Program& p, const std::string& member_id,
+                          const std::string* snapshot, const nlohmann::json& event);
+  Reply store_outcome(const Program& p, const std::string& member_id, const nlohmann::json& event,
+                      std::int64_t history_total_before, const std::string& response, bool enrol,
+                      const WriteKey& k);
 
   Store& store_;
   std::mutex program_mutex_;

@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -32,7 +33,30 @@ CREATE TABLE IF NOT EXISTS idempotency (
   status       INTEGER NOT NULL,
   response     TEXT NOT NULL,
   created_ms   INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS history (
+  id        INTEGER PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  entry     TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS history_member ON history(member_id, id);
+CREATE TABLE IF NOT EXISTS orders (
+  member_id TEXT NOT NULL,
+  order_id  TEXT NOT NULL,
+  record    TEXT NOT NULL,
+  PRIMARY KEY (member_id, order_id));
 )";
+
+// Columns added after the first schema, each with the default an older row means.
+struct AddedColumn {
+  const char *table, *column, *definition;
+};
+const AddedColumn kAddedColumns[] = {
+    // The reply's history is not stored twice: these say which entries of `history` it held.
+    {"idempotency", "history_end", "INTEGER NOT NULL DEFAULT 0"},
+    {"idempotency", "history_len", "INTEGER NOT NULL DEFAULT 0"},
+    // The snapshot's internal.history_total, so a write need not parse the snapshot for it.
+    {"members", "history_total", "INTEGER NOT NULL DEFAULT -1"},
+};
 
 void exec(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
@@ -140,10 +164,29 @@ sqlite3* Store::open_connection(bool writer) {
   return db;
 }
 
+namespace {
+
+bool has_column(sqlite3* db, const char* table, const char* column) {
+  Stmt q(db,
+         (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str());
+  q.text(1, column);
+  return q.step();
+}
+
+void add_missing_columns(sqlite3* db) {
+  for (const auto& c : kAddedColumns)
+    if (!has_column(db, c.table, c.column))
+      exec(db,
+           std::string("ALTER TABLE ") + c.table + " ADD COLUMN " + c.column + " " + c.definition);
+}
+
+}  // namespace
+
 Store::Store(const std::string& path, const std::string& sync) : path_(path), sync_(sync) {
   writer_ = open_connection(true);
   exec(writer_, kSchema);
   migrate_idempotency_expiry();
+  add_missing_columns(writer_);
   {
     Stmt q(writer_, "SELECT COALESCE(MAX(seq), 0) FROM events");
     q.step();
@@ -154,22 +197,32 @@ Store::Store(const std::string& path, const std::string& sync) : path_(path), sy
                           "body) VALUES (?,?,?,?,?,?,?)");
   upsert_member_ = prepare(
       writer_,
-      "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?) "
-      "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq");
-  insert_member_ =
-      prepare(writer_, "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?)");
+      "INSERT INTO members(member_id, state, last_seq, history_total) VALUES (?,?,?,?) "
+      "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq, "
+      "history_total = excluded.history_total");
+  insert_member_ = prepare(
+      writer_, "INSERT INTO members(member_id, state, last_seq, history_total) VALUES (?,?,?,?)");
   // An expired record under the same key (not swept yet) is replaced; a live one is a conflict
   // (no row changed).
-  insert_idem_ = prepare(writer_,
-                         "INSERT INTO idempotency(key, request_hash, status, response, created_ms) "
-                         "VALUES (?1,?2,?3,?4,?5) ON CONFLICT(key) DO UPDATE SET "
-                         "request_hash = excluded.request_hash, status = excluded.status, "
-                         "response = excluded.response, created_ms = excluded.created_ms "
-                         "WHERE idempotency.created_ms < ?6");
+  insert_idem_ =
+      prepare(writer_,
+              "INSERT INTO idempotency(key, request_hash, status, response, history_end, "
+              "history_len, created_ms) VALUES (?1,?2,?3,?4,?5,?6,?7) "
+              "ON CONFLICT(key) DO UPDATE SET "
+              "request_hash = excluded.request_hash, status = excluded.status, "
+              "response = excluded.response, history_end = excluded.history_end, "
+              "history_len = excluded.history_len, created_ms = excluded.created_ms "
+              "WHERE idempotency.created_ms < ?8");
+  insert_history_ = prepare(writer_, "INSERT INTO history(member_id, seq, entry) VALUES (?,?,?)");
+  upsert_order_ =
+      prepare(writer_,
+              "INSERT INTO orders(member_id, order_id, record) VALUES (?,?,?) "
+              "ON CONFLICT(member_id, order_id) DO UPDATE SET record = excluded.record");
 }
 
 Store::~Store() {
-  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_})
+  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_, insert_history_,
+                   upsert_order_})
     sqlite3_finalize(st);
   for (auto* db : pool_) close_reader(db);
   sqlite3_close(writer_);
@@ -244,6 +297,26 @@ std::optional<std::string> Store::member_state(const std::string& member_id) {
   return q.col_text(0);
 }
 
+std::optional<MemberSnapshot> Store::member_snapshot(const std::string& member_id) {
+  auto l = lease();
+  static const char* sql = "SELECT state, history_total FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  if (!q.step()) return std::nullopt;
+  return MemberSnapshot{q.col_text(0), q.col_i64(1)};
+}
+
+std::optional<std::string> Store::order_record(const std::string& member_id,
+                                               const std::string& order_id) {
+  auto l = lease();
+  static const char* sql = "SELECT record FROM orders WHERE member_id = ? AND order_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  q.text(2, order_id);
+  if (!q.step()) return std::nullopt;
+  return q.col_text(0);
+}
+
 bool Store::member_exists(const std::string& member_id) {
   auto l = lease();
   static const char* sql = "SELECT 1 FROM members WHERE member_id = ?";
@@ -303,12 +376,48 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Store::all_member_
 std::optional<IdempotencyRow> Store::idempotency(const std::string& key) {
   auto l = lease();
   static const char* sql =
-      "SELECT request_hash, status, response FROM idempotency WHERE key = ? AND created_ms >= ?";
+      "SELECT request_hash, status, response, history_end, history_len FROM idempotency WHERE "
+      "key = ? AND created_ms >= ?";
   Stmt q(l.get(), sql, true);
   q.text(1, key);
   q.i64(2, now_ms() - idem_ttl_ms_);
   if (!q.step()) return std::nullopt;
-  return IdempotencyRow{q.col_text(0), static_cast<int>(q.col_i64(1)), q.col_text(2)};
+  return IdempotencyRow{q.col_text(0), static_cast<int>(q.col_i64(1)), q.col_text(2), q.col_i64(3),
+                        q.col_i64(4)};
+}
+
+std::vector<HistoryRow> Store::history_before(const std::string& member_id, std::int64_t before,
+                                              int limit) {
+  auto l = lease();
+  static const char* sql =
+      "SELECT id, entry FROM history WHERE member_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  q.i64(2, before);
+  q.i64(3, limit);
+  std::vector<HistoryRow> out;
+  while (q.step()) out.push_back({q.col_i64(0), q.col_text(1)});
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> Store::all_member_history() {
+  auto l = lease();
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  Stmt q(l.get(), "SELECT member_id, entry FROM history ORDER BY member_id, id");
+  while (q.step()) {
+    std::string m = q.col_text(0);
+    if (out.empty() || out.back().first != m) out.push_back({m, {}});
+    out.back().second.push_back(q.col_text(1));
+  }
+  return out;
+}
+
+std::int64_t Store::last_history_id(const std::string& member_id) {
+  Stmt q(writer_, "SELECT COALESCE(MAX(id), 0) FROM history WHERE member_id = ?");
+  q.text(1, member_id);
+  q.step();
+  return q.col_i64(0);
 }
 
 std::int64_t Store::next_seq() {
@@ -331,19 +440,6 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
   };
   if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail(CommitResult::failed);
-  if (!w.idem_key.empty()) {
-    bind_text(insert_idem_, 1, w.idem_key);
-    bind_text(insert_idem_, 2, w.idem_hash);
-    sqlite3_bind_int(insert_idem_, 3, w.idem_status);
-    bind_text(insert_idem_, 4, w.idem_response);
-    const std::int64_t now = now_ms();
-    sqlite3_bind_int64(insert_idem_, 5, now);
-    sqlite3_bind_int64(insert_idem_, 6, now - idem_ttl_ms_);
-    int rc = run(insert_idem_);
-    if (rc == SQLITE_CONSTRAINT || (rc == SQLITE_DONE && sqlite3_changes(writer_) == 0))
-      return fail(CommitResult::idempotency_conflict);
-    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
-  }
   if (w.program) {
     Stmt q(writer_, "INSERT INTO programs(version, document, created_at) VALUES (?,?,?)");
     q.i64(1, w.program->version);
@@ -369,11 +465,42 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     if (run(insert_event_) != SQLITE_DONE) return fail(CommitResult::failed);
     seq = sqlite3_last_insert_rowid(writer_);
   }
+  std::int64_t history_end = 0;
+  for (const auto& entry : w.history) {
+    bind_text(insert_history_, 1, w.member_id);
+    sqlite3_bind_int64(insert_history_, 2, seq);
+    bind_text(insert_history_, 3, entry);
+    if (run(insert_history_) != SQLITE_DONE) return fail(CommitResult::failed);
+    history_end = sqlite3_last_insert_rowid(writer_);
+  }
+  if (w.idem_history_len > 0 && history_end == 0) history_end = last_history_id(w.member_id);
+  for (const auto& [order_id, record] : w.orders) {
+    bind_text(upsert_order_, 1, w.member_id);
+    bind_text(upsert_order_, 2, order_id);
+    bind_text(upsert_order_, 3, record);
+    if (run(upsert_order_) != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  if (!w.idem_key.empty()) {
+    bind_text(insert_idem_, 1, w.idem_key);
+    bind_text(insert_idem_, 2, w.idem_hash);
+    sqlite3_bind_int(insert_idem_, 3, w.idem_status);
+    bind_text(insert_idem_, 4, w.idem_response);
+    sqlite3_bind_int64(insert_idem_, 5, w.idem_history_len > 0 ? history_end : 0);
+    sqlite3_bind_int64(insert_idem_, 6, w.idem_history_len);
+    const std::int64_t now = now_ms();
+    sqlite3_bind_int64(insert_idem_, 7, now);
+    sqlite3_bind_int64(insert_idem_, 8, now - idem_ttl_ms_);
+    int rc = run(insert_idem_);
+    if (rc == SQLITE_CONSTRAINT || (rc == SQLITE_DONE && sqlite3_changes(writer_) == 0))
+      return fail(CommitResult::idempotency_conflict);
+    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
   if (w.state) {
     sqlite3_stmt* st = w.new_member ? insert_member_ : upsert_member_;
     bind_text(st, 1, w.member_id);
     bind_text(st, 2, *w.state);
     sqlite3_bind_int64(st, 3, seq);
+    sqlite3_bind_int64(st, 4, w.history_total);
     int rc = run(st);
     if (rc == SQLITE_CONSTRAINT && w.new_member) return fail(CommitResult::member_exists);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace srv {
@@ -30,6 +31,19 @@ struct IdempotencyRow {
   std::string request_hash;
   int status = 0;
   std::string response;
+  // When history_len > 0 the response was stored without its history: the reply held the
+  // member's latest history_len entries up to the entry with id history_end.
+  std::int64_t history_end = 0, history_len = 0;
+};
+
+struct MemberSnapshot {
+  std::string state;
+  std::int64_t history_total = -1;  // the state's internal.history_total; -1: not recorded
+};
+
+struct HistoryRow {  // one stored outcome: a history entry as the engine wrote it
+  std::int64_t id = 0;
+  std::string entry;
 };
 
 // Everything one write stores, in one transaction.
@@ -41,6 +55,11 @@ struct WriteSet {
   std::string idem_key, idem_hash;   // empty key = no idempotency record
   int idem_status = 0;
   std::string idem_response;
+  int idem_history_len = 0;          // > 0: idem_response holds no history (IdempotencyRow)
+  std::vector<std::string> history;  // the history entries the event wrote, oldest first
+  std::int64_t history_total = -1;   // the new state's internal.history_total
+  // Order records the core answered (order id, record): kept apart from the snapshot.
+  std::vector<std::pair<std::string, std::string>> orders;
   std::optional<ProgramRow> program;  // a new program version
 };
 
@@ -58,6 +77,10 @@ class Store {
   std::optional<ProgramRow> program_version(std::int64_t version);
   std::vector<ProgramRow> programs();  // every stored version, newest first
   std::optional<std::string> member_state(const std::string& member_id);
+  std::optional<MemberSnapshot> member_snapshot(const std::string& member_id);
+  // An order's record as the core last wrote it (what a refund recomputes).
+  std::optional<std::string> order_record(const std::string& member_id,
+                                          const std::string& order_id);
   bool member_exists(const std::string& member_id);
   std::vector<EventRow> events(const std::string& member_id, std::int64_t after, int limit);
   std::vector<std::string> member_event_bodies(const std::string& member_id);
@@ -69,6 +92,11 @@ class Store {
   // Deletes records created before `cutoff_ms` (Unix ms), in small batches so writes go on
   // between them. Returns how many were deleted.
   std::int64_t sweep_idempotency(std::int64_t cutoff_ms);
+  // A member's stored history entries with id < before, at most `limit`, oldest first.
+  std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
+                                         int limit);
+  // Every member with their stored history entries, oldest first (for metrics).
+  std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history();
   std::string max_event_id(const std::string& prefix);  // "" when none
 
   // Writes: commit() is called under writer_mutex(); an event with seq 0 gets the next seq.
@@ -98,6 +126,9 @@ class Store {
   sqlite3_stmt* upsert_member_ = nullptr;
   sqlite3_stmt* insert_member_ = nullptr;
   sqlite3_stmt* insert_idem_ = nullptr;
+  sqlite3_stmt* insert_history_ = nullptr;
+  sqlite3_stmt* upsert_order_ = nullptr;
+  std::int64_t last_history_id(const std::string& member_id);  // writer connection
 };
 
 }  // namespace srv

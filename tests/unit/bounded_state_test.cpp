@@ -1,6 +1,8 @@
 // Bounded members (spec/sync.md, "Cost that does not grow with a member's past"): the state
 // keeps what the rules need now, trimming changes no answer inside the windows, refunds and late
 // events reach back limits.refund_days, and `advance` moves time only.
+#include "loyalty/member.hpp"
+#include "loyalty/time.hpp"
 #include "test_helpers.hpp"
 
 namespace loyalty::testing {
@@ -208,6 +210,44 @@ TEST(MetricsFromHistory, StoredOutcomesGiveTheFiguresTheEventsGive) {
   v2["earn"][0]["points"] = 2;
   req["program"] = v2;
   EXPECT_EQ(run("metrics", req)["points"], from_events["points"]);
+}
+
+TEST(MemberDocument, ReadsAStateThroughTypedAccessors) {
+  const json s = replay(cafe(), {enroll("e0", day(0), {{"referred_by", "m-0"}}), daily_order(1)});
+  const auto full = MemberDocument::parse(s.dump(), nullptr, true);
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->member_id(), "m-1");
+  EXPECT_EQ(full->referred_by(), "m-0");
+  EXPECT_EQ(full->lifetime_orders(), 1);
+  EXPECT_EQ(full->history_total(), 2);
+  EXPECT_EQ(full->history().size(), 2u);
+  EXPECT_EQ(full->clock_ms(), parse_rfc3339(day(1)));
+  EXPECT_EQ(full->order_program_version("o-1"), 1);
+  EXPECT_EQ(full->order_program_version("o-2"), std::nullopt);
+  ASSERT_EQ(full->orders().size(), 1u);
+  EXPECT_EQ(full->orders()[0].first, "o-1");
+  EXPECT_EQ(json::parse(full->orders()[0].second), s["internal"]["orders"][0]);
+  // Without orders (the default) the view is the same: it never shows them.
+  const auto quick = MemberDocument::parse(s.dump());
+  ASSERT_TRUE(quick);
+  EXPECT_EQ(quick->order_program_version("o-1"), std::nullopt);
+  EXPECT_EQ(quick->lifetime_orders(), 1);  // lifetime.orders is no internal.orders
+  EXPECT_EQ(quick->view(), full->view());
+  const json view = json::parse(full->view());
+  EXPECT_FALSE(view["internal"].contains("orders"));
+  EXPECT_FALSE(view["internal"].contains("seen"));
+  EXPECT_EQ(view["balance"], s["balance"]);
+  EXPECT_EQ(json::parse(full->view(false))["history"], json::array());
+  std::string error;
+  EXPECT_FALSE(MemberDocument::parse(R"({"error":{}})", &error));
+  EXPECT_FALSE(error.empty());
+}
+
+TEST(PublicTime, ParsesAndFormatsWithTheCoresCalendar) {
+  EXPECT_EQ(parse_rfc3339("2026-11-20T17:59:00-05:00"), 1795215540000);
+  EXPECT_EQ(format_rfc3339(1795215540000, -5 * 3600), "2026-11-20T17:59:00-05:00");
+  EXPECT_EQ(parse_utc_offset("+05:30"), 19800);
+  EXPECT_EQ(parse_rfc3339("2026-13-01T00:00:00Z"), std::nullopt);
 }
 
 }  // namespace
