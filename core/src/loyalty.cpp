@@ -165,6 +165,10 @@ Engine& Engine::operator=(const Engine&) = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 
+std::string Engine::store_time(std::int64_t unix_ms) const {
+  return program_ ? format_timestamp(Timestamp{unix_ms}, program_->zone) : std::string();
+}
+
 std::string Engine::call(std::string_view operation, std::string_view request_json) const {
   const Handler handler = find_handler(operation);
   if (!handler) return unknown_operation(operation);

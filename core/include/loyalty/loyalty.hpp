@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,10 @@ class Engine {
 
   // Same requests as loyalty::call minus the "program" member; same response bytes.
   std::string call(std::string_view operation, std::string_view request_json) const;
+
+  // An instant (milliseconds since the epoch) as RFC 3339 in the program's store time, with the
+  // offset its zone has in force then: how a door dates an event it makes ("" when !ok()).
+  std::string store_time(std::int64_t unix_ms) const;
 
   // The typed door, for callers that hold the program already (may be null when !ok()).
   const Program* program() const { return program_.get(); }
