@@ -113,7 +113,7 @@ Service::Program Service::program() {
 }
 
 std::string Service::now_rfc3339() {
-  return format_rfc3339(now_ms(), program().offset_minutes);
+  return program().engine->store_time(now_ms() / 1000 * 1000);  // to the second
 }
 
 std::mutex& Service::member_mutex(const std::string& member_id) {
@@ -126,11 +126,8 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
     error = engine->error_json();
     return false;
   }
-  const json doc = json::parse(document, nullptr, false);
-  const std::string offset = string_member(doc, "utc_offset");
-  auto off = parse_offset(offset.empty() ? "+00:00" : offset);
   std::lock_guard lock(program_mutex_);
-  program_ = {engine, document, version, off.value_or(0)};
+  program_ = {engine, document, version};
   return true;
 }
 
@@ -360,7 +357,7 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
       snapshot && !at_override.empty() ? json::parse(*snapshot, nullptr, false) : json(nullptr);
 
   Program p = program();
-  const std::string now = format_rfc3339(now_ms(), p.offset_minutes);
+  const std::string now = p.engine->store_time(now_ms() / 1000 * 1000);
   const std::string at = at_override.empty() ? now : at_override;
   // An event dated before the member's clock (an imported past order) is placed by a replay of
   // the member's ledger, which orders events by time; later events go through apply.
@@ -524,7 +521,7 @@ Reply Service::get_member(const std::string& member_id) {
   const std::string seen = a_seen_event_id(*s);
   if (seen.empty()) return {200, *s, ""};
   Program p = program();
-  const std::string at = format_rfc3339(now, p.offset_minutes);
+  const std::string at = p.engine->store_time(now / 1000 * 1000);
   json event = {{"id", seen}, {"at", at}, {"type", "tick"}, {"member_id", member_id}};
   const std::string response = p.engine->call(
       "apply", "{\"event\":" + event.dump() + ",\"now\":\"" + at + "\",\"state\":" + *s + "}");

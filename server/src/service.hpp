@@ -63,7 +63,7 @@ class Service {
   Reply events(const std::string& member_id, std::int64_t after, int limit);
   Reply metrics(const nlohmann::json& request);
 
-  std::string now_rfc3339();  // in the program's utc_offset
+  std::string now_rfc3339();  // in the program's store time (the offset in force now)
   static constexpr std::size_t kHistoryKept = 50;
 
  private:
@@ -71,7 +71,6 @@ class Service {
     std::shared_ptr<const loyalty::Engine> engine;
     std::string document;
     std::int64_t version = 0;
-    int offset_minutes = 0;
   };
   Program program();
   bool install(const std::string& document, std::int64_t version, std::string& error);
