@@ -64,7 +64,7 @@ json cart_to_json(const Cart& cart, const Program& program) {
     lines.push_back(std::move(line));
   }
   json out = Obj()("currency", program.currency.code)("lines", std::move(lines));
-  if (cart.at) out["at"] = format_timestamp(*cart.at, program.utc_offset);
+  if (cart.at) out["at"] = format_timestamp(*cart.at, program.zone);
   if (cart.shipping_minor) out["shipping_minor"] = cart.shipping_minor;
   if (cart.order_discount_minor) out["order_discount_minor"] = cart.order_discount_minor;
   return out;

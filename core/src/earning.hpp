@@ -22,7 +22,7 @@ struct Earning {
 // Whether a rule's conditions (audience, time window, minimum order) hold for this order.
 inline bool conditions_hold(const Conditions& c, const Program& p, Timestamp at,
                             const std::string& tier, i64 merchandise) {
-  return in_audience(c.audience, tier) && in_window(c.when, at, p.utc_offset) &&
+  return in_audience(c.audience, tier) && in_window(c.when, at, p.zone) &&
          merchandise >= c.min_order_minor;
 }
 

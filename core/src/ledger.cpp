@@ -39,7 +39,7 @@ void reject(const Program& p, MemberState& s, const Event& e, const std::string&
 }
 
 bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const std::string& tier) {
-  return in_audience(c.audience, tier) && in_window(c.when, at, p.utc_offset);
+  return in_audience(c.audience, tier) && in_window(c.when, at, p.zone);
 }
 
 std::string current_tier(const Program& p, const Ledger& l, Timestamp at) {
@@ -184,7 +184,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
   h.points = o.points;
   h.extra["order_id"] = order_id;
   h.extra["spend_minor"] = o.spend;
-  if (o.pending) h.extra["available_at"] = format_timestamp(o.available_at, p.utc_offset);
+  if (o.pending) h.extra["available_at"] = format_timestamp(o.available_at, p.zone);
   json issued = json::array();
   std::size_t number = 0;
   for (const auto& batch : o.issued)
@@ -210,10 +210,10 @@ void action(const Program& p, MemberState& s, const Event& e) {
       break;
     }
   if (!rule) return reject(p, s, e, "not_eligible", "no rule rewards the action " + name);
-  if (rule->limit && counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.utc_offset) >=
-                         rule->limit->count)
+  if (rule->limit &&
+      counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.zone) >= rule->limit->count)
     return reject(p, s, e, "limit_exceeded", "the action " + name + " reached its limit");
-  if (rule->limit) counter_bump(l, "action:" + rule->id, *rule->limit, e.at, p.utc_offset);
+  if (rule->limit) counter_bump(l, "action:" + rule->id, *rule->limit, e.at, p.zone);
   credit_points(p, l, rule->points, e.at);
   l.lifetime.earned = add(l.lifetime.earned, rule->points);
   if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, e.at, rule->points);
@@ -250,7 +250,7 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   }
   debit_points(l, r->cost, false);
   l.lifetime.redeemed = add(l.lifetime.redeemed, r->cost);
-  if (r->limit) counter_bump(l, "reward:" + r->id, *r->limit, e.at, p.utc_offset);
+  if (r->limit) counter_bump(l, "reward:" + r->id, *r->limit, e.at, p.zone);
   l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "redeem", e.at);
   Explain why = Explain::of("redeem.reward").arg("reward", r->id);
@@ -440,7 +440,7 @@ std::optional<BirthdayGrant> on_activity(const Program& p, Ledger& l, Timestamp 
                                          const std::string& event_id,
                                          std::vector<HistoryEntry>* history) {
   if (l.birthday.empty()) return std::nullopt;
-  const LocalTime lt = local_time(t, p.utc_offset);
+  const LocalTime lt = local_time(t, p.zone);
   if (std::stoi(l.birthday.substr(0, 2)) != lt.month || l.birthday_year == lt.year)
     return std::nullopt;
   const std::string tier = tier_id(tier_at(p, l, t));

@@ -167,6 +167,10 @@ Engine& Engine::operator=(const Engine&) = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 
+std::string Engine::store_time(std::int64_t unix_ms) const {
+  return program_ ? format_timestamp(Timestamp{unix_ms}, program_->zone) : std::string();
+}
+
 std::string Engine::call(std::string_view operation, std::string_view request_json) const {
   const Handler handler = find_handler(operation);
   if (!handler) return unknown_operation(operation);
@@ -181,13 +185,9 @@ std::string Engine::call(std::string_view operation, std::string_view request_js
 
 std::string Engine::advance(std::string_view state_json, std::int64_t now_ms) const {
   if (!program_) return error_;
-  std::string request = "{\"now\":\"" + format_time(now_ms) + "\",\"state\":";
+  std::string request = "{\"now\":\"" + store_time(now_ms) + "\",\"state\":";
   request.append(state_json).push_back('}');
   return call("advance", request);
-}
-
-std::string Engine::format_time(std::int64_t unix_ms) const {
-  return format_timestamp(Timestamp{unix_ms}, program_->utc_offset);
 }
 
 }  // namespace loyalty

@@ -95,8 +95,8 @@ json conditions_json(const Conditions& c, const Program& p) {
   }
   if (c.when) {
     json w = json::object();
-    if (c.when->from) w["from"] = format_timestamp(*c.when->from, p.utc_offset);
-    if (c.when->until) w["until"] = format_timestamp(*c.when->until, p.utc_offset);
+    if (c.when->from) w["from"] = format_timestamp(*c.when->from, p.zone);
+    if (c.when->until) w["until"] = format_timestamp(*c.when->until, p.zone);
     static const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     json days = json::array();
     for (int d = 0; d < 7; ++d)
@@ -197,10 +197,10 @@ json op_catalog(const Program& p, const In& request) {
     std::string st = "active";
     if (!in_audience(r.cond.audience, tier))
       st = "tier_locked";
-    else if (!in_window(r.cond.when, now, p.utc_offset))
+    else if (!in_window(r.cond.when, now, p.zone))
       st = "not_in_window";
     else if (r.limit &&
-             counter_value(ledger, "action:" + r.id, *r.limit, now, p.utc_offset) >= r.limit->count)
+             counter_value(ledger, "action:" + r.id, *r.limit, now, p.zone) >= r.limit->count)
       st = "limit_reached";
     json item =
         Obj()("id", r.id)("type", type_name(r.type))("status", st)("explain", way_to_earn(r));

@@ -169,8 +169,8 @@ json op_metrics(const Program& p, const In& request) {
                                           start_members))("tier_distribution", tiers)(
       "segments", Obj()("heavy", heavy)("medium", medium)("low", low)(
                       "cutoffs", Obj()("heavy", heavy_min)("medium", medium_min)))(
-      "currency", p.currency.code)("from", format_timestamp(from, p.utc_offset))(
-      "until", format_timestamp(until, p.utc_offset));
+      "currency", p.currency.code)("from", format_timestamp(from, p.zone))(
+      "until", format_timestamp(until, p.zone));
 }
 
 }  // namespace loyalty

@@ -159,7 +159,7 @@ std::string op_preview(const Program& p, const In& request) {
   w.end_array();
 
   w.key("points").begin_object();
-  if (o.pending) w.member("available_at", format_timestamp(o.available_at, p.utc_offset));
+  if (o.pending) w.member("available_at", format_timestamp(o.available_at, p.zone));
   w.key("lines").begin_array();
   for (const auto& l : o.lines) {
     w.begin_object().key("explain");

@@ -87,16 +87,15 @@ const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::
 }
 
 i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
-                  int utc_offset) {
+                  const Zone& zone) {
   auto it = ledger.counters.find(key);
   if (it == ledger.counters.end()) return 0;
-  return it->second.period_start == period_start(at, limit.per, utc_offset).ms ? it->second.count
-                                                                               : 0;
+  return it->second.period_start == period_start(at, limit.per, zone).ms ? it->second.count : 0;
 }
 
 void counter_bump(Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
-                  int utc_offset, i64 by) {
-  const i64 start = period_start(at, limit.per, utc_offset).ms;
+                  const Zone& zone, i64 by) {
+  const i64 start = period_start(at, limit.per, zone).ms;
   Counter& c = ledger.counters[key];
   if (c.period_start != start) c = Counter{start, 0};
   c.count += by;
@@ -176,10 +175,9 @@ std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher,
   if (!acts_on_cart(r.type) && c.cart) return "not_applicable";
   if (r.cost == 0 && !via_voucher && r.type != RewardType::points_discount) return "not_applicable";
   if (!in_audience(r.cond.audience, c.tier)) return "tier_locked";
-  if (!in_window(r.cond.when, c.at, c.program.utc_offset)) return "not_in_window";
+  if (!in_window(r.cond.when, c.at, c.program.zone)) return "not_in_window";
   if (!via_voucher && r.limit &&
-      counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.utc_offset) +
-              used_in_order >=
+      counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.zone) + used_in_order >=
           r.limit->count)
     return "limit_reached";
   if (c.cart && acts_on_cart(r.type) && cart_rewards >= c.program.max_rewards_per_order)
@@ -414,7 +412,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   for (const auto& a : out.applied) {
     const Reward* r = p.reward(a.reward);
     if (a.voucher.empty() && r && r->limit)
-      counter_bump(ledger, "reward:" + r->id, *r->limit, o.at, p.utc_offset);
+      counter_bump(ledger, "reward:" + r->id, *r->limit, o.at, p.zone);
   }
   for (const auto& v : rd.used_vouchers)
     std::erase_if(ledger.vouchers, [&](const Voucher& x) { return x.id == v.id; });
@@ -448,10 +446,10 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     if (punches == 0) continue;
     if (card.max_punches_per_day) {
       const Limit daily{*card.max_punches_per_day, Period::day};
-      const i64 today = counter_value(ledger, "punch:" + card.id, daily, o.at, p.utc_offset);
+      const i64 today = counter_value(ledger, "punch:" + card.id, daily, o.at, p.zone);
       punches = std::min(punches, std::max<i64>(0, *card.max_punches_per_day - today));
       if (punches == 0) continue;
-      counter_bump(ledger, "punch:" + card.id, daily, o.at, p.utc_offset, punches);
+      counter_bump(ledger, "punch:" + card.id, daily, o.at, p.zone, punches);
     }
     i64& count = ledger.punches[card.id];
     count = add(count, punches);

@@ -102,8 +102,8 @@ const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::
                              int index);
 // Counter for a per-period limit; resets when the period changes.
 i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
-                  int utc_offset);
+                  const Zone& zone);
 void counter_bump(Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
-                  int utc_offset, i64 by = 1);
+                  const Zone& zone, i64 by = 1);
 
 }  // namespace loyalty

@@ -50,12 +50,12 @@ bool matches(const Match& m, const CartLine& line) {
   return true;
 }
 
-bool in_window(const std::optional<Window>& when, Timestamp t, int utc_offset) {
+bool in_window(const std::optional<Window>& when, Timestamp t, const Zone& zone) {
   if (!when) return true;
   if (when->from && t < *when->from) return false;
   if (when->until && t >= *when->until) return false;
   if (!when->days_mask && !when->hour_start) return true;
-  const LocalTime lt = local_time(t, utc_offset);
+  const LocalTime lt = local_time(t, zone);
   if (when->days_mask && !(when->days_mask & (1u << lt.weekday))) return false;
   if (when->hour_start) {
     const int s = *when->hour_start, e = *when->hour_end, now = lt.second_of_day;

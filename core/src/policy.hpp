@@ -14,7 +14,7 @@ inline bool matches(const std::optional<Match>& match, const CartLine& line) {
   return !match || matches(*match, line);
 }
 // `until` and the end hour are exclusive; an end hour before the start wraps past midnight.
-bool in_window(const std::optional<Window>& when, Timestamp t, int utc_offset);
+bool in_window(const std::optional<Window>& when, Timestamp t, const Zone& zone);
 bool in_audience(const std::vector<std::string>& audience, const std::string& tier_id);
 
 // Splits `total` over `weights` in proportion, largest remainder first, ties to the earlier

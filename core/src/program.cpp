@@ -356,6 +356,26 @@ std::vector<T> parse_list(const std::optional<In>& in, Parse parse) {
   return out;
 }
 
+// `time_zone` (an IANA name or a POSIX TZ rule) or its fixed-offset shorthand `utc_offset`.
+Zone parse_store_time(const In& in) {
+  const auto offset = in.find("utc_offset");
+  const auto name = in.find("time_zone");
+  if (offset && name)
+    offset->fail("give time_zone or utc_offset, not both: time_zone already sets the store's time");
+  if (name) {
+    Zone z;
+    if (!find_zone(name->string(), z))
+      name->fail("unknown time zone " + name->v.dump() +
+                 ": expected an IANA name like \"America/New_York\" or a POSIX TZ rule like "
+                 "\"EST5EDT,M3.2.0,M11.1.0\"");
+    return z;
+  }
+  int seconds = 0;
+  if (offset && !parse_offset(offset->string(), seconds))
+    offset->fail("expected an offset like \"-05:00\", got " + offset->v.dump());
+  return Zone::fixed(seconds);
+}
+
 }  // namespace
 
 bool acts_on_cart(RewardType t) {
@@ -406,9 +426,10 @@ const EarnRule* Program::rule(const std::string& rid) const {
 
 Program parse_program(const In& outer) {
   const In in(outer, "invalid_program");
-  in.object({"schema", "id", "name", "version", "currency", "utc_offset", "points_label", "earn",
-             "tiers", "rewards", "punch_cards", "expiry", "limits", "multiplier_stacking",
-             "earn_on_discounted", "pending_days", "upgrade_applies_to_crossing_order"});
+  in.object({"schema", "id", "name", "version", "currency", "utc_offset", "time_zone",
+             "points_label", "earn", "tiers", "rewards", "punch_cards", "expiry", "limits",
+             "multiplier_stacking", "earn_on_discounted", "pending_days",
+             "upgrade_applies_to_crossing_order"});
   Program p;
   std::vector<Warning>* warnings = &p.warnings;
   const In schema = in.at("schema");
@@ -420,10 +441,7 @@ Program parse_program(const In& outer) {
   const In currency = in.at("currency");
   if (!parse_currency(currency.string(), p.currency))
     currency.fail("unknown ISO 4217 currency code " + currency.v.dump());
-  if (auto o = in.find("utc_offset")) {
-    if (!parse_offset(o->string(), p.utc_offset))
-      o->fail("expected an offset like \"-05:00\", got " + o->v.dump());
-  }
+  p.zone = parse_store_time(in);
   if (auto l = in.find("points_label")) {
     l->object({"one", "other"});
     p.label_one = l->at("one").string();

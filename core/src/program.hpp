@@ -155,7 +155,7 @@ class Program {
   std::string id, name;
   i64 version = 1;
   Currency currency;
-  int utc_offset = 0;  // seconds east of UTC
+  Zone zone;  // store-local time: `time_zone`, or the fixed `utc_offset`
   std::string label_one = "point", label_other = "points";
   std::vector<EarnRule> earn;
   std::optional<Tiers> tiers;

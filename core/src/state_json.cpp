@@ -10,10 +10,10 @@ namespace loyalty {
 namespace {
 
 json ts(Timestamp t, const Program& p) {
-  return format_timestamp(t, p.utc_offset);
+  return format_timestamp(t, p.zone);
 }
 json ts(const std::optional<Timestamp>& t, const Program& p) {
-  return t ? json(format_timestamp(*t, p.utc_offset)) : json(nullptr);
+  return t ? json(format_timestamp(*t, p.zone)) : json(nullptr);
 }
 
 json voucher_json(const Voucher& v, const Program& p) {

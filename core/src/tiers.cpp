@@ -38,11 +38,11 @@ TierPeriods tier_periods(const Program& program, Timestamp t) {
       w.key = Timestamp{0};
       break;
     case TierPeriodKind::calendar_year: {
-      const int year = local_time(t, program.utc_offset).year;
-      w.start = year_start(year, program.utc_offset);
-      w.end = year_start(year + 1, program.utc_offset);
+      const int year = local_time(t, program.zone).year;
+      w.start = year_start(year, program.zone);
+      w.end = year_start(year + 1, program.zone);
       w.from = w.key = *w.start;
-      if (tiers.retain_next_period) w.held_from = year_start(year - 1, program.utc_offset);
+      if (tiers.retain_next_period) w.held_from = year_start(year - 1, program.zone);
       break;
     }
     case TierPeriodKind::rolling_days:

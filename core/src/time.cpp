@@ -3,7 +3,6 @@
 #include <cstdio>
 
 namespace loyalty {
-namespace {
 
 // Howard Hinnant's civil calendar algorithms (public domain), proleptic Gregorian.
 i64 days_from_civil(i64 y, unsigned m, unsigned d) {
@@ -31,6 +30,14 @@ i64 floor_div(i64 a, i64 b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+int days_in_month(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+namespace {
+
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
   out = 0;
@@ -41,10 +48,14 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
-int days_in_month(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
+// Seconds east of UTC in force at t.
+int offset_at(Timestamp t, const Zone& zone) {
+  return zone.offset_at(floor_div(t.ms, 1000));
+}
+
+// The instant local midnight of `day` (days since 1970-01-01, store-local) began.
+Timestamp start_of_local_day(i64 day, const Zone& zone) {
+  return Timestamp{zone.instant_of(day * 86400) * 1000};
 }
 
 }  // namespace
@@ -98,7 +109,8 @@ Timestamp read_timestamp(const In& in) {
   return t;
 }
 
-std::string format_timestamp(Timestamp t, int offset_seconds) {
+std::string format_timestamp(Timestamp t, const Zone& zone) {
+  const int offset_seconds = offset_at(t, zone);
   const i64 local_ms = t.ms + static_cast<i64>(offset_seconds) * 1000;
   const i64 day = floor_div(local_ms, kDayMs);
   const i64 in_day = local_ms - day * kDayMs;
@@ -119,9 +131,9 @@ std::string format_timestamp(Timestamp t, int offset_seconds) {
   return buf;
 }
 
-LocalTime local_time(Timestamp t, int offset_seconds) {
+LocalTime local_time(Timestamp t, const Zone& zone) {
   LocalTime lt{};
-  const i64 local_ms = t.ms + static_cast<i64>(offset_seconds) * 1000;
+  const i64 local_ms = t.ms + static_cast<i64>(offset_at(t, zone)) * 1000;
   lt.day = floor_div(local_ms, kDayMs);
   lt.second_of_day = static_cast<int>((local_ms - lt.day * kDayMs) / 1000);
   civil_from_days(lt.day, lt.year, lt.month, lt.mday);
@@ -145,12 +157,12 @@ bool parse_period(const std::string& name, Period& out) {
   return true;
 }
 
-Timestamp year_start(int year, int offset_seconds) {
-  return Timestamp{(days_from_civil(year, 1, 1) * 86400 - offset_seconds) * 1000};
+Timestamp year_start(int year, const Zone& zone) {
+  return start_of_local_day(days_from_civil(year, 1, 1), zone);
 }
 
-Timestamp period_start(Timestamp t, Period p, int offset_seconds) {
-  const LocalTime lt = local_time(t, offset_seconds);
+Timestamp period_start(Timestamp t, Period p, const Zone& zone) {
+  const LocalTime lt = local_time(t, zone);
   i64 day = lt.day;
   switch (p) {
     case Period::day:
@@ -167,7 +179,7 @@ Timestamp period_start(Timestamp t, Period p, int offset_seconds) {
     case Period::lifetime:
       return Timestamp{INT64_MIN / 2};
   }
-  return Timestamp{(day * 86400 - offset_seconds) * 1000};
+  return start_of_local_day(day, zone);
 }
 
 }  // namespace loyalty

@@ -7,6 +7,7 @@
 
 #include "checked.hpp"
 #include "json_read.hpp"
+#include "zone.hpp"
 
 namespace loyalty {
 
@@ -22,8 +23,9 @@ Timestamp read_timestamp(const In& in);
 bool parse_timestamp(std::string_view text, Timestamp& out);
 // Seconds east of UTC from "-05:00" / "+05:30" / "Z".
 bool parse_offset(std::string_view text, int& seconds);
-// Formats in the given offset: "2026-11-20T17:59:00-05:00" (".123" only when ms are non-zero).
-std::string format_timestamp(Timestamp t, int offset_seconds);
+// Formats in the offset the zone has in force at t: "2026-11-20T17:59:00-05:00" (".123" only
+// when ms are non-zero, "Z" when the offset is zero).
+std::string format_timestamp(Timestamp t, const Zone& zone);
 
 struct LocalTime {
   i64 day;  // days since 1970-01-01 in store-local time
@@ -31,12 +33,20 @@ struct LocalTime {
   int weekday;  // 0 = Monday ... 6 = Sunday
   int second_of_day;
 };
-LocalTime local_time(Timestamp t, int offset_seconds);
+// The store's wall clock at t.
+LocalTime local_time(Timestamp t, const Zone& zone);
 
 enum class Period { day, week, month, year, lifetime };
 bool parse_period(const std::string& name, Period& out);
 // The start of the calendar period containing t (store-local); lifetime starts at the epoch.
-Timestamp period_start(Timestamp t, Period p, int offset_seconds);
-Timestamp year_start(int year, int offset_seconds);
+// A period starts at the first instant of its first local day (Zone::instant_of).
+Timestamp period_start(Timestamp t, Period p, const Zone& zone);
+Timestamp year_start(int year, const Zone& zone);
+
+// The proleptic Gregorian calendar, in days since 1970-01-01.
+i64 days_from_civil(i64 y, unsigned m, unsigned d);
+void civil_from_days(i64 days, int& y, int& m, int& d);
+int days_in_month(int y, int m);
+i64 floor_div(i64 a, i64 b);
 
 }  // namespace loyalty

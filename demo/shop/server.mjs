@@ -442,6 +442,7 @@ function merchantPage(s) {
     <div class="m-preview-controls">
       <label>${esc(tr('Shopper'))} <select data-preview-member><option value="">${esc(tr('Guest (no history)'))}</option>${shopperJson.map((p) => `<option value="${esc(p.id)}">${esc(p.name)}</option>`).join('')}</select></label>
       <label>${esc(tr('Time'))} <input type="datetime-local" data-preview-at></label>
+      <label>${esc(tr('Store time zone'))} <input list="m-zones" size="18" autocomplete="off" data-program-zone><datalist id="m-zones"></datalist></label>
     </div>
     <div class="m-cart" data-sample-cart></div>
     <div class="m-result" data-preview-result aria-live="polite"></div>

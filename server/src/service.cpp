@@ -96,7 +96,7 @@ Service::Program Service::program() {
 }
 
 std::string Service::now_rfc3339() {
-  return program().engine->format_time(now_ms() / 1000 * 1000);
+  return program().engine->store_time(now_ms() / 1000 * 1000);  // to the second
 }
 
 std::mutex& Service::member_mutex(const std::string& member_id) {

@@ -66,7 +66,7 @@ class Service {
   Reply events(const std::string& member_id, std::int64_t after, int limit);
   Reply metrics(const nlohmann::json& request);
 
-  std::string now_rfc3339();  // in the program's utc_offset
+  std::string now_rfc3339();  // in the program's store time (the offset in force now)
 
  private:
   struct Program {

@@ -9,6 +9,9 @@ const char* kSkus[] = {"latte", "espresso", "croissant", "muffin", "sneaker", "c
 const char* kCategories[] = {"coffee", "coffee", "pastry", "pastry", "shoes", "coats", "gift"};
 const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 const char* kPeriods[] = {"day", "week", "month", "year", "lifetime"};
+// Store time: zones with daylight saving north and south, one without, a POSIX rule written out.
+const char* kZones[] = {"America/New_York", "Europe/Warsaw", "Europe/Bucharest",
+                        "Australia/Sydney", "America/Lima",  "EST5EDT,M3.2.0,M11.1.0"};
 constexpr std::int64_t kStart = 1735689600;  // 2025-01-01T00:00:00Z
 constexpr std::int64_t kEnd = 1793491200;    // 2026-11-01T00:00:00Z
 }  // namespace
@@ -53,8 +56,11 @@ json Generator::program() {
   json p = {{"schema", "loyalty-program/1"},
             {"id", "gen"},
             {"currency", "PEN"},
-            {"utc_offset", "-05:00"},
             {"version", 1 + pick(5)}};
+  if (const int z = pick(9); z < 6)
+    p["time_zone"] = kZones[z];
+  else
+    p["utc_offset"] = "-05:00";
   json tiers = nullptr;
   std::vector<std::string> tier_ids;
   if (chance(70)) {

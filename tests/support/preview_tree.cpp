@@ -52,7 +52,7 @@ json op_preview_tree(const Program& p, const In& request) {
   for (const auto& l : o.lines)
     lines.push_back(Obj()("rule", l.rule)("points", l.points)("explain", l.explain.to_json()));
   json points = Obj()("total", o.points)("lines", std::move(lines));
-  if (o.pending) points["available_at"] = format_timestamp(o.available_at, p.utc_offset);
+  if (o.pending) points["available_at"] = format_timestamp(o.available_at, p.zone);
   json applied = json::array(), rejected = json::array();
   for (const auto& a : o.applied) {
     json x = Obj()("reward", a.reward)("discount_minor", a.discount_minor)("cost", a.cost);

@@ -25,6 +25,10 @@ export function rng(seed) {
 export const OPERATIONS = ['validate', 'replay', 'apply', 'preview', 'catalog', 'metrics'];
 const CURRENCIES = ['PEN', 'USD', 'EUR', 'JPY', 'KWD', 'PLN', 'RON'];
 const OFFSETS = ['-05:00', '+00:00', '+02:00', '+09:00', '-03:30'];
+// Store time zones: daylight saving north and south, none, a POSIX rule written out, an unknown
+// name (an invalid program).
+const ZONES = ['America/New_York', 'Europe/Warsaw', 'Europe/Bucharest', 'Australia/Sydney',
+  'America/Lima', 'America/Santiago', 'EST5EDT,M3.2.0,M11.1.0', '<-03>3<-02>,M3.2.0,M11.1.0', 'Mars/Olympus'];
 const CATEGORIES = ['drinks', 'pastries', 'shoes', 'gifts', 'books'];
 const SKUS = ['latte', 'espresso', 'croissant', 'muffin', 'sneaker', 'boot', 'card', 'novel'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -177,7 +181,9 @@ function reward(r, i, tiers) {
 
 export function program(r) {
   const p = { schema: 'loyalty-program/1', id: `p-${r.int(1, 999)}`, currency: r.pick(CURRENCIES) };
-  if (r.chance(0.8)) p.utc_offset = r.pick(OFFSETS);
+  if (r.chance(0.5)) p.utc_offset = r.pick(OFFSETS);
+  else if (r.chance(0.6)) p.time_zone = r.pick(ZONES);
+  if (p.utc_offset && r.chance(0.02)) p.time_zone = r.pick(ZONES);  // both: invalid
   if (r.chance(0.5)) p.version = r.int(1, 20);
   if (r.chance(0.3)) p.name = 'Generated';
   let tierIds = [];

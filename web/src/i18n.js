@@ -6,6 +6,7 @@ import en from './messages/en.js';
 import es from './messages/es.js';
 import pl from './messages/pl.js';
 import ro from './messages/ro.js';
+import { storeTimeDiffers } from './store-time.js';
 
 export const CATALOGS = Object.freeze({ en, es, pl, ro });
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -110,6 +111,7 @@ export class I18n {
     const currency = program?.currency ?? 'USD';
     if (this.formats && (this.program?.currency ?? 'USD') !== currency) this.formats = null;
     this.program = program;
+    this.storeTime = storeTimeDiffers(program);
     this.rewards = new Map((program?.rewards ?? []).map((r) => [r.id, r]));
     this.tiers = new Map((program?.tiers?.levels ?? []).map((t) => [t.id, t]));
     this.cards = new Map((program?.punch_cards ?? []).map((c) => [c.id, c]));
@@ -281,7 +283,7 @@ export class I18n {
     if (c.match && names(c.match).length) out.push(this.t('way.on', { what: this.list(names(c.match)) }));
     if (c.match && excluded(c.match).length) out.push(this.t('way.except', { what: this.list(excluded(c.match)) }));
     if (c.when?.days?.length) out.push(this.dayNames(c.when.days));
-    if (c.when?.hours) out.push(this.t('way.hours', { from: c.when.hours[0], until: c.when.hours[1] }));
+    if (c.when?.hours) out.push(this.t(this.storeTime ? 'way.hours_store' : 'way.hours', { from: c.when.hours[0], until: c.when.hours[1] }));
     if (c.when?.until) out.push(this.t('way.until', { date: this.date(c.when.until) }));
     if (c.audience?.length) out.push(this.t('way.for_tiers', { tiers: this.list(c.audience.map((t) => this.tierName(t))) }));
     if (c.min_order_minor) out.push(this.t('way.from_amount', { amount: this.money(c.min_order_minor) }));

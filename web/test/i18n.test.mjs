@@ -71,5 +71,8 @@ test('ways to earn read as sentences with their conditions', () => {
   const t = new I18n('en', programFile('fashion'));
   assert.equal(t.way({ explain: { key: 'way.per_spend', args: { points: 1, per_minor: 100 } } }), '1 point for every $1.00 spent');
   assert.equal(t.way({ explain: { key: 'way.action', args: { action: 'review', points: 50, limit: { count: 1, per: 'month' } } } }), '50 points for writing a review (up to 1 per month)');
+  t.storeTime = false;  // a shopper on the store's clock
   assert.deepEqual(t.conditions({ when: { days: ['fri'], hours: ['16:00', '18:00'] }, audience: ['gold'] }), ['Friday', '16:00–18:00', 'for Gold members']);
+  t.storeTime = true;  // elsewhere: the hours are the store's
+  assert.deepEqual(t.conditions({ when: { days: ['fri'], hours: ['16:00', '18:00'] } }), ['Friday', '16:00–18:00 store time']);
 });

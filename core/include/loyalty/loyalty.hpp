@@ -56,9 +56,9 @@ class Engine {
   // The state brought to `now_ms` by the passage of time only (the `advance` operation): for
   // reading, never to be stored. The response JSON, or an error object.
   std::string advance(std::string_view state_json, std::int64_t now_ms) const;
-  // An instant as the program's store-local RFC 3339 text (whole seconds are written without a
-  // fraction). Requires ok().
-  std::string format_time(std::int64_t unix_ms) const;
+  // An instant (milliseconds since the epoch) as RFC 3339 in the program's store time, with the
+  // offset its zone has in force then: how a door dates an event it makes ("" when !ok()).
+  std::string store_time(std::int64_t unix_ms) const;
 
   // The typed door, for callers that hold the program already (may be null when !ok()).
   const Program* program() const { return program_.get(); }

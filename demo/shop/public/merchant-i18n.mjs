@@ -9,6 +9,7 @@ export const ES = {
  "Shopper": "Cliente",
  "Guest (no history)": "Invitado (sin historial)",
  "Time": "Hora",
+ "Store time zone": "Zona horaria de la tienda",
  "Program metrics": "Métricas del programa",
  "last 12 months · GET /v1/metrics": "últimos 12 meses · GET /v1/metrics",
  "← Back to the shop": "← Volver a la tienda",

@@ -5,6 +5,7 @@
 import { LoyaltyCore } from '/loyalty/wasm/loyalty-core.mjs';
 import { ES } from './merchant-i18n.mjs';
 import { jsonSyntaxError } from './json-position.mjs';
+import { storeOffset, withZone, zoneNames, zoneOf } from './store-zone.mjs';
 
 const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
 const shop = cfg.shops[cfg.shop];
@@ -133,6 +134,16 @@ function onEdit() {
 }
 src.addEventListener('input', onEdit);
 
+// The store's time zone as a choice: picking one rewrites the draft's time_zone (or utc_offset).
+const zoneInput = $('[data-program-zone]');
+$('#m-zones').replaceChildren(...zoneNames().map((z) => el('option', { value: z })));
+zoneInput.addEventListener('change', () => {
+  let doc;
+  try { doc = JSON.parse(src.value); } catch { return; }
+  src.value = JSON.stringify(readable(withZone(doc, zoneInput.value.trim())), null, 2);
+  onEdit();
+});
+
 function check() {
   const text = src.value;
   errorLine = -1;
@@ -160,6 +171,7 @@ function check() {
       problems.append(problem('warn', w.path, w.message, line));
     }
     draft = doc;
+    if (document.activeElement !== zoneInput) zoneInput.value = zoneOf(doc);
     const n = res.warnings?.length ?? 0;
     setStatus('ok', n ? tr(n > 1 ? 'Valid · {n} warnings' : 'Valid · {n} warning', { n }) : tr('Valid program'));
   } catch (e) {
@@ -225,9 +237,9 @@ async function memberEvents(id) {
 }
 
 function sampleCart(program) {
-  const offset = program?.utc_offset ?? '-05:00';
+  const wall = atInput.value || new Date().toISOString().slice(0, 16);
   const lines = shop.products.filter((p) => qty[p.sku] > 0).map((p) => ({ sku: p.sku, name: p.name, category: p.category, unit_price_minor: p.price, quantity: qty[p.sku] }));
-  return { currency: shop.currency, at: `${atInput.value || new Date().toISOString().slice(0, 16)}:00${offset}`, lines, shipping_minor: lines.length ? shop.shipping_minor : 0 };
+  return { currency: shop.currency, at: `${wall}:00${storeOffset(program, wall)}`, lines, shipping_minor: lines.length ? shop.shipping_minor : 0 };
 }
 
 async function previewWith(program, events, cart) {
@@ -353,7 +365,7 @@ publishBtn.addEventListener('click', async () => {
 });
 
 // The server may answer with sorted keys; a merchant reads "id, name, type" first.
-const FIRST = ['schema', 'id', 'name', 'version', 'type', 'currency', 'utc_offset', 'points_label', 'pending_days', 'earn', 'tiers', 'punch_cards', 'rewards', 'expiry', 'limits'];
+const FIRST = ['schema', 'id', 'name', 'version', 'type', 'currency', 'utc_offset', 'time_zone', 'points_label', 'pending_days', 'earn', 'tiers', 'punch_cards', 'rewards', 'expiry', 'limits'];
 function readable(v) {
   if (Array.isArray(v)) return v.map(readable);
   if (!v || typeof v !== 'object') return v;

@@ -93,6 +93,7 @@ export default {
   'way.except': 'except {what}',
   'way.days': '{days}',
   'way.hours': '{from}–{until}',
+  'way.hours_store': '{from}–{until} store time',
   'way.for_tiers': 'for {tiers} members',
   'way.from_amount': 'on orders from {amount}',
   'way.until': 'until {date}',

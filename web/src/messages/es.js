@@ -91,6 +91,7 @@ export default {
   'way.except': 'excepto {what}',
   'way.days': '{days}',
   'way.hours': '{from}–{until}',
+  'way.hours_store': '{from}–{until} (hora de la tienda)',
   'way.for_tiers': 'para socios {tiers}',
   'way.from_amount': 'en pedidos desde {amount}',
   'way.until': 'hasta el {date}',

@@ -92,6 +92,7 @@ export default {
   'way.except': 'oprócz {what}',
   'way.days': '{days}',
   'way.hours': '{from}–{until}',
+  'way.hours_store': '{from}–{until} (czas sklepu)',
   'way.for_tiers': 'dla poziomu {tiers}',
   'way.from_amount': 'przy zamówieniach od {amount}',
   'way.until': 'do {date}',

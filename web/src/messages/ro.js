@@ -92,6 +92,7 @@ export default {
   'way.except': 'cu excepția {what}',
   'way.days': '{days}',
   'way.hours': '{from}–{until}',
+  'way.hours_store': '{from}–{until} (ora magazinului)',
   'way.for_tiers': 'pentru membrii {tiers}',
   'way.from_amount': 'la comenzi de la {amount}',
   'way.until': 'până la {date}',
