@@ -27,7 +27,8 @@ std::string base64url_encode(std::string_view in) {
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -38,7 +39,8 @@ std::string base64url_encode(std::string_view in) {
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
   } else if (i + 2 == in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    unsigned v =
+        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -53,12 +55,18 @@ bool base64url_decode(std::string_view in, std::string& out) {
   int bits = 0;
   for (char c : in) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-') v = 62;
-    else if (c == '_') v = 63;
-    else return false;  // padding and the standard alphabet are not base64url
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '-')
+      v = 62;
+    else if (c == '_')
+      v = 63;
+    else
+      return false;  // padding and the standard alphabet are not base64url
     acc = (acc << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
@@ -83,8 +91,14 @@ std::string sha256_hex(std::string_view bytes) {
 
 TokenCheck verify_token(std::string_view token, std::string_view secret, std::int64_t now_s) {
   TokenCheck r;
-  if (secret.empty()) { r.reason = "no token secret configured"; return r; }
-  if (token.size() > 8192) { r.reason = "token too long"; return r; }
+  if (secret.empty()) {
+    r.reason = "no token secret configured";
+    return r;
+  }
+  if (token.size() > 8192) {
+    r.reason = "token too long";
+    return r;
+  }
   const auto d1 = token.find('.');
   const auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
   if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
@@ -105,20 +119,31 @@ TokenCheck verify_token(std::string_view token, std::string_view secret, std::in
     return r;
   }
   const std::string expected = hmac_sha256(secret, token.substr(0, d2));
-  if (sig.size() != expected.size() || CRYPTO_memcmp(sig.data(), expected.data(), sig.size()) != 0) {
+  if (sig.size() != expected.size() ||
+      CRYPTO_memcmp(sig.data(), expected.data(), sig.size()) != 0) {
     r.reason = "bad token signature";
     return r;
   }
   const auto payload = nlohmann::json::parse(payload_raw, nullptr, false);
-  if (!payload.is_object()) { r.reason = "malformed token claims"; return r; }
-  if (!payload.contains("exp") || !payload["exp"].is_number()) { r.reason = "token has no exp"; return r; }
-  if (payload["exp"].get<double>() <= static_cast<double>(now_s)) { r.reason = "token expired"; return r; }
+  if (!payload.is_object()) {
+    r.reason = "malformed token claims";
+    return r;
+  }
+  if (!payload.contains("exp") || !payload["exp"].is_number()) {
+    r.reason = "token has no exp";
+    return r;
+  }
+  if (payload["exp"].get<double>() <= static_cast<double>(now_s)) {
+    r.reason = "token expired";
+    return r;
+  }
   if (payload.contains("nbf") && payload["nbf"].is_number() &&
       payload["nbf"].get<double>() > static_cast<double>(now_s)) {
     r.reason = "token not valid yet";
     return r;
   }
-  if (!payload.contains("sub") || !payload["sub"].is_string() || payload["sub"].get<std::string>().empty()) {
+  if (!payload.contains("sub") || !payload["sub"].is_string() ||
+      payload["sub"].get<std::string>().empty()) {
     r.reason = "token has no sub";
     return r;
   }

@@ -79,7 +79,8 @@ std::string format_rfc3339(std::int64_t ms, int offset_minutes) {
 std::string format_utc(std::int64_t ms) {
   std::string s = format_rfc3339(ms, 0);
   char frac[8];
-  std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms - floor_div(ms, 1000) * 1000));
+  std::snprintf(frac, sizeof frac, ".%03lld",
+                static_cast<long long>(ms - floor_div(ms, 1000) * 1000));
   return s.substr(0, 19) + frac + "Z";
 }
 

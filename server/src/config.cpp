@@ -88,42 +88,73 @@ std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
       return argv[++i];
     };
     try {
-      if (a == "--help" || a == "-h") c.help = true;
-      else if (a == "--port") c.port = std::stoi(next());
-      else if (a == "--bind") c.bind = next();
-      else if (a == "--db") c.db = next();
-      else if (a == "--program") c.program_file = next();
-      else if (a == "--admin-key") c.admin_key = next();
-      else if (a == "--token-secret") c.token_secret = next();
+      if (a == "--help" || a == "-h")
+        c.help = true;
+      else if (a == "--port")
+        c.port = std::stoi(next());
+      else if (a == "--bind")
+        c.bind = next();
+      else if (a == "--db")
+        c.db = next();
+      else if (a == "--program")
+        c.program_file = next();
+      else if (a == "--admin-key")
+        c.admin_key = next();
+      else if (a == "--token-secret")
+        c.token_secret = next();
       else if (a == "--cors-origin") {
-        if (env_cors) { c.cors_origins.clear(); env_cors = false; }
+        if (env_cors) {
+          c.cors_origins.clear();
+          env_cors = false;
+        }
         c.cors_origins.push_back(next());
-      }
-      else if (a == "--static") c.static_dir = next();
-      else if (a == "--rate-limit") c.rate_limit = std::stod(next());
-      else if (a == "--max-body") c.max_body = std::stoull(next());
-      else if (a == "--threads") c.threads = std::stoi(next());
-      else if (a == "--sync") c.sync = next();
-      else if (a == "--mint-token") c.mint_member = next();
-      else if (a == "--ttl") c.mint_ttl = std::stoll(next());
+      } else if (a == "--static")
+        c.static_dir = next();
+      else if (a == "--rate-limit")
+        c.rate_limit = std::stod(next());
+      else if (a == "--max-body")
+        c.max_body = std::stoull(next());
+      else if (a == "--threads")
+        c.threads = std::stoi(next());
+      else if (a == "--sync")
+        c.sync = next();
+      else if (a == "--mint-token")
+        c.mint_member = next();
+      else if (a == "--ttl")
+        c.mint_ttl = std::stoll(next());
       else {
         error = "unknown flag " + a;
         return std::nullopt;
       }
     } catch (const std::invalid_argument& e) {
       error = std::string(e.what()).find("needs") != std::string::npos ? e.what()
-                                                                      : "bad value for " + a;
+                                                                       : "bad value for " + a;
       return std::nullopt;
     } catch (const std::exception&) {
       error = "bad value for " + a;
       return std::nullopt;
     }
   }
-  if (c.port < 0 || c.port > 65535) { error = "--port out of range"; return std::nullopt; }
-  if (c.threads < 1 || c.threads > 256) { error = "--threads out of range"; return std::nullopt; }
-  if (c.rate_limit < 0) { error = "--rate-limit must be >= 0"; return std::nullopt; }
-  if (c.sync != "full" && c.sync != "normal") { error = "--sync must be full or normal"; return std::nullopt; }
-  if (c.mint_member && c.mint_member->empty()) { error = "--mint-token needs a member id"; return std::nullopt; }
+  if (c.port < 0 || c.port > 65535) {
+    error = "--port out of range";
+    return std::nullopt;
+  }
+  if (c.threads < 1 || c.threads > 256) {
+    error = "--threads out of range";
+    return std::nullopt;
+  }
+  if (c.rate_limit < 0) {
+    error = "--rate-limit must be >= 0";
+    return std::nullopt;
+  }
+  if (c.sync != "full" && c.sync != "normal") {
+    error = "--sync must be full or normal";
+    return std::nullopt;
+  }
+  if (c.mint_member && c.mint_member->empty()) {
+    error = "--mint-token needs a member id";
+    return std::nullopt;
+  }
   return c;
 }
 

@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "loyalty-server: --mint-token needs --token-secret\n");
       return 2;
     }
-    std::printf("%s\n", srv::mint_token(*c.mint_member, c.token_secret, srv::now_ms() / 1000, c.mint_ttl).c_str());
+    std::printf(
+        "%s\n",
+        srv::mint_token(*c.mint_member, c.token_secret, srv::now_ms() / 1000, c.mint_ttl).c_str());
     return 0;
   }
 
@@ -66,12 +68,15 @@ int main(int argc, char** argv) {
     }
     srv::RateLimiter limiter(c.rate_limit);
     httplib::Server server;
-    server.new_task_queue = [n = c.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+    server.new_task_queue = [n = c.threads] {
+      return new httplib::ThreadPool(static_cast<size_t>(n));
+    };
     server.set_payload_max_length(c.max_body);
     server.set_keep_alive_max_count(10000);
     server.set_keep_alive_timeout(30);
     if (!c.static_dir.empty() && !server.set_mount_point("/", c.static_dir)) {
-      std::fprintf(stderr, "loyalty-server: --static %s is not a directory\n", c.static_dir.c_str());
+      std::fprintf(stderr, "loyalty-server: --static %s is not a directory\n",
+                   c.static_dir.c_str());
       return 1;
     }
     srv::install_routes(server, service, c, limiter);

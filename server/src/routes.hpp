@@ -8,6 +8,7 @@
 
 namespace srv {
 
-void install_routes(httplib::Server& server, Service& service, const Config& config, RateLimiter& limiter);
+void install_routes(httplib::Server& server, Service& service, const Config& config,
+                    RateLimiter& limiter);
 
 }  // namespace srv

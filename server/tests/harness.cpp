@@ -44,9 +44,19 @@ TempDir::~TempDir() {
 }
 
 ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra) {
-  std::vector<std::string> args = {LOYALTY_SERVER_BIN, "--port", "0", "--bind", "127.0.0.1", "--db", db,
-                                   "--program", program_path("basic.json"), "--admin-key", kAdminKey,
-                                   "--token-secret", kSecret};
+  std::vector<std::string> args = {LOYALTY_SERVER_BIN,
+                                   "--port",
+                                   "0",
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--db",
+                                   db,
+                                   "--program",
+                                   program_path("basic.json"),
+                                   "--admin-key",
+                                   kAdminKey,
+                                   "--token-secret",
+                                   kSecret};
   bool has_rate = false;
   for (const auto& a : extra) has_rate = has_rate || a == "--rate-limit";
   if (!has_rate) args.insert(args.end(), {"--rate-limit", "0"});

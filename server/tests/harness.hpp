@@ -23,6 +23,7 @@ class TempDir {
   TempDir();
   ~TempDir();
   const std::string& path() const { return path_; }
+
  private:
   std::string path_;
 };
@@ -36,13 +37,15 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   void kill9();  // SIGKILL, then reap
   std::unique_ptr<httplib::Client> client() const;
+
  private:
   pid_t pid_ = -1;
   int port_ = 0;
 };
 
 // Shorthands.
-std::string token(const std::string& member, long long ttl = 3600, const std::string& secret = kSecret);
+std::string token(const std::string& member, long long ttl = 3600,
+                  const std::string& secret = kSecret);
 httplib::Headers admin(const std::string& idem = "");
 httplib::Headers shopper(const std::string& tok, const std::string& idem = "");
 nlohmann::json body(const httplib::Result& r);
