@@ -461,8 +461,7 @@ class Reader {
   const std::string code = p.code;
   if (code == "too_large")
     return {code, "",
-            "the request nests deeper than " + std::to_string(reader.max_depth()) + " levels (at " +
-                where(reader.begin(), p.at) + ")"};
+            "the request nests deeper than " + std::to_string(reader.max_depth()) + " levels"};
   if (code == "overflow")
     return {code, "", std::string(p.what) + " at " + where(reader.begin(), p.at)};
   const std::string what = p.at == reader.end() && std::strncmp(p.what, "unexpected end", 14) != 0
