@@ -26,16 +26,42 @@ on_failure() {
   exit "$rc"
 }
 
+# Ninja, and ccache when it is installed (a clean clone in CI may have an empty cache: nothing
+# here counts on it).
+CMAKE_GEN=(-G Ninja)
+if command -v ccache > /dev/null; then CMAKE_GEN+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+
+# A tree configured before with another generator is configured afresh.
+configure() {
+  local dir=$1
+  shift
+  if [[ -f $dir/CMakeCache.txt ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$dir/CMakeCache.txt"; then
+    rm -rf "$dir"
+  fi
+  "$@"
+}
+
 # build_native [target...]: every target by default (the demo asks only for the two programs).
 build_native() {
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+  configure build cmake -S . -B build "${CMAKE_GEN[@]}" -DCMAKE_BUILD_TYPE=Release
   cmake --build build -j"$JOBS" ${1:+--target "$@"}
+}
+
+# The sanitizer tree (scripts/fuzz.sh): clang, ASan + UBSan, assertions on (no NDEBUG: the
+# writers' key-order checks run), line tables only (-g1: reports keep file:line, and the build is
+# about a quarter faster than with full debug info), and the libFuzzer targets from the same
+# objects. What ctest runs and the fuzzers; the benchmarks are not tests.
+build_asan() {
+  configure build-asan env CC=clang CXX=clang++ cmake -S . -B build-asan "${CMAKE_GEN[@]}" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+    -DLOYALTY_SANITIZE=ON -DLOYALTY_FUZZ=ON -DLOYALTY_BENCHMARKS=OFF
+  cmake --build build-asan -j"$JOBS"
 }
 
 # The WebAssembly module in two variants, copied with the JS layer into build/wasm
 # (release) and build/wasm/debug (-sASSERTIONS=1).
 build_wasm() {
-  emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release \
+  configure build-wasm emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release \
     "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch"
   cmake --build build-wasm -j"$JOBS"
   rm -rf build/wasm

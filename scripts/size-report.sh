@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Size budget of what a shop page downloads for the rules core: gzip -9 sizes of the .wasm, the
 # Emscripten glue JS and the JS layer (script-tag build). Also prints brotli sizes (what most CDNs
-# serve) for information. Writes build/wasm/sizes.json.
+# serve) for information. Writes build/wasm/sizes.json. Then the widget's download (build/web:
+# loyalty.js, the glue and the .wasm), enforced as well. Sizes only: timings are in scripts/bench.sh.
+#   WIDGET_BUDGET_KB (default 150): the widget's limit (web/scripts/budget.mjs reports the same).
 #   SIZE_BUDGET_KB (default 120): the hard limit, the project's goal; the stage fails above it.
 #     The release build is about 119.4 KB (wasm/README.md, "Sizes and speed", says what it costs).
 #   SIZE_TARGET_KB (default 120): the goal, reported.
@@ -34,3 +36,23 @@ if (total > budgetKb * 1024) {
   process.exit(1);
 }
 JS
+
+if [[ -f build/web/loyalty.js ]]; then
+  node - build/web "${WIDGET_BUDGET_KB:-150}" <<'JS'
+const fs = require('fs'), path = require('path'), zlib = require('zlib');
+const [dir, limitKb] = [process.argv[2], Number(process.argv[3])];
+let total = 0;
+for (const f of ['loyalty.js', 'loyalty_core.js', 'loyalty_core.wasm']) {
+  const gz = zlib.gzipSync(fs.readFileSync(path.join(dir, f)), { level: 9 }).length;
+  console.log(`widget ${f.padEnd(18)} ${(gz / 1024).toFixed(1).padStart(7)} KB gzip`);
+  total += gz;
+}
+console.log(`widget total             ${(total / 1024).toFixed(1).padStart(7)} KB gzip   budget ${limitKb} KB`);
+if (total > limitKb * 1024) {
+  console.error(`widget size budget exceeded: ${(total / 1024).toFixed(1)} KB gzip > ${limitKb} KB`);
+  process.exit(1);
+}
+JS
+else
+  echo "size-report: build/web is missing, no widget size"
+fi

@@ -84,16 +84,77 @@ class WasmEngine {
   std::string error_;
 };
 
+// Live allocations: every operator new and lc_alloc counts one up, every delete and lc_free one
+// down. The memory tests (wasm/test/memory.test.mjs) compare this count before and after many
+// calls: the module's memory never shrinks, so its size could not show a leak that stays under
+// the high-water mark.
+std::size_t live_allocations = 0;
+
+void* counted(void* p) {
+  if (p) ++live_allocations;
+  return p;
+}
+
+void uncount(void* p) {
+  if (p) --live_allocations;
+}
+
 }  // namespace
+
+void* operator new(std::size_t size) {
+  if (void* p = counted(std::malloc(size ? size : 1))) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+  return operator new(size);
+}
+void* operator new(std::size_t size, std::align_val_t align) {
+  const auto a = static_cast<std::size_t>(align);
+  if (void* p = counted(std::aligned_alloc(a, (size + a - 1) / a * a))) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size, std::align_val_t align) {
+  return operator new(size, align);
+}
+void operator delete(void* p) noexcept {
+  uncount(p);
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  operator delete(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  operator delete(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  operator delete(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  operator delete(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  operator delete(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  operator delete(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  operator delete(p);
+}
 
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void* lc_alloc(std::size_t size) {
-  return std::malloc(size ? size : 1);
+  return counted(std::malloc(size ? size : 1));
 }
 
 EMSCRIPTEN_KEEPALIVE void lc_free(void* p) {
+  uncount(p);
   std::free(p);
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t lc_live_allocations() {
+  return live_allocations;
 }
 
 EMSCRIPTEN_KEEPALIVE const Answer* lc_call(const char* op, std::size_t op_size, const char* request,

@@ -1,30 +1,36 @@
-// A fast reader for the everyday subset of JSON requests, in front of nlohmann's parser.
+// The core's one JSON reader: every request and program document goes through it
+// (docs/decisions.md, "One JSON reading path").
 //
-// nlohmann's lexer reads ~95 MB/s, and its tree costs an allocation per member: half of a 10-line
-// preview went into parsing its request. This reader builds a Document (document.hpp) with the
-// values nlohmann's tree would hold (last duplicate key wins, integers without a sign unsigned,
-// those with one signed) but accepts only documents it is sure about: no fractional numbers or
-// exponents, no integers beyond 64 bits, no byte-order mark, strictly valid UTF-8 and escapes.
-// Anything else, valid or not, makes it give up, and the caller parses the text again with
-// nlohmann, so every accepted document parses to exactly what nlohmann gives and every other one
-// keeps nlohmann's result or error message.
+// It builds a Document (document.hpp) holding the values nlohmann's parser would give for the same
+// text — last duplicate key wins, integers without a sign unsigned, those with a sign signed,
+// integers beyond 64 bits and numbers with a fraction or an exponent as the double strtod gives —
+// and it refuses what nlohmann refuses, with its own message: what is wrong, and where (line,
+// column, byte). tests/fuzz/fuzz_json.cpp holds it to that against nlohmann on fuzzed bytes.
+// Two deliberate differences from nlohmann: a NUL byte anywhere outside a string's escapes is an
+// error (nlohmann takes a NUL between tokens for the end of the input, so `{}\0` would pass), and
+// nesting beyond `max_depth` is the `too_large` error (nlohmann has no limit).
 //
-// Why not RapidJSON or simdjson: the WebAssembly module has ~3 KB of gzip budget left and must
-// keep nlohmann's parser for its exact error messages; a second general parser (RapidJSON's
-// number tables, simdjson's kernels) would not fit, and this subset needs a page of code.
+// Why its own reader rather than nlohmann's: nlohmann's lexer reads ~95 MB/s and its tree costs an
+// allocation per member (half of a 10-line preview went into parsing its request), and its
+// parser was a second copy of JSON reading in the WebAssembly module. Why not RapidJSON or
+// simdjson: the module's size budget; this grammar needs a page of code.
 #pragma once
 
 #include <string_view>
 
 #include "document.hpp"
+#include "error.hpp"
 
 namespace loyalty {
 
-// True when `text` was read into `out`, a fresh Document; false means "ask nlohmann" (`out` is
-// then unspecified: start again with a new Document).
-// Documents nested deeper than `max_depth` are left to the caller too, so an accepted document
-// is one that loyalty::nests_deeper_than(text, max_depth) passes: for valid JSON its count of
-// brackets outside strings is the nesting depth.
-bool parse_json_fast(std::string_view text, Document& out, int max_depth);
+// The deepest nesting read_json accepts whatever max_depth asks for: the reader recurses, one
+// stack frame per level.
+constexpr int kMaxReadDepth = 512;
+
+// Reads `text` into `out`, a fresh Document. False on any error, and `error` then says what:
+// `invalid_json` (the text is not JSON: message with line, column and byte), `too_large` (nested
+// deeper than max_depth), or `overflow` (a number beyond what a double holds). The path is "".
+// A leading UTF-8 byte-order mark is skipped, as nlohmann does.
+bool read_json(std::string_view text, Document& out, int max_depth, Error& error);
 
 }  // namespace loyalty

@@ -1,7 +1,9 @@
 #include "json_write.hpp"
 
 #include <algorithm>
+#include <cassert>
 
+#include "document.hpp"
 #include "utf8.hpp"
 
 namespace loyalty {
@@ -90,6 +92,9 @@ std::string& JsonWriter::finish() {
 }
 
 JsonWriter& JsonWriter::open(char c) {
+#ifndef NDEBUG
+  levels_.push_back({c == '{', false, {}});
+#endif
   char* d = room(2);
   if (comma_) *d++ = ',';
   *d++ = c;
@@ -99,12 +104,28 @@ JsonWriter& JsonWriter::open(char c) {
 }
 
 JsonWriter& JsonWriter::close(char c) {
+#ifndef NDEBUG
+  assert(!levels_.empty() && levels_.back().object == (c == '}'));
+  levels_.pop_back();
+#endif
   put(c);
   comma_ = true;
   return *this;
 }
 
+void JsonWriter::check_key_order([[maybe_unused]] std::string_view k) {
+#ifndef NDEBUG
+  assert(!levels_.empty() && levels_.back().object && "a key outside an object");
+  Level& level = levels_.back();
+  // Strictly ascending, bytewise: the order nlohmann's std::map has, without duplicates.
+  assert((!level.any_key || name_less(level.last_key, k)) && "keys out of order");
+  level.any_key = true;
+  level.last_key.assign(k);
+#endif
+}
+
 JsonWriter& JsonWriter::key(std::string_view k) {
+  check_key_order(k);
   // The name is copied while it is checked: names are nearly always plain.
   char* const start = room(k.size() + 4);
   char* d = start;

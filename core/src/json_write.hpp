@@ -3,8 +3,9 @@
 // tree first (a preview spent as long building and dumping its response tree as computing it).
 //
 // The writer does not sort: the caller writes members in ascending key order (std::map order,
-// i.e. bytewise), as the documents it replaces had them. tests/unit/preview_writer_test.cpp
-// compares whole responses with the tree-built ones.
+// i.e. bytewise), as the documents it replaces had them. Debug builds (no NDEBUG, as the
+// sanitizer build) assert it at every key; tests/unit/preview_writer_test.cpp compares whole
+// responses with the tree-built ones.
 //
 // It writes through a cursor into spare room at the end of the string rather than appending
 // piece by piece: in the WebAssembly build every std::string append is an out-of-line libc++
@@ -18,6 +19,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +93,16 @@ class JsonWriter {
   JsonWriter& close(char c);
   void string(std::string_view s);
   [[gnu::noinline]] void escaped(std::string_view s, const unsigned char* p, std::size_t mark);
+
+  // Debug builds: the keys written so far at each open level (the last one), to assert their
+  // order. Present in every build so that the class is the same whatever NDEBUG says.
+  struct Level {
+    bool object;
+    bool any_key;
+    std::string last_key;
+  };
+  void check_key_order(std::string_view k);
+  std::vector<Level> levels_;
 
   std::string& out_;
   char* cur_;           // where the next byte goes, in out_'s spare room

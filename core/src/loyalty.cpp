@@ -52,37 +52,15 @@ void check_size(std::string_view text, const Limits& limits) {
              std::to_string(limits.max_request_bytes));
 }
 
-void check_depth(std::string_view text, const Limits& limits) {
-  if (nests_deeper_than(text, limits.max_depth))
-    fail("too_large", "",
-         "the request nests deeper than " + std::to_string(limits.max_depth) + " levels");
-}
-
+// Every request and program document is read by the core's own reader (json_fast.hpp); its
+// errors (invalid_json with line and column, too_large for nesting, overflow) are the answer.
 Document parse_request(std::string_view text, const Limits& limits) {
   check_size(text, limits);
   Document doc;
-  // The fast reader takes the common case (and measures its depth as it goes: a document it
-  // accepts passes check_depth); what it does not take, nlohmann reads (json_fast.hpp).
-  if (parse_json_fast(text, doc, limits.max_depth)) {
-    if (!doc.root().is_object()) fail("invalid_request", "", "the request must be a JSON object");
-    return doc;
-  }
-  check_depth(text, limits);
-  json tree;
-  try {
-    // What json::parse(text) does, minus the callback variant of the parser that json::parse
-    // compiles in as well (a second copy of the parser in the WebAssembly module). The first
-    // error throws, with the parser's own description of the problem.
-    using Input = decltype(nlohmann::detail::input_adapter(text));
-    nlohmann::detail::json_sax_dom_parser<json> sax(tree, true);
-    nlohmann::detail::parser<json, Input>(nlohmann::detail::input_adapter(text)).sax_parse(&sax);
-  } catch (const json::out_of_range& e) {  // a number beyond what a double holds
-    fail("overflow", "", e.what());
-  } catch (const json::exception& e) {
-    fail("invalid_json", "", e.what());
-  }
-  if (!tree.is_object()) fail("invalid_request", "", "the request must be a JSON object");
-  return Document(tree);
+  Error error;
+  if (!read_json(text, doc, limits.max_depth, error)) throw Failure(std::move(error));
+  if (!doc.root().is_object()) fail("invalid_request", "", "the request must be a JSON object");
+  return doc;
 }
 
 template <typename Body>

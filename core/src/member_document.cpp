@@ -17,7 +17,7 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text) {
 }
 
 std::string format_rfc3339(std::int64_t unix_ms, int offset_seconds) {
-  return format_timestamp(Timestamp{unix_ms}, offset_seconds);
+  return format_timestamp(Timestamp{unix_ms}, Zone::fixed(offset_seconds));
 }
 
 std::optional<int> parse_utc_offset(std::string_view text) {

@@ -114,7 +114,7 @@ std::optional<Timestamp> tier_holds_until(const Program& program, const Ledger& 
       // the end of this one.
       const bool reached_now = level_for(tiers, s.qualifying).min >= s.level->min;
       if (!reached_now) return w.end;
-      return year_start(local_time(t, program.utc_offset).year + 2, program.utc_offset);
+      return year_start(local_time(t, program.zone).year + 2, program.zone);
     }
     case TierPeriodKind::rolling_days:
       return rolling_holds_until(tiers, ledger, w, s);

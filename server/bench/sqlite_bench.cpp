@@ -22,26 +22,40 @@ int main(int argc, char** argv) {
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
   sqlite3_exec(db, ("PRAGMA synchronous=" + sync).c_str(), nullptr, nullptr, nullptr);
   sqlite3_exec(db,
-               "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, member_id TEXT, event_id TEXT UNIQUE,"
+               "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, member_id TEXT, "
+               "event_id TEXT UNIQUE,"
                " type TEXT, at TEXT, program_version INTEGER, body TEXT);"
                "CREATE INDEX IF NOT EXISTS events_member ON events(member_id, seq);"
-               "CREATE TABLE IF NOT EXISTS members(member_id TEXT PRIMARY KEY, state TEXT, last_seq INTEGER);"
-               "CREATE TABLE IF NOT EXISTS idempotency(key TEXT PRIMARY KEY, request_hash TEXT, status INTEGER, response TEXT);",
+               "CREATE TABLE IF NOT EXISTS members(member_id TEXT PRIMARY KEY, state TEXT, "
+               "last_seq INTEGER);"
+               "CREATE TABLE IF NOT EXISTS idempotency(key TEXT PRIMARY KEY, request_hash TEXT, "
+               "status INTEGER, response TEXT);",
                nullptr, nullptr, nullptr);
   sqlite3_stmt *ev, *mem, *idem;
-  sqlite3_prepare_v2(db, "INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) VALUES (?,?,?,?,?,?,?)", -1, &ev, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?) ON CONFLICT(member_id) DO UPDATE SET state=excluded.state, last_seq=excluded.last_seq", -1, &mem, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO idempotency(key, request_hash, status, response) VALUES (?,?,?,?)", -1, &idem, nullptr);
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO events(seq, member_id, event_id, type, at, program_version, "
+                     "body) VALUES (?,?,?,?,?,?,?)",
+                     -1, &ev, nullptr);
+  sqlite3_prepare_v2(
+      db,
+      "INSERT INTO members(member_id, state, last_seq) VALUES (?,?,?) ON CONFLICT(member_id) DO "
+      "UPDATE SET state=excluded.state, last_seq=excluded.last_seq",
+      -1, &mem, nullptr);
+  sqlite3_prepare_v2(
+      db, "INSERT INTO idempotency(key, request_hash, status, response) VALUES (?,?,?,?)", -1,
+      &idem, nullptr);
   const std::string body(600, 'e'), state(2000, 's');
   long long n = 0;
   const auto start = std::chrono::steady_clock::now();
   double elapsed = 0;
   while (elapsed < seconds) {
     ++n;
-    const std::string id = "bench-" + std::to_string(n) + "-" + std::to_string(start.time_since_epoch().count());
+    const std::string id =
+        "bench-" + std::to_string(n) + "-" + std::to_string(start.time_since_epoch().count());
     sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     sqlite3_bind_text(idem, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(idem, 2, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -1, SQLITE_STATIC);
+    sqlite3_bind_text(idem, 2, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                      -1, SQLITE_STATIC);
     sqlite3_bind_int(idem, 3, 200);
     sqlite3_bind_text(idem, 4, state.c_str(), -1, SQLITE_STATIC);
     sqlite3_step(idem);
@@ -66,8 +80,9 @@ int main(int argc, char** argv) {
     }
     elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  std::printf("{\"transactions\":%lld,\"seconds\":%.3f,\"per_second\":%.1f,\"synchronous\":\"%s\"}\n", n,
-              elapsed, n / elapsed, sync.c_str());
+  std::printf(
+      "{\"transactions\":%lld,\"seconds\":%.3f,\"per_second\":%.1f,\"synchronous\":\"%s\"}\n", n,
+      elapsed, n / elapsed, sync.c_str());
   sqlite3_finalize(ev);
   sqlite3_finalize(mem);
   sqlite3_finalize(idem);

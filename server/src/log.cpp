@@ -18,9 +18,14 @@ void emit(const nlohmann::json& j) {
 }  // namespace
 
 void log_request(const RequestLog& r) {
-  nlohmann::json j = {{"ts", format_utc(now_ms())}, {"method", r.method}, {"path", r.path},
-                      {"status", r.status}, {"ms", static_cast<double>(static_cast<long>(r.ms * 1000)) / 1000},
-                      {"remote", r.remote}, {"in", r.bytes_in}, {"out", r.bytes_out}};
+  nlohmann::json j = {{"ts", format_utc(now_ms())},
+                      {"method", r.method},
+                      {"path", r.path},
+                      {"status", r.status},
+                      {"ms", static_cast<double>(static_cast<long>(r.ms * 1000)) / 1000},
+                      {"remote", r.remote},
+                      {"in", r.bytes_in},
+                      {"out", r.bytes_out}};
   if (!r.principal.empty()) j["who"] = r.principal;
   if (!r.error_code.empty()) j["error"] = r.error_code;
   emit(j);

@@ -78,6 +78,12 @@ bool parse_body(const Request& req, Response& res, json& out) {
          "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
     return false;
   }
+  // nlohmann takes a NUL between tokens for the end of the input (`{...}\0` would pass): every
+  // door refuses a NUL byte, as the core's reader does (docs/decisions.md).
+  if (req.body.find('\0') != std::string::npos) {
+    fail(res, 400, "invalid_json", "the body holds a NUL byte");
+    return false;
+  }
   out = json::parse(req.body, nullptr, false);
   if (out.is_discarded()) {
     fail(res, 400, "invalid_json", "the body is not valid JSON");

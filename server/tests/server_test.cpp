@@ -307,6 +307,22 @@ TEST_F(Server, Tokens) {
   EXPECT_EQ(http_->Get("/v1/events", {{"X-Admin-Key", "wrong"}})->status, 403);
 }
 
+// Found by an external JSON conformance suite: a body followed by a NUL byte. The server refuses
+// it as every other door does (the CLI and the wasm module answer invalid_json too).
+TEST_F(Server, ABodyFollowedByANulByteIsInvalidJson) {
+  ASSERT_EQ(enrol("m-1")->status, 201);
+  for (const std::string& tail : {std::string(1, '\0'), std::string("\0{}", 3)}) {
+    const std::string text = R"({"member_id":"m-1","points":5,"reason":"goodwill"})" + tail;
+    auto r = http_->Post("/v1/adjustments", admin(key()), text, "application/json");
+    EXPECT_EQ(r->status, 400) << r->body;
+    EXPECT_EQ(body(r)["error"]["code"], "invalid_json") << r->body;
+  }
+  auto ok =
+      http_->Post("/v1/adjustments", admin(key()),
+                  R"({"member_id":"m-1","points":5,"reason":"goodwill"})", "application/json");
+  EXPECT_EQ(ok->status, 200) << ok->body;
+}
+
 TEST_F(Server, BadInputStoresNothing) {
   ASSERT_EQ(enrol("m-1")->status, 201);
   auto malformed = http_->Post("/v1/orders", admin(key()), R"({"member_id":"m-1","order_id":)",

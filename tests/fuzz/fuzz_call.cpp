@@ -22,8 +22,9 @@ constexpr std::string_view kOperations[] = {"validate", "replay",  "apply",
 [[noreturn]] void broken(const char* what, std::string_view op, std::string_view a,
                          std::string_view b = {}) {
   std::fprintf(stderr, "fuzz: %s (operation %.*s)\n  first:  %.*s\n  second: %.*s\n", what,
-               static_cast<int>(op.size()), op.data(), static_cast<int>(a.size() > 2000 ? 2000 : a.size()),
-               a.data(), static_cast<int>(b.size() > 2000 ? 2000 : b.size()), b.data());
+               static_cast<int>(op.size()), op.data(),
+               static_cast<int>(a.size() > 2000 ? 2000 : a.size()), a.data(),
+               static_cast<int>(b.size() > 2000 ? 2000 : b.size()), b.data());
   std::abort();
 }
 
@@ -33,7 +34,8 @@ void check_response(std::string_view op, const std::string& response) {
   const auto doc = nlohmann::json::parse(response, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) broken("response is not a JSON object", op, response);
   const bool error_shape = doc.size() == 1 && doc.contains("error");
-  if (error_shape != loyalty::is_error(response)) broken("is_error disagrees with the response", op, response);
+  if (error_shape != loyalty::is_error(response))
+    broken("is_error disagrees with the response", op, response);
   if (error_shape) {
     const auto& e = doc["error"];
     if (!e.is_object() || e.size() != 3 || !e.contains("code") || !e["code"].is_string() ||
@@ -41,7 +43,8 @@ void check_response(std::string_view op, const std::string& response) {
         !e["path"].is_string())
       broken("malformed error object", op, response);
     const auto path = e["path"].get<std::string>();
-    if (!path.empty() && path.front() != '/') broken("error path is not a JSON pointer", op, response);
+    if (!path.empty() && path.front() != '/')
+      broken("error path is not a JSON pointer", op, response);
   }
   // Compact with sorted keys: writing the parsed answer again gives the same bytes.
   if (doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) != response)
@@ -67,7 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const loyalty::Engine engine(request);
     if (!engine.ok()) {
       check_response("engine", engine.error_json());
-      if (!loyalty::is_error(engine.error_json())) broken("rejected program without an error", op, engine.error_json());
+      if (!loyalty::is_error(engine.error_json()))
+        broken("rejected program without an error", op, engine.error_json());
     } else {
       for (auto each : kOperations) check_response(each, engine.call(each, "{}"));
     }

@@ -6,10 +6,11 @@ namespace loyalty::testing {
 namespace {
 
 TEST(Activity, BirthdayPointsRestartTheInactivityClock) {
-  const json p = program({{"earn",
-                           {{{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100}},
-                            {{"id", "bday"}, {"type", "birthday"}, {"points", 50}}}},
-                          {"expiry", {{"policy", "inactivity"}, {"days", 30}}}});
+  const json p =
+      program({{"earn",
+                {{{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100}},
+                 {{"id", "bday"}, {"type", "birthday"}, {"points", 50}}}},
+               {"expiry", {{"policy", "inactivity"}, {"days", 30}}}});
   // Last order 03-01; the birthday (03-15) is granted by a tick on 03-20: earning on 03-20.
   const json events = {
       enroll("e1", "2026-02-01T10:00:00-05:00", {{"birthday", "03-15"}}),
@@ -35,8 +36,9 @@ TEST(Activity, SignupReleasedByAnOrderCountsTowardAPointsTier) {
   // The immediate mode gives the same tier.
   json immediate = p;
   immediate["earn"][0]["mode"] = "immediate";
-  EXPECT_EQ(replay(immediate, json::array({enroll("e1", "2026-02-01T10:00:00-05:00")}))["tier"]["id"],
-            "silver");
+  EXPECT_EQ(
+      replay(immediate, json::array({enroll("e1", "2026-02-01T10:00:00-05:00")}))["tier"]["id"],
+      "silver");
 }
 
 }  // namespace

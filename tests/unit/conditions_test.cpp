@@ -5,7 +5,9 @@
 namespace loyalty::testing {
 namespace {
 
-long long total(const json& preview) { return preview.at("points").at("total").get<long long>(); }
+long long total(const json& preview) {
+  return preview.at("points").at("total").get<long long>();
+}
 
 const json kBase = {{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100}};
 
@@ -50,7 +52,8 @@ TEST(Conditions, FromUntilWithUntilExclusive) {
          {{"id", "launch"},
           {"type", "per_order"},
           {"points", 100},
-          {"when", {{"from", "2026-12-01T00:00:00-05:00"}, {"until", "2026-12-08T00:00:00-05:00"}}}}}}});
+          {"when",
+           {{"from", "2026-12-01T00:00:00-05:00"}, {"until", "2026-12-08T00:00:00-05:00"}}}}}}});
   auto at = [&](const std::string& t) { return total(preview(p, cart({line("a", 1000, 1)}, t))); };
   EXPECT_EQ(at("2026-11-30T23:59:59-05:00"), 10);
   EXPECT_EQ(at("2026-12-01T00:00:00-05:00"), 110);
@@ -59,10 +62,15 @@ TEST(Conditions, FromUntilWithUntilExclusive) {
 }
 
 TEST(Conditions, AudienceLimitsARuleToTiers) {
-  const json tiers = {{"levels", {{{"id", "member"}, {"min", 0}}, {{"id", "gold"}, {"min", 1000}}}}};
-  const json gold_only = {{"id", "gold-bonus"}, {"type", "per_order"}, {"points", 50},
+  const json tiers = {
+      {"levels", {{{"id", "member"}, {"min", 0}}, {{"id", "gold"}, {"min", 1000}}}}};
+  const json gold_only = {{"id", "gold-bonus"},
+                          {"type", "per_order"},
+                          {"points", 50},
                           {"audience", {{"tiers", {"gold"}}}}};
-  const json member_only = {{"id", "member-bonus"}, {"type", "per_order"}, {"points", 7},
+  const json member_only = {{"id", "member-bonus"},
+                            {"type", "per_order"},
+                            {"points", 7},
                             {"audience", {{"tiers", {"member"}}}}};
   const json r = preview(program({{"tiers", tiers}, {"earn", {gold_only, member_only}}}),
                          cart({line("a", 1000, 1)}));
@@ -70,11 +78,11 @@ TEST(Conditions, AudienceLimitsARuleToTiers) {
 }
 
 TEST(Conditions, MinOrderUsesMerchandiseAfterTheOrderDiscount) {
-  const json p = program({{"earn",
-                           {{{"id", "big"}, {"type", "per_order"}, {"points", 100},
-                             {"min_order_minor", 5000}}}}});
+  const json p = program(
+      {{"earn",
+        {{{"id", "big"}, {"type", "per_order"}, {"points", 100}, {"min_order_minor", 5000}}}}});
   json c = cart({line("a", 3000, 1), line("b", 2100, 1)});  // lines 5100
-  c["order_discount_minor"] = 101;                           // 4999: one under
+  c["order_discount_minor"] = 101;                          // 4999: one under
   EXPECT_EQ(total(preview(p, c)), 0);
   c["order_discount_minor"] = 100;  // exactly 5000
   EXPECT_EQ(total(preview(p, c)), 100);
@@ -83,14 +91,21 @@ TEST(Conditions, MinOrderUsesMerchandiseAfterTheOrderDiscount) {
 TEST(Conditions, MinOrderIsCheckedBeforeRewards) {
   // A S/ 10 reward on a S/ 50.00 order: neither the rule nor the reward's own minimum sees 4000.
   const json p = program(
-      {{"earn", {{{"id", "big"}, {"type", "per_order"}, {"points", 100}, {"min_order_minor", 5000}}}},
+      {{"earn",
+        {{{"id", "big"}, {"type", "per_order"}, {"points", 100}, {"min_order_minor", 5000}}}},
        {"rewards",
-        {{{"id", "10-off"}, {"type", "fixed_discount"}, {"cost", 100}, {"amount_minor", 1000},
+        {{{"id", "10-off"},
+          {"type", "fixed_discount"},
+          {"cost", 100},
+          {"amount_minor", 1000},
           {"min_order_minor", 5000}}}}});
-  const json state = replay(p, {enroll("e1", "2026-11-01T10:00:00-05:00"),
-                                {{"id", "e2"}, {"at", "2026-11-01T11:00:00-05:00"},
-                                 {"type", "adjust"}, {"points", 500}}});
-  const json r = run("preview", {{"program", p}, {"state", state}, {"cart", cart({line("a", 5000, 1)})},
+  const json state = replay(
+      p,
+      {enroll("e1", "2026-11-01T10:00:00-05:00"),
+       {{"id", "e2"}, {"at", "2026-11-01T11:00:00-05:00"}, {"type", "adjust"}, {"points", 500}}});
+  const json r = run("preview", {{"program", p},
+                                 {"state", state},
+                                 {"cart", cart({line("a", 5000, 1)})},
                                  {"redeem", {{{"reward", "10-off"}}}}});
   ASSERT_EQ(r.at("redeem").at("applied").size(), 1u) << r.dump();
   EXPECT_EQ(r["redeem"]["applied"][0]["discount_minor"], 1000);
@@ -102,7 +117,10 @@ TEST(Conditions, MinOrderIsCheckedBeforeRewards) {
 TEST(Conditions, OrderDiscountSpreadFeedsEarning) {
   // 100 off three equal lines of 300: 34 / 33 / 33, the leftover unit to the earliest line.
   auto rule_on = [](const std::string& sku) {
-    return json{{"id", "r-" + sku}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 1},
+    return json{{"id", "r-" + sku},
+                {"type", "per_spend"},
+                {"points", 1},
+                {"per_minor", 1},
                 {"match", {{"skus", {sku}}}}};
   };
   json c = cart({line("a", 300, 1), line("b", 300, 1), line("c", 300, 1)});

@@ -52,9 +52,13 @@ TEST(EarningReference, EngineMatchesTheSpecFormulaOnGeneratedCarts) {
   const char* roundings[] = {"floor", "nearest", "ceil"};
   for (int round = 0; round < 400; ++round) {
     const std::string mode = modes[pick(0, 2)], rounding = roundings[pick(0, 2)];
-    const bool per_spend = pick(0, 1) == 1, base_on_x = pick(0, 1) == 1, discounted = pick(0, 3) > 0;
-    const long long points = pick(1, 7), per_minor = per_spend ? std::vector<int>{1, 3, 100, 250}[pick(0, 3)] : 1;
-    json base = {{"id", "base"}, {"type", per_spend ? "per_spend" : "per_item"}, {"points", points},
+    const bool per_spend = pick(0, 1) == 1, base_on_x = pick(0, 1) == 1,
+               discounted = pick(0, 3) > 0;
+    const long long points = pick(1, 7),
+                    per_minor = per_spend ? std::vector<int>{1, 3, 100, 250}[pick(0, 3)] : 1;
+    json base = {{"id", "base"},
+                 {"type", per_spend ? "per_spend" : "per_item"},
+                 {"points", points},
                  {"rounding", rounding}};
     if (per_spend) base["per_minor"] = per_minor;
     if (base_on_x) base["match"] = {{"categories", {"x"}}};
@@ -62,18 +66,23 @@ TEST(EarningReference, EngineMatchesTheSpecFormulaOnGeneratedCarts) {
     std::snprintf(buf, sizeof buf, "%d.%02d", pick(1, 2), pick(0, 99));
     const std::string tier_factor = buf;
     json earn = {base};
-    struct Mult { std::string factor, only; };
+    struct Mult {
+      std::string factor, only;
+    };
     std::vector<Mult> mults;
     for (int k = pick(0, 3); k > 0; --k) {
       std::snprintf(buf, sizeof buf, "%d.%04d", pick(0, 3), pick(1, 9999));  // below 1 too
       Mult m{buf, pick(0, 1) ? std::string(pick(0, 1) ? "x" : "y") : ""};
-      json r = {{"id", "m" + std::to_string(mults.size())}, {"type", "multiplier"}, {"factor", m.factor}};
+      json r = {
+          {"id", "m" + std::to_string(mults.size())}, {"type", "multiplier"}, {"factor", m.factor}};
       if (!m.only.empty()) r["match"] = {{"categories", {m.only}}};
       earn.push_back(r);
       mults.push_back(m);
     }
     const json prog = program(
-        {{"earn", earn}, {"multiplier_stacking", mode}, {"earn_on_discounted", discounted},
+        {{"earn", earn},
+         {"multiplier_stacking", mode},
+         {"earn_on_discounted", discounted},
          {"tiers", {{"levels", {{{"id", "t0"}, {"min", 0}, {"earn_multiplier", tier_factor}}}}}}});
     json lines = json::array();
     std::vector<long long> nets;

@@ -12,7 +12,9 @@ json rules(const std::vector<json>& earn, json extra = json::object()) {
   return program(extra);
 }
 
-long long total(const json& preview) { return preview.at("points").at("total").get<long long>(); }
+long long total(const json& preview) {
+  return preview.at("points").at("total").get<long long>();
+}
 
 // rule -> points of that rule's lines in the preview.
 std::map<std::string, long long> by_rule(const json& preview) {
@@ -29,7 +31,10 @@ long long lines_sum(const json& preview) {
 }
 
 json per_spend(const std::string& rounding) {
-  return {{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100},
+  return {{"id", "base"},
+          {"type", "per_spend"},
+          {"points", 1},
+          {"per_minor", 100},
           {"rounding", rounding}};
 }
 
@@ -52,7 +57,9 @@ TEST(Earning, PerSpendRoundsTheOrderNotEachLine) {
 }
 
 TEST(Earning, PerItemCountsMatchingUnits) {
-  const json r = {{"id", "items"}, {"type", "per_item"}, {"points", 5},
+  const json r = {{"id", "items"},
+                  {"type", "per_item"},
+                  {"points", 5},
                   {"match", {{"categories", {"coffee"}}}}};
   const json c = cart({line("latte", 1200, 2, "coffee"), line("cake", 900, 4, "food"),
                        line("espresso", 800, 3, "coffee")});
@@ -65,7 +72,10 @@ TEST(Earning, PerOrderOncePerVisit) {
 }
 
 TEST(Earning, BonusNeedsMinQuantityOfMatchingUnits) {
-  const json r = {{"id", "trio"}, {"type", "bonus"}, {"points", 50}, {"min_quantity", 3},
+  const json r = {{"id", "trio"},
+                  {"type", "bonus"},
+                  {"points", 50},
+                  {"min_quantity", 3},
                   {"match", {{"skus", {"donut"}}}}};
   EXPECT_EQ(total(preview(rules({r}), cart({line("donut", 300, 2), line("tea", 500, 5)}))), 0);
   EXPECT_EQ(total(preview(rules({r}), cart({line("donut", 300, 2), line("donut", 300, 1)}))), 50);
@@ -75,8 +85,10 @@ TEST(Earning, BonusNeedsMinQuantityOfMatchingUnits) {
 json stacked(const std::string& mode) {
   return rules({per_spend("floor"), {{"id", "double"}, {"type", "multiplier"}, {"factor", 2}}},
                {{"multiplier_stacking", mode},
-                {"tiers", {{"levels", {{{"id", "member"}, {"min", 0}, {"earn_multiplier", "1.5"}},
-                                       {{"id", "gold"}, {"min", 100000}}}}}}});
+                {"tiers",
+                 {{"levels",
+                   {{{"id", "member"}, {"min", 0}, {"earn_multiplier", "1.5"}},
+                    {{"id", "gold"}, {"min", 100000}}}}}}});
 }
 
 TEST(Earning, MultiplierHighestTakesTheLargestFactor) {
@@ -106,10 +118,10 @@ TEST(Earning, MultiplierAddSumsTheExtras) {
 TEST(Earning, AttributionAddsUpWithUnevenShares) {
   // 1 point per sol on S/ 33.33 with factors 1.25 (tier) and 1.1 (rule), added: F = 1.35.
   // Exact 44.9955 -> 44; base 33; extra 11 split 0.25 : 0.1 -> 7.857 / 3.142 -> 8 / 3.
-  const json p =
-      rules({per_spend("floor"), {{"id", "m"}, {"type", "multiplier"}, {"factor", "1.1"}}},
-            {{"multiplier_stacking", "add"},
-             {"tiers", {{"levels", {{{"id", "member"}, {"min", 0}, {"earn_multiplier", "1.25"}}}}}}});
+  const json p = rules(
+      {per_spend("floor"), {{"id", "m"}, {"type", "multiplier"}, {"factor", "1.1"}}},
+      {{"multiplier_stacking", "add"},
+       {"tiers", {{"levels", {{{"id", "member"}, {"min", 0}, {"earn_multiplier", "1.25"}}}}}}});
   const json r = preview(p, cart({line("a", 3333, 1)}));
   EXPECT_EQ(total(r), 44);
   EXPECT_EQ(by_rule(r), (std::map<std::string, long long>{{"base", 33}, {"tier", 8}, {"m", 3}}));
@@ -122,7 +134,8 @@ TEST(Earning, MultiplierOnlyTouchesMatchingLinesAndSpendRules) {
                          {"type", "multiplier"},
                          {"factor", 3},
                          {"match", {{"categories", {"coffee"}}}}}});
-  const json r = preview(p, cart({line("latte", 1000, 1, "coffee"), line("cake", 1000, 1, "food")}));
+  const json r =
+      preview(p, cart({line("latte", 1000, 1, "coffee"), line("cake", 1000, 1, "food")}));
   // base 20 + coffee extra 10 × 2 = 20; per_order untouched: 10.
   EXPECT_EQ(total(r), 50);
   EXPECT_EQ(by_rule(r),
@@ -138,8 +151,9 @@ TEST(Earning, MaxPointsCapsARuleWithAVisibleLine) {
 }
 
 TEST(Earning, MaxPointsPerOrderCapsThePurchasePoints) {
-  const json p = rules({per_spend("floor"), {{"id", "visit"}, {"type", "per_order"}, {"points", 10}}},
-                       {{"limits", {{"max_points_per_order", 40}}}});
+  const json p =
+      rules({per_spend("floor"), {{"id", "visit"}, {"type", "per_order"}, {"points", 10}}},
+            {{"limits", {{"max_points_per_order", 40}}}});
   const json r = preview(p, cart({line("a", 5000, 1)}));
   EXPECT_EQ(total(r), 40);  // 50 + 10 capped at 40
   EXPECT_EQ(by_rule(r).at("max_points_per_order"), -20);
@@ -164,11 +178,14 @@ namespace {
 TEST(Earning, AFactorBelowOneIsAttributedAsTakingPointsAway) {
   // Tier ×1.5 and "half points on sale" ×0.5, multiplied: 100 × 0.75 = 75. The tier adds 50,
   // the sale rule takes 75 (0.75 of the 1.5): lines 100 + 50 − 75.
-  const json p = rules({per_spend("floor"),
-                        {{"id", "sale-half"}, {"type", "multiplier"}, {"factor", "0.5"},
-                         {"match", {{"categories", {"sale"}}}}}},
-                       {{"multiplier_stacking", "multiply"},
-                        {"tiers", {{"levels", {{{"id", "member"}, {"min", 0}, {"earn_multiplier", "1.5"}}}}}}});
+  const json p = rules(
+      {per_spend("floor"),
+       {{"id", "sale-half"},
+        {"type", "multiplier"},
+        {"factor", "0.5"},
+        {"match", {{"categories", {"sale"}}}}}},
+      {{"multiplier_stacking", "multiply"},
+       {"tiers", {{"levels", {{{"id", "member"}, {"min", 0}, {"earn_multiplier", "1.5"}}}}}}});
   const json r = preview(p, cart({line("a", 10000, 1, "sale")}));
   EXPECT_EQ(total(r), 75);
   EXPECT_EQ(by_rule(r),

@@ -7,7 +7,8 @@ namespace {
 
 const json kProgram = program(
     {{"earn", {{{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100}}}},
-     {"rewards", {{{"id", "5-off"}, {"type", "fixed_discount"}, {"cost", 50}, {"amount_minor", 500}}}}});
+     {"rewards",
+      {{{"id", "5-off"}, {"type", "fixed_discount"}, {"cost", 50}, {"amount_minor", 500}}}}});
 
 json code_and_path(const std::string& answer) {
   const json e = json::parse(answer).at("error");
@@ -32,7 +33,8 @@ TEST(JsonDoor, DeepNestingIsTooLarge) {
 }
 
 TEST(JsonDoor, FiftyMegabyteDocumentIsTooLarge) {
-  std::string big = R"({"program":{"schema":"loyalty-program/1","id":"t","currency":"PEN","name":")";
+  std::string big =
+      R"({"program":{"schema":"loyalty-program/1","id":"t","currency":"PEN","name":")";
   big.append(50u << 20, 'x');
   big += "\"}}";
   EXPECT_EQ(code_and_path(loyalty::call("validate", big)), json({"too_large", ""}));
@@ -47,15 +49,19 @@ TEST(JsonDoor, UnknownOperation) {
 }
 
 TEST(JsonDoor, UnknownRequestMemberWithItsPointer) {
-  EXPECT_EQ(code_and_path(loyalty::call("validate", json{{"program", kProgram}, {"bogus", 1}}.dump())),
-            json({"invalid_request", "/bogus"}));
+  EXPECT_EQ(
+      code_and_path(loyalty::call("validate", json{{"program", kProgram}, {"bogus", 1}}.dump())),
+      json({"invalid_request", "/bogus"}));
   json c = cart({line("a", 100, 1)});
   c["lines"][0]["colour"] = "red";
-  EXPECT_EQ(code_and_path(loyalty::call("preview", json{{"program", kProgram}, {"cart", c}}.dump())),
-            json({"invalid_cart", "/cart/lines/0/colour"}));
-  const json ev = {{"id", "e1"}, {"at", "2026-01-01T10:00:00-05:00"}, {"type", "tick"}, {"typo", 1}};
-  EXPECT_EQ(code_and_path(loyalty::call("replay", json{{"program", kProgram}, {"events", {ev}}}.dump())),
-            json({"invalid_event", "/events/0/typo"}));
+  EXPECT_EQ(
+      code_and_path(loyalty::call("preview", json{{"program", kProgram}, {"cart", c}}.dump())),
+      json({"invalid_cart", "/cart/lines/0/colour"}));
+  const json ev = {
+      {"id", "e1"}, {"at", "2026-01-01T10:00:00-05:00"}, {"type", "tick"}, {"typo", 1}};
+  EXPECT_EQ(
+      code_and_path(loyalty::call("replay", json{{"program", kProgram}, {"events", {ev}}}.dump())),
+      json({"invalid_event", "/events/0/typo"}));
 }
 
 TEST(JsonDoor, MissingProgramAndNonObjectRequest) {
@@ -72,12 +78,19 @@ TEST(JsonDoor, EngineAnswersByteIdenticallyToCall) {
   const std::vector<std::pair<std::string, json>> requests = {
       {"validate", json::object()},
       {"replay", {{"events", events}, {"now", "2026-02-01T00:00:00-05:00"}}},
-      {"apply", {{"state", state}, {"event", order("e3", "2026-01-07T10:00:00-05:00", "o-2", {line("b", 999, 3)})}}},
-      {"preview", {{"state", state}, {"cart", cart({line("a", 5000, 1)})}, {"redeem", {{{"reward", "5-off"}}}}}},
+      {"apply",
+       {{"state", state},
+        {"event", order("e3", "2026-01-07T10:00:00-05:00", "o-2", {line("b", 999, 3)})}}},
+      {"preview",
+       {{"state", state},
+        {"cart", cart({line("a", 5000, 1)})},
+        {"redeem", {{{"reward", "5-off"}}}}}},
       {"catalog", {{"state", state}, {"now", "2026-01-08T10:00:00-05:00"}}},
-      {"metrics", {{"members", {{{"member_id", "m-1"}, {"events", events}}}},
-                   {"from", "2026-01-01T00:00:00-05:00"}, {"until", "2026-02-01T00:00:00-05:00"},
-                   {"total_customers", 10}}},
+      {"metrics",
+       {{"members", {{{"member_id", "m-1"}, {"events", events}}}},
+        {"from", "2026-01-01T00:00:00-05:00"},
+        {"until", "2026-02-01T00:00:00-05:00"},
+        {"total_customers", 10}}},
       // Errors too: the same bytes from both doors.
       {"preview", {{"cart", cart({line("a", -1, 1)})}}},
       {"replay", {{"events", {{{"id", "x"}, {"at", "not a time"}, {"type", "tick"}}}}}}};
@@ -93,8 +106,8 @@ TEST(JsonDoor, EngineAnswersByteIdenticallyToCall) {
 }
 
 TEST(JsonDoor, ResponsesAreCompactWithSortedKeys) {
-  const std::string r = loyalty::call("preview", json{{"program", kProgram},
-                                                      {"cart", cart({line("a", 5000, 1)})}}.dump());
+  const std::string r = loyalty::call(
+      "preview", json{{"program", kProgram}, {"cart", cart({line("a", 5000, 1)})}}.dump());
   EXPECT_EQ(r, json::parse(r).dump());  // nlohmann dumps objects with sorted keys, compact
   EXPECT_EQ(r.find('\n'), std::string::npos);
 }

@@ -68,10 +68,10 @@ TEST(Metrics, RatiosHaveFourPlaces) {
                                  {"total_customers", 7}});
   ASSERT_FALSE(r.contains("error")) << r.dump();
   EXPECT_EQ(r["average_order_value_minor"], "1000.3333");  // 3001 / 3
-  EXPECT_EQ(r["purchase_frequency"], "1.5000");           // 3 / 2
-  EXPECT_EQ(r["customer_value_minor"], "1500.5000");      // 3001 / 2
-  EXPECT_EQ(r["adoption_rate"], "0.4286");                // 3 / 7, rounded
-  EXPECT_EQ(r["customer_retention_rate"], nullptr);       // S = 0
+  EXPECT_EQ(r["purchase_frequency"], "1.5000");            // 3 / 2
+  EXPECT_EQ(r["customer_value_minor"], "1500.5000");       // 3001 / 2
+  EXPECT_EQ(r["adoption_rate"], "0.4286");                 // 3 / 7, rounded
+  EXPECT_EQ(r["customer_retention_rate"], nullptr);        // S = 0
 }
 
 }  // namespace

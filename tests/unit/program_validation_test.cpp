@@ -5,7 +5,9 @@
 namespace loyalty::testing {
 namespace {
 
-json validate(const json& prog) { return run("validate", {{"program", prog}}); }
+json validate(const json& prog) {
+  return run("validate", {{"program", prog}});
+}
 
 void expect_error(const json& prog, const std::string& code, const std::string& path) {
   const json e = error_of(validate(prog));
@@ -77,8 +79,8 @@ TEST(ProgramValidation, MissingRewardReference) {
 }
 
 TEST(ProgramValidation, LowestTierMustStartAtZero) {
-  const json tiers = {{"levels",
-                       {{{"id", "silver"}, {"min", 100}}, {{"id", "gold"}, {"min", 500}}}}};
+  const json tiers = {
+      {"levels", {{{"id", "silver"}, {"min", 100}}, {{"id", "gold"}, {"min", 500}}}}};
   expect_error(program({{"tiers", tiers}}), "invalid_program", "/tiers/levels");
 }
 
@@ -108,7 +110,8 @@ TEST(ProgramValidation, SameErrorThroughALoadedEngine) {
   rule["typo"] = 1;
   const Engine engine(program({{"earn", {rule}}}).dump());
   ASSERT_FALSE(engine.ok());
-  EXPECT_EQ(engine.error_json(), loyalty::call("validate", json{{"program", program({{"earn", {rule}}})}}.dump()));
+  EXPECT_EQ(engine.error_json(),
+            loyalty::call("validate", json{{"program", program({{"earn", {rule}}})}}.dump()));
   EXPECT_EQ(json::parse(engine.error_json())["error"]["path"], "/earn/0/typo");
 }
 

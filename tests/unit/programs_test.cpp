@@ -19,11 +19,16 @@ std::string day(int d, const std::string& time = "09:00:00") {
 }
 
 json cafe(json card_extra = json::object()) {
-  json card = {{"id", "coffee"}, {"match", {{"categories", {"coffee"}}}}, {"punch", "per_item"},
-               {"required", 10}, {"reward", "free-coffee"}};
+  json card = {{"id", "coffee"},
+               {"match", {{"categories", {"coffee"}}}},
+               {"punch", "per_item"},
+               {"required", 10},
+               {"reward", "free-coffee"}};
   for (auto& [k, v] : card_extra.items()) card[k] = v;
   return program({{"rewards",
-                   {{{"id", "free-coffee"}, {"type", "free_item"}, {"cost", 0},
+                   {{{"id", "free-coffee"},
+                     {"type", "free_item"},
+                     {"cost", 0},
                      {"match", {{"categories", {"coffee"}}}}}}},
                   {"punch_cards", {card}}});
 }
@@ -45,20 +50,22 @@ TEST(PunchCard, TenCoffeesGiveAVoucherAndTheEleventhStartsANewCard) {
 }
 
 TEST(PunchCard, ExtraPunchesCarryAndOnlyMatchingUnitsPunch) {
-  const json s = replay(cafe(), {enroll("e0", day(1)),
-                                 order("e1", day(2), "o-1",
-                                       {line("latte", 1200, 7, "coffee"), line("cake", 900, 5, "food"),
-                                        line("espresso", 800, 5, "coffee")})});
+  const json s = replay(
+      cafe(),
+      {enroll("e0", day(1)), order("e1", day(2), "o-1",
+                                   {line("latte", 1200, 7, "coffee"), line("cake", 900, 5, "food"),
+                                    line("espresso", 800, 5, "coffee")})});
   EXPECT_EQ(s["punch_cards"]["coffee"], 2);  // 12 punches: one card and 2 over
   EXPECT_EQ(s["vouchers"].size(), 1u);
 }
 
 TEST(PunchCard, MaxPunchesPerDay) {
   const json p = cafe({{"max_punches_per_day", 5}});
-  const json s = replay(p, {enroll("e0", day(1)),
-                            order("e1", day(2, "09:00:00"), "o-1", {line("latte", 1200, 4, "coffee")}),
-                            order("e2", day(2, "15:00:00"), "o-2", {line("latte", 1200, 3, "coffee")}),
-                            order("e3", day(3, "09:00:00"), "o-3", {line("latte", 1200, 2, "coffee")})});
+  const json s =
+      replay(p, {enroll("e0", day(1)),
+                 order("e1", day(2, "09:00:00"), "o-1", {line("latte", 1200, 4, "coffee")}),
+                 order("e2", day(2, "15:00:00"), "o-2", {line("latte", 1200, 3, "coffee")}),
+                 order("e3", day(3, "09:00:00"), "o-3", {line("latte", 1200, 2, "coffee")})});
   EXPECT_EQ(s["punch_cards"]["coffee"], 4 + 1 + 2);
 }
 
@@ -77,9 +84,9 @@ TEST(PunchCard, VoucherRedeemsTheFreeCoffee) {
 }
 
 TEST(PunchCard, RefundTakesBackThePunchesOfEveryRefundedSku) {
-  const json events = {enroll("e0", day(1)),
-                       order("e1", day(2), "o-1",
-                             {line("latte", 1200, 2, "coffee"), line("espresso", 800, 3, "coffee")})};
+  const json events = {enroll("e0", day(1)), order("e1", day(2), "o-1",
+                                                   {line("latte", 1200, 2, "coffee"),
+                                                    line("espresso", 800, 3, "coffee")})};
   const json full = replay(cafe(), [&] {
     json e = events;
     e.push_back(ev("e2", day(3), "refund", {{"order_id", "o-1"}}));
@@ -88,9 +95,11 @@ TEST(PunchCard, RefundTakesBackThePunchesOfEveryRefundedSku) {
   EXPECT_EQ(full["punch_cards"]["coffee"], 0);
   const json partial = replay(cafe(), [&] {
     json e = events;
-    e.push_back(ev("e2", day(3), "refund",
-                   {{"order_id", "o-1"},
-                    {"lines", {{{"sku", "latte"}, {"quantity", 1}}, {{"sku", "espresso"}, {"quantity", 2}}}}}));
+    e.push_back(
+        ev("e2", day(3), "refund",
+           {{"order_id", "o-1"},
+            {"lines",
+             {{{"sku", "latte"}, {"quantity", 1}}, {{"sku", "espresso"}, {"quantity", 2}}}}}));
     return e;
   }());
   EXPECT_EQ(partial["punch_cards"]["coffee"], 2);  // 5 - 1 - 2
@@ -98,19 +107,23 @@ TEST(PunchCard, RefundTakesBackThePunchesOfEveryRefundedSku) {
 
 json appetizer() {
   return program({{"rewards",
-                   {{{"id", "free-appetizer"}, {"type", "free_item"}, {"cost", 0},
+                   {{{"id", "free-appetizer"},
+                     {"type", "free_item"},
+                     {"cost", 0},
                      {"match", {{"categories", {"appetizer"}}}}}}},
                   {"earn",
-                   {{{"id", "appetizer"}, {"type", "spend_threshold"}, {"every_minor", 1000},
+                   {{{"id", "appetizer"},
+                     {"type", "spend_threshold"},
+                     {"every_minor", 1000},
                      {"reward", "free-appetizer"}}}}});
 }
 
 TEST(SpendThreshold, FreeAppetizerEveryTenSolesCarriesTheRemainder) {
   // 6 + 7 + 9 soles = 22: two vouchers, 2 soles carried.
-  const json s = replay(appetizer(), {enroll("e0", day(1)),
-                                      order("e1", day(2), "o-1", {line("a", 600, 1)}),
-                                      order("e2", day(3), "o-2", {line("a", 700, 1)}),
-                                      order("e3", day(4), "o-3", {line("a", 900, 1)})});
+  const json s =
+      replay(appetizer(), {enroll("e0", day(1)), order("e1", day(2), "o-1", {line("a", 600, 1)}),
+                           order("e2", day(3), "o-2", {line("a", 700, 1)}),
+                           order("e3", day(4), "o-3", {line("a", 900, 1)})});
   EXPECT_EQ(s["spend_threshold_progress"]["appetizer"], 200);
   ASSERT_EQ(s["vouchers"].size(), 2u);
   EXPECT_EQ(s["vouchers"][0]["id"], "v-e2-1");  // 13 soles after the second order
@@ -120,7 +133,8 @@ TEST(SpendThreshold, FreeAppetizerEveryTenSolesCarriesTheRemainder) {
 json signup(const std::string& mode, long long min = 0) {
   json r = {{"id", "welcome"}, {"type", "signup"}, {"points", 100}, {"mode", mode}};
   if (min) r["min_order_minor"] = min;
-  return program({{"earn", {{{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100}}, r}}});
+  return program(
+      {{"earn", {{{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100}}, r}}});
 }
 
 TEST(Signup, ImmediateIsCreditedOnEnrolment) {
@@ -130,8 +144,9 @@ TEST(Signup, ImmediateIsCreditedOnEnrolment) {
 TEST(Signup, NextOrderHoldsUntilTheFirstOrder) {
   const json p = signup("next_order");
   EXPECT_EQ(replay(p, {enroll("e0", day(1))})["balance"], 0);
-  EXPECT_EQ(replay(p, {enroll("e0", day(1)), order("e1", day(2), "o-1", {line("a", 500, 1)})})["balance"],
-            105);
+  EXPECT_EQ(
+      replay(p, {enroll("e0", day(1)), order("e1", day(2), "o-1", {line("a", 500, 1)})})["balance"],
+      105);
 }
 
 TEST(Signup, AfterSpendHoldsUntilAnOrderReachesTheMinimum) {
@@ -164,14 +179,17 @@ TEST(Birthday, OncePerCalendarYearOnTheFirstActivityOfTheMonth) {
 }
 
 TEST(Referral, BothSidesAndOncePerReferee) {
-  const json p = program(
-      {{"earn", {{{"id", "refer"}, {"type", "referral"}, {"referrer_points", 300}, {"referee_points", 100}}}}});
+  const json p = program({{"earn",
+                           {{{"id", "refer"},
+                             {"type", "referral"},
+                             {"referrer_points", 300},
+                             {"referee_points", 100}}}}});
   EXPECT_EQ(replay(p, {enroll("e0", day(1), {{"referred_by", "m-0"}})})["balance"], 100);
   EXPECT_EQ(replay(p, {enroll("e0", day(1))})["balance"], 0);
-  const json s = replay(p, {enroll("e0", day(1)),
-                            ev("e1", day(2), "referral_completed", {{"referee", "m-9"}}),
-                            ev("e2", day(3), "referral_completed", {{"referee", "m-9"}}),
-                            ev("e3", day(4), "referral_completed", {{"referee", "m-8"}})});
+  const json s =
+      replay(p, {enroll("e0", day(1)), ev("e1", day(2), "referral_completed", {{"referee", "m-9"}}),
+                 ev("e2", day(3), "referral_completed", {{"referee", "m-9"}}),
+                 ev("e3", day(4), "referral_completed", {{"referee", "m-8"}})});
   EXPECT_EQ(s["balance"], 600);
   const json r = history_of(s, "rejected");
   ASSERT_EQ(r.size(), 1u);
@@ -181,15 +199,18 @@ TEST(Referral, BothSidesAndOncePerReferee) {
 
 TEST(Action, LimitPerPeriod) {
   const json p = program({{"earn",
-                           {{{"id", "review"}, {"type", "action"}, {"action", "review"}, {"points", 20},
+                           {{{"id", "review"},
+                             {"type", "action"},
+                             {"action", "review"},
+                             {"points", 20},
                              {"limit", {{"count", 2}, {"per", "week"}}}}}}});
   // 2026-03-02 is a Monday: three reviews that week, one the next Monday.
-  const json s = replay(p, {enroll("e0", day(1)),
-                            ev("e1", day(2), "action", {{"action", "review"}}),
-                            ev("e2", day(4), "action", {{"action", "review"}}),
-                            ev("e3", day(8, "23:59:59"), "action", {{"action", "review"}}),
-                            ev("e4", day(9, "00:00:00"), "action", {{"action", "review"}}),
-                            ev("e5", day(9), "action", {{"action", "survey"}})});
+  const json s =
+      replay(p, {enroll("e0", day(1)), ev("e1", day(2), "action", {{"action", "review"}}),
+                 ev("e2", day(4), "action", {{"action", "review"}}),
+                 ev("e3", day(8, "23:59:59"), "action", {{"action", "review"}}),
+                 ev("e4", day(9, "00:00:00"), "action", {{"action", "review"}}),
+                 ev("e5", day(9), "action", {{"action", "survey"}})});
   EXPECT_EQ(s["balance"], 60);
   const json r = history_of(s, "rejected");
   ASSERT_EQ(r.size(), 2u);
@@ -207,16 +228,28 @@ namespace {
 
 TEST(Action, PeriodsAreStoreLocalCalendarPeriods) {
   const json p = program({{"earn",
-                           {{{"id", "survey"}, {"type", "action"}, {"action", "survey"}, {"points", 5},
+                           {{{"id", "survey"},
+                             {"type", "action"},
+                             {"action", "survey"},
+                             {"points", 5},
                              {"limit", {{"count", 1}, {"per", "month"}}}}}}});
   // 22:00 on 03-31 in Lima is already April in UTC; the store's March still holds.
   const json s = replay(p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
-                            {{"id", "e1"}, {"at", "2026-03-31T22:00:00-05:00"}, {"type", "action"},
-                             {"member_id", "m-1"}, {"action", "survey"}},
-                            {{"id", "e2"}, {"at", "2026-04-01T00:30:00-05:00"}, {"type", "action"},
-                             {"member_id", "m-1"}, {"action", "survey"}},
-                            {{"id", "e3"}, {"at", "2026-04-30T23:59:59-05:00"}, {"type", "action"},
-                             {"member_id", "m-1"}, {"action", "survey"}}});
+                            {{"id", "e1"},
+                             {"at", "2026-03-31T22:00:00-05:00"},
+                             {"type", "action"},
+                             {"member_id", "m-1"},
+                             {"action", "survey"}},
+                            {{"id", "e2"},
+                             {"at", "2026-04-01T00:30:00-05:00"},
+                             {"type", "action"},
+                             {"member_id", "m-1"},
+                             {"action", "survey"}},
+                            {{"id", "e3"},
+                             {"at", "2026-04-30T23:59:59-05:00"},
+                             {"type", "action"},
+                             {"member_id", "m-1"},
+                             {"action", "survey"}}});
   EXPECT_EQ(s["balance"], 10);
   const json r = history_of(s, "rejected");
   ASSERT_EQ(r.size(), 1u);
@@ -225,9 +258,10 @@ TEST(Action, PeriodsAreStoreLocalCalendarPeriods) {
 
 TEST(PunchCard, DailyLimitResetsAtStoreMidnight) {
   const json p = cafe({{"max_punches_per_day", 2}});
-  const json s = replay(p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
-                            order("e1", "2026-03-02T23:00:00-05:00", "o-1", {line("latte", 1200, 2, "coffee")}),
-                            order("e2", "2026-03-03T00:30:00-05:00", "o-2", {line("latte", 1200, 2, "coffee")})});
+  const json s = replay(
+      p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
+          order("e1", "2026-03-02T23:00:00-05:00", "o-1", {line("latte", 1200, 2, "coffee")}),
+          order("e2", "2026-03-03T00:30:00-05:00", "o-2", {line("latte", 1200, 2, "coffee")})});
   EXPECT_EQ(s["punch_cards"]["coffee"], 4);
 }
 

@@ -20,9 +20,9 @@ json tiered(const std::string& retain = "next_period", bool upgrade_now = false)
 }
 
 std::string tier_after(const json& prog, long long spend) {
-  const json s = replay(prog, {enroll("e1", "2026-02-01T10:00:00-05:00"),
-                               order("e2", "2026-02-02T10:00:00-05:00", "o-1",
-                                     {line("a", spend, 1)})});
+  const json s =
+      replay(prog, {enroll("e1", "2026-02-01T10:00:00-05:00"),
+                    order("e2", "2026-02-02T10:00:00-05:00", "o-1", {line("a", spend, 1)})});
   return s.at("tier").at("id").get<std::string>();
 }
 
@@ -34,9 +34,9 @@ TEST(Tiers, OneUnderTheThresholdVersusAtIt) {
 }
 
 TEST(Tiers, NextTierShowsWhatRemains) {
-  const json s = replay(tiered(), {enroll("e1", "2026-02-01T10:00:00-05:00"),
-                                   order("e2", "2026-02-02T10:00:00-05:00", "o-1",
-                                         {line("a", 49999, 1)})});
+  const json s =
+      replay(tiered(), {enroll("e1", "2026-02-01T10:00:00-05:00"),
+                        order("e2", "2026-02-02T10:00:00-05:00", "o-1", {line("a", 49999, 1)})});
   EXPECT_EQ(s["tier"]["qualifying"], 49999);
   EXPECT_EQ(s["tier"]["next"]["id"], "silver");
   EXPECT_EQ(s["tier"]["next"]["remaining"], 1);
@@ -60,18 +60,17 @@ TEST(Tiers, CrossingOrderEarnsAtTheOldTierByDefault) {
 }
 
 TEST(Tiers, LaterOrdersEarnAtTheNewTier) {
-  const json s = replay(tiered(), {enroll("e1", "2026-02-01T10:00:00-05:00"),
-                                   order("e2", "2026-02-02T10:00:00-05:00", "o-1",
-                                         {line("a", 50000, 1)}),
-                                   order("e3", "2026-02-03T10:00:00-05:00", "o-2",
-                                         {line("a", 1000, 1)})});
+  const json s =
+      replay(tiered(), {enroll("e1", "2026-02-01T10:00:00-05:00"),
+                        order("e2", "2026-02-02T10:00:00-05:00", "o-1", {line("a", 50000, 1)}),
+                        order("e3", "2026-02-03T10:00:00-05:00", "o-2", {line("a", 1000, 1)})});
   EXPECT_EQ(s["balance"], 500 + 20);
 }
 
 std::string tier_on(const json& prog, const std::string& now) {
-  const json s = replay(prog, {enroll("e1", "2026-02-01T10:00:00-05:00"),
-                               order("e2", "2026-06-02T10:00:00-05:00", "o-1",
-                                     {line("a", 60000, 1)})},
+  const json s = replay(prog,
+                        {enroll("e1", "2026-02-01T10:00:00-05:00"),
+                         order("e2", "2026-06-02T10:00:00-05:00", "o-1", {line("a", 60000, 1)})},
                         now);
   return s.at("tier").at("id").get<std::string>();
 }

@@ -14,21 +14,23 @@ json ev(const std::string& id, const std::string& at, const std::string& type,
 }
 
 json card_program(json reward_extra = json::object()) {
-  json reward = {{"id", "free-coffee"}, {"type", "free_item"}, {"cost", 0},
+  json reward = {{"id", "free-coffee"},
+                 {"type", "free_item"},
+                 {"cost", 0},
                  {"match", {{"categories", {"coffee"}}}}};
   for (auto& [k, v] : reward_extra.items()) reward[k] = v;
-  return program({{"rewards", {reward}},
-                  {"punch_cards",
-                   {{{"id", "visits"}, {"punch", "per_order"}, {"required", 2},
-                     {"reward", "free-coffee"}}}}});
+  return program(
+      {{"rewards", {reward}},
+       {"punch_cards",
+        {{{"id", "visits"}, {"punch", "per_order"}, {"required", 2}, {"reward", "free-coffee"}}}}});
 }
 
 TEST(Vouchers, PerOrderCardPunchesOncePerOrder) {
-  const json s = replay(card_program(), {enroll("e0", "2026-03-01T09:00:00-05:00"),
-                                         order("e1", "2026-03-02T09:00:00-05:00", "o-1",
-                                               {line("latte", 1200, 3, "coffee"), line("cake", 900, 2)}),
-                                         order("e2", "2026-03-03T09:00:00-05:00", "o-2",
-                                               {line("cake", 900, 1)})});
+  const json s = replay(card_program(),
+                        {enroll("e0", "2026-03-01T09:00:00-05:00"),
+                         order("e1", "2026-03-02T09:00:00-05:00", "o-1",
+                               {line("latte", 1200, 3, "coffee"), line("cake", 900, 2)}),
+                         order("e2", "2026-03-03T09:00:00-05:00", "o-2", {line("cake", 900, 1)})});
   EXPECT_EQ(s["punch_cards"]["visits"], 0);
   ASSERT_EQ(s["vouchers"].size(), 1u);
   EXPECT_EQ(s["vouchers"][0]["id"], "v-e2-1");
@@ -63,15 +65,18 @@ TEST(Vouchers, ExpireAfterVoucherDaysAndAreUsedOnce) {
 TEST(Vouchers, ChoiceNeedsAnOptionAndStoreCreditIsCredited) {
   const json p = program(
       {{"rewards",
-        {{{"id", "treat"}, {"type", "choice"}, {"cost", 100},
+        {{{"id", "treat"},
+          {"type", "choice"},
+          {"cost", 100},
           {"options", {{{"id", "cinema"}}, {{"id", "spa"}}}}},
          {{"id", "credit"}, {"type", "store_credit"}, {"cost", 200}, {"amount_minor", 1500}}}}});
-  const json s = replay(p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
-                            ev("e1", "2026-03-01T10:00:00-05:00", "adjust", {{"points", 500}}),
-                            ev("e2", "2026-03-02T10:00:00-05:00", "redeem", {{"reward", "treat"}}),
-                            ev("e3", "2026-03-02T11:00:00-05:00", "redeem",
-                               {{"reward", "treat"}, {"option", "cinema"}}),
-                            ev("e4", "2026-03-02T12:00:00-05:00", "redeem", {{"reward", "credit"}})});
+  const json s = replay(
+      p,
+      {enroll("e0", "2026-03-01T09:00:00-05:00"),
+       ev("e1", "2026-03-01T10:00:00-05:00", "adjust", {{"points", 500}}),
+       ev("e2", "2026-03-02T10:00:00-05:00", "redeem", {{"reward", "treat"}}),
+       ev("e3", "2026-03-02T11:00:00-05:00", "redeem", {{"reward", "treat"}, {"option", "cinema"}}),
+       ev("e4", "2026-03-02T12:00:00-05:00", "redeem", {{"reward", "credit"}})});
   EXPECT_EQ(s["balance"], 500 - 100 - 200);
   EXPECT_EQ(s["store_credit_minor"], 1500);
   const json r = history_of(s, "rejected");
@@ -94,16 +99,25 @@ TEST(Tiers, RollingWindowDropsOldSpend) {
 
 TEST(Catalog, ShowsStatusesBalanceAndTiers) {
   const json p = program(
-      {{"earn", {{{"id", "review"}, {"type", "action"}, {"action", "review"}, {"points", 20},
-                  {"limit", {{"count", 1}, {"per", "day"}}}}}},
+      {{"earn",
+        {{{"id", "review"},
+          {"type", "action"},
+          {"action", "review"},
+          {"points", 20},
+          {"limit", {{"count", 1}, {"per", "day"}}}}}},
        {"tiers", {{"levels", {{{"id", "member"}, {"min", 0}}, {{"id", "gold"}, {"min", 500}}}}}},
        {"rewards",
         {{{"id", "mug"}, {"type", "physical"}, {"cost", 15}},
          {{"id", "hat"}, {"type", "physical"}, {"cost", 50}},
-         {{"id", "vip"}, {"type", "physical"}, {"cost", 5}, {"audience", {{"tiers", {"gold"}}}}}}}});
-  const json s = replay(p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
-                            ev("e1", "2026-03-02T09:00:00-05:00", "action", {{"action", "review"}})});
-  const json c = run("catalog", {{"program", p}, {"state", s}, {"now", "2026-03-02T12:00:00-05:00"}});
+         {{"id", "vip"},
+          {"type", "physical"},
+          {"cost", 5},
+          {"audience", {{"tiers", {"gold"}}}}}}}});
+  const json s =
+      replay(p, {enroll("e0", "2026-03-01T09:00:00-05:00"),
+                 ev("e1", "2026-03-02T09:00:00-05:00", "action", {{"action", "review"}})});
+  const json c =
+      run("catalog", {{"program", p}, {"state", s}, {"now", "2026-03-02T12:00:00-05:00"}});
   ASSERT_FALSE(c.contains("error")) << c.dump();
   EXPECT_EQ(c["balance"], 20);
   EXPECT_EQ(c["earn"][0]["status"], "limit_reached");
@@ -113,7 +127,8 @@ TEST(Catalog, ShowsStatusesBalanceAndTiers) {
   EXPECT_EQ(c["rewards"][2]["status"], "tier_locked");
   EXPECT_EQ(c["tier"]["id"], "member");
   // The next day the review can be written again.
-  const json next = run("catalog", {{"program", p}, {"state", s}, {"now", "2026-03-03T00:00:00-05:00"}});
+  const json next =
+      run("catalog", {{"program", p}, {"state", s}, {"now", "2026-03-03T00:00:00-05:00"}});
   EXPECT_EQ(next["earn"][0]["status"], "active");
 }
 

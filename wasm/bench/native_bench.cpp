@@ -59,9 +59,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (int i = 0; i < 100; ++i) sink = sink + engine.call("preview", request).size();
-  const double preview = median_us(iterations, [&] { sink = sink + engine.call("preview", request).size(); });
-  const double call = median_us(iterations / 4 + 1, [&] { sink = sink + loyalty::call("preview", one_shot).size(); });
-  std::printf("{\"engine_load_us\":%.2f,\"engine_preview_us\":%.2f,\"call_preview_us\":%.2f,\"response_bytes\":%zu}\n",
-              load, preview, call, answer.size());
+  const double preview =
+      median_us(iterations, [&] { sink = sink + engine.call("preview", request).size(); });
+  const double call = median_us(iterations / 4 + 1,
+                                [&] { sink = sink + loyalty::call("preview", one_shot).size(); });
+  std::printf(
+      "{\"engine_load_us\":%.2f,\"engine_preview_us\":%.2f,\"call_preview_us\":%.2f,\"response_"
+      "bytes\":%zu}\n",
+      load, preview, call, answer.size());
   return 0;
 }

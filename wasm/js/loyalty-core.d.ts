@@ -66,6 +66,8 @@ export interface Core {
   readonly operations: readonly Operation[];
   /** Current size of the module's linear memory, in bytes. */
   readonly memoryBytes: number;
+  /** How many allocations inside the module are live (for leak checks); -1 if it cannot say. */
+  readonly liveAllocations: number;
   /** One-shot call (the request carries "program"); the core's bytes, never throws. */
   callJson(operation: Operation | string, requestJson: string): string;
   /** One-shot call, parsed; throws LoyaltyError on an error response or bad arguments. */

@@ -217,6 +217,12 @@ class Core {
     return m.HEAP8 ? m.HEAP8.buffer.byteLength : 0;
   }
 
+  /** How many allocations inside the module are live (for leak checks); -1 if it cannot say. */
+  get liveAllocations() {
+    const m = this.#module;
+    return typeof m._lc_live_allocations === 'function' ? m._lc_live_allocations() >>> 0 : -1;
+  }
+
   callJson(operation, requestJson) {
     const module = this.#module;
     const args = prepare(module, operation, requestJson);

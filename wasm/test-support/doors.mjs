@@ -1,5 +1,6 @@
 // The doors the tests compare: the WebAssembly module (release and -sASSERTIONS=1 variants,
-// through the JS layer) and the native CLI (build/bin/loyalty, or $LOYALTY_CLI).
+// through the JS layer) and the native CLI (build/bin/loyalty, or $LOYALTY_CLI), one process per
+// request (cli) or many requests through one (cliBatch, `loyalty batch`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -34,7 +35,33 @@ export function cli(operation, text) {
   return { stdout: out.stdout.toString('utf8'), status: out.status, stderr: out.stderr.toString('utf8') };
 }
 
-/** Every vector: {operation, name, request, response} with the files' text. */
+/**
+ * Many requests through one `loyalty batch` process: [{operation, text}] in, the same answers
+ * as cli() gives for each ({stdout, status}) out, in order.
+ */
+export function cliBatch(requests) {
+  const frames = [];
+  for (const { operation, text } of requests) {
+    const body = Buffer.from(text, 'utf8');
+    frames.push(Buffer.from(`${operation} ${body.length}\n`, 'utf8'), body);
+  }
+  const out = spawnSync(CLI, ['batch'], { input: Buffer.concat(frames), maxBuffer: 1 << 30 });
+  if (out.error) throw out.error;
+  if (out.status !== 0) throw new Error(`loyalty batch exited ${out.status}: ${out.stderr.toString('utf8')}`);
+  const answers = [];
+  const bytes = out.stdout;
+  let at = 0;
+  while (at < bytes.length) {
+    const eol = bytes.indexOf(10, at);
+    const [status, length] = bytes.subarray(at, eol).toString('latin1').split(' ').map(Number);
+    answers.push({ status, stdout: bytes.subarray(eol + 1, eol + 1 + length).toString('utf8') });
+    at = eol + 1 + length;
+  }
+  if (answers.length !== requests.length) throw new Error(`loyalty batch answered ${answers.length} of ${requests.length} requests`);
+  return answers;
+}
+
+/** Every vector: {operation, name, request, response} with the files' text (response null when its file is missing). */
 export function vectors() {
   const list = [];
   if (!fs.existsSync(VECTORS)) return list;
@@ -45,11 +72,10 @@ export function vectors() {
       if (!file.endsWith('.request.json')) continue;
       const name = file.slice(0, -'.request.json'.length);
       const responseFile = path.join(dir, `${name}.response.json`);
-      if (!fs.existsSync(responseFile)) continue;
       list.push({
         operation, name,
         request: fs.readFileSync(path.join(dir, file), 'utf8'),
-        response: fs.readFileSync(responseFile, 'utf8'),
+        response: fs.existsSync(responseFile) ? fs.readFileSync(responseFile, 'utf8') : null,
       });
     }
   }

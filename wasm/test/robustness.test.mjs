@@ -50,6 +50,27 @@ function assertThrowsLoyaltyError(fn, context) {
 
 for (const variant of VARIANTS) {
   describe(`wasm ${variant.name}`, () => {
+    // Found by an external JSON conformance suite: `{...}\0` was accepted by the CLI while the
+    // server refused it. Every door refuses it now, with the same bytes as the CLI.
+    test('a request followed by a NUL byte is refused, with the CLI\'s bytes', async () => {
+      const c = await core(variant);
+      const good = JSON.stringify({ program: PROGRAM });
+      assert.ok(!c.callJson('validate', good).startsWith('{"error":'));
+      for (const text of [`${good}\u0000`, '123\u0000', `${good}\u0000{}`]) {
+        const got = c.callJson('validate', text);
+        assert.equal(JSON.parse(got).error.code, 'invalid_json', got);
+        const native = cli('validate', text);
+        assert.equal(native.stdout, `${got}\n`);
+        assert.equal(native.status, 1);
+        const engine = c.engine(PROGRAM);
+        try {
+          assert.equal(JSON.parse(engine.callJson('validate', `{}\u0000`)).error.code, 'invalid_json');
+        } finally {
+          engine.delete();
+        }
+      }
+    });
+
     test('callJson answers wrong argument types with an error object', async () => {
       const c = await core(variant);
       for (const op of [...OPS, 'nope', undefined, null, 7, {}, Symbol('op'), '\ud800']) {

@@ -16,7 +16,7 @@ namespace loyalty {
 // with the `too_large` error before any parsing happens.
 struct Limits {
   std::size_t max_request_bytes = 16u << 20;  // 16 MiB
-  int max_depth = 64;
+  int max_depth = 64;  // at most 512 is honoured (the reader recurses, a frame a level)
 };
 
 // True when the JSON text opens more than max_depth nested objects/arrays (strings skipped).
