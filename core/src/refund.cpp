@@ -278,15 +278,14 @@ void refund_event(const Program& p, MemberState& s, const Event& e, const Progra
   check_event_fields(in, {"order_id", "lines", "reason"});
   const std::string order_id = in.at("order_id").string();
   auto found = s.orders.find(order_id);
-  if (found == s.orders.end())
-    return reject_event(p, s, e, "not_eligible", "no order " + order_id + " to refund",
-                        "/order_id");
+  // One message for an order never posted and one the window let go of: a state that dropped
+  // the order cannot tell them apart, and a replay must answer as the chain of applies does.
+  const std::string not_found = "no order " + order_id + " to refund within the refund window (" +
+                                std::to_string(p.refund_days) + " days)";
+  if (found == s.orders.end()) return reject_event(p, s, e, "not_eligible", not_found, "/order_id");
   OrderRecord& rec = found->second;
   if (before_window(p, s.ledger, rec.at))
-    return reject_event(p, s, e, "not_eligible",
-                        "order " + order_id + " is older than the refund window of " +
-                            std::to_string(p.refund_days) + " days",
-                        "/order_id");
+    return reject_event(p, s, e, "not_eligible", not_found, "/order_id");
   if (rec.refunded)
     return reject_event(p, s, e, "not_eligible", "order " + order_id + " is fully refunded");
   RefundedCart r{rec.cart, {}, false};

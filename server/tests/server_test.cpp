@@ -1140,13 +1140,19 @@ TEST_F(Bounded, APublishChangesNoPastBalanceEntryOrMetric) {
 
 TEST_F(Bounded, ARefundRecomputesItsOrderUnderTheOrdersVersion) {
   ASSERT_EQ(enrol("m-1")->status, 201);
-  ASSERT_EQ(order("m-1", "o-1", 10000)->status, 200);  // 100 points under version 1
-  publish(2, 3);
-  auto r = http_->Post("/v1/refunds", admin(key()), R"({"member_id":"m-1","order_id":"o-1"})",
+  auto o = http_->Post("/v1/orders", admin(key()),
+                       R"({"member_id":"m-1","order_id":"o-1","cart":)" + cart_json(5000, 2) + "}",
                        "application/json");
+  ASSERT_EQ(o->status, 200) << o->body;  // 100 points under version 1
+  publish(2, 3);
+  auto r =
+      http_->Post("/v1/refunds", admin(key()),
+                  R"({"member_id":"m-1","order_id":"o-1","lines":[{"sku":"latte","quantity":1}]})",
+                  "application/json");
   ASSERT_EQ(r->status, 200) << r->body;
-  EXPECT_EQ(body(r)["balance"], 0);  // under version 2 it would take 300
-  EXPECT_EQ(body(r)["history"].back()["points"], -100);
+  // The latte left earns 50 under version 1, so 50 go; under version 2 it would earn 150.
+  EXPECT_EQ(body(r)["balance"], 50);
+  EXPECT_EQ(body(r)["history"].back()["points"], -50);
 }
 
 // The member's clock is the server's now, so an order can only leave the window with time; an
