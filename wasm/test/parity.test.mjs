@@ -86,8 +86,10 @@ describe(`generated requests (seed ${SEED}, ${CASES} cases)`, () => {
           try { engine = release.engine(programText); } catch { engine = null; }
           engines.set(programText, engine);
         }
-        if (engine) {
-          const { program, ...rest } = doc;
+        const { program, ...rest } = doc;
+        // JSON.stringify writes a lone surrogate the request text held as "\udXXX", which the
+        // core reads as invalid JSON: the re-serialised request is not the same request.
+        if (engine && !/\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(rest))) {
           assert.equal(engine.callJson(operation, JSON.stringify(rest)), wasm, `Engine door differs, ${where}`);
           engineChecked++;
         }
