@@ -278,7 +278,9 @@ function portalReserve(s) {
   add(48); // balance and tier badge
   if (state.tier?.id && program.tiers) add(44); // progress to the next tier (two lines at most)
   if (state.next_expiry?.points && Date.parse(state.next_expiry.at) - Date.now() < 60 * 86_400_000) add(40);
-  for (const card of program.punch_cards ?? []) if (card) add(113, 147); // ten stamps wrap at 375 px
+  const cards = (program.punch_cards ?? []).filter(Boolean);
+  if (cards.length) add(34); // the "Punch cards" heading over them
+  for (const card of cards) add(113, 147); // ten stamps wrap at 375 px
   const groups = new Set((state.vouchers ?? []).map((v) => v.reward)).size;
   if (groups) add(23 + 73 * groups);
   add(36); // "See all"
