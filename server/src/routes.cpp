@@ -116,7 +116,8 @@ bool write_key(const Request& req, Response& res, WriteKey& k) {
 
 // Keeps only the listed members of `body`; the first other one is a 400 with its pointer.
 bool only(const json& body, std::initializer_list<const char*> allowed, Response& res) {
-  for (const auto& [key, value] : body.items()) {
+  for (const auto& member : body.items()) {
+    const std::string& key = member.key();  // a lambda may not capture a structured binding
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       fail(res, 400, "invalid_request", "unknown member \"" + key + "\"", member_pointer(key));
       return false;

@@ -1000,7 +1000,12 @@ TEST_F(Server, ReadsBringTheStateToNowWithoutWriting) {
   EXPECT_EQ(expi["balance"], 0) << expi.dump();
   EXPECT_EQ(expi["lifetime"]["expired"], 50);
   EXPECT_EQ(expi["history"].back()["kind"], "expire");
-  EXPECT_EQ(me("pend"), pend);  // reads are repeatable
+  // Reads are repeatable; only the clock they were brought to moves when the second turns.
+  auto without_clock = [](json s) {
+    if (s.contains("internal")) s["internal"].erase("clock");
+    return s;
+  };
+  EXPECT_EQ(without_clock(me("pend")), without_clock(pend));
   // Nothing was written: the same ledger, the same snapshots.
   EXPECT_EQ(events(""), feed);
   EXPECT_EQ(stored_state(db, "pend"), stored_pend);
