@@ -32,6 +32,8 @@ inline json line(const std::string& sku, long long price, long long qty,
 }
 
 inline json cart(json lines, const std::string& at = "2026-11-18T10:00:00-05:00") {
+  // Clang reads a braced list of one line, `{line(...)}`, as that line (GCC as a list of one).
+  if (lines.is_object()) lines = json::array({std::move(lines)});
   return {{"currency", "PEN"}, {"at", at}, {"lines", std::move(lines)}};
 }
 
