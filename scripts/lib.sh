@@ -38,6 +38,10 @@ configure() {
   if [[ -f $dir/CMakeCache.txt ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$dir/CMakeCache.txt"; then
     rm -rf "$dir"
   fi
+  # A sanitizer tree configured before with GCC is configured afresh with Clang.
+  if [[ $* == *CXX=clang++* && -f $dir/CMakeCache.txt ]] && ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++$' "$dir/CMakeCache.txt"; then
+    rm -rf "$dir"
+  fi
   "$@"
 }
 
@@ -47,24 +51,16 @@ build_native() {
   cmake --build build -j"$JOBS" ${1:+--target "$@"}
 }
 
-# The sanitizer trees (scripts/fuzz.sh), line tables only (-g1: reports keep file:line, and the
-# build is about a quarter faster than with full debug info); the benchmarks are not tests.
-# build-asan: the project's compiler (GCC) with ASan + UBSan, for what ctest runs. The unit tests
-# build their carts and lists from braced lists, which Clang reads differently for one element.
-build_asan() {
-  configure build-asan cmake -S . -B build-asan "${CMAKE_GEN[@]}" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
-    -DLOYALTY_SANITIZE=ON -DLOYALTY_BENCHMARKS=OFF
-  cmake --build build-asan -j"$JOBS" --target loyalty_tests loyalty loyalty_server_tests loyalty-server
-}
-
-# build-fuzz: Clang (libFuzzer) with ASan + UBSan and assertions on (no NDEBUG: the writers'
-# key-order checks run under the fuzzers); only the two fuzz targets are built.
-build_fuzz() {
-  configure build-fuzz env CC=clang CXX=clang++ cmake -S . -B build-fuzz "${CMAKE_GEN[@]}" \
+# The sanitizer tree (scripts/fuzz.sh): Clang with ASan + UBSan and assertions on (no NDEBUG: the
+# writers' key-order checks run), line tables only (-g1: reports keep file:line). The same tree
+# runs ctest and builds the two libFuzzer targets; the core is instrumented for coverage too.
+# The test programs themselves compile at -O0 (tests/CMakeLists.txt): a quarter of the build time.
+build_sanitized() {
+  configure build-asan env CC=clang CXX=clang++ cmake -S . -B build-asan "${CMAKE_GEN[@]}" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     -DLOYALTY_SANITIZE=ON -DLOYALTY_FUZZ=ON -DLOYALTY_BENCHMARKS=OFF
-  cmake --build build-fuzz -j"$JOBS" --target loyalty_fuzz loyalty_fuzz_json
+  cmake --build build-asan -j"$JOBS" --target loyalty_tests loyalty loyalty_server_tests \
+    loyalty-server loyalty_fuzz loyalty_fuzz_json
 }
 
 # The WebAssembly module in two variants, copied with the JS layer into build/wasm

@@ -65,7 +65,7 @@ TEST(EarningReference, EngineMatchesTheSpecFormulaOnGeneratedCarts) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%d.%02d", pick(1, 2), pick(0, 99));
     const std::string tier_factor = buf;
-    json earn = {base};
+    json earn = json::array({base});
     struct Mult {
       std::string factor, only;
     };

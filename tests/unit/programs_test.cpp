@@ -34,7 +34,7 @@ json cafe(json card_extra = json::object()) {
 }
 
 TEST(PunchCard, TenCoffeesGiveAVoucherAndTheEleventhStartsANewCard) {
-  json events = {enroll("e00", day(1))};
+  json events = json::array({enroll("e00", day(1))});
   for (int i = 1; i <= 10; ++i)
     events.push_back(order("e" + std::to_string(10 + i), day(1 + i), "o-" + std::to_string(i),
                            {line("latte", 1200, 1, "coffee")}));

@@ -16,7 +16,7 @@ json reward_program(json rewards, json extra = json::object()) {
 
 // A member holding `points`, enrolled before the carts below.
 json member_with(const json& prog, long long points) {
-  json events = {enroll("e1", "2026-11-01T10:00:00-05:00")};
+  json events = json::array({enroll("e1", "2026-11-01T10:00:00-05:00")});
   if (points > 0)
     events.push_back({{"id", "e2"},
                       {"at", "2026-11-01T11:00:00-05:00"},

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,14 @@
 namespace loyalty::testing {
 
 using nlohmann::json;
+
+// How many cases a property test runs: all of them, or LOYALTY_PROPERTY_PERCENT of them (the
+// sanitizer tree runs a tenth: it looks for memory errors, the release tree for wrong answers).
+inline int property_cases(int all, int at_least = 1) {
+  if (const char* percent = std::getenv("LOYALTY_PROPERTY_PERCENT"))
+    return std::max(at_least, all * std::atoi(percent) / 100);
+  return all;
+}
 
 // A minimal valid program in PEN at Lima's offset; callers add what they test.
 inline json program(json extra = json::object()) {

@@ -24,7 +24,8 @@ json member_tier(const json& prog, json events, const std::string& now) {
   return replay(prog, events, now)["tier"];
 }
 
-const json kGoldIn2026 = {order("e2", "2026-06-02T10:00:00-05:00", "o-1", {line("a", 150000, 1)})};
+const json kGoldIn2026 =
+    json::array({order("e2", "2026-06-02T10:00:00-05:00", "o-1", {line("a", 150000, 1)})});
 
 TEST(TierHoldsUntil, ReachedThisYearWithRetainNextPeriodHoldsThroughNextYear) {
   const json tier = member_tier(tiers_program("calendar_year", "next_period"), kGoldIn2026,
