@@ -10,15 +10,24 @@ export { LoyaltyCore, LoyaltyError } from './loyalty-core.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Where the built module lives: $LOYALTY_WASM_DIR, else build/wasm of this checkout. */
+// The installed npm package has the module beside this file (dist/, scripts/pack-dist.mjs); in
+// the repository this file is js/node.mjs and the module is built into build/wasm.
+function defaultDir() {
+  return fs.existsSync(path.join(here, 'loyalty_core.wasm')) ? here : path.join(here, '../../build/wasm');
+}
+
+/**
+ * Where the built module lives: {dir}, else $LOYALTY_WASM_DIR, else beside this file (the npm
+ * package), else build/wasm of this checkout.
+ */
 export function wasmDir({ debug = false, dir } = {}) {
-  const base = path.resolve(dir ?? process.env.LOYALTY_WASM_DIR ?? path.join(here, '../../build/wasm'));
+  const base = path.resolve(dir ?? process.env.LOYALTY_WASM_DIR ?? defaultDir());
   return debug ? path.join(base, 'debug') : base;
 }
 
 /**
- * Loads loyalty_core.js + loyalty_core.wasm from build/wasm (or {dir}); {debug: true} loads the
- * -sASSERTIONS=1 variant from build/wasm/debug.
+ * Loads loyalty_core.js + loyalty_core.wasm from wasmDir() (or {dir}); {debug: true} loads the
+ * -sASSERTIONS=1 variant from its debug/ folder (build/wasm/debug; the npm package has none).
  */
 export async function loadNode(options = {}) {
   const dir = wasmDir(options);
