@@ -13,7 +13,7 @@ const wasmDir = path.resolve(process.argv[3] ?? path.join(here, '../build/wasm')
 fs.mkdirSync(out, { recursive: true });
 
 const common = { bundle: true, minify: true, target: ['es2022'], legalComments: 'none', logLevel: 'warning', loader: { '.css': 'text' }, charset: 'utf8' };
-await esbuild.build({ ...common, entryPoints: [path.join(here, 'src/global.js')], format: 'iife', outfile: path.join(out, 'loyalty.js') });
+await esbuild.build({ ...common, entryPoints: [path.join(here, 'src/global.js')], format: 'iife', define: { 'import.meta.url': 'undefined' }, outfile: path.join(out, 'loyalty.js') });
 await esbuild.build({ ...common, entryPoints: [path.join(here, 'src/index.js')], format: 'esm', outfile: path.join(out, 'loyalty.mjs') });
 for (const f of ['loyalty_core.js', 'loyalty_core.wasm']) fs.copyFileSync(path.join(wasmDir, f), path.join(out, f));
 console.log(`build-web: widget in ${out}`);

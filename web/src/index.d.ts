@@ -43,9 +43,9 @@ export interface LoyaltyConfig {
   locale?: string;
   /**
    * Absolute URL of the folder serving loyalty_core.js and loyalty_core.wasm (copied from the
-   * package's dist/). The script-tag build takes its own folder; the ES module needs it given.
+   * package's dist/). Default: the folder the module (or the script-tag bundle) was loaded from.
    */
-  base: string | URL;
+  base?: string | URL;
   /** Seconds between member-state refreshes while the page is visible (default 30; 0 = only on focus and reconnect). */
   refreshSeconds?: number;
   /** Where a signed-out shopper signs in again (http(s) or relative URLs only). */

@@ -29,14 +29,19 @@ export function defineElements(registry = globalThis.customElements) {
 }
 
 /**
- * config: {api, token, locale, base (URL of the folder with loyalty_core.js/.wasm),
+ * config: {api, token, locale, base (URL of the folder with loyalty_core.js/.wasm; by default
+ *          the folder this module was loaded from),
  *          refreshSeconds (default 30; 0 = only on focus and reconnect),
  *          signInUrl (a link shown to a signed-out shopper: the token was refused, 401),
  *          bootstrap ({program, etag, state} the shop's server embedded: the first render needs
  *          no request; see README "Bootstrap")}
  */
 export function createLoyalty(config = {}) {
-  const app = new LoyaltyApp(config);
+  // Imported as a module, the core files lie beside this file (the package's dist/, or build/web);
+  // the script-tag bundle always passes its own folder (global.js).
+  const here = import.meta.url;
+  const base = config.base ?? (here ? new URL('.', here).href : undefined);
+  const app = new LoyaltyApp({ ...config, base });
   const refreshSeconds = Number.isFinite(config.refreshSeconds) ? config.refreshSeconds : 30;
   let earnKey = null;
 
