@@ -22,7 +22,7 @@ bool active(const Source& s, const CartLine* line) {
 }
 
 // Per-unit factor contributions of each source to F(line) − 1, summing exactly to it, into
-// c[0..S) (one row of a flat table: a vector per cart line cost a malloc each).
+// c[0..S) (one row of a flat table: a vector per cart line would cost a malloc each).
 // Each mode asks whether a source is active once per source.
 void contributions(Stacking mode, const Source* sources, std::size_t S, const CartLine* line,
                    i64* c) {
