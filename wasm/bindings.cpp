@@ -5,8 +5,8 @@
 // exhausted), and they use the spec's error object, because a C++ exception reaching JavaScript
 // arrives as a bare number (shared/notes/toolchain.md, trap 4).
 //
-// No Embind: its JavaScript runtime was 12 KB of the 14 KB of gzip'd glue and its string
-// conversion a tenth of a preview's time (wasm/README.md, "Sizes and speed"). The module keeps
+// No Embind: its JavaScript runtime would be most of the glue's download and its string
+// conversion a good share of a preview's time (docs/performance.md). The module keeps
 // the interface the JS layer (js/loyalty-core.mjs) uses: call(op, json) -> string, and
 // new Engine(program) with ok(), error(), call(op, json) and delete().
 #include <emscripten/em_js.h>
@@ -200,10 +200,10 @@ EMSCRIPTEN_KEEPALIVE void lc_engine_delete(WasmEngine* e) {
 // A call's operation and request go into one input buffer kept from call to call: its first
 // 256 bytes hold the operation (encoded again only when it changes), the rest the request. The
 // views on it are kept too, until the buffer moves or the memory grows. Per call this saves two
-// mallocs and frees, two typed-array views and most of the operation's encoding (a few per cent
-// of a preview). A buffer that grew past 1 MB for a large request is given back after the call.
-// An allocation that fails answers with the fixed out-of-memory error. (No line comments
-// inside: the body is one line once the preprocessor has quoted it.)
+// mallocs and frees, two typed-array views and most of the operation's encoding
+// (docs/performance.md). A buffer that grew past 1 MB for a large request is given back after
+// the call. An allocation that fails answers with the fixed out-of-memory error. (No line
+// comments inside: the body is one line once the preprocessor has quoted it.)
 EM_JS(void, lc_install, (), {
   var oom =
       '{"error":{"code":"too_large","message":"out of memory while answering the request","path":""}}';

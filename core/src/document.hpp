@@ -1,12 +1,12 @@
 // A parsed request, read-only: the tree the core's readers (In, json_read.hpp) walk.
 //
 // Why not nlohmann's tree: it costs an allocation per member and per long string, and as many
-// frees; reading a 10-line preview's request into it and freeing it again took half of the
-// preview's time. A Document keeps its nodes in a few arena blocks and its strings in its own
-// copy of the text, and an object is a sorted array of members. The values are nlohmann's:
-// members sorted by key with the last of duplicate keys winning, integers without a sign unsigned,
-// those with one signed, other numbers double — so a Document read by the fast reader and one
-// converted from nlohmann's tree are the same, and to_json() gives nlohmann's tree back.
+// frees, a large share of a preview's time (docs/performance.md). A Document keeps its nodes in a
+// few arena blocks and its strings in its own copy of the text, and an object is a sorted array of
+// members. The values are nlohmann's: members sorted by key with the last of duplicate keys
+// winning, integers without a sign unsigned, those with one signed, other numbers double — so a
+// Document read by the fast reader and one converted from nlohmann's tree are the same, and
+// to_json() gives nlohmann's tree back.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,7 @@
 // The points an order earns (spec/program.md, "Earning"): every earning rule over the cart,
 // the multipliers' extra points split exactly between them, the caps; a line per rule, each with
 // its explanation. In its own file because it is the hottest code of a preview: the WebAssembly
-// build compiles it for speed with inlining (wasm/CMakeLists.txt).
+// build compiles it for speed (wasm/CMakeLists.txt).
 #pragma once
 
 #include <string>

@@ -2,8 +2,8 @@
 // {"args": {...}, "key": "..."} object of the state and preview documents.
 //
 // Lines the engine computes on every order keep their arguments as plain values until they are
-// written: building an nlohmann object per line was most of a preview's allocations. Lines read
-// back from a state document, and the engine's rarer lines, hold the tree as it is.
+// written: an nlohmann object per line would cost allocations on every order. Lines read back from
+// a state document, and the engine's rarer lines, hold the tree as it is.
 #pragma once
 
 #include <array>

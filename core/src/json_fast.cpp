@@ -15,7 +15,7 @@ namespace loyalty {
 namespace {
 
 // Bytes a string holds as they are: printable ASCII but the quote and the backslash. A table:
-// one load per byte where the tests were four comparisons.
+// one load per byte rather than four comparisons.
 constexpr auto kPlain = [] {
   std::array<bool, 256> t{};
   for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
@@ -41,8 +41,8 @@ class Reader {
         p_(begin_),
         end_(p_ + text.size()),
         max_depth_(max_depth < kMaxReadDepth ? max_depth : kMaxReadDepth) {
-    // Room for a typical request's widest object and array at once: growing from empty cost
-    // ten allocations per request.
+    // Room for a typical request's widest object and array at once: growing from empty would
+    // allocate again and again on every request.
     members_.reserve(32);
     items_.reserve(32);
   }
@@ -238,7 +238,7 @@ class Reader {
       if (p_ != end_ && is_digit(*p_)) return refuse("a number cannot start with 0", start);
     } else {
       // 19 digits always fit in 64 bits; only a 20th needs the overflow check (a division per
-      // digit was most of a number's cost, and a library call in the WebAssembly build).
+      // digit would be most of a number's cost, and is a library call in the WebAssembly build).
       const char* const first = p_;
       while (p_ != end_ && is_digit(*p_) && p_ - first < 19) {
         n = n * 10 + static_cast<std::uint64_t>(*p_ - '0');

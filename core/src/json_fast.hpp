@@ -10,10 +10,11 @@
 // error (nlohmann takes a NUL between tokens for the end of the input, so `{}\0` would pass), and
 // nesting beyond `max_depth` is the `too_large` error (nlohmann has no limit).
 //
-// Why its own reader rather than nlohmann's: nlohmann's lexer reads ~95 MB/s and its tree costs an
-// allocation per member (half of a 10-line preview went into parsing its request), and its
-// parser was a second copy of JSON reading in the WebAssembly module. Why not RapidJSON or
-// simdjson: the module's size budget; this grammar needs a page of code.
+// Why its own reader rather than nlohmann's: nlohmann's lexer is slow and its tree costs an
+// allocation per member, which made reading the request a large share of a preview
+// (docs/performance.md), and its parser would be a second copy of JSON reading in the WebAssembly
+// module. Why not RapidJSON or simdjson: the module's size budget; this grammar needs a page of
+// code.
 #pragma once
 
 #include <string_view>

@@ -122,7 +122,7 @@ struct In {
 // Builds a JSON object member by member: `json j = Obj()("id", id)("points", 3);` gives what
 // json{{"id", id}, {"points", 3}} gives (keys sorted; of two equal keys the first wins) with a
 // fraction of the code and none of the temporary arrays of nlohmann's initializer lists: in the
-// WebAssembly module those cost tens of KB and a share of every preview (wasm/README.md).
+// WebAssembly module those cost download size and a share of every preview (docs/performance.md).
 class Obj {
  public:
   Obj& operator()(const char* key, json value);

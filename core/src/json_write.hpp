@@ -1,6 +1,7 @@
 // Writes compact JSON straight into a string, byte for byte what nlohmann's
 // dump(-1, ' ', false, error_handler_t::replace) gives for the same document, without building a
-// tree first (a preview spent as long building and dumping its response tree as computing it).
+// tree first: building and dumping a response tree costs a preview about as much as computing the
+// answer (docs/performance.md).
 //
 // The writer does not sort: the caller writes members in ascending key order (std::map order,
 // i.e. bytewise), as the documents it replaces had them. Debug builds (no NDEBUG, as the
@@ -9,7 +10,7 @@
 //
 // It writes through a cursor into spare room at the end of the string rather than appending
 // piece by piece: in the WebAssembly build every std::string append is an out-of-line libc++
-// call (capacity check, short-string branches, a memcpy call), and a preview writes about 300
+// call (capacity check, short-string branches, a memcpy call), and a preview writes hundreds of
 // pieces. The string is trimmed to the text by finish() or by the destructor; until then it holds
 // the spare bytes past the text.
 #pragma once

@@ -35,7 +35,7 @@ struct CardProgress {
 };
 
 // Vouchers of one reward from one source, issued together: a big order can cross a spend
-// threshold hundreds of times, and one entry per voucher cost two strings each.
+// threshold hundreds of times, and one entry per voucher would cost two strings each.
 struct IssuedVouchers {
   std::string reward, source;
   i64 count = 0;

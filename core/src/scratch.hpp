@@ -1,6 +1,6 @@
 // Scratch arrays for the rules' inner loops: on the stack for the sizes nearly every call has
-// (a few multiplier sources, the lines of a usual cart), on the heap beyond. An order's earning
-// allocated half a dozen small vectors before, each a malloc and a free per preview.
+// (a few multiplier sources, the lines of a usual cart), on the heap beyond: small vectors would
+// cost a malloc and a free each on every preview.
 #pragma once
 
 #include <algorithm>

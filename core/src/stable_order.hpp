@@ -1,6 +1,6 @@
 // One stable sort for the whole core. Each call of std::stable_sort with its own element type or
-// lambda compiles to its own ~3 KB of merge code, and in the WebAssembly module that is download
-// size; sorting positions with a plain function pointer compiles once.
+// lambda compiles to its own merge code, and in the WebAssembly module that is download size
+// (docs/performance.md); sorting positions with a plain function pointer compiles once.
 #pragma once
 
 #include <cstddef>

@@ -178,7 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // The worker starts the answer's write itself: nothing else touches this connection while
     // its request is out (no read is pending and the deadline is off), and the write's
     // completion runs on the connection's strand. Posting back first would cost a third thread
-    // wake-up per request (measured: half the reads/s on a busy machine).
+    // wake-up per request (docs/performance.md).
     net::post(shared_.workers, [self = shared_from_this(), req = std::move(req)]() mutable {
       self->respond(self->shared_.api.handle(req));
     });

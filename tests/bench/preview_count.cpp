@@ -1,7 +1,7 @@
 // Runs the benchmark's typed 10-line preview (bench_fixtures.hpp) a given number of times, for
 // instruction counts under callgrind (scripts/count-instructions.sh): on a shared machine
-// timings vary by a third from run to run, instruction counts not at all, so small changes to
-// the rules' hot path are compared by these.
+// timings vary from run to run, instruction counts not at all, so small changes to the rules'
+// hot path are compared by these.
 //   loyalty_preview_count <cart lines> <iterations>
 #include <cstdio>
 #include <cstdlib>

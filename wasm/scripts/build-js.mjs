@@ -1,8 +1,8 @@
 // Places the JS layer beside the built module: build/wasm/loyalty-core.mjs (ES module, as is),
 // loyalty-core.min.mjs (minified), loyalty-core.iife.js (script tag; defines globalThis.LoyaltyCore),
 // and the .d.ts. Also minifies the release module's Emscripten glue (loyalty_core.js) in place:
-// emcc only strips its whitespace (no closure compiler here), and renaming its locals takes 1.1 KB
-// off the gzip'd download. The debug build's glue (debug/) is left readable.
+// emcc only strips its whitespace (no closure compiler here), and renaming its locals makes the
+// download smaller (docs/performance.md). The debug build's glue (debug/) is left readable.
 // Usage: node scripts/build-js.mjs [outdir]   (default ../build/wasm)
 import fs from 'node:fs';
 import path from 'node:path';

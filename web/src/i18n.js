@@ -85,9 +85,10 @@ export class I18n {
   }
 
   /**
-   * The Intl formatters, made on first use: Chromium's first Intl.NumberFormat on a page costs
-   * 40-60 ms (ICU data), so the widget sends its requests first and calls warm() while they are
-   * in flight (app.js start), instead of paying it before anything else can happen.
+   * The Intl formatters, made on first use: Chromium's first Intl.NumberFormat on a page is slow
+   * (it loads ICU data; docs/performance.md), so the widget sends its requests first and calls
+   * warm() while they are in flight (app.js start), instead of paying it before anything else can
+   * happen.
    */
   warm() {
     if (!this.formats) {

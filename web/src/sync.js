@@ -69,8 +69,8 @@ export class SyncClient extends EventTarget {
     this.flushing = null;
   }
 
-  // Probed on first use: a page's first touch of localStorage opens it (10-15 ms in Chromium),
-  // which the widget does after its requests are on their way, not before.
+  // Probed on first use: a page's first touch of localStorage opens it, which takes a while in
+  // Chromium (docs/performance.md); the widget does it after its requests are on their way.
   get storage() {
     this.checkedStorage ??= safeStorage(this.rawStorage);
     return this.checkedStorage;
