@@ -58,7 +58,7 @@ build_native() {
 # The sanitizer tree (scripts/fuzz.sh): Clang with ASan + UBSan and assertions on (no NDEBUG: the
 # writers' key-order checks run), line tables only (-g1: reports keep file:line). The same tree
 # runs ctest and builds the two libFuzzer targets; the core is instrumented for coverage too.
-# The test programs themselves compile at -O0 (tests/CMakeLists.txt): a quarter of the build time.
+# The test programs themselves compile at -O0 (tests/CMakeLists.txt): half the compile time of -O1.
 build_sanitized() {
   configure build-asan env CC=clang CXX=clang++ cmake -S . -B build-asan "${CMAKE_GEN[@]}" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
