@@ -12,6 +12,7 @@
 #include "json_write.hpp"
 #include "loyalty/loyalty.hpp"
 #include "operations.hpp"
+#include "test_helpers.hpp"
 
 namespace loyalty {
 namespace {
@@ -22,15 +23,9 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-int cases(int count) {
-  if (const char* percent = std::getenv("LOYALTY_PROPERTY_PERCENT"))
-    count = std::max(1, count * std::atoi(percent) / 100);
-  return count;
-}
-
 TEST(PreviewWriter, SameBytesAsTheTree) {
   int compared = 0, with_lines = 0, with_vouchers = 0;
-  for (int seed = 1; seed <= cases(2000); ++seed) {
+  for (int seed = 1; seed <= testing::property_cases(2000); ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     testing::Generator g(static_cast<std::uint64_t>(seed));
     const json program_doc = g.program();
@@ -78,7 +73,7 @@ TEST(PreviewWriter, StringsEscapedAsNlohmannDoes) {
       "\x1f", "\x7f",     "\xc3\xa9",     "\xe2\x82\xac", "\xf0\x9f\x98\x80",
       "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xff",         "\x80",
       "\t",   "\b",       "\f",           "\r",           "/"};
-  for (int i = 0; i < cases(20000); ++i) {
+  for (int i = 0; i < testing::property_cases(20000); ++i) {
     std::string s;
     const int n = static_cast<int>(rng() % 12);
     for (int k = 0; k < n; ++k) s += kPieces[rng() % std::size(kPieces)];

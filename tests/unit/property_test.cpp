@@ -12,6 +12,7 @@
 
 #include "../support/generate.hpp"
 #include "loyalty/loyalty.hpp"
+#include "test_helpers.hpp"
 
 namespace loyalty {
 namespace {
@@ -25,8 +26,7 @@ json run(const std::string& op, const json& request) {
 
 std::vector<std::uint64_t> seeds(int count) {
   if (const char* one = std::getenv("LOYALTY_SEED")) return {std::strtoull(one, nullptr, 10)};
-  if (const char* percent = std::getenv("LOYALTY_PROPERTY_PERCENT"))
-    count = std::max(1, count * std::atoi(percent) / 100);
+  count = testing::property_cases(count);
   std::vector<std::uint64_t> out;
   for (int i = 0; i < count; ++i) out.push_back(1000 + static_cast<std::uint64_t>(i));
   return out;

@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { VECTORS, WASM_ROOT } from '../test-support/doors.mjs';
+import { exportTargets, installInto, pack, tarballFiles } from '../test-support/pack.mjs';
 import { wasmDir } from '../js/node.mjs';
 
 const NAME = '@loyalty/core-wasm';
@@ -29,37 +30,17 @@ const SHIPPED = [
 ];
 const VECTOR = path.join(VECTORS, 'preview/free-item-and-fixed-discount');
 
-// npm run-script exports npm_config_* (local prefix included) to the tests; a nested npm must
-// not read them, or it would install into wasm/ instead of the empty folder.
-function npm(args, cwd) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  const out = spawnSync('npm', args, { cwd, env, encoding: 'utf8' });
-  assert.equal(out.status, 0, `npm ${args.join(' ')} failed:\n${out.stdout}${out.stderr}`);
-  return out.stdout;
-}
-
-// Every file an exports target names (conditions nested or not).
-function targets(exportsMap) {
-  if (typeof exportsMap === 'string') return [exportsMap];
-  return Object.values(exportsMap).flatMap(targets);
-}
-
 describe('the npm package, installed from its tarball', () => {
   let tmp;
   let tarball;
   let app; // the empty project the tarball is installed into
   let installed; // app/node_modules/@loyalty/core-wasm
 
-  before(() => {
+  before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-core-pack-'));
-    npm(['pack', '--pack-destination', tmp, '--loglevel=error'], WASM_ROOT);
-    const tgz = fs.readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
-    assert.equal(tgz.length, 1, `one tarball: ${tgz}`);
-    tarball = path.join(tmp, tgz[0]);
+    tarball = await pack(WASM_ROOT, tmp);
     app = path.join(tmp, 'app');
-    fs.mkdirSync(app);
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'shop-app', private: true, type: 'module' }));
-    npm(['install', '--no-audit', '--no-fund', '--offline', '--loglevel=error', tarball], app);
+    await installInto(app, tarball);
     installed = path.join(app, 'node_modules', NAME);
   });
 
@@ -68,8 +49,7 @@ describe('the npm package, installed from its tarball', () => {
   });
 
   test('the tarball holds exactly the files needed at run time', () => {
-    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter((f) => f && !f.endsWith('/'));
-    assert.deepEqual(files.map((f) => f.replace(/^package\//, '')).sort(), SHIPPED);
+    assert.deepEqual(tarballFiles(tarball), SHIPPED);
     const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
     assert.deepEqual(pkg.dependencies ?? {}, {}, 'no run-time dependencies');
     // The module shipped is the one built (build/wasm), not an older copy.
@@ -82,7 +62,7 @@ describe('the npm package, installed from its tarball', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
     assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './loyalty_core.js', './loyalty_core.wasm', './node', './package.json']);
     for (const entry of ['.', './node']) assert.deepEqual(Object.keys(pkg.exports[entry]), ['types', 'import'], `${entry}: types first, then import`);
-    for (const t of [...targets(pkg.exports), pkg.main, pkg.types]) {
+    for (const t of [...exportTargets(pkg.exports), pkg.main, pkg.types]) {
       assert.ok(fs.existsSync(path.join(installed, t)), `${t} is in the package`);
     }
   });

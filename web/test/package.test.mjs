@@ -6,12 +6,13 @@
 // <loyalty-portal> in Chromium against the real server with the packaged core (the harness's own
 // copy of build/web is removed first), and that TypeScript finds the types by the package's name.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { exportTargets, installInto, pack, tarballFiles } from '../../wasm/test-support/pack.mjs';
 import { ROOT, WEB_BUILD, enroll, launchBrowser, mintToken, openPage, programFile, startServer } from './harness.mjs';
 
 const NAME = '@loyalty/widget';
@@ -31,20 +32,6 @@ function run(command, args, { cwd, env = process.env } = {}) {
     child.once('error', (e) => resolve({ status: null, stdout, stderr: `${stderr}${e.message}` }));
     child.once('exit', (status) => resolve({ status, stdout, stderr }));
   });
-}
-
-// npm run-script exports npm_config_* (local prefix included) to the tests; a nested npm must
-// not read them, or it would install into web/ instead of the empty folder.
-async function npm(args, cwd) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  const out = await run('npm', [...args, '--loglevel=error'], { cwd, env });
-  assert.equal(out.status, 0, `npm ${args.join(' ')} failed:\n${out.stdout}${out.stderr}`);
-}
-
-// Every file an exports target names (conditions nested or not).
-function targets(exportsMap) {
-  if (typeof exportsMap === 'string') return [exportsMap];
-  return Object.values(exportsMap).flatMap(targets);
 }
 
 describe('the npm package, installed from its tarball', () => {
@@ -81,12 +68,8 @@ createLoyalty({ api: 1 });
   }
 
   async function packAndInstall() {
-    await npm(['pack', '--pack-destination', tmp], WEB);
-    const tgz = fs.readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
-    assert.equal(tgz.length, 1, `one tarball: ${tgz}`);
-    tarball = path.join(tmp, tgz[0]);
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'shop-app', private: true, type: 'module' }));
-    await npm(['install', '--no-audit', '--no-fund', '--offline', tarball], app);
+    tarball = await pack(WEB, tmp);
+    await installInto(app, tarball);
     installed = path.join(app, 'node_modules', NAME);
     typeCheck = startTypeCheck(); // runs while the browser tests do
     resolved = await resolveByName();
@@ -116,7 +99,6 @@ createLoyalty({ api: 1 });
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-widget-pack-'));
     app = path.join(tmp, 'app');
-    fs.mkdirSync(app);
     // npm, the server and Chromium start side by side (all settled, so after() can stop them).
     const started = await Promise.allSettled([packAndInstall(), serverWithMember(), launchBrowser()]);
     browser = started[2].value;
@@ -134,8 +116,7 @@ createLoyalty({ api: 1 });
   });
 
   test('the tarball holds exactly the files needed at run time', () => {
-    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter((f) => f && !f.endsWith('/'));
-    assert.deepEqual(files.map((f) => f.replace(/^package\//, '')).sort(), SHIPPED);
+    assert.deepEqual(tarballFiles(tarball), SHIPPED);
     const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
     assert.deepEqual(pkg.dependencies ?? {}, {}, 'no run-time dependencies: the core is bundled in');
     // The bundles shipped are the ones built (and tested) in build/web, not an older copy.
@@ -148,7 +129,7 @@ createLoyalty({ api: 1 });
     const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
     assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './loyalty.js', './loyalty_core.js', './loyalty_core.wasm', './package.json']);
     assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'import'], 'types first, then import');
-    for (const t of [...targets(pkg.exports), pkg.main, pkg.types]) {
+    for (const t of [...exportTargets(pkg.exports), pkg.main, pkg.types]) {
       assert.ok(fs.existsSync(path.join(installed, t)), `${t} is in the package`);
     }
     for (const s of SPECIFIERS) {
