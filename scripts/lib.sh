@@ -27,8 +27,8 @@ on_failure() {
 }
 
 # Ninja, and ccache when it is installed (a clean clone in CI may have an empty cache: nothing
-# here counts on it).
-# Paths are hashed relative to the checkout, so a clone elsewhere on the machine reuses the cache.
+# here counts on it). ccache hashes paths relative to the checkout, so a clone elsewhere on the
+# machine reuses the cache.
 CMAKE_GEN=(-G Ninja)
 if command -v ccache > /dev/null; then
   CMAKE_GEN+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
