@@ -1,9 +1,10 @@
 #include "fixed.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "padded.hpp"
 
 namespace loyalty {
 namespace {
@@ -60,10 +61,9 @@ Fixed read_fixed(const In& in) {
     const double d = in.v.get_floating();
     if (!(d >= 0) || d > 1e14) in.fail(bad + in.v.dump());
     const i64 raw = std::llround(d * Fixed::kScale);
-    char text[48];
-    std::snprintf(text, sizeof text, "%lld.%04lld", static_cast<long long>(raw / Fixed::kScale),
-                  static_cast<long long>(raw % Fixed::kScale));
-    if (std::strtod(text, nullptr) != d) in.fail(bad + in.v.dump());
+    const std::string text =
+        std::to_string(raw / Fixed::kScale) + "." + padded(raw % Fixed::kScale, 4);
+    if (std::strtod(text.c_str(), nullptr) != d) in.fail(bad + in.v.dump());
     return Fixed{raw};
   }
   in.fail(bad + type_name(in.v));

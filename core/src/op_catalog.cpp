@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "operations.hpp"
+#include "padded.hpp"
 #include "policy.hpp"
 
 namespace loyalty {
@@ -103,11 +104,7 @@ json conditions_json(const Conditions& c, const Program& p) {
       if (c.when->days_mask & (1u << d)) days.push_back(kDays[d]);
     if (!days.empty()) w["days"] = std::move(days);
     if (c.when->hour_start) {
-      auto clock = [](int s) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%02d:%02d", s / 3600, s / 60 % 60);
-        return std::string(buf);
-      };
+      auto clock = [](int s) { return padded(s / 3600, 2) + ":" + padded(s / 60 % 60, 2); };
       w["hours"] = {clock(*c.when->hour_start), clock(*c.when->hour_end)};
     }
     out["when"] = std::move(w);

@@ -1,6 +1,8 @@
 #include "time.hpp"
 
-#include <cstdio>
+#include <utility>
+
+#include "padded.hpp"
 
 namespace loyalty {
 
@@ -117,18 +119,29 @@ std::string format_timestamp(Timestamp t, const Zone& zone) {
   int y, m, d;
   civil_from_days(day, y, m, d);
   const int secs = static_cast<int>(in_day / 1000), ms = static_cast<int>(in_day % 1000);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, secs / 3600,
-                        secs / 60 % 60, secs % 60);
-  if (ms) n += std::snprintf(buf + n, sizeof buf - n, ".%03d", ms);
+  std::string out;
+  out.reserve(29);
+  append_padded(out, y, 4);
+  const std::pair<char, int> fields[] = {
+      {'-', m}, {'-', d}, {'T', secs / 3600}, {':', secs / 60 % 60}, {':', secs % 60}};
+  for (const auto& [separator, value] : fields) {
+    out += separator;
+    append_padded(out, value, 2);
+  }
+  if (ms) {
+    out += '.';
+    append_padded(out, ms, 3);
+  }
   if (offset_seconds == 0) {
-    std::snprintf(buf + n, sizeof buf - n, "Z");
+    out += 'Z';
   } else {
     const int a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-    std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', a / 3600,
-                  a / 60 % 60);
+    out += offset_seconds < 0 ? '-' : '+';
+    append_padded(out, a / 3600, 2);
+    out += ':';
+    append_padded(out, a / 60 % 60, 2);
   }
-  return buf;
+  return out;
 }
 
 LocalTime local_time(Timestamp t, const Zone& zone) {

@@ -133,6 +133,51 @@ function prepare(module, operation, requestJson) {
   return { operation, request: wellFormed(requestJson) };
 }
 
+// Strings cross into the module as UTF-8 written straight into its kept input buffer, and the
+// answer comes back as a view of its bytes (wasm/bindings.cpp, "The byte path"): no copy of
+// either through Embind's std::string conversion. The view is asked for again only when a
+// request needs more room or memory growth detached it; a buffer grown past 1 MiB for one large
+// request is given back after that call.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const KEEP_INPUT_BYTES = 1 << 20;
+const OUT_OF_MEMORY = errorJson('too_large', 'out of memory while answering the request');
+
+class Transfer {
+  #module;
+  #view = null;
+
+  constructor(module) {
+    this.#module = module;
+  }
+
+  /** Answers `run(operationBytes, requestBytes)` with the arguments in the module's input. */
+  call(operation, request, run) {
+    const room = (operation.length + request.length) * 3; // a UTF-16 unit is at most 3 bytes
+    let view = this.#view;
+    if (view === null || view.byteLength < room) {
+      view = this.#module.inputView(Math.max(room, 2 * (view ? view.byteLength : 0), 4096));
+      this.#view = view;
+      if (view === null) return OUT_OF_MEMORY;
+    }
+    try {
+      const op = encoder.encodeInto(operation, view).written;
+      const req = encoder.encodeInto(request, view.subarray(op)).written;
+      return decoder.decode(run(op, req));
+    } finally {
+      if (view.byteLength > KEEP_INPUT_BYTES) {
+        this.#view = null;
+        this.#module.inputView(0);
+      }
+    }
+  }
+}
+
+function transferOf(module) {
+  if (!module.transfer) module.transfer = new Transfer(module);
+  return module.transfer;
+}
+
 const registry =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry((handle) => {
@@ -165,7 +210,9 @@ class Engine {
     if (args.answer) return args.answer;
     const handle = this.#handle;
     if (handle === null) return errorJson('invalid_request', 'this engine was deleted');
-    return guard(this.#module, () => handle.call(args.operation, args.request));
+    return guard(this.#module, () =>
+      transferOf(this.#module).call(args.operation, args.request, (op, req) => handle.callInput(op, req)),
+    );
   }
 
   call(operation, request) {
@@ -220,14 +267,16 @@ class Core {
   /** How many allocations inside the module are live (for leak checks); -1 if it cannot say. */
   get liveAllocations() {
     const m = this.#module;
-    return typeof m._lc_live_allocations === 'function' ? m._lc_live_allocations() >>> 0 : -1;
+    return typeof m.liveAllocations === 'function' ? m.liveAllocations() >>> 0 : -1;
   }
 
   callJson(operation, requestJson) {
     const module = this.#module;
     const args = prepare(module, operation, requestJson);
     if (args.answer) return args.answer;
-    return guard(module, () => module.call(args.operation, args.request));
+    return guard(module, () =>
+      transferOf(module).call(args.operation, args.request, (op, req) => module.callInput(op, req)),
+    );
   }
 
   call(operation, request) {
