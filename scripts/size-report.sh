@@ -4,12 +4,12 @@
 # serve) for information. Writes build/wasm/sizes.json. Then the widget's download (build/web:
 # loyalty.js, the glue and the .wasm), enforced as well. Sizes only: timings are in scripts/bench.sh.
 #   WIDGET_BUDGET_KB (default 160): the widget's limit (web/scripts/budget.mjs reports the same).
-#   SIZE_BUDGET_KB (default 130): the hard limit; the stage fails above it.
-#     The release build is about 129.8 KB since the zone table and the bounded state (README, "Sizes").
+#   SIZE_BUDGET_KB (default 132): the hard limit; the stage fails above it.
+#     The release build is 131.3 KB with Embind (wasm/README.md, "What changed").
 #   SIZE_TARGET_KB (default 120): the goal, reported.
 source "$(dirname "$0")/lib.sh"
 dir=${1:-build/wasm}
-node - "$dir" "${SIZE_BUDGET_KB:-130}" "${SIZE_TARGET_KB:-120}" <<'JS'
+node - "$dir" "${SIZE_BUDGET_KB:-132}" "${SIZE_TARGET_KB:-120}" <<'JS'
 const fs = require('fs'), path = require('path'), zlib = require('zlib');
 const [dir, budgetKb, targetKb] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const files = { wasm: 'loyalty_core.wasm', glue: 'loyalty_core.js', layer: 'loyalty-core.iife.js' };

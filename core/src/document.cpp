@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "json_write.hpp"
+
 namespace loyalty {
 
 Node Node::boolean(bool b) {
@@ -70,6 +72,12 @@ const Node* Node::find(std::string_view key) const {
       std::lower_bound(all.begin(), all.end(), key,
                        [](const Member& m, std::string_view k) { return name_less(m.key, k); });
   return it != all.end() && same_name(it->key, key) ? &it->value : nullptr;
+}
+
+std::string Node::dump() const {
+  std::string out;
+  JsonWriter(out).value(to_json());
+  return out;
 }
 
 nlohmann::json Node::to_json() const {

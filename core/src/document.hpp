@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -86,7 +87,7 @@ class Node {
   const Node* find(std::string_view key) const;
 
   nlohmann::json to_json() const;
-  std::string dump() const { return to_json().dump(); }  // for error messages
+  std::string dump() const;  // for error messages, as nlohmann would dump to_json()
 
  private:
   Type type_ = Type::null;

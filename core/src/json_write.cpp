@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "document.hpp"
+#include "double_text.hpp"
 #include "utf8.hpp"
 
 namespace loyalty {
@@ -59,12 +60,6 @@ char* write_digits(char* d, std::uint64_t u) {
     *--w = static_cast<char>('0' + u);
   }
   return end;
-}
-
-// nlohmann's dump of a string with invalid UTF-8. Out of line: nlohmann's serializer is large,
-// and this never runs for text that came out of a parsed request.
-[[gnu::noinline]] std::string dump_replacing(std::string_view s) {
-  return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -152,7 +147,6 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 
 void JsonWriter::string(std::string_view s) {
   char* d = room(s.size() + 2);  // first: making room may move the string's bytes
-  const auto mark = static_cast<std::size_t>(d - out_.data());
   *d++ = '"';
   std::size_t i = 0;
   for (; i < s.size() && plain(static_cast<unsigned char>(s[i])); ++i) d[i] = s[i];
@@ -163,11 +157,11 @@ void JsonWriter::string(std::string_view s) {
   }
   cur_ = d + i;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  escaped(s, p + i, mark);
+  escaped(s, p + i);
 }
 
-// The rest of `s` from `p`, which needs escapes; `mark` is where the string's quote was written.
-void JsonWriter::escaped(std::string_view s, const unsigned char* p, std::size_t mark) {
+// The rest of `s` from `p`, which needs escapes.
+void JsonWriter::escaped(std::string_view s, const unsigned char* p) {
   const auto* end = reinterpret_cast<const unsigned char*>(s.data()) + s.size();
   while (p != end) {
     const auto* run = p;
@@ -178,11 +172,11 @@ void JsonWriter::escaped(std::string_view s, const unsigned char* p, std::size_t
     if (c >= 0x80) {
       const std::size_t len = utf8_sequence_length(p, end);
       if (len == 0) {
-        // Invalid UTF-8 never comes out of a parsed request; if it does, nlohmann's own
-        // replacement rules (U+FFFD, resynchronisation) apply, by nlohmann itself.
-        cur_ = out_.data() + mark;
-        put(dump_replacing(s));
-        return;
+        // Invalid UTF-8 never comes out of a parsed request; if it does, U+FFFD stands for it,
+        // as in nlohmann's dump with error_handler_t::replace.
+        put("\xEF\xBF\xBD");
+        p += utf8_invalid_length(p, end);
+        continue;
       }
       put(std::string_view(reinterpret_cast<const char*>(p), len));
       p += len;
@@ -268,8 +262,8 @@ JsonWriter& JsonWriter::value(const json& j) {
       return *this;
     case json::value_t::null:
       return null();
-    default:  // floats (nlohmann's shortest round-trip form) and the rest: nlohmann writes them
-      return raw(j.dump(-1, ' ', false, json::error_handler_t::replace));
+    default:  // floats; binary values, which no parsed document holds, as null
+      return raw(j.is_number_float() ? double_text(j.get<double>()) : "null");
   }
 }
 

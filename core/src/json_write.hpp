@@ -93,7 +93,7 @@ class JsonWriter {
   JsonWriter& open(char c);
   JsonWriter& close(char c);
   void string(std::string_view s);
-  [[gnu::noinline]] void escaped(std::string_view s, const unsigned char* p, std::size_t mark);
+  [[gnu::noinline]] void escaped(std::string_view s, const unsigned char* p);
 
   // Debug builds: the keys written so far at each open level (the last one), to assert their
   // order. Present in every build so that the class is the same whatever NDEBUG says.

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "json_fast.hpp"
+#include "json_write.hpp"
 #include "operations.hpp"
 
 namespace loyalty {
@@ -13,7 +14,9 @@ namespace {
 using Handler = std::string (*)(const Program&, const In&);
 
 std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  JsonWriter(out).value(j);
+  return out;
 }
 
 // The operations that build their response as a tree, dumped here; preview writes its own text.
@@ -40,8 +43,7 @@ Handler find_handler(std::string_view name) {
 }
 
 std::string error_json(const Error& e) {
-  return json(Obj()("error", Obj()("code", e.code)("path", e.path)("message", e.message)))
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  return dump(Obj()("error", Obj()("code", e.code)("path", e.path)("message", e.message)));
 }
 
 // Rejects oversized and over-deep documents before the parser sees them.

@@ -2,6 +2,7 @@
 // include/loyalty/time.hpp: the typed door onto what the engine writes.
 #include <nlohmann/json.hpp>
 
+#include "json_write.hpp"
 #include "loyalty/member.hpp"
 #include "loyalty/time.hpp"
 #include "time.hpp"
@@ -44,7 +45,9 @@ std::string text(const json& v) {
 }
 
 std::string dump(const json& v) {
-  return v.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  JsonWriter(out).value(v);
+  return out;
 }
 
 }  // namespace
