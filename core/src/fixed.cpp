@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "decimal.hpp"
 #include "padded.hpp"
 
 namespace loyalty {
@@ -63,7 +64,7 @@ Fixed read_fixed(const In& in) {
     const i64 raw = std::llround(d * Fixed::kScale);
     const std::string text =
         std::to_string(raw / Fixed::kScale) + "." + padded(raw % Fixed::kScale, 4);
-    if (std::strtod(text.c_str(), nullptr) != d) in.fail(bad + in.v.dump());
+    if (read_double(text) != d) in.fail(bad + in.v.dump());
     return Fixed{raw};
   }
   in.fail(bad + type_name(in.v));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "decimal.hpp"
 #include "stable_order.hpp"
 #include "utf8.hpp"
 
@@ -283,12 +284,9 @@ class Reader {
     return floating(start, out);
   }
 
-  // The number [start, p_) as strtod reads it. The text is ours (keep_text) and ends in a NUL,
-  // but the byte after the number may be a digit-like one ("1.5e3x" is refused later): strtod
-  // reads a copy.
+  // The number [start, p_) as strtod reads it (decimal.hpp).
   bool floating(const char* start, Node& out) {
-    const std::string number(start, static_cast<std::size_t>(p_ - start));
-    const double d = std::strtod(number.c_str(), nullptr);
+    const double d = read_double(std::string_view(start, static_cast<std::size_t>(p_ - start)));
     if (!std::isfinite(d)) return refuse("a number beyond what a double holds", start, "overflow");
     out = Node::floating(d);
     return true;
