@@ -72,52 +72,42 @@ void write_nudge_for_reward(JsonWriter& w, const RewardRow& row, i64 merchandise
       .end_object();
 }
 
-}  // namespace
+// The steps of op_preview, always inlined: they compile to what the one function was (its speed
+// is the preview's, docs/performance.md), and each reads at once.
 
-// One writer, members in ascending key order, the order of the tree this replaces
-// (tests/support/preview_tree.cpp). What the order changes comes after the rewards' rows, which
-// are computed against the ledger before it.
-std::string op_preview(const Program& p, const In& request) {
-  PreviewInput in;
-  read_preview(p, request, in);
+// Each cart reward on its own, for the list the shopper chooses from: `rows` gets one per reward
+// that acts on a cart; returns how many.
+[[gnu::always_inline]] inline std::size_t reward_rows(const Program& p, const PreviewInput& in,
+                                                      const std::string& tier_before,
+                                                      i64 merchandise, RewardRow* rows) {
   const Cart& cart = in.cart;
-  const Timestamp at = in.at;
-  Ledger& ledger = in.ledger;
-  const i64 balance_before = ledger.balance;
-  const std::string tier_before = tier_id(tier_at(p, ledger, at));
-
-  // Each cart reward on its own, for the list the shopper chooses from.
-  const i64 merchandise = cart.lines_net - cart.order_discount_minor;
-  Scratch<RewardRow, 16> rows(p.rewards.size());
-  std::size_t row_count = 0;
+  const i64 balance = in.ledger.balance;
+  std::size_t count = 0;
   for (const auto& r : p.rewards) {
     if (!acts_on_cart(r.type)) continue;
     i64 cost = 0;
     const std::optional<i64> points =
-        r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
+        r.type == RewardType::points_discount ? std::optional<i64>(balance) : std::nullopt;
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
-    RewardRow& row = rows[row_count++];
+    RewardRow& row = rows[count++];
     row.reward = &r;
-    row.status = reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
+    row.status = reward_status(p, in.ledger, r, &cart, in.at, tier_before, balance, d);
     row.discount = row.status == "available"sv ? d : 0;
     row.needed = row.status == "insufficient_points"sv
                      ? std::max<i64>(0, (r.type == RewardType::points_discount
                                              ? std::max(r.min_points, r.step_points)
                                              : r.cost) -
-                                            balance_before)
+                                            balance)
                      : 0;
   }
+  return count;
+}
 
-  OrderOutcome o = preview_order(p, ledger, in.order);
-  if (in.birthday) add_birthday(o, *in.birthday);
-
-  std::string out;
-  JsonWriter w(out, 1024 + 160 * (row_count + o.lines.size() + p.punch_cards.size()) +
-                        96 * (o.applied.size() + o.rejected.size() + o.issued.size()));
-  w.begin_object().member("balance_after", ledger.balance);
-
-  // Nudges: rewards a little more spend unlocks, punch cards one or two punches short,
-  // thresholds under way, the next tier.
+// Nudges: rewards a little more spend unlocks, punch cards one or two punches short, thresholds
+// under way, the next tier.
+[[gnu::always_inline]] inline void write_nudges(JsonWriter& w, const Program& p, Ledger& ledger,
+                                                Timestamp at, const RewardRow* rows,
+                                                std::size_t row_count, i64 merchandise) {
   w.key("nudges").begin_array();
   for (std::size_t i = 0; i < row_count; ++i)
     if (rows[i].status == "min_order_not_met"sv) write_nudge_for_reward(w, rows[i], merchandise);
@@ -157,7 +147,10 @@ std::string op_preview(const Program& p, const In& request) {
     }
   }
   w.end_array();
+}
 
+[[gnu::always_inline]] inline void write_points(JsonWriter& w, const Program& p,
+                                                const OrderOutcome& o) {
   w.key("points").begin_object();
   if (o.pending) w.member("available_at", format_timestamp(o.available_at, p.zone));
   w.key("lines").begin_array();
@@ -167,7 +160,10 @@ std::string op_preview(const Program& p, const In& request) {
     w.member("points", l.points).member("rule", l.rule).end_object();
   }
   w.end_array().member("total", o.points).end_object();
+}
 
+[[gnu::always_inline]] inline void write_punch_cards(JsonWriter& w, const Program& p,
+                                                     Ledger& ledger, const OrderOutcome& o) {
   w.key("punch_cards").begin_array();
   for (const auto& card : p.punch_cards) {
     i64 completes = 0;
@@ -181,7 +177,9 @@ std::string op_preview(const Program& p, const In& request) {
         .end_object();
   }
   w.end_array();
+}
 
+[[gnu::always_inline]] inline void write_redeem(JsonWriter& w, const OrderOutcome& o) {
   w.key("redeem").begin_object().key("applied").begin_array();
   for (const auto& a : o.applied) {
     w.begin_object()
@@ -198,7 +196,11 @@ std::string op_preview(const Program& p, const In& request) {
     w.end_object();
   }
   w.end_array().end_object();
+}
 
+[[gnu::always_inline]] inline void write_rewards(JsonWriter& w, const RewardRow* rows,
+                                                 std::size_t row_count, i64 merchandise,
+                                                 i64 shipping) {
   w.key("rewards").begin_array();
   for (std::size_t i = 0; i < row_count; ++i)
     w.begin_object()
@@ -206,10 +208,14 @@ std::string op_preview(const Program& p, const In& request) {
         .member("id", rows[i].reward->id)
         .member("points_needed", rows[i].needed)
         .member("status", rows[i].status)
-        .member("total_minor", merchandise + cart.shipping_minor - rows[i].discount)
+        .member("total_minor", merchandise + shipping - rows[i].discount)
         .end_object();
   w.end_array();
+}
 
+// "tier", "totals" and "vouchers_issued", the answer's last members.
+[[gnu::always_inline]] inline void write_outcome(JsonWriter& w, const Program& p,
+                                                 const OrderOutcome& o) {
   w.key("tier");
   if (p.tiers)
     w.begin_object()
@@ -230,7 +236,37 @@ std::string op_preview(const Program& p, const In& request) {
   for (const auto& batch : o.issued)
     for (i64 k = 0; k < batch.count; ++k)
       w.begin_object().member("reward", batch.reward).member("source", batch.source).end_object();
-  w.end_array().end_object();
+  w.end_array();
+}
+
+}  // namespace
+
+// One writer, members in ascending key order, the order of the tree this replaces
+// (tests/support/preview_tree.cpp). What the order changes comes after the rewards' rows, which
+// are computed against the ledger before it.
+std::string op_preview(const Program& p, const In& request) {
+  PreviewInput in;
+  read_preview(p, request, in);
+  Ledger& ledger = in.ledger;
+  const std::string tier_before = tier_id(tier_at(p, ledger, in.at));
+  const i64 merchandise = in.cart.lines_net - in.cart.order_discount_minor;
+  Scratch<RewardRow, 16> rows(p.rewards.size());
+  const std::size_t row_count = reward_rows(p, in, tier_before, merchandise, rows.data());
+
+  OrderOutcome o = preview_order(p, ledger, in.order);
+  if (in.birthday) add_birthday(o, *in.birthday);
+
+  std::string out;
+  JsonWriter w(out, 1024 + 160 * (row_count + o.lines.size() + p.punch_cards.size()) +
+                        96 * (o.applied.size() + o.rejected.size() + o.issued.size()));
+  w.begin_object().member("balance_after", ledger.balance);
+  write_nudges(w, p, ledger, in.at, rows.data(), row_count, merchandise);
+  write_points(w, p, o);
+  write_punch_cards(w, p, ledger, o);
+  write_redeem(w, o);
+  write_rewards(w, rows.data(), row_count, merchandise, in.cart.shipping_minor);
+  write_outcome(w, p, o);
+  w.end_object();
   w.finish();
   return out;
 }

@@ -352,49 +352,44 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   return out;
 }
 
-OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest& o,
-                           bool whole_or_nothing) {
-  OrderOutcome out;
-  const Cart& cart = *o.cart;
-  // The tier is asked three times at the order's instant: its calendar periods are worked out once.
-  const TierPeriods periods = tier_periods(p, o.at);
-  const TierStatus before = tier_at(p, ledger, periods);
-  const std::string tier = tier_id(before);
-  out.tier_before = tier;
-  const i64 merchandise = cart.lines_net - cart.order_discount_minor;
-  Redemptions rd = evaluate_redemptions(p, ledger, o, tier);
-  out.applied = std::move(rd.applied);  // read from `out` from here on
-  out.rejected = std::move(rd.rejected);
-  out.merchandise = merchandise;
-  out.discount = rd.merchandise_discount + rd.shipping_discount;
-  out.shipping = cart.shipping_minor;
-  out.total = merchandise - out.discount + cart.shipping_minor;
-  out.cost = rd.cost;
-  if (whole_or_nothing && !out.rejected.empty()) return out;
+namespace {
 
+// The steps of process_order, always inlined: they compile to what the one function was (it is
+// on the preview's path), and each reads at once.
+
+// What the order earns, at the tier it starts in or, when the program says so, at the tier it
+// reaches; the threshold spend with it.
+[[gnu::always_inline]] inline void earn(const Program& p, const Ledger& ledger,
+                                        const OrderRequest& o, const TierPeriods& periods,
+                                        const TierStatus& before, const Redemptions& rd,
+                                        OrderOutcome& out) {
+  const Cart& cart = *o.cart;
   const auto nets = earning_nets(p, cart, rd.merchandise_discount);
   const i64 shipping_net = cart.shipping_minor - rd.shipping_discount;
-  Earning e = compute_earning(p, cart, o.at, tier, nets, shipping_net, merchandise);
-  out.spend = merchandise - rd.merchandise_discount;
-  std::string earn_tier = tier;
+  Earning e = compute_earning(p, cart, o.at, out.tier_before, nets, shipping_net, out.merchandise);
+  out.spend = out.merchandise - rd.merchandise_discount;
+  std::string earn_tier = out.tier_before;
   TierStatus after = tier_at(p, ledger, periods, basis_amount(p, out.spend, e.points));
   if (p.tiers && p.tiers->upgrade_applies_to_crossing_order && after.level != before.level &&
       after.level->min > before.level->min) {
     earn_tier = tier_id(after);
-    e = compute_earning(p, cart, o.at, earn_tier, nets, shipping_net, merchandise);
+    e = compute_earning(p, cart, o.at, earn_tier, nets, shipping_net, out.merchandise);
   }
   out.earn_tier = earn_tier;
   out.lines = std::move(e.lines);
   out.purchase_points = e.points;
   out.points = e.points;
-  out.threshold_spend = threshold_spend(p, cart, o.at, earn_tier, nets, merchandise);
+  out.threshold_spend = threshold_spend(p, cart, o.at, earn_tier, nets, out.merchandise);
+}
 
-  // Signup bonuses held for an order.
+// Signup bonuses held for an order.
+[[gnu::always_inline]] inline void release_held(const Program& p, Ledger& ledger,
+                                                OrderOutcome& out) {
   for (auto it = ledger.held.begin(); it != ledger.held.end();) {
     const EarnRule* r = p.rule(it->rule);
     const bool release =
         !r || r->mode == SignupMode::next_order ||
-        (r->mode == SignupMode::after_spend && merchandise >= r->cond.min_order_minor);
+        (r->mode == SignupMode::after_spend && out.merchandise >= r->cond.min_order_minor);
     if (!release) {
       ++it;
       continue;
@@ -405,8 +400,12 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     out.released.push_back(*it);
     it = ledger.held.erase(it);
   }
+}
 
-  // Commit: pay for the rewards, then credit what the order earns.
+// Commit: pay for the rewards, then credit what the order earns.
+[[gnu::always_inline]] inline void commit_points(const Program& p, Ledger& ledger,
+                                                 const OrderRequest& o, const Redemptions& rd,
+                                                 OrderOutcome& out) {
   debit_points(ledger, rd.cost, false);
   ledger.lifetime.redeemed = add(ledger.lifetime.redeemed, rd.cost);
   for (const auto& a : out.applied) {
@@ -428,9 +427,13 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     debit_points(ledger, -out.points, true);
   }
   ledger.lifetime.earned = add(ledger.lifetime.earned, out.points);
+}
 
-  // A big order can cross a spend threshold hundreds of times: the outcome records each batch
-  // once, and issue_vouchers builds the batch's voucher once and copies it.
+// The vouchers the order's punch cards and spend thresholds complete. A big order can cross a
+// spend threshold hundreds of times: the outcome records each batch once, and issue_vouchers
+// builds the batch's voucher once and copies it.
+[[gnu::always_inline]] inline void punch_and_issue(const Program& p, Ledger& ledger,
+                                                   const OrderRequest& o, OrderOutcome& out) {
   int voucher_index = 0;
   auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count) {
     if (count <= 0) return;
@@ -441,7 +444,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   };
   for (const auto& card : p.punch_cards) {
     i64 punches = 0;
-    for (const auto& l : cart.lines)
+    for (const auto& l : o.cart->lines)
       if (matches(card.match, l)) punches = card.per_item ? add(punches, l.quantity) : 1;
     if (punches == 0) continue;
     if (card.max_punches_per_day) {
@@ -466,6 +469,32 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
     issue(r->reward, "rule:", r->id, progress / r->every_minor);
     progress %= r->every_minor;
   }
+}
+
+}  // namespace
+
+OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest& o,
+                           bool whole_or_nothing) {
+  OrderOutcome out;
+  const Cart& cart = *o.cart;
+  // The tier is asked three times at the order's instant: its calendar periods are worked out once.
+  const TierPeriods periods = tier_periods(p, o.at);
+  const TierStatus before = tier_at(p, ledger, periods);
+  out.tier_before = tier_id(before);
+  out.merchandise = cart.lines_net - cart.order_discount_minor;
+  Redemptions rd = evaluate_redemptions(p, ledger, o, out.tier_before);
+  out.applied = std::move(rd.applied);  // read from `out` from here on
+  out.rejected = std::move(rd.rejected);
+  out.discount = rd.merchandise_discount + rd.shipping_discount;
+  out.shipping = cart.shipping_minor;
+  out.total = out.merchandise - out.discount + cart.shipping_minor;
+  out.cost = rd.cost;
+  if (whole_or_nothing && !out.rejected.empty()) return out;
+
+  earn(p, ledger, o, periods, before, rd, out);
+  release_held(p, ledger, out);
+  commit_points(p, ledger, o, rd, out);
+  punch_and_issue(p, ledger, o, out);
 
   // Points basis: purchase points and the signup bonuses this order released.
   add_contribution(p, ledger, periods, basis_amount(p, out.spend, out.points));

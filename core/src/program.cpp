@@ -424,48 +424,25 @@ const EarnRule* Program::rule(const std::string& rid) const {
   return nullptr;
 }
 
-Program parse_program(const In& outer) {
-  const In in(outer, "invalid_program");
-  in.object({"schema", "id", "name", "version", "currency", "utc_offset", "time_zone",
-             "points_label", "earn", "tiers", "rewards", "punch_cards", "expiry", "limits",
-             "multiplier_stacking", "earn_on_discounted", "pending_days",
-             "upgrade_applies_to_crossing_order"});
-  Program p;
-  std::vector<Warning>* warnings = &p.warnings;
-  const In schema = in.at("schema");
-  if (schema.string() != "loyalty-program/1")
-    schema.fail("must be \"loyalty-program/1\", got " + schema.v.dump());
-  p.id = in.at("id").string();
-  p.name = in.string("name", p.id);
-  p.version = in.integer("version", 1, 1, INT64_MAX);
-  const In currency = in.at("currency");
-  if (!parse_currency(currency.string(), p.currency))
-    currency.fail("unknown ISO 4217 currency code " + currency.v.dump());
-  p.zone = parse_store_time(in);
-  if (auto l = in.find("points_label")) {
-    l->object({"one", "other"});
-    p.label_one = l->at("one").string();
-    p.label_other = l->at("other").string();
+namespace {
+
+void parse_expiry(const In& in, Program& p) {
+  auto e = in.find("expiry");
+  if (!e) return;
+  e->object({"policy", "days"});
+  p.expiry = pick<ExpiryPolicy>(e->at("policy"), {{"none", ExpiryPolicy::none},
+                                                  {"rolling", ExpiryPolicy::rolling},
+                                                  {"inactivity", ExpiryPolicy::inactivity}});
+  if (p.expiry == ExpiryPolicy::none) {
+    if (e->has("days")) e->fail_at("days", "the policy \"none\" takes no days");
+  } else {
+    p.expiry_days = e->at("days").integer(1, 36500);
   }
-  p.earn = parse_list<EarnRule>(in.find("earn"), parse_earn);
-  if (auto t = in.find("tiers")) p.tiers = parse_tiers(*t);
-  p.rewards = parse_list<Reward>(in.find("rewards"),
-                                 [&](const In& r) { return parse_reward(r, warnings); });
-  p.punch_cards = parse_list<PunchCard>(in.find("punch_cards"), parse_punch_card);
-  if (auto e = in.find("expiry")) {
-    e->object({"policy", "days"});
-    p.expiry = pick<ExpiryPolicy>(e->at("policy"), {{"none", ExpiryPolicy::none},
-                                                    {"rolling", ExpiryPolicy::rolling},
-                                                    {"inactivity", ExpiryPolicy::inactivity}});
-    if (p.expiry == ExpiryPolicy::none) {
-      if (e->has("days")) e->fail_at("days", "the policy \"none\" takes no days");
-    } else {
-      p.expiry_days = e->at("days").integer(1, 36500);
-    }
-  }
-  p.pending_days = in.integer("pending_days", 0, 0, 3650);
-  // Refunds, late events and remembered event ids reach back refund_days (spec/sync.md, "Cost
-  // that does not grow"); pending points must still be cancellable by a refund, hence >=.
+}
+
+// Refunds, late events and remembered event ids reach back refund_days (spec/sync.md, "Cost that
+// does not grow"); pending points must still be cancellable by a refund, hence >= pending_days.
+void parse_limits(const In& in, Program& p) {
   p.refund_days = std::max<i64>(365, p.pending_days);
   if (auto l = in.find("limits")) {
     l->object({"max_points_per_order", "max_rewards_per_order", "refund_days"});
@@ -478,18 +455,10 @@ Program parse_program(const In& outer) {
                                       std::to_string(p.pending_days) + ")");
     }
   }
-  if (auto s = in.find("multiplier_stacking"))
-    p.stacking = pick<Stacking>(
-        *s,
-        {{"highest", Stacking::highest}, {"multiply", Stacking::multiply}, {"add", Stacking::add}});
-  p.earn_on_discounted = in.boolean("earn_on_discounted", true);
-  // Also accepted at the top level (the spec names the setting without placing it).
-  if (auto u = in.find("upgrade_applies_to_crossing_order")) {
-    if (!p.tiers) u->fail("needs tiers");
-    p.tiers->upgrade_applies_to_crossing_order = u->boolean();
-  }
+}
 
-  // Cross-references: ids unique, every named reward and tier exists.
+// Cross-references: ids unique, every named reward and tier exists.
+void check_references(const In& in, const Program& p) {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < p.earn.size(); ++i) {
     const auto& r = p.earn[i];
@@ -528,6 +497,53 @@ Program parse_program(const In& outer) {
     check_audience(p.earn[i].cond.audience, in.at("earn").at(i));
   for (std::size_t i = 0; i < p.rewards.size(); ++i)
     check_audience(p.rewards[i].cond.audience, in.at("rewards").at(i));
+}
+
+}  // namespace
+
+Program parse_program(const In& outer) {
+  const In in(outer, "invalid_program");
+  in.object({"schema", "id", "name", "version", "currency", "utc_offset", "time_zone",
+             "points_label", "earn", "tiers", "rewards", "punch_cards", "expiry", "limits",
+             "multiplier_stacking", "earn_on_discounted", "pending_days",
+             "upgrade_applies_to_crossing_order"});
+  Program p;
+  std::vector<Warning>* warnings = &p.warnings;
+  const In schema = in.at("schema");
+  if (schema.string() != "loyalty-program/1")
+    schema.fail("must be \"loyalty-program/1\", got " + schema.v.dump());
+  p.id = in.at("id").string();
+  p.name = in.string("name", p.id);
+  p.version = in.integer("version", 1, 1, INT64_MAX);
+  const In currency = in.at("currency");
+  if (!parse_currency(currency.string(), p.currency))
+    currency.fail("unknown ISO 4217 currency code " + currency.v.dump());
+  p.zone = parse_store_time(in);
+  if (auto l = in.find("points_label")) {
+    l->object({"one", "other"});
+    p.label_one = l->at("one").string();
+    p.label_other = l->at("other").string();
+  }
+  p.earn = parse_list<EarnRule>(in.find("earn"), parse_earn);
+  if (auto t = in.find("tiers")) p.tiers = parse_tiers(*t);
+  p.rewards = parse_list<Reward>(in.find("rewards"),
+                                 [&](const In& r) { return parse_reward(r, warnings); });
+  p.punch_cards = parse_list<PunchCard>(in.find("punch_cards"), parse_punch_card);
+  parse_expiry(in, p);
+  p.pending_days = in.integer("pending_days", 0, 0, 3650);
+  parse_limits(in, p);
+  if (auto s = in.find("multiplier_stacking"))
+    p.stacking = pick<Stacking>(
+        *s,
+        {{"highest", Stacking::highest}, {"multiply", Stacking::multiply}, {"add", Stacking::add}});
+  p.earn_on_discounted = in.boolean("earn_on_discounted", true);
+  // Also accepted at the top level (the spec names the setting without placing it).
+  if (auto u = in.find("upgrade_applies_to_crossing_order")) {
+    if (!p.tiers) u->fail("needs tiers");
+    p.tiers->upgrade_applies_to_crossing_order = u->boolean();
+  }
+
+  check_references(in, p);
   return p;
 }
 

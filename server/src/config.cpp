@@ -118,8 +118,10 @@ bool resolve_secret(const SecretSources& s, const std::string& what, const std::
 
 }  // namespace
 
-std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
-  Config c;
+namespace {
+
+// The LOYALTY_* variables; false (with `error`) when one cannot be read.
+bool read_environment(Config& c, std::string& error) {
   try {
     if (auto v = env("LOYALTY_PORT"); !v.empty()) c.port = std::stoi(v);
     if (auto v = env("LOYALTY_BIND"); !v.empty()) c.bind = v;
@@ -139,10 +141,15 @@ std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
     if (auto v = env("LOYALTY_SYNC"); !v.empty()) c.sync = v;
   } catch (const std::exception&) {
     error = "bad value in a LOYALTY_* environment variable";
-    return std::nullopt;
+    return false;
   }
-  SecretSources admin{"", "", env("LOYALTY_ADMIN_KEY"), env("LOYALTY_ADMIN_KEY_FILE")};
-  SecretSources secret{"", "", env("LOYALTY_TOKEN_SECRET"), env("LOYALTY_TOKEN_SECRET_FILE")};
+  return true;
+}
+
+// The flags, over what the environment said; false (with `error`) for an unknown flag or a bad
+// value. Secrets go to their sources, resolved afterwards.
+bool read_flags(int argc, char** argv, Config& c, SecretSources& admin, SecretSources& secret,
+                std::string& error) {
   bool env_cors = !c.cors_origins.empty();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -213,58 +220,75 @@ std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
         c.mint_ttl = std::stoll(next());
       else {
         error = "unknown flag " + a;
-        return std::nullopt;
+        return false;
       }
     } catch (const std::invalid_argument& e) {
       error = std::string(e.what()).find("needs") != std::string::npos ? e.what()
                                                                        : "bad value for " + a;
-      return std::nullopt;
+      return false;
     } catch (const std::exception&) {
       error = "bad value for " + a;
-      return std::nullopt;
+      return false;
     }
   }
-  if (!resolve_secret(admin, "admin key", "admin-key", c.admin_key, c.admin_key_source, error) ||
-      !resolve_secret(secret, "token secret", "token-secret", c.token_secret, c.token_secret_source,
-                      error))
-    return std::nullopt;
+  return true;
+}
+
+// The values' ranges and combinations; false (with `error`) for the first one out of range.
+bool check_values(const Config& c, std::string& error) {
   if (c.io_threads < 1 || c.io_threads > 64) {
     error = "--io-threads out of range";
-    return std::nullopt;
+    return false;
   }
   if (c.max_header < 1024 || c.max_header > (1u << 20)) {
     error = "--max-header must be 1024-1048576";
-    return std::nullopt;
+    return false;
   }
   for (double t : {c.idle_timeout_s, c.header_timeout_s, c.body_timeout_s})
     if (!(t > 0 && t <= 3600)) {
       error = "timeouts must be > 0 and <= 3600 seconds";
-      return std::nullopt;
+      return false;
     }
   if (!(c.idempotency_days > 0 && c.idempotency_days <= 3650)) {
     error = "--idempotency-days must be > 0 and <= 3650";
-    return std::nullopt;
+    return false;
   }
   if (c.port < 0 || c.port > 65535) {
     error = "--port out of range";
-    return std::nullopt;
+    return false;
   }
   if (c.threads < 1 || c.threads > 256) {
     error = "--threads out of range";
-    return std::nullopt;
+    return false;
   }
   if (c.rate_limit < 0) {
     error = "--rate-limit must be >= 0";
-    return std::nullopt;
+    return false;
   }
   if (c.sync != "full" && c.sync != "normal") {
     error = "--sync must be full or normal";
-    return std::nullopt;
+    return false;
   }
   if (c.mint_member && c.mint_member->empty()) {
     error = "--mint-token needs a member id";
-    return std::nullopt;
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
+  Config c;
+  if (!read_environment(c, error)) return std::nullopt;
+  SecretSources admin{"", "", env("LOYALTY_ADMIN_KEY"), env("LOYALTY_ADMIN_KEY_FILE")};
+  SecretSources secret{"", "", env("LOYALTY_TOKEN_SECRET"), env("LOYALTY_TOKEN_SECRET_FILE")};
+  if (!read_flags(argc, argv, c, admin, secret, error)) return std::nullopt;
+  if (!resolve_secret(admin, "admin key", "admin-key", c.admin_key, c.admin_key_source, error) ||
+      !resolve_secret(secret, "token secret", "token-secret", c.token_secret, c.token_secret_source,
+                      error))
+    return std::nullopt;
+  if (!check_values(c, error)) return std::nullopt;
   return c;
 }
 
