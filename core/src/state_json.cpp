@@ -132,6 +132,87 @@ void check_points_add_up(const In& in, const Ledger& l) {
 
 }  // namespace
 
+namespace {
+
+// The points that expire next, or null.
+json next_expiry_json(const Ledger& l, const Program& p) {
+  if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) {
+    i64 pts = 0;
+    for (const auto& x : l.lots)
+      if (x.expires_at == l.lots.front().expires_at) pts += x.points;
+    return Obj()("points", pts)("at", ts(l.lots.front().expires_at, p));
+  }
+  if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity)
+    return Obj()("points", l.balance)(
+        "at", ts(Timestamp{l.last_activity->ms + p.expiry_days * kDayMs}, p));
+  return nullptr;
+}
+
+// The member's tier at the state's clock, or null without tiers.
+json tier_json(const Ledger& l, const Program& p) {
+  if (!p.tiers) return nullptr;
+  const TierStatus t = tier_at(p, l, l.clock);
+  json tier = Obj()("id", t.level->id)("name", t.level->name)("qualifying", t.qualifying)(
+      "period_start", ts(t.period_start, p))("period_end", ts(t.period_end, p))("next", nullptr)(
+      "holds_until", ts(tier_holds_until(p, l, l.clock), p));
+  if (t.next)
+    tier["next"] = Obj()("id", t.next->id)("name", t.next->name)("remaining", t.remaining);
+  return tier;
+}
+
+// The orders a refund may still reference.
+json orders_json(const MemberState& s, const Program& p) {
+  json orders = json::array();
+  for (const auto& [id, o] : s.orders) {
+    json redeem = json::array();
+    for (const auto& r : o.redeem) {
+      json item = Obj()("reward", r.reward);
+      if (r.points) item["points"] = *r.points;
+      if (r.cost) item["cost"] = r.cost;
+      redeem.push_back(std::move(item));
+    }
+    json used = json::array();
+    for (const auto& v : o.vouchers) used.push_back(voucher_json(v, p));
+    orders.push_back(Obj()("order_id", o.order_id)("event_id", o.event_id)("at", ts(o.at, p))(
+        "tier", o.tier)("cart", cart_to_json(o.cart, p))("redeem", std::move(redeem))(
+        "vouchers", std::move(used))("points", o.points)("spent", o.spent)("spend", o.spend)(
+        "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded)(
+        "program_version", o.program_version));
+    if (!o.released.empty()) orders.back()["released"] = held_json(o.released);
+  }
+  return orders;
+}
+
+// What only the next apply needs: the clock, ids seen, counters, held bonuses, tier
+// contributions, the orders.
+json internal_json(const MemberState& s, const Program& p) {
+  const Ledger& l = s.ledger;
+  json in;
+  in["clock"] = l.clock.ms > INT64_MIN / 4 ? ts(l.clock, p) : json(nullptr);
+  in["enrolled_at"] = ts(l.enrolled_at, p);
+  in["last_activity"] = ts(l.last_activity, p);
+  in["birthday"] = l.birthday;
+  in["birthday_year"] = l.birthday_year;
+  in["referred_by"] = l.referred_by;
+  in["referees"] = l.referees;
+  in["donations_minor"] = l.donations_minor;
+  json seen = json::object();
+  for (const auto& [id, at] : s.seen) seen[id] = ts(at, p);
+  in["seen"] = std::move(seen);
+  in["history_total"] = s.history_total;
+  json counters = json::object();
+  for (const auto& [k, c] : l.counters) counters[k] = counter_json(c);
+  in["counters"] = std::move(counters);
+  in["held"] = held_json(l.held);
+  json qualifying = json::array();
+  for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
+  in["qualifying"] = std::move(qualifying);
+  in["orders"] = orders_json(s, p);
+  return in;
+}
+
+}  // namespace
+
 json state_to_json(const MemberState& s, const Program& p) {
   const Ledger& l = s.ledger;
   json out;
@@ -148,26 +229,8 @@ json state_to_json(const MemberState& s, const Program& p) {
     lots.push_back(Obj()("points", x.points)("earned_at", ts(x.earned_at, p))("expires_at",
                                                                               ts(x.expires_at, p)));
   out["lots"] = std::move(lots);
-  out["next_expiry"] = nullptr;
-  if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) {
-    i64 pts = 0;
-    for (const auto& x : l.lots)
-      if (x.expires_at == l.lots.front().expires_at) pts += x.points;
-    out["next_expiry"] = Obj()("points", pts)("at", ts(l.lots.front().expires_at, p));
-  } else if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity) {
-    out["next_expiry"] = Obj()("points", l.balance)(
-        "at", ts(Timestamp{l.last_activity->ms + p.expiry_days * kDayMs}, p));
-  }
-  out["tier"] = nullptr;
-  if (p.tiers) {
-    const TierStatus t = tier_at(p, l, l.clock);
-    json tier = Obj()("id", t.level->id)("name", t.level->name)("qualifying", t.qualifying)(
-        "period_start", ts(t.period_start, p))("period_end", ts(t.period_end, p))("next", nullptr)(
-        "holds_until", ts(tier_holds_until(p, l, l.clock), p));
-    if (t.next)
-      tier["next"] = Obj()("id", t.next->id)("name", t.next->name)("remaining", t.remaining);
-    out["tier"] = std::move(tier);
-  }
+  out["next_expiry"] = next_expiry_json(l, p);
+  out["tier"] = tier_json(l, p);
   json cards = json::object();
   for (const auto& c : p.punch_cards) {
     auto it = l.punches.find(c.id);
@@ -192,58 +255,14 @@ json state_to_json(const MemberState& s, const Program& p) {
   for (const auto& h : s.history) history.push_back(history_json(h, p));
   out["history"] = std::move(history);
 
-  json in;
-  in["clock"] = l.clock.ms > INT64_MIN / 4 ? ts(l.clock, p) : json(nullptr);
-  in["enrolled_at"] = ts(l.enrolled_at, p);
-  in["last_activity"] = ts(l.last_activity, p);
-  in["birthday"] = l.birthday;
-  in["birthday_year"] = l.birthday_year;
-  in["referred_by"] = l.referred_by;
-  in["referees"] = l.referees;
-  in["donations_minor"] = l.donations_minor;
-  json seen = json::object();
-  for (const auto& [id, at] : s.seen) seen[id] = ts(at, p);
-  in["seen"] = std::move(seen);
-  in["history_total"] = s.history_total;
-  json counters = json::object();
-  for (const auto& [k, c] : l.counters) counters[k] = counter_json(c);
-  in["counters"] = std::move(counters);
-  in["held"] = held_json(l.held);
-  json qualifying = json::array();
-  for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
-  in["qualifying"] = std::move(qualifying);
-  json orders = json::array();
-  for (const auto& [id, o] : s.orders) {
-    json redeem = json::array();
-    for (const auto& r : o.redeem) {
-      json item = Obj()("reward", r.reward);
-      if (r.points) item["points"] = *r.points;
-      if (r.cost) item["cost"] = r.cost;
-      redeem.push_back(std::move(item));
-    }
-    json used = json::array();
-    for (const auto& v : o.vouchers) used.push_back(voucher_json(v, p));
-    orders.push_back(Obj()("order_id", o.order_id)("event_id", o.event_id)("at", ts(o.at, p))(
-        "tier", o.tier)("cart", cart_to_json(o.cart, p))("redeem", std::move(redeem))(
-        "vouchers", std::move(used))("points", o.points)("spent", o.spent)("spend", o.spend)(
-        "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded)(
-        "program_version", o.program_version));
-    if (!o.released.empty()) orders.back()["released"] = held_json(o.released);
-  }
-  in["orders"] = std::move(orders);
-  out["internal"] = std::move(in);
+  out["internal"] = internal_json(s, p);
   return out;
 }
 
-MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
-  in.object({"member_id", "program_version", "balance", "pending", "lots", "next_expiry", "tier",
-             "punch_cards", "vouchers", "store_credit_minor", "spend_threshold_progress",
-             "lifetime", "history", "internal"});
-  MemberState s;
-  Ledger& l = s.ledger;
-  if (auto id = in.find("member_id")) l.member_id = id->string_or_empty();
-  l.program_version = in.integer("program_version", 0, 0);
-  l.balance = in.integer("balance", 0);
+namespace {
+
+// The points waiting and the lots held.
+void read_points(const In& in, Ledger& l) {
   if (auto pending = in.find("pending")) {
     for (std::size_t i = 0; i < pending->array().size(); ++i) {
       const In x = pending->at(i);
@@ -261,6 +280,97 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
       l.lots.push_back(lot);
     }
   }
+}
+
+// One order a refund may still reference.
+OrderRecord order_from(const In& o, const Program& p) {
+  o.object({"order_id", "event_id", "at", "tier", "cart", "redeem", "vouchers", "points", "spent",
+            "spend", "threshold_spend", "punches", "released", "refunded", "program_version"});
+  OrderRecord rec;
+  rec.order_id = o.at("order_id").string();
+  rec.event_id = o.string("event_id", "");
+  rec.at = read_timestamp(o.at("at"));
+  if (auto t = o.find("tier")) rec.tier = t->string_or_empty();
+  const In cart = o.at("cart");
+  rec.cart = parse_cart(cart, p);
+  if (auto r = o.find("redeem")) {
+    for (std::size_t k = 0; k < r->array().size(); ++k) {
+      const In item = r->at(k);
+      item.object({"reward", "points", "cost"});
+      rec.redeem.push_back({item.at("reward").string(), item.optional_integer("points"),
+                            item.integer("cost", 0, 0)});
+    }
+  }
+  if (auto v = o.find("vouchers"))
+    for (std::size_t k = 0; k < v->array().size(); ++k)
+      rec.vouchers.push_back(voucher_from(v->at(k)));
+  rec.points = o.integer("points", 0);
+  rec.spent = o.integer("spent", 0);
+  rec.spend = o.integer("spend", 0);
+  if (auto t = o.find("threshold_spend")) rec.threshold_spend = t->integers_by_key();
+  if (auto t = o.find("punches")) rec.punches = t->integers_by_key();
+  if (auto b = o.find("released")) rec.released = held_from(*b);
+  rec.refunded = o.boolean("refunded", false);
+  rec.program_version = o.integer("program_version", 0, 0);
+  return rec;
+}
+
+// The member's "internal" part: what only the next apply needs. Without `ledger_only` the seen
+// ids and the orders are kept too.
+void read_internal(const In& x, const Program& p, bool ledger_only, MemberState& s) {
+  Ledger& l = s.ledger;
+  x.object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
+            "referees", "donations_minor", "seen", "history_total", "counters", "held",
+            "qualifying", "orders"});
+  if (auto c = x.find("clock")) l.clock = read_timestamp(*c);
+  if (auto e = x.find("enrolled_at")) l.enrolled_at = read_timestamp(*e);
+  if (auto a = x.find("last_activity")) l.last_activity = read_timestamp(*a);
+  if (auto b = x.find("birthday")) l.birthday = b->string_or_empty();
+  l.birthday_year = static_cast<int>(x.integer("birthday_year", 0, 0, 100000));
+  if (auto r = x.find("referred_by")) l.referred_by = r->string_or_empty();
+  for (auto& r : x.strings("referees")) l.referees.insert(r);
+  l.donations_minor = x.integer("donations_minor", 0, 0);
+  // Read (and checked) either way; kept only for replay and apply, which skip known ids.
+  if (auto seen = x.find("seen")) read_seen(*seen, l.clock, ledger_only ? nullptr : &s.seen);
+  s.history_total = x.integer("history_total", static_cast<i64>(s.history.size()), 0);
+  if (auto c = x.find("counters")) {
+    if (!c->v.is_object()) c->fail("expected an object");
+    for (const auto& [k, v] : c->v.members()) {
+      const In pair = c->member(v, k);
+      if (pair.array().size() != 2) pair.fail("expected [period_start, count]");
+      l.counters[std::string(k)] =
+          Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
+    }
+  }
+  if (auto h = x.find("held")) l.held = held_from(*h);
+  if (auto q = x.find("qualifying")) {
+    for (std::size_t i = 0; i < q->array().size(); ++i) {
+      const In c = q->at(i);
+      if (c.array().size() != 2) c.fail("expected [at, amount]");
+      l.qualifying.push_back(
+          {read_timestamp(c.at(std::size_t{0})), c.at(std::size_t{1}).integer()});
+    }
+  }
+  if (auto orders = x.find("orders"); orders && !ledger_only) {
+    for (std::size_t i = 0; i < orders->array().size(); ++i) {
+      OrderRecord rec = order_from(orders->at(i), p);
+      s.orders.emplace(rec.order_id, std::move(rec));
+    }
+  }
+}
+
+}  // namespace
+
+MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
+  in.object({"member_id", "program_version", "balance", "pending", "lots", "next_expiry", "tier",
+             "punch_cards", "vouchers", "store_credit_minor", "spend_threshold_progress",
+             "lifetime", "history", "internal"});
+  MemberState s;
+  Ledger& l = s.ledger;
+  if (auto id = in.find("member_id")) l.member_id = id->string_or_empty();
+  l.program_version = in.integer("program_version", 0, 0);
+  l.balance = in.integer("balance", 0);
+  read_points(in, l);
   check_points_add_up(in, l);
   if (auto cards = in.find("punch_cards"))
     for (const auto& [k, n] : cards->integers_by_key()) l.punches[k] = n;
@@ -278,75 +388,7 @@ MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
   }
   if (auto h = in.find("history"); h && !ledger_only)
     for (std::size_t i = 0; i < h->array().size(); ++i) s.history.push_back(history_from(h->at(i)));
-  if (auto x = in.find("internal")) {
-    x->object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
-               "referees", "donations_minor", "seen", "history_total", "counters", "held",
-               "qualifying", "orders"});
-    if (auto c = x->find("clock")) l.clock = read_timestamp(*c);
-    if (auto e = x->find("enrolled_at")) l.enrolled_at = read_timestamp(*e);
-    if (auto a = x->find("last_activity")) l.last_activity = read_timestamp(*a);
-    if (auto b = x->find("birthday")) l.birthday = b->string_or_empty();
-    l.birthday_year = static_cast<int>(x->integer("birthday_year", 0, 0, 100000));
-    if (auto r = x->find("referred_by")) l.referred_by = r->string_or_empty();
-    for (auto& r : x->strings("referees")) l.referees.insert(r);
-    l.donations_minor = x->integer("donations_minor", 0, 0);
-    // Read (and checked) either way; kept only for replay and apply, which skip known ids.
-    if (auto seen = x->find("seen")) read_seen(*seen, l.clock, ledger_only ? nullptr : &s.seen);
-    s.history_total = x->integer("history_total", static_cast<i64>(s.history.size()), 0);
-    if (auto c = x->find("counters")) {
-      if (!c->v.is_object()) c->fail("expected an object");
-      for (const auto& [k, v] : c->v.members()) {
-        const In pair = c->member(v, k);
-        if (pair.array().size() != 2) pair.fail("expected [period_start, count]");
-        l.counters[std::string(k)] =
-            Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
-      }
-    }
-    if (auto h = x->find("held")) l.held = held_from(*h);
-    if (auto q = x->find("qualifying")) {
-      for (std::size_t i = 0; i < q->array().size(); ++i) {
-        const In c = q->at(i);
-        if (c.array().size() != 2) c.fail("expected [at, amount]");
-        l.qualifying.push_back(
-            {read_timestamp(c.at(std::size_t{0})), c.at(std::size_t{1}).integer()});
-      }
-    }
-    if (auto orders = x->find("orders"); orders && !ledger_only) {
-      for (std::size_t i = 0; i < orders->array().size(); ++i) {
-        const In o = orders->at(i);
-        o.object({"order_id", "event_id", "at", "tier", "cart", "redeem", "vouchers", "points",
-                  "spent", "spend", "threshold_spend", "punches", "released", "refunded",
-                  "program_version"});
-        OrderRecord rec;
-        rec.order_id = o.at("order_id").string();
-        rec.event_id = o.string("event_id", "");
-        rec.at = read_timestamp(o.at("at"));
-        if (auto t = o.find("tier")) rec.tier = t->string_or_empty();
-        const In cart = o.at("cart");
-        rec.cart = parse_cart(cart, p);
-        if (auto r = o.find("redeem")) {
-          for (std::size_t k = 0; k < r->array().size(); ++k) {
-            const In item = r->at(k);
-            item.object({"reward", "points", "cost"});
-            rec.redeem.push_back({item.at("reward").string(), item.optional_integer("points"),
-                                  item.integer("cost", 0, 0)});
-          }
-        }
-        if (auto v = o.find("vouchers"))
-          for (std::size_t k = 0; k < v->array().size(); ++k)
-            rec.vouchers.push_back(voucher_from(v->at(k)));
-        rec.points = o.integer("points", 0);
-        rec.spent = o.integer("spent", 0);
-        rec.spend = o.integer("spend", 0);
-        if (auto t = o.find("threshold_spend")) rec.threshold_spend = t->integers_by_key();
-        if (auto t = o.find("punches")) rec.punches = t->integers_by_key();
-        if (auto b = o.find("released")) rec.released = held_from(*b);
-        rec.refunded = o.boolean("refunded", false);
-        rec.program_version = o.integer("program_version", 0, 0);
-        s.orders.emplace(rec.order_id, std::move(rec));
-      }
-    }
-  }
+  if (auto x = in.find("internal")) read_internal(*x, p, ledger_only, s);
   return s;
 }
 
