@@ -146,6 +146,7 @@ const OUT_OF_MEMORY = errorJson('too_large', 'out of memory while answering the 
 class Transfer {
   #module;
   #view = null;
+  #size = 0; // bytes the module's input holds (a view detached by memory growth reads 0)
 
   constructor(module) {
     this.#module = module;
@@ -156,17 +157,22 @@ class Transfer {
     const room = (operation.length + request.length) * 3; // a UTF-16 unit is at most 3 bytes
     let view = this.#view;
     if (view === null || view.byteLength < room) {
-      view = this.#module.inputView(Math.max(room, 2 * (view ? view.byteLength : 0), 4096));
+      if (this.#size < room) this.#size = Math.max(room, 2 * this.#size, 4096);
+      view = this.#module.inputView(this.#size);
       this.#view = view;
-      if (view === null) return OUT_OF_MEMORY;
+      if (view === null) {
+        this.#size = 0;
+        return OUT_OF_MEMORY;
+      }
     }
     try {
       const op = encoder.encodeInto(operation, view).written;
       const req = encoder.encodeInto(request, view.subarray(op)).written;
       return decoder.decode(run(op, req));
     } finally {
-      if (view.byteLength > KEEP_INPUT_BYTES) {
+      if (this.#size > KEEP_INPUT_BYTES) {
         this.#view = null;
+        this.#size = 0;
         this.#module.inputView(0);
       }
     }
