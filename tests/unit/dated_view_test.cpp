@@ -131,5 +131,40 @@ TEST(DatedView, NothingDueMeansNoInstantAndBadInputIsRefused) {
   EXPECT_FALSE(engine.view_at(dated->view, dated->marks + "x", later));
 }
 
+// A calendar contribution is dropped when the refund window's start enters a later year (the
+// state keeps what a refund inside the window can read): with a long window that comes before
+// the period ends, and generated members (two years of events) never reach it.
+TEST(DatedView, TheWindowLeavingACalendarYearIsAnInstant) {
+  const json prog = program(
+      {{"earn", {{{"id", "base"}, {"type", "per_spend"}, {"points", 1}, {"per_minor", 100}}}},
+       {"tiers",
+        {{"basis", "spend"},
+         {"period", "calendar_year"},
+         {"retain", "none"},
+         {"levels", {{{"id", "member"}, {"min", 0}}, {{"id", "gold"}, {"min", 100000}}}}}},
+       {"limits", {{"refund_days", 1000}}}});
+  const std::string state = call(
+      "replay", json{{"program", prog},
+                     {"events",
+                      {enroll("e1", "2023-02-01T10:00:00-05:00"),
+                       order("e2", "2023-03-01T10:00:00-05:00", "o-1", line("latte", 5000, 1)),
+                       order("e3", "2026-06-01T10:00:00-05:00", "o-2", line("latte", 5000, 1))}}}
+                    .dump());
+  ASSERT_FALSE(is_error(state)) << state;
+  EXPECT_EQ(json::parse(state)["internal"]["qualifying"].size(), 2u);
+  const Engine engine(prog.dump());
+  const auto dated = engine.dated_view(state);
+  ASSERT_TRUE(dated);
+  // The window (1000 days back) starts in 2024 from 2024-01-01 + 1000 days: 2023 is let go then,
+  // before the period ends on 2027-01-01.
+  const std::int64_t trim = *parse_rfc3339("2024-01-01T00:00:00-05:00") + 1000 * kDayMs;
+  ASSERT_EQ(dated->until_ms, trim);
+  EXPECT_EQ(*engine.view_at(dated->view, dated->marks, trim - 1),
+            slow_read(engine, state, trim - 1));
+  const std::string after = slow_read(engine, state, trim);
+  EXPECT_NE(*engine.view_at(dated->view, dated->marks, trim), after);
+  EXPECT_EQ(json::parse(after)["internal"]["qualifying"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace loyalty::testing
