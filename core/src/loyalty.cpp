@@ -6,6 +6,7 @@
 
 #include "json_fast.hpp"
 #include "json_write.hpp"
+#include "member_read.hpp"
 #include "operations.hpp"
 
 namespace loyalty {
@@ -168,6 +169,27 @@ std::string Engine::advance(std::string_view state_json, std::int64_t now_ms) co
   std::string request = "{\"now\":\"" + store_time(now_ms) + "\",\"state\":";
   request.append(state_json).push_back('}');
   return call("advance", request);
+}
+
+std::optional<DatedView> Engine::dated_view(std::string_view state_json, std::string* error) const {
+  std::optional<DatedView> out;
+  const std::string failed = program_ ? guarded([&] {
+    const Document doc = parse_request(state_json, limits_);
+    ReadyView r =
+        ready_view(*program_, state_from_json(In{doc.root(), "", "invalid_request"}, *program_));
+    out = DatedView{std::move(r.view), std::move(r.marks),
+                    r.until ? std::optional(r.until->ms) : std::nullopt};
+    return std::string();
+  })
+                                      : error_;
+  if (!out && error) *error = failed;
+  return out;
+}
+
+std::optional<std::string> Engine::view_at(std::string_view view, std::string_view marks,
+                                           std::int64_t now_ms) const {
+  if (!program_) return std::nullopt;
+  return loyalty::view_at(*program_, view, marks, Timestamp{now_ms});
 }
 
 }  // namespace loyalty

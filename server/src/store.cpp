@@ -56,6 +56,12 @@ const AddedColumn kAddedColumns[] = {
     {"idempotency", "history_len", "INTEGER NOT NULL DEFAULT 0"},
     // The snapshot's internal.history_total, so a write need not parse the snapshot for it.
     {"members", "history_total", "INTEGER NOT NULL DEFAULT -1"},
+    // The view a read answers until time alone changes it (StoredView); an older row has none
+    // (view_version 0) and is read the slow way until its next write.
+    {"members", "view", "TEXT"},
+    {"members", "view_marks", "TEXT NOT NULL DEFAULT ''"},
+    {"members", "view_until", "INTEGER"},
+    {"members", "view_version", "INTEGER NOT NULL DEFAULT 0"},
 };
 
 void exec(sqlite3* db, const std::string& sql) {
@@ -197,11 +203,15 @@ Store::Store(const std::string& path, const std::string& sync) : path_(path), sy
                           "body) VALUES (?,?,?,?,?,?,?)");
   upsert_member_ = prepare(
       writer_,
-      "INSERT INTO members(member_id, state, last_seq, history_total) VALUES (?,?,?,?) "
+      "INSERT INTO members(member_id, state, last_seq, history_total, view, view_marks, "
+      "view_until, view_version) VALUES (?,?,?,?,?,?,?,?) "
       "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq, "
-      "history_total = excluded.history_total");
-  insert_member_ = prepare(
-      writer_, "INSERT INTO members(member_id, state, last_seq, history_total) VALUES (?,?,?,?)");
+      "history_total = excluded.history_total, view = excluded.view, "
+      "view_marks = excluded.view_marks, view_until = excluded.view_until, "
+      "view_version = excluded.view_version");
+  insert_member_ = prepare(writer_,
+                           "INSERT INTO members(member_id, state, last_seq, history_total, view, "
+                           "view_marks, view_until, view_version) VALUES (?,?,?,?,?,?,?,?)");
   // An expired record under the same key (not swept yet) is replaced; a live one is a conflict
   // (no row changed).
   insert_idem_ =
@@ -304,6 +314,21 @@ std::optional<MemberSnapshot> Store::member_snapshot(const std::string& member_i
   q.text(1, member_id);
   if (!q.step()) return std::nullopt;
   return MemberSnapshot{q.col_text(0), q.col_i64(1)};
+}
+
+std::optional<MemberRead> Store::member_read(const std::string& member_id) {
+  auto l = lease();
+  static const char* sql =
+      "SELECT state, view, view_marks, view_until, view_version FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  if (!q.step()) return std::nullopt;
+  MemberRead r{q.col_text(0), {}};
+  if (sqlite3_column_type(q.st, 1) != SQLITE_NULL) r.dated.view = q.col_text(1);
+  r.dated.marks = q.col_text(2);
+  if (sqlite3_column_type(q.st, 3) != SQLITE_NULL) r.dated.until_ms = q.col_i64(3);
+  r.dated.program_version = q.col_i64(4);
+  return r;
 }
 
 std::optional<std::string> Store::order_record(const std::string& member_id,
@@ -501,6 +526,10 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     bind_text(st, 2, *w.state);
     sqlite3_bind_int64(st, 3, seq);
     sqlite3_bind_int64(st, 4, w.history_total);
+    if (w.dated.view) bind_text(st, 5, *w.dated.view);  // else NULL: the snapshot is the view
+    bind_text(st, 6, w.dated.marks);
+    if (w.dated.until_ms) sqlite3_bind_int64(st, 7, *w.dated.until_ms);
+    sqlite3_bind_int64(st, 8, w.dated.program_version);
     int rc = run(st);
     if (rc == SQLITE_CONSTRAINT && w.new_member) return fail(CommitResult::member_exists);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);

@@ -41,6 +41,21 @@ struct MemberSnapshot {
   std::int64_t history_total = -1;  // the state's internal.history_total; -1: not recorded
 };
 
+// What a read answers until time alone changes it (loyalty::DatedView, made under
+// program_version): the view is the snapshot's own bytes when `view` is absent (the usual case).
+struct StoredView {
+  std::optional<std::string> view;  // absent: the snapshot (`state`) is the view
+  std::string marks;
+  std::optional<std::int64_t> until_ms;  // absent: nothing is ever due
+  std::int64_t program_version = 0;      // 0: no stored view (a row written before them)
+};
+
+// A member row as a read needs it.
+struct MemberRead {
+  std::string state;
+  StoredView dated;
+};
+
 struct HistoryRow {  // one stored outcome: a history entry as the engine wrote it
   std::int64_t id = 0;
   std::string entry;
@@ -51,6 +66,7 @@ struct WriteSet {
   std::string member_id;
   std::optional<EventRow> event;     // absent for a write that stores no event
   std::optional<std::string> state;  // new snapshot (with last_seq = event seq)
+  StoredView dated;                  // stored with the snapshot
   bool new_member = false;           // insert, failing when the member exists
   std::string idem_key, idem_hash;   // empty key = no idempotency record
   int idem_status = 0;
@@ -78,6 +94,7 @@ class Store {
   std::vector<ProgramRow> programs();  // every stored version, newest first
   std::optional<std::string> member_state(const std::string& member_id);
   std::optional<MemberSnapshot> member_snapshot(const std::string& member_id);
+  std::optional<MemberRead> member_read(const std::string& member_id);
   // An order's record as the core last wrote it (what a refund recomputes).
   std::optional<std::string> order_record(const std::string& member_id,
                                           const std::string& order_id);

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,19 @@ bool is_error(std::string_view response_json);
 
 class Program;  // the parsed program document (core/src/program.hpp)
 
+// What a member reads of a stored state (MemberDocument::view of its `advance` to now), made once
+// when the state is written, so that a read before `until_ms` copies bytes instead of running the
+// rules (docs/decisions.md, "Bounded members ...").
+struct DatedView {
+  std::string view;   // the view at the state's clock
+  std::string marks;  // where `view` restates the instant it was read at, for Engine::view_at
+  // The first instant after the state's clock at which the passage of time alone changes what the
+  // member reads (a pending release, a lot, inactivity or voucher expiry, a rolling tier
+  // contribution leaving its window, a calendar tier period ending), besides restating the
+  // instant itself; nullopt: never. Milliseconds since the epoch.
+  std::optional<std::int64_t> until_ms;
+};
+
 // A program parsed and validated once, then reused for many requests.
 class Engine {
  public:
@@ -56,6 +70,16 @@ class Engine {
   // The state brought to `now_ms` by the passage of time only (the `advance` operation): for
   // reading, never to be stored. The response JSON, or an error object.
   std::string advance(std::string_view state_json, std::int64_t now_ms) const;
+  // The DatedView of a state (a state as the engine wrote it, with or without its orders and seen
+  // ids). Nullopt when it is not one, the error object in `error` when given. Pure: no clock.
+  std::optional<DatedView> dated_view(std::string_view state_json,
+                                      std::string* error = nullptr) const;
+  // The member view at `now_ms` from a DatedView's `view` and `marks`, made under this program:
+  // byte for byte MemberDocument::parse(advance(state, now_ms))->view() from the state's clock
+  // until until_ms. Nullopt when the marks do not fit the view or now_ms is before the clock
+  // (where `advance` settles nothing, so a read there is the slow one).
+  std::optional<std::string> view_at(std::string_view view, std::string_view marks,
+                                     std::int64_t now_ms) const;
   // An instant (milliseconds since the epoch) as RFC 3339 in the program's store time, with the
   // offset its zone has in force then: how a door dates an event it makes ("" when !ok()).
   std::string store_time(std::int64_t unix_ms) const;
