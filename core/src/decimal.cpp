@@ -27,17 +27,6 @@ void multiply(std::vector<std::uint32_t>& limbs, std::uint32_t factor, int step,
   }
 }
 
-void normalize(Decimal& d) {
-  std::size_t lead = 0;
-  while (lead < d.digits.size() && d.digits[lead] == '0') ++lead;
-  d.digits.erase(0, lead);
-  while (!d.digits.empty() && d.digits.back() == '0') {
-    d.digits.pop_back();
-    ++d.exponent;
-  }
-  if (d.digits.empty()) d.exponent = 0;
-}
-
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -148,6 +137,17 @@ double correct(const Decimal& x, double c) {
 }
 
 }  // namespace
+
+void normalize(Decimal& d) {
+  std::size_t lead = 0;
+  while (lead < d.digits.size() && d.digits[lead] == '0') ++lead;
+  d.digits.erase(0, lead);
+  while (!d.digits.empty() && d.digits.back() == '0') {
+    d.digits.pop_back();
+    ++d.exponent;
+  }
+  if (d.digits.empty()) d.exponent = 0;
+}
 
 Decimal exact_decimal(std::uint64_t mantissa, int binary_exponent) {
   std::vector<std::uint32_t> limbs;

@@ -17,6 +17,9 @@ struct Decimal {
   std::int64_t exponent = 0;
 };
 
+// Drops leading zeros, and trailing ones into the exponent ("" and exponent 0 for zero).
+void normalize(Decimal& d);
+
 // The exact value of mantissa × 2^binary_exponent (mantissa < 2^60), in decimal.
 Decimal exact_decimal(std::uint64_t mantissa, int binary_exponent);
 // The exact value of a finite double ≥ 0, in decimal.

@@ -25,10 +25,7 @@ Decimal rounded(const Decimal& exact, std::size_t count) {
       ++out.digits[i - 1];
     }
   }
-  while (out.digits.size() > 1 && out.digits.back() == '0') {
-    out.digits.pop_back();
-    ++out.exponent;
-  }
+  normalize(out);
   return out;
 }
 

@@ -366,17 +366,22 @@ void sort_events(std::vector<Event>& events) {
             }));
 }
 
+std::optional<Timestamp> next_expiry(const Program& p, const Ledger& l) {
+  if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) return l.lots.front().expires_at;
+  if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity)
+    return Timestamp{l.last_activity->ms + p.expiry_days * kDayMs};
+  return std::nullopt;
+}
+
 void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>* history) {
   // At the clock itself only what a late event left due (settle_late_event) is still to do.
   if (t < l.clock) return;
   for (;;) {
     // The next thing due: a pending release or an expiry, whichever comes first.
-    std::optional<Timestamp> release, expiry;
+    std::optional<Timestamp> release;
     for (const auto& pend : l.pending)
       if (!release || pend.available_at < *release) release = pend.available_at;
-    if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) expiry = l.lots.front().expires_at;
-    if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity)
-      expiry = Timestamp{l.last_activity->ms + p.expiry_days * kDayMs};
+    const std::optional<Timestamp> expiry = next_expiry(p, l);
     const bool do_release = release && *release <= t && (!expiry || *release <= *expiry);
     if (do_release) {
       auto it = std::min_element(l.pending.begin(), l.pending.end(),

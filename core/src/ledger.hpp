@@ -16,6 +16,9 @@ struct Event {
 
 Event parse_event(const In& in);
 
+// When points next expire: the first lot's expiry (rolling), or the end of the inactivity period
+// while the balance is positive; nullopt when nothing will.
+std::optional<Timestamp> next_expiry(const Program& program, const Ledger& ledger);
 // Brings the state to `t`: pending points released, lots expired, vouchers past their date
 // dropped. Time never moves backwards.
 void advance(const Program& program, MemberState& state, Timestamp t);

@@ -62,10 +62,7 @@ void write_members(JsonWriter& w, const json& object, Value value) {
 std::optional<Timestamp> next_change(const Program& p, const Ledger& l) {
   std::optional<Timestamp> next;
   for (const auto& pend : l.pending) earliest(next, pend.available_at);
-  if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty())
-    earliest(next, l.lots.front().expires_at);
-  if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity)
-    earliest(next, Timestamp{l.last_activity->ms + p.expiry_days * kDayMs});
+  earliest(next, next_expiry(p, l));
   for (const auto& v : l.vouchers) earliest(next, v.expires_at);
   if (p.tiers) {
     switch (p.tiers->period) {

@@ -2,6 +2,7 @@
 // rules need to go on and is read back exactly as written.
 #include <algorithm>
 
+#include "ledger.hpp"
 #include "program.hpp"
 #include "state.hpp"
 #include "tiers.hpp"
@@ -136,15 +137,14 @@ namespace {
 
 // The points that expire next, or null.
 json next_expiry_json(const Ledger& l, const Program& p) {
+  const std::optional<Timestamp> at = next_expiry(p, l);
   if (p.expiry == ExpiryPolicy::rolling && !l.lots.empty()) {
-    i64 pts = 0;
+    i64 pts = 0;  // every lot of the first one's date
     for (const auto& x : l.lots)
-      if (x.expires_at == l.lots.front().expires_at) pts += x.points;
-    return Obj()("points", pts)("at", ts(l.lots.front().expires_at, p));
+      if (x.expires_at == at) pts += x.points;
+    return Obj()("points", pts)("at", ts(at, p));
   }
-  if (p.expiry == ExpiryPolicy::inactivity && l.balance > 0 && l.last_activity)
-    return Obj()("points", l.balance)(
-        "at", ts(Timestamp{l.last_activity->ms + p.expiry_days * kDayMs}, p));
+  if (at) return Obj()("points", l.balance)("at", ts(*at, p));  // the whole balance, at once
   return nullptr;
 }
 
