@@ -100,12 +100,12 @@ void check_fields(const In& in, std::initializer_list<std::string_view> extra,
   }
 }
 
-EarnRule parse_earn(const In& in) {
+EarnRule parse_earn(const In& in, const std::string& lang, std::vector<Warning>* warnings) {
   if (!in.v.is_object()) in.fail("expected an object, got " + type_name(in.v));
   EarnRule r;
   r.path = in.path();
   r.id = in.at("id").string();
-  r.name = in.string("name", "");
+  r.name = parse_text(in, "name", "", lang, warnings);
   r.type = pick<EarnType>(in.at("type"), {{"per_spend", EarnType::per_spend},
                                           {"per_item", EarnType::per_item},
                                           {"per_order", EarnType::per_order},
@@ -188,11 +188,11 @@ const char* const kRewardCommon[] = {"id",    "name",     "description", "type",
                                      "cost",  "audience", "when",        "min_order_minor",
                                      "match", "limit",    "voucher_days"};
 
-Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
+Reward parse_reward(const In& in, const std::string& lang, std::vector<Warning>* warnings) {
   if (!in.v.is_object()) in.fail("expected an object, got " + type_name(in.v));
   Reward r;
   r.id = in.at("id").string();
-  r.name = in.string("name", r.id);
+  r.name = parse_text(in, "name", r.id, lang, warnings);
   r.type = pick<RewardType>(in.at("type"), {{"fixed_discount", RewardType::fixed_discount},
                                             {"percent_discount", RewardType::percent_discount},
                                             {"free_item", RewardType::free_item},
@@ -254,8 +254,9 @@ Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
       for (std::size_t i = 0; i < arr.size(); ++i) {
         const In o = opts.at(i);
         o.object({"id", "name"});
-        RewardOption opt{o.at("id").string(), o.string("name", "")};
-        if (opt.name.empty()) opt.name = opt.id;
+        RewardOption opt;
+        opt.id = o.at("id").string();
+        opt.name = parse_text(o, "name", opt.id, lang, warnings);
         for (const auto& prev : r.options)
           if (prev.id == opt.id) o.fail_at("id", "duplicate option id \"" + opt.id + "\"");
         r.options.push_back(opt);
@@ -280,7 +281,7 @@ Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
   return r;
 }
 
-Tiers parse_tiers(const In& in) {
+Tiers parse_tiers(const In& in, const std::string& lang, std::vector<Warning>* warnings) {
   in.object({"basis", "period", "retain", "levels", "upgrade_applies_to_crossing_order"});
   Tiers t;
   if (auto b = in.find("basis"))
@@ -309,13 +310,13 @@ Tiers parse_tiers(const In& in) {
     l.object({"id", "name", "min", "earn_multiplier", "benefits"});
     TierLevel level;
     level.id = l.at("id").string();
-    level.name = l.string("name", level.id);
+    level.name = parse_text(l, "name", level.id, lang, warnings);
     level.min = l.at("min").integer(0, kMaxMoney);
     if (auto m = l.find("earn_multiplier")) {
       level.earn_multiplier = read_fixed(*m);
       if (level.earn_multiplier->raw <= 0) m->fail("must be greater than 0");
     }
-    level.benefits = l.strings("benefits");
+    level.benefits = parse_texts(l, "benefits", lang, warnings);
     if (!ids.insert(level.id).second) l.fail_at("id", "duplicate tier id \"" + level.id + "\"");
     for (const auto& prev : t.levels)
       if (prev.min == level.min)
@@ -332,11 +333,12 @@ Tiers parse_tiers(const In& in) {
   return t;
 }
 
-PunchCard parse_punch_card(const In& in) {
+PunchCard parse_punch_card(const In& in, const std::string& lang,
+                           std::vector<Warning>* warnings) {
   in.object({"id", "name", "match", "punch", "required", "reward", "max_punches_per_day"});
   PunchCard c;
   c.id = in.at("id").string();
-  c.name = in.string("name", c.id);
+  c.name = parse_text(in, "name", c.id, lang, warnings);
   if (auto m = in.find("match")) c.match = parse_match(*m);
   if (auto p = in.find("punch"))
     c.per_item = pick<bool>(*p, {{"per_item", true}, {"per_order", false}});
@@ -506,29 +508,37 @@ Program parse_program(const In& outer) {
   in.object({"schema", "id", "name", "version", "currency", "utc_offset", "time_zone",
              "points_label", "earn", "tiers", "rewards", "punch_cards", "expiry", "limits",
              "multiplier_stacking", "earn_on_discounted", "pending_days",
-             "upgrade_applies_to_crossing_order"});
+             "upgrade_applies_to_crossing_order", "default_language", "point_value_minor"});
   Program p;
   std::vector<Warning>* warnings = &p.warnings;
   const In schema = in.at("schema");
   if (schema.string() != "loyalty-program/1")
     schema.fail("must be \"loyalty-program/1\", got " + schema.v.dump());
   p.id = in.at("id").string();
-  p.name = in.string("name", p.id);
+  if (auto d = in.find("default_language")) {
+    p.default_language = d->string();
+    if (!language_tag(p.default_language))
+      d->fail("expected a language tag like \"en\" or \"es-PE\", got " + d->v.dump());
+  }
+  const std::string& lang = p.default_language;
+  p.name = parse_text(in, "name", p.id, lang, warnings);
+  if (auto v = in.find("point_value_minor")) {
+    p.point_value_minor = read_fixed(*v);
+    if (p.point_value_minor->raw < 0) v->fail("must not be negative");
+  }
   p.version = in.integer("version", 1, 1, INT64_MAX);
   const In currency = in.at("currency");
   if (!parse_currency(currency.string(), p.currency))
     currency.fail("unknown ISO 4217 currency code " + currency.v.dump());
   p.zone = parse_store_time(in);
-  if (auto l = in.find("points_label")) {
-    l->object({"one", "other"});
-    p.label_one = l->at("one").string();
-    p.label_other = l->at("other").string();
-  }
-  p.earn = parse_list<EarnRule>(in.find("earn"), parse_earn);
-  if (auto t = in.find("tiers")) p.tiers = parse_tiers(*t);
+  if (auto l = in.find("points_label")) p.points_label = parse_points_label(*l);
+  p.earn = parse_list<EarnRule>(in.find("earn"),
+                                [&](const In& r) { return parse_earn(r, lang, warnings); });
+  if (auto t = in.find("tiers")) p.tiers = parse_tiers(*t, lang, warnings);
   p.rewards = parse_list<Reward>(in.find("rewards"),
-                                 [&](const In& r) { return parse_reward(r, warnings); });
-  p.punch_cards = parse_list<PunchCard>(in.find("punch_cards"), parse_punch_card);
+                                 [&](const In& r) { return parse_reward(r, lang, warnings); });
+  p.punch_cards = parse_list<PunchCard>(
+      in.find("punch_cards"), [&](const In& c) { return parse_punch_card(c, lang, warnings); });
   parse_expiry(in, p);
   p.pending_days = in.integer("pending_days", 0, 0, 3650);
   parse_limits(in, p);

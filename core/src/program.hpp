@@ -8,6 +8,7 @@
 
 #include "checked.hpp"
 #include "fixed.hpp"
+#include "text.hpp"
 #include "time.hpp"
 
 namespace loyalty {
@@ -53,7 +54,8 @@ enum class EarnType {
 enum class SignupMode { immediate, next_order, after_spend };
 
 struct EarnRule {
-  std::string id, name;
+  std::string id;
+  Text name;  // "" when the document gives none
   EarnType type{};
   Conditions cond;
   std::optional<i64> max_points;
@@ -76,10 +78,11 @@ enum class TierBasis { spend, points, orders };
 enum class TierPeriodKind { lifetime, calendar_year, rolling_days };
 
 struct TierLevel {
-  std::string id, name;
+  std::string id;
+  Text name;
   i64 min = 0;
   std::optional<Fixed> earn_multiplier;
-  std::vector<std::string> benefits;
+  std::vector<Text> benefits;
 };
 
 struct Tiers {
@@ -108,11 +111,13 @@ enum class RewardType {
 bool acts_on_cart(RewardType t);
 
 struct RewardOption {
-  std::string id, name;
+  std::string id;
+  Text name;
 };
 
 struct Reward {
-  std::string id, name;
+  std::string id;
+  Text name;
   RewardType type{};
   i64 cost = 0;
   Conditions cond;
@@ -130,7 +135,8 @@ struct Reward {
 };
 
 struct PunchCard {
-  std::string id, name;
+  std::string id;
+  Text name;
   std::optional<Match> match;
   bool per_item = true;
   i64 required = 10;
@@ -152,11 +158,14 @@ struct Currency {
 
 class Program {
  public:
-  std::string id, name;
+  std::string id;
+  Text name;
   i64 version = 1;
   Currency currency;
   Zone zone;  // store-local time: `time_zone`, or the fixed `utc_offset`
-  std::string label_one = "point", label_other = "points";
+  std::string default_language = "en";
+  json points_label;                    // as the document gives it; null = the default
+  std::optional<Fixed> point_value_minor;  // what one point costs the merchant
   std::vector<EarnRule> earn;
   std::optional<Tiers> tiers;
   std::vector<Reward> rewards;
