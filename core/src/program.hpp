@@ -31,6 +31,13 @@ struct Limit {
   Period per = Period::lifetime;
 };
 
+// How long a voucher lasts, as its issuer (a rule, a card, a coupon, a reward) says.
+struct VoucherExpiry {
+  std::optional<i64> days;
+  bool end_of_day = false;  // the next store-local midnight after it is issued
+  bool given() const { return days || end_of_day; }
+};
+
 // What every rule and reward may carry.
 struct Conditions {
   std::optional<Match> match;
@@ -66,7 +73,8 @@ struct EarnRule {
   i64 min_quantity = 1;
   Fixed factor;
   i64 every_minor = 0;
-  std::string reward;  // spend_threshold / birthday voucher reward
+  std::string reward;  // spend_threshold / birthday / action voucher reward
+  VoucherExpiry voucher;
   SignupMode mode = SignupMode::immediate;
   std::string action;
   std::optional<Limit> limit;
@@ -131,7 +139,10 @@ struct Reward {
   std::vector<RewardOption> options;
   std::string cause;
   json details;
-  std::optional<i64> voucher_days;
+  VoucherExpiry voucher;
+  bool use_now = false;  // `use: "now"`: never held past the day it is issued
+  std::optional<Match> requires_match;  // buy X, get Y
+  i64 requires_quantity = 0;            // 0: no requirement
 };
 
 struct PunchCard {
@@ -142,7 +153,14 @@ struct PunchCard {
   i64 required = 10;
   std::string reward;
   std::optional<i64> max_punches_per_day;
+  VoucherExpiry voucher;
 };
+
+}  // namespace loyalty
+
+#include "engagement.hpp"
+
+namespace loyalty {
 
 enum class ExpiryPolicy { none, rolling, inactivity };
 enum class Stacking { highest, multiply, add };
@@ -170,6 +188,10 @@ class Program {
   std::optional<Tiers> tiers;
   std::vector<Reward> rewards;
   std::vector<PunchCard> punch_cards;
+  std::vector<Wheel> wheels;
+  std::vector<Coupon> coupons;
+  std::vector<Challenge> challenges;
+  std::optional<Membership> membership;
   ExpiryPolicy expiry = ExpiryPolicy::none;
   i64 expiry_days = 0;
   std::optional<i64> max_points_per_order;
@@ -182,6 +204,8 @@ class Program {
 
   const Reward* reward(const std::string& id) const;
   const EarnRule* rule(const std::string& id) const;
+  const Wheel* wheel(const std::string& id) const;
+  const Coupon* coupon(const std::string& code) const;  // case-insensitive, trimmed
 };
 
 // Throws Failure(invalid_program / overflow) with the pointer of the first bad field.
