@@ -6,6 +6,7 @@ import en from './messages/en.js';
 import es from './messages/es.js';
 import pl from './messages/pl.js';
 import ro from './messages/ro.js';
+import { localText, pointsWord } from './local-text.js';
 import { storeTimeDiffers } from './store-time.js';
 
 export const CATALOGS = Object.freeze({ en, es, pl, ro });
@@ -74,6 +75,10 @@ function humanize(id) {
   return text ? text[0].toUpperCase() + text.slice(1) : '';
 }
 
+function capitalize(text) {
+  return text ? text[0].toLocaleUpperCase() + text.slice(1) : text;
+}
+
 export class I18n {
   /** locale: a BCP 47 tag; program: the program document (currency, names, points label). */
   constructor(locale, program = null) {
@@ -117,6 +122,15 @@ export class I18n {
     this.tiers = new Map((program?.tiers?.levels ?? []).map((t) => [t.id, t]));
     this.cards = new Map((program?.punch_cards ?? []).map((c) => [c.id, c]));
     this.rules = new Map((program?.earn ?? []).map((r) => [r.id, r]));
+    this.wheels = new Map((program?.wheels ?? []).map((w) => [w.id, w]));
+    this.challenges = new Map((program?.challenges ?? []).map((c) => [c.id, c]));
+    this.segments = new Map((program?.segments ?? []).map((s) => [s.id, s]));
+    this.defaultLanguage = program?.default_language ?? 'en';
+  }
+
+  /** Merchant text (a string or {tag: text}) in the shopper's language (program.md). */
+  text(value) {
+    return localText(value, this.locale, this.defaultLanguage);
   }
 
   /** The message for key with {placeholders} filled; plural messages choose by args.count. */
@@ -176,26 +190,80 @@ export class I18n {
   /** The word for n points: the program's points_label when it is not the default. */
   unit(n) {
     const category = this.plurals.select(Number(n));
-    const label = this.program?.points_label;
-    const custom = label && !(label.one === 'point' && label.other === 'points');
-    if (custom) return category === 'one' ? label.one : label.other;
-    return this.messages.unit[category] ?? this.messages.unit.other;
+    return pointsWord(this.program?.points_label, this.locale, category) ?? this.messages.unit[category] ?? this.messages.unit.other;
+  }
+
+  /** The name of `map`'s entry `id` in the shopper's language, else the id made readable. */
+  nameIn(map, id) {
+    return this.text(map.get(id)?.name) || humanize(id);
   }
 
   rewardName(id) {
-    return this.rewards.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.rewards, id);
   }
 
   tierName(id) {
-    return this.tiers.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.tiers, id);
   }
 
   cardName(id) {
-    return this.cards.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.cards, id);
   }
 
   ruleName(id) {
-    return this.rules.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.rules, id);
+  }
+
+  wheelName(id) {
+    return this.nameIn(this.wheels, id);
+  }
+
+  challengeName(id) {
+    return this.nameIn(this.challenges, id);
+  }
+
+  segmentName(id) {
+    return this.nameIn(this.segments, id);
+  }
+
+  membershipName() {
+    const m = this.program?.membership;
+    return this.text(m?.name) || humanize(m?.id);
+  }
+
+  /** A prize of a wheel: its own name, else what it gives ("50 points", a reward), else "try again". */
+  prizeName(wheel, prize) {
+    const p = typeof prize === 'object' && prize ? prize : (this.wheels.get(wheel)?.prizes ?? []).find((x) => x.id === prize) ?? { id: prize };
+    const own = this.text(p.name);
+    if (own) return own;
+    if (p.points) return this.points(p.points);
+    if (p.reward) return this.rewardName(p.reward);
+    return this.t('wheel.try_again');
+  }
+
+  /** A challenge step: its own name, else what does it (the action, or an order). */
+  stepName(challenge, step) {
+    const s = typeof step === 'object' && step ? step : (this.challenges.get(challenge)?.steps ?? []).find((x) => x.id === step) ?? { id: step };
+    const own = this.text(s.name);
+    if (own) return own;
+    if (s.action) return capitalize(this.t('challenge.step_action', { action: this.actionName(s.action) }));
+    if (s.order) {
+      const what = this.matchText(s.order.match) || this.t('challenge.anything');
+      const min = s.order.min_order_minor;
+      return min ? this.t('challenge.step_order_min', { what, amount: this.money(min) }) : this.t('challenge.step_order', { what });
+    }
+    return humanize(s.id);
+  }
+
+  /** A benefit (tier or membership): merchant text, or an identifier ("free_shipping") made readable. */
+  benefit(value) {
+    const text = this.text(value);
+    return /^[a-z0-9]+(?:[_-][a-z0-9]+)*$/.test(text) ? humanize(text) : text;
+  }
+
+  /** A match's includes as words ("Pastry, Latte"); '' when it matches everything. */
+  matchText(m = {}) {
+    return this.list([...(m?.skus ?? []), ...(m?.categories ?? [])].map(humanize));
   }
 
   actionName(action) {
@@ -305,7 +373,7 @@ export class I18n {
       case 'charity':
         return this.t('reward.kind.charity', { amount: this.money(r.amount_minor ?? 0), cause: r.cause ?? '' });
       case 'choice':
-        return this.t('reward.kind.choice', { options: this.list((r.options ?? []).map((o) => o.name ?? o.id)) });
+        return this.t('reward.kind.choice', { options: this.list((r.options ?? []).map((o) => this.text(o.name) || o.id)) });
       default:
         return this.t(`reward.kind.${r.type}`, { amount: this.money(r.amount_minor ?? 0) });
     }

@@ -62,14 +62,15 @@ function stampColumns(required) {
 
 /** A punch card: name, "7 of 10", one stamp per punch, what completing it gives. */
 export function punchCard(card, t) {
+  const name = t.text(card.name) || t.cardName(card.id);
   const stamps = [];
   for (let i = 0; i < card.required; i++) {
     stamps.push(h('span', { class: `stamp${i < card.punches ? ' on' : ''}`, 'aria-hidden': 'true' }, i < card.punches ? '✓' : ''));
   }
   return h(
     'div',
-    { class: 'card', part: 'punch-card', role: 'group', 'aria-label': `${card.name}: ${t.t('card.progress', { count: card.punches, required: card.required })}` },
-    h('div', { class: 'top' }, h('span', {}, card.name), h('span', {}, t.t('card.progress', { count: card.punches, required: card.required }))),
+    { class: 'card', part: 'punch-card', role: 'group', 'aria-label': `${name}: ${t.t('card.progress', { count: card.punches, required: card.required })}` },
+    h('div', { class: 'top' }, h('span', {}, name), h('span', {}, t.t('card.progress', { count: card.punches, required: card.required }))),
     // Rows of equal length: a card of 10 is one row of 10 where it fits and two of 5 where it
     // does not (never nine and a lone tenth); longer cards split into rows of at most 10.
     h('div', { class: 'stamps', style: stampColumns(card.required) }, stamps),

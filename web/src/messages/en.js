@@ -242,4 +242,12 @@ export default {
   'refund.punches': { one: '{count} stamp off your {card}', other: '{count} stamps off your {card}' },
   'refund.voucher_taken_back': '{reward} voucher taken back',
   'refund.other': 'Changed by the refund',
+
+  // --- issue 16: names of games (when the merchant gave none) ---
+  'wheel.try_again': 'Try again',
+  'challenge.step_action': '{action}',
+  'challenge.step_order': 'An order of {what}',
+  'challenge.step_order_min': 'An order of {what} from {amount}',
+  'challenge.anything': 'anything',
+  'action.store_visit': 'visiting the store',
 };

@@ -240,4 +240,12 @@ export default {
   'refund.punches': { one: '{count} sello menos en tu {card}', other: '{count} sellos menos en tu {card}' },
   'refund.voucher_taken_back': 'Vale de {reward} retirado',
   'refund.other': 'Cambio por la devolución',
+
+  // --- issue 16: names of games (when the merchant gave none) ---
+  'wheel.try_again': 'Sigue intentando',
+  'challenge.step_action': '{action}',
+  'challenge.step_order': 'Un pedido de {what}',
+  'challenge.step_order_min': 'Un pedido de {what} desde {amount}',
+  'challenge.anything': 'lo que quieras',
+  'action.store_visit': 'visitar la tienda',
 };

@@ -241,4 +241,12 @@ export default {
   'refund.punches': { one: '{count} pieczątka mniej na karcie {card}', few: '{count} pieczątki mniej na karcie {card}', many: '{count} pieczątek mniej na karcie {card}', other: '{count} pieczątki mniej na karcie {card}' },
   'refund.voucher_taken_back': 'Kupon cofnięty: {reward}',
   'refund.other': 'Zmiana po zwrocie',
+
+  // --- issue 16: names of games (when the merchant gave none) ---
+  'wheel.try_again': 'Spróbuj ponownie',
+  'challenge.step_action': '{action}',
+  'challenge.step_order': 'Zamówienie: {what}',
+  'challenge.step_order_min': 'Zamówienie: {what}, od {amount}',
+  'challenge.anything': 'dowolne produkty',
+  'action.store_visit': 'wizyta w sklepie',
 };

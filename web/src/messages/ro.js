@@ -241,4 +241,12 @@ export default {
   'refund.punches': { one: '{count} ștampilă mai puțin pe {card}', few: '{count} ștampile mai puțin pe {card}', other: '{count} de ștampile mai puțin pe {card}' },
   'refund.voucher_taken_back': 'Voucher retras: {reward}',
   'refund.other': 'Modificare din retur',
+
+  // --- issue 16: names of games (when the merchant gave none) ---
+  'wheel.try_again': 'Mai încearcă',
+  'challenge.step_action': '{action}',
+  'challenge.step_order': 'O comandă cu {what}',
+  'challenge.step_order_min': 'O comandă cu {what} de la {amount}',
+  'challenge.anything': 'orice produs',
+  'action.store_visit': 'o vizită în magazin',
 };
