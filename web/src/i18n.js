@@ -292,7 +292,7 @@ export class I18n {
       rule: this.ruleName(rule),
       points: a.points != null ? this.points(a.points) : '',
       amount: this.money(a.discount_minor ?? a.spend_minor ?? a.amount_minor ?? 0),
-      count: a.quantity ?? a.count ?? a.punches ?? 0,
+      count: a.quantity ?? a.count ?? a.punches ?? a.days ?? 0,
       factor: a.factor != null ? this.factor(a.factor) : '',
       tier: a.tier != null ? this.tierName(a.tier) : '',
       reward: a.reward != null ? this.rewardName(a.reward) : '',
@@ -300,7 +300,19 @@ export class I18n {
       card: a.card != null ? this.cardName(a.card) : '',
       reason: a.reason ?? '',
       order: a.order_id ?? '',
+      wheel: a.wheel != null ? this.wheelName(a.wheel) : '',
+      prize: a.prize != null ? this.prizeName(a.wheel, a.prize) : '',
+      challenge: a.challenge != null ? this.challengeName(a.challenge) : '',
+      step: a.step != null ? this.stepName(a.challenge, a.step) : '',
+      done: a.done ?? '',
+      steps: a.steps ?? '',
+      code: a.code ?? '',
+      percent: a.percent != null ? this.factor(a.percent) : '',
+      membership: a.membership != null ? this.membershipName() : '',
+      date: a.until ? this.shopDate(a.until) : '',
+      segment: a.segment != null ? this.segmentName(a.segment) : '',
     };
+    if (a.credit_minor != null) args.amount = this.money(a.credit_minor);
     if (e?.key === 'earn.rule_cap' || e?.key === 'earn.order_cap') args.points = this.points(a.max_points ?? 0);
     let key = e?.key ?? '';
     // A refund line names the rule it walks back in its own args ("" = the order as a whole).
@@ -309,6 +321,12 @@ export class I18n {
       else key = 'refund.earn_order';
     }
     if (key === 'refund.reward_returned' && !a.reward) key = 'refund.points_returned';
+    // A completed challenge names what it gave: points, a reward, both or nothing.
+    if (key === 'challenge.done') {
+      const gave = [a.points ? this.points(a.points) : '', a.reward ? this.rewardName(a.reward) : ''].filter(Boolean);
+      if (gave.length) args.prize = this.list(gave);
+      else key = 'challenge.done_plain';
+    }
     // A refund effect this widget does not know yet still reads as a sentence, never as a key.
     if (key.startsWith('refund.') && !this.has(key)) key = 'refund.other';
     return this.t(key, args);
@@ -382,6 +400,11 @@ export class I18n {
   /** A reward's status for the shopper ("120 points more needed"). */
   rewardStatus(item) {
     const reward = this.rewards.get(item.id) ?? item;
+    if (item.status === 'audience_locked') return this.audienceWhy(item.reason, item.audience ?? reward.audience);
+    if (item.status === 'requirement_not_met') {
+      const req = item.requires ?? reward.requires ?? {};
+      return this.t('reward.status.requirement_not_met', { count: req.min_quantity ?? 1, what: this.matchText(req.match) || this.t('challenge.anything') });
+    }
     // The catalog lists the audience's tiers; a preview item has only the program's {tiers}.
     const conditions = item.conditions?.audience ?? reward.audience?.tiers ?? [];
     return this.t(`reward.status.${item.status}`, {
@@ -410,6 +433,42 @@ export class I18n {
     const why = this.rewardWhy(item.id, item.status);
     const status = this.rewardStatus(item);
     return why ? `${status} · ${why}` : status;
+  }
+
+  /**
+   * Why an item is locked by its audience (catalog `reason`: the first failing field), worded
+   * from the audience as the program gives it: "For Plus members", "For members of a year or more".
+   */
+  audienceWhy(reason, audience = {}) {
+    const a = audience ?? {};
+    const days = (n) => Number(n ?? 0);
+    switch (reason) {
+      case 'membership':
+        return this.t(a.membership === false ? 'audience.no_membership' : 'audience.membership', { membership: this.membershipName() });
+      case 'min_member_days': {
+        const n = days(a.min_member_days);
+        return n > 0 && n % 365 === 0 ? this.t('audience.min_member_years', { count: n / 365 }) : this.t('audience.min_member_days', { count: n });
+      }
+      case 'max_member_days':
+        return this.t('audience.max_member_days', { count: days(a.max_member_days) });
+      case 'min_orders':
+        return this.t('audience.min_orders', { count: a.min_orders?.count ?? 1, within: this.t('audience.within_days', { count: a.min_orders?.days ?? 0 }) });
+      case 'lapsed_days':
+        return this.t('audience.lapsed_days', { count: days(a.lapsed_days) });
+      case 'segments':
+      case 'not_segments':
+        return this.t(`audience.${reason}`, { segments: this.list((a[reason] ?? []).map((id) => this.segmentName(id))) });
+      case 'tiers':
+        return this.t('reward.status.tier_locked', { tiers: this.list((a.tiers ?? []).map((id) => this.tierName(id))) });
+      default:
+        return this.t('reward.status.audience_locked');
+    }
+  }
+
+  /** A chance as the catalog writes it ("0.2778") as a percentage in the shopper's digits. */
+  chance(ratio) {
+    this.percents ??= new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: 2 });
+    return this.percents.format(Number(ratio) || 0);
   }
 
   /** The text of a preview nudge. */
