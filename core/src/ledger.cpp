@@ -214,14 +214,27 @@ void action(const Program& p, MemberState& s, const Event& e) {
       counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.zone) >= rule->limit->count)
     return reject(p, s, e, "limit_exceeded", "the action " + name + " reached its limit");
   if (rule->limit) counter_bump(l, "action:" + rule->id, *rule->limit, e.at, p.zone);
-  credit_points(p, l, rule->points, e.at);
-  l.lifetime.earned = add(l.lifetime.earned, rule->points);
-  if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, e.at, rule->points);
-  l.last_activity = e.at;
   HistoryEntry h = entry(p, e.id, "action", e.at);
-  h.lines.push_back({rule->id, rule->points,
-                     Explain::of("earn.action").arg("action", name).arg("points", rule->points)});
-  h.points = rule->points;
+  if (rule->points > 0 || rule->reward.empty()) {
+    credit_points(p, l, rule->points, e.at);
+    l.lifetime.earned = add(l.lifetime.earned, rule->points);
+    if (p.tiers && p.tiers->basis == TierBasis::points) add_contribution(p, l, e.at, rule->points);
+    h.lines.push_back({rule->id, rule->points,
+                       Explain::of("earn.action").arg("action", name).arg("points", rule->points)});
+    h.points = rule->points;
+  }
+  l.last_activity = e.at;
+  if (!rule->reward.empty()) {
+    const Voucher& v = issue_voucher(p, l, rule->reward, "rule:" + rule->id, e.id, e.at, 1,
+                                     &rule->voucher);
+    h.lines.push_back({rule->id, 0,
+                       Explain::of("earn.action_reward")
+                           .arg("action", name)
+                           .arg("reward", rule->reward)
+                           .arg("voucher", v.id)});
+    h.extra["vouchers_issued"] = json::array(
+        {json(Obj()("id", v.id)("reward", rule->reward)("source", "rule:" + rule->id))});
+  }
   s.history.push_back(std::move(h));
 }
 
@@ -462,7 +475,8 @@ std::optional<BirthdayGrant> on_activity(const Program& p, Ledger& l, Timestamp 
       h.lines.push_back({r.id, r.points, Explain::of("earn.birthday").arg("points", r.points)});
     } else {
       const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id,
-                                      event_id.empty() ? "" : event_id + "-birthday", t, 1);
+                                      event_id.empty() ? "" : event_id + "-birthday", t, 1,
+                                      &r.voucher);
       h.lines.push_back({r.id, 0, Explain::of("earn.birthday_reward").arg("reward", r.reward)});
       h.extra["vouchers_issued"] =
           json::array({json(Obj()("id", v.id)("reward", r.reward)("source", "rule:" + r.id))});

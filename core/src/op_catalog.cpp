@@ -201,7 +201,7 @@ json op_catalog(const Program& p, const In& request) {
       st = "limit_reached";
     json item =
         Obj()("id", r.id)("type", type_name(r.type))("status", st)("explain", way_to_earn(r));
-    if (!r.name.empty()) item["name"] = r.name;
+    if (!(r.name.is_string() && r.name.get_ref<const std::string&>().empty())) item["name"] = r.name;
     const json cond = conditions_json(r.cond, p);
     if (!cond.empty()) item["conditions"] = cond;
     if (r.max_points) item["max_points"] = *r.max_points;
@@ -236,7 +236,9 @@ json op_catalog(const Program& p, const In& request) {
         "next", status.next ? json(Obj()("id", status.next->id)("remaining", status.remaining))
                             : json(nullptr));
   return Obj()("balance", ledger.balance)("currency", p.currency.code)(
-      "points_label", Obj()("one", p.label_one)("other", p.label_other))(
+      "points_label",
+      p.points_label.is_null() ? json(Obj()("one", "point")("other", "points")) : p.points_label)(
+      "default_language", p.default_language)(
       "tier", std::move(tier_json))("tiers", std::move(tiers))("earn", std::move(earn))(
       "rewards", std::move(rewards))("punch_cards", std::move(cards));
 }

@@ -53,16 +53,30 @@ void debit_points(Ledger& ledger, i64 points, bool allow_debt) {
   ledger.balance = sub(ledger.balance, points);
 }
 
+Timestamp next_midnight(Timestamp at, const Zone& zone) {
+  return Timestamp{zone.instant_of((local_time(at, zone).day + 1) * 86'400) * 1000};
+}
+
+std::optional<Timestamp> voucher_expiry(const Program& program, const std::string& reward,
+                                        Timestamp at, const VoucherExpiry* issuer) {
+  const Reward* r = program.reward(reward);
+  if (!r) return std::nullopt;
+  VoucherExpiry e = issuer && issuer->given() ? *issuer : r->voucher;
+  if (r->use_now) e = VoucherExpiry{std::nullopt, true};
+  if (e.days) return Timestamp{at.ms + *e.days * kDayMs};
+  if (e.end_of_day) return next_midnight(at, program.zone);
+  return std::nullopt;
+}
+
 void issue_vouchers(const Program& program, Ledger& ledger, const std::string& reward,
                     const std::string& source, const std::string& event_id, Timestamp at, int index,
-                    i64 count) {
+                    i64 count, const VoucherExpiry* issuer) {
   if (count <= 0) return;
   Voucher v;
   v.reward = reward;
   v.source = source;
   v.issued_at = at;
-  if (const Reward* r = program.reward(reward); r && r->voucher_days)
-    v.expires_at = Timestamp{at.ms + *r->voucher_days * kDayMs};
+  v.expires_at = voucher_expiry(program, reward, at, issuer);
   // Room for all of them at once, still growing geometrically when vouchers come one by one.
   auto& list = ledger.vouchers;
   const std::size_t need = list.size() + static_cast<std::size_t>(count);
@@ -81,8 +95,8 @@ void issue_vouchers(const Program& program, Ledger& ledger, const std::string& r
 
 const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
                              const std::string& source, const std::string& event_id, Timestamp at,
-                             int index) {
-  issue_vouchers(program, ledger, reward, source, event_id, at, index - 1, 1);
+                             int index, const VoucherExpiry* issuer) {
+  issue_vouchers(program, ledger, reward, source, event_id, at, index - 1, 1, issuer);
   return ledger.vouchers.back();
 }
 
@@ -435,11 +449,12 @@ namespace {
 [[gnu::always_inline]] inline void punch_and_issue(const Program& p, Ledger& ledger,
                                                    const OrderRequest& o, OrderOutcome& out) {
   int voucher_index = 0;
-  auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count) {
+  auto issue = [&](const std::string& reward, const char* kind, const std::string& id, i64 count,
+                   const VoucherExpiry& issuer) {
     if (count <= 0) return;
     out.issued.push_back({reward, kind + id, count});
     issue_vouchers(p, ledger, reward, out.issued.back().source, o.event_id, o.at, voucher_index,
-                   count);
+                   count, &issuer);
     voucher_index += static_cast<int>(count);
   };
   for (const auto& card : p.punch_cards) {
@@ -459,14 +474,14 @@ namespace {
     CardProgress progress{card.id, punches, 0, count / card.required};
     count %= card.required;
     progress.after = count;
-    issue(card.reward, "punch_card:", card.id, progress.completes);
+    issue(card.reward, "punch_card:", card.id, progress.completes, card.voucher);
     out.cards.push_back(progress);
   }
   for (const auto& [rule_id, spend] : out.threshold_spend) {
     const EarnRule* r = p.rule(rule_id);
     i64& progress = ledger.threshold_progress[rule_id];
     progress = add(progress, spend);
-    issue(r->reward, "rule:", r->id, progress / r->every_minor);
+    issue(r->reward, "rule:", r->id, progress / r->every_minor, r->voucher);
     progress %= r->every_minor;
   }
 }

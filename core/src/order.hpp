@@ -93,13 +93,17 @@ void credit_points(const Program& program, Ledger& ledger, i64 points, Timestamp
 void debit_points(Ledger& ledger, i64 points, bool allow_debt);
 // Issues `count` vouchers of `reward` at `at`, numbered index+1, index+2, ... in their ids (which
 // only events have).
+// The voucher lasts as its issuer says (a rule, card or coupon), else as its reward says; a
+// reward used "now" always ends at the next store-local midnight.
 void issue_vouchers(const Program& program, Ledger& ledger, const std::string& reward,
                     const std::string& source, const std::string& event_id, Timestamp at, int index,
-                    i64 count);
+                    i64 count, const VoucherExpiry* issuer = nullptr);
 // Issues a voucher of `reward` at `at`; the reference is to the ledger's copy.
 const Voucher& issue_voucher(const Program& program, Ledger& ledger, const std::string& reward,
                              const std::string& source, const std::string& event_id, Timestamp at,
-                             int index);
+                             int index, const VoucherExpiry* issuer = nullptr);
+// The first instant of the next store-local day.
+Timestamp next_midnight(Timestamp at, const Zone& zone);
 // Counter for a per-period limit; resets when the period changes.
 i64 counter_value(const Ledger& ledger, const std::string& key, const Limit& limit, Timestamp at,
                   const Zone& zone);

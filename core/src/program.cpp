@@ -3,24 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "program_parse.hpp"
 #include "stable_order.hpp"
 
 namespace loyalty {
 namespace {
-
-constexpr i64 kMaxMoney = 1'000'000'000'000'000;  // 10^18 minor units: far above any real price
-constexpr i64 kMaxPoints = 1'000'000'000'000'000;
-
-template <typename T>
-T pick(const In& in, std::initializer_list<std::pair<const char*, T>> choices) {
-  const std::string s = in.string();
-  for (const auto& [name, value] : choices) {
-    if (s == name) return value;
-  }
-  std::string names;
-  for (const auto& c : choices) names += std::string(names.empty() ? "" : ", ") + c.first;
-  in.fail("must be one of " + names + ", got \"" + s + "\"");
-}
 
 int read_clock(const In& in) {
   const std::string s = in.string();
@@ -36,6 +23,8 @@ int read_clock(const In& in) {
   if (!ok) in.fail("expected a time of day \"HH:MM\", got " + in.v.dump());
   return h * 3600 + m * 60 + sec;
 }
+
+}  // namespace
 
 Window parse_window(const In& in) {
   in.object({"from", "until", "days", "hours"});
@@ -87,6 +76,19 @@ void parse_conditions(const In& in, Conditions& c) {
   c.min_order_minor = in.integer("min_order_minor", 0, 0, kMaxMoney);
 }
 
+VoucherExpiry parse_voucher_expiry(const In& in) {
+  VoucherExpiry v;
+  v.days = in.optional_integer("voucher_days", 1, 36500);
+  if (auto e = in.find("voucher_expires")) {
+    if (e->string() != "end_of_day") e->fail("must be \"end_of_day\", got " + e->v.dump());
+    if (v.days) in.fail_at("voucher_expires", "give voucher_days or voucher_expires, not both");
+    v.end_of_day = true;
+  }
+  return v;
+}
+
+namespace {
+
 const char* const kEarnCommon[] = {
     "id", "name", "type", "match", "when", "audience", "min_order_minor", "max_points"};
 
@@ -100,12 +102,12 @@ void check_fields(const In& in, std::initializer_list<std::string_view> extra,
   }
 }
 
-EarnRule parse_earn(const In& in) {
+EarnRule parse_earn(const In& in, const std::string& lang, std::vector<Warning>* warnings) {
   if (!in.v.is_object()) in.fail("expected an object, got " + type_name(in.v));
   EarnRule r;
   r.path = in.path();
   r.id = in.at("id").string();
-  r.name = in.string("name", "");
+  r.name = parse_text(in, "name", "", lang, warnings);
   r.type = pick<EarnType>(in.at("type"), {{"per_spend", EarnType::per_spend},
                                           {"per_item", EarnType::per_item},
                                           {"per_order", EarnType::per_order},
@@ -144,7 +146,8 @@ EarnRule parse_earn(const In& in) {
         in.fail_at("factor", "must be greater than 0 and at most 1000");
       break;
     case EarnType::spend_threshold:
-      check_fields(in, {"every_minor", "reward"}, kEarnCommon, nc);
+      check_fields(in, {"every_minor", "reward", "voucher_days", "voucher_expires"}, kEarnCommon,
+                   nc);
       r.every_minor = in.at("every_minor").integer(1, kMaxMoney);
       r.reward = in.at("reward").string();
       break;
@@ -157,16 +160,19 @@ EarnRule parse_earn(const In& in) {
                                        {"after_spend", SignupMode::after_spend}});
       break;
     case EarnType::birthday:
-      check_fields(in, {"points", "reward"}, kEarnCommon, nc);
+      check_fields(in, {"points", "reward", "voucher_days", "voucher_expires"}, kEarnCommon, nc);
       r.points = in.integer("points", 0, 0, kMaxPoints);
       r.reward = in.string("reward", "");
       if (in.has("points") == !r.reward.empty())
         in.fail("a birthday rule gives either points or a reward");
       break;
     case EarnType::action:
-      check_fields(in, {"action", "points", "limit"}, kEarnCommon, nc);
+      check_fields(in, {"action", "points", "limit", "reward", "voucher_days", "voucher_expires"},
+                   kEarnCommon, nc);
       r.action = in.at("action").string();
-      r.points = in.at("points").integer(0, kMaxPoints);
+      r.reward = in.string("reward", "");
+      r.points = r.reward.empty() ? in.at("points").integer(0, kMaxPoints)
+                                  : in.integer("points", 0, 0, kMaxPoints);
       if (auto l = in.find("limit")) r.limit = parse_limit(*l);
       break;
     case EarnType::referral:
@@ -175,6 +181,7 @@ EarnRule parse_earn(const In& in) {
       r.referee_points = in.integer("referee_points", 0, 0, kMaxPoints);
       break;
   }
+  r.voucher = parse_voucher_expiry(in);
   if (auto rd = in.find("rounding"))
     r.rounding = pick<Rounding>(
         *rd,
@@ -186,13 +193,33 @@ EarnRule parse_earn(const In& in) {
 
 const char* const kRewardCommon[] = {"id",    "name",     "description", "type",
                                      "cost",  "audience", "when",        "min_order_minor",
-                                     "match", "limit",    "voucher_days"};
+                                     "match", "limit",    "voucher_days", "voucher_expires",
+                                     "use",   "requires"};
 
-Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
+// A match that no line can meet: every included sku (or category) is also excluded.
+bool never_matches(const Match& m) {
+  auto covered = [](const std::vector<std::string>& in, const std::vector<std::string>& out) {
+    if (in.empty()) return false;
+    for (const auto& x : in)
+      if (std::find(out.begin(), out.end(), x) == out.end()) return false;
+    return true;
+  };
+  return covered(m.skus, m.exclude_skus) || covered(m.categories, m.exclude_categories);
+}
+
+void parse_requires(const In& in, Reward& r) {
+  in.object({"match", "min_quantity"});
+  r.requires_match = parse_match(in.at("match"));
+  r.requires_quantity = in.integer("min_quantity", 1, 1, 1'000'000);
+  if (never_matches(*r.requires_match))
+    in.fail_at("match", "no cart line can match: everything it includes it also excludes");
+}
+
+Reward parse_reward(const In& in, const std::string& lang, std::vector<Warning>* warnings) {
   if (!in.v.is_object()) in.fail("expected an object, got " + type_name(in.v));
   Reward r;
   r.id = in.at("id").string();
-  r.name = in.string("name", r.id);
+  r.name = parse_text(in, "name", r.id, lang, warnings);
   r.type = pick<RewardType>(in.at("type"), {{"fixed_discount", RewardType::fixed_discount},
                                             {"percent_discount", RewardType::percent_discount},
                                             {"free_item", RewardType::free_item},
@@ -254,8 +281,9 @@ Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
       for (std::size_t i = 0; i < arr.size(); ++i) {
         const In o = opts.at(i);
         o.object({"id", "name"});
-        RewardOption opt{o.at("id").string(), o.string("name", "")};
-        if (opt.name.empty()) opt.name = opt.id;
+        RewardOption opt;
+        opt.id = o.at("id").string();
+        opt.name = parse_text(o, "name", opt.id, lang, warnings);
         for (const auto& prev : r.options)
           if (prev.id == opt.id) o.fail_at("id", "duplicate option id \"" + opt.id + "\"");
         r.options.push_back(opt);
@@ -275,12 +303,14 @@ Reward parse_reward(const In& in, std::vector<Warning>* warnings) {
   if (auto d = in.find("description")) d->string_or_empty();
   r.cost = in.integer("cost", 0, 0, kMaxPoints);
   if (auto l = in.find("limit")) r.limit = parse_limit(*l);
-  r.voucher_days = in.optional_integer("voucher_days", 1, 36500);
+  r.voucher = parse_voucher_expiry(in);
+  if (auto u = in.find("use")) r.use_now = pick<bool>(*u, {{"now", true}, {"any_time", false}});
+  if (auto q = in.find("requires")) parse_requires(*q, r);
   parse_conditions(in, r.cond);
   return r;
 }
 
-Tiers parse_tiers(const In& in) {
+Tiers parse_tiers(const In& in, const std::string& lang, std::vector<Warning>* warnings) {
   in.object({"basis", "period", "retain", "levels", "upgrade_applies_to_crossing_order"});
   Tiers t;
   if (auto b = in.find("basis"))
@@ -309,13 +339,13 @@ Tiers parse_tiers(const In& in) {
     l.object({"id", "name", "min", "earn_multiplier", "benefits"});
     TierLevel level;
     level.id = l.at("id").string();
-    level.name = l.string("name", level.id);
+    level.name = parse_text(l, "name", level.id, lang, warnings);
     level.min = l.at("min").integer(0, kMaxMoney);
     if (auto m = l.find("earn_multiplier")) {
       level.earn_multiplier = read_fixed(*m);
       if (level.earn_multiplier->raw <= 0) m->fail("must be greater than 0");
     }
-    level.benefits = l.strings("benefits");
+    level.benefits = parse_texts(l, "benefits", lang, warnings);
     if (!ids.insert(level.id).second) l.fail_at("id", "duplicate tier id \"" + level.id + "\"");
     for (const auto& prev : t.levels)
       if (prev.min == level.min)
@@ -332,17 +362,20 @@ Tiers parse_tiers(const In& in) {
   return t;
 }
 
-PunchCard parse_punch_card(const In& in) {
-  in.object({"id", "name", "match", "punch", "required", "reward", "max_punches_per_day"});
+PunchCard parse_punch_card(const In& in, const std::string& lang,
+                           std::vector<Warning>* warnings) {
+  in.object({"id", "name", "match", "punch", "required", "reward", "max_punches_per_day",
+             "voucher_days", "voucher_expires"});
   PunchCard c;
   c.id = in.at("id").string();
-  c.name = in.string("name", c.id);
+  c.name = parse_text(in, "name", c.id, lang, warnings);
   if (auto m = in.find("match")) c.match = parse_match(*m);
   if (auto p = in.find("punch"))
     c.per_item = pick<bool>(*p, {{"per_item", true}, {"per_order", false}});
   c.required = in.integer("required", 10, 1, 1'000'000);
   c.reward = in.at("reward").string();
   c.max_punches_per_day = in.optional_integer("max_punches_per_day", 1, 1'000'000);
+  c.voucher = parse_voucher_expiry(in);
   return c;
 }
 
@@ -506,29 +539,39 @@ Program parse_program(const In& outer) {
   in.object({"schema", "id", "name", "version", "currency", "utc_offset", "time_zone",
              "points_label", "earn", "tiers", "rewards", "punch_cards", "expiry", "limits",
              "multiplier_stacking", "earn_on_discounted", "pending_days",
-             "upgrade_applies_to_crossing_order"});
+             "upgrade_applies_to_crossing_order", "default_language", "point_value_minor", "wheels",
+             "coupons", "challenges", "membership"});
   Program p;
   std::vector<Warning>* warnings = &p.warnings;
   const In schema = in.at("schema");
   if (schema.string() != "loyalty-program/1")
     schema.fail("must be \"loyalty-program/1\", got " + schema.v.dump());
   p.id = in.at("id").string();
-  p.name = in.string("name", p.id);
+  if (auto d = in.find("default_language")) {
+    p.default_language = d->string();
+    if (!language_tag(p.default_language))
+      d->fail("expected a language tag like \"en\" or \"es-PE\", got " + d->v.dump());
+  }
+  const std::string& lang = p.default_language;
+  p.name = parse_text(in, "name", p.id, lang, warnings);
+  if (auto v = in.find("point_value_minor")) {
+    p.point_value_minor = read_fixed(*v);
+    if (p.point_value_minor->raw < 0) v->fail("must not be negative");
+  }
   p.version = in.integer("version", 1, 1, INT64_MAX);
   const In currency = in.at("currency");
   if (!parse_currency(currency.string(), p.currency))
     currency.fail("unknown ISO 4217 currency code " + currency.v.dump());
   p.zone = parse_store_time(in);
-  if (auto l = in.find("points_label")) {
-    l->object({"one", "other"});
-    p.label_one = l->at("one").string();
-    p.label_other = l->at("other").string();
-  }
-  p.earn = parse_list<EarnRule>(in.find("earn"), parse_earn);
-  if (auto t = in.find("tiers")) p.tiers = parse_tiers(*t);
+  if (auto l = in.find("points_label")) p.points_label = parse_points_label(*l);
+  p.earn = parse_list<EarnRule>(in.find("earn"),
+                                [&](const In& r) { return parse_earn(r, lang, warnings); });
+  if (auto t = in.find("tiers")) p.tiers = parse_tiers(*t, lang, warnings);
   p.rewards = parse_list<Reward>(in.find("rewards"),
-                                 [&](const In& r) { return parse_reward(r, warnings); });
-  p.punch_cards = parse_list<PunchCard>(in.find("punch_cards"), parse_punch_card);
+                                 [&](const In& r) { return parse_reward(r, lang, warnings); });
+  p.punch_cards = parse_list<PunchCard>(
+      in.find("punch_cards"), [&](const In& c) { return parse_punch_card(c, lang, warnings); });
+  parse_engagement(in, p);
   parse_expiry(in, p);
   p.pending_days = in.integer("pending_days", 0, 0, 3650);
   parse_limits(in, p);

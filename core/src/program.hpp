@@ -8,6 +8,7 @@
 
 #include "checked.hpp"
 #include "fixed.hpp"
+#include "text.hpp"
 #include "time.hpp"
 
 namespace loyalty {
@@ -28,6 +29,13 @@ struct Window {
 struct Limit {
   i64 count = 0;
   Period per = Period::lifetime;
+};
+
+// How long a voucher lasts, as its issuer (a rule, a card, a coupon, a reward) says.
+struct VoucherExpiry {
+  std::optional<i64> days;
+  bool end_of_day = false;  // the next store-local midnight after it is issued
+  bool given() const { return days || end_of_day; }
 };
 
 // What every rule and reward may carry.
@@ -53,7 +61,8 @@ enum class EarnType {
 enum class SignupMode { immediate, next_order, after_spend };
 
 struct EarnRule {
-  std::string id, name;
+  std::string id;
+  Text name;  // "" when the document gives none
   EarnType type{};
   Conditions cond;
   std::optional<i64> max_points;
@@ -64,7 +73,8 @@ struct EarnRule {
   i64 min_quantity = 1;
   Fixed factor;
   i64 every_minor = 0;
-  std::string reward;  // spend_threshold / birthday voucher reward
+  std::string reward;  // spend_threshold / birthday / action voucher reward
+  VoucherExpiry voucher;
   SignupMode mode = SignupMode::immediate;
   std::string action;
   std::optional<Limit> limit;
@@ -76,10 +86,11 @@ enum class TierBasis { spend, points, orders };
 enum class TierPeriodKind { lifetime, calendar_year, rolling_days };
 
 struct TierLevel {
-  std::string id, name;
+  std::string id;
+  Text name;
   i64 min = 0;
   std::optional<Fixed> earn_multiplier;
-  std::vector<std::string> benefits;
+  std::vector<Text> benefits;
 };
 
 struct Tiers {
@@ -108,11 +119,13 @@ enum class RewardType {
 bool acts_on_cart(RewardType t);
 
 struct RewardOption {
-  std::string id, name;
+  std::string id;
+  Text name;
 };
 
 struct Reward {
-  std::string id, name;
+  std::string id;
+  Text name;
   RewardType type{};
   i64 cost = 0;
   Conditions cond;
@@ -126,17 +139,28 @@ struct Reward {
   std::vector<RewardOption> options;
   std::string cause;
   json details;
-  std::optional<i64> voucher_days;
+  VoucherExpiry voucher;
+  bool use_now = false;  // `use: "now"`: never held past the day it is issued
+  std::optional<Match> requires_match;  // buy X, get Y
+  i64 requires_quantity = 0;            // 0: no requirement
 };
 
 struct PunchCard {
-  std::string id, name;
+  std::string id;
+  Text name;
   std::optional<Match> match;
   bool per_item = true;
   i64 required = 10;
   std::string reward;
   std::optional<i64> max_punches_per_day;
+  VoucherExpiry voucher;
 };
+
+}  // namespace loyalty
+
+#include "engagement.hpp"
+
+namespace loyalty {
 
 enum class ExpiryPolicy { none, rolling, inactivity };
 enum class Stacking { highest, multiply, add };
@@ -152,15 +176,22 @@ struct Currency {
 
 class Program {
  public:
-  std::string id, name;
+  std::string id;
+  Text name;
   i64 version = 1;
   Currency currency;
   Zone zone;  // store-local time: `time_zone`, or the fixed `utc_offset`
-  std::string label_one = "point", label_other = "points";
+  std::string default_language = "en";
+  json points_label;                    // as the document gives it; null = the default
+  std::optional<Fixed> point_value_minor;  // what one point costs the merchant
   std::vector<EarnRule> earn;
   std::optional<Tiers> tiers;
   std::vector<Reward> rewards;
   std::vector<PunchCard> punch_cards;
+  std::vector<Wheel> wheels;
+  std::vector<Coupon> coupons;
+  std::vector<Challenge> challenges;
+  std::optional<Membership> membership;
   ExpiryPolicy expiry = ExpiryPolicy::none;
   i64 expiry_days = 0;
   std::optional<i64> max_points_per_order;
@@ -173,6 +204,8 @@ class Program {
 
   const Reward* reward(const std::string& id) const;
   const EarnRule* rule(const std::string& id) const;
+  const Wheel* wheel(const std::string& id) const;
+  const Coupon* coupon(const std::string& code) const;  // case-insensitive, trimmed
 };
 
 // Throws Failure(invalid_program / overflow) with the pointer of the first bad field.
