@@ -233,7 +233,8 @@ export class I18n {
 
   /** A prize of a wheel: its own name, else what it gives ("50 points", a reward), else "try again". */
   prizeName(wheel, prize) {
-    const p = typeof prize === 'object' && prize ? prize : (this.wheels.get(wheel)?.prizes ?? []).find((x) => x.id === prize) ?? { id: prize };
+    const id = typeof prize === 'object' && prize ? prize.id : prize;
+    const p = { ...(this.wheels.get(wheel)?.prizes ?? []).find((x) => x.id === id), ...(typeof prize === 'object' ? prize : { id }) };
     const own = this.text(p.name);
     if (own) return own;
     if (p.points) return this.points(p.points);
@@ -243,7 +244,8 @@ export class I18n {
 
   /** A challenge step: its own name, else what does it (the action, or an order). */
   stepName(challenge, step) {
-    const s = typeof step === 'object' && step ? step : (this.challenges.get(challenge)?.steps ?? []).find((x) => x.id === step) ?? { id: step };
+    const id = typeof step === 'object' && step ? step.id : step;
+    const s = { ...(this.challenges.get(challenge)?.steps ?? []).find((x) => x.id === id), ...(typeof step === 'object' ? step : { id }) };
     const own = this.text(s.name);
     if (own) return own;
     if (s.action) return capitalize(this.t('challenge.step_action', { action: this.actionName(s.action) }));

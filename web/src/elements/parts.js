@@ -9,7 +9,11 @@ export function notices(view, t) {
   if (view.offline) out.push(h('p', { class: 'note warn', part: 'offline' }, t.t('offline')));
   if (view.queueSize) out.push(h('p', { class: 'note', part: 'queue' }, t.t('queue.waiting', { count: view.queueSize })));
   const n = view.notice;
-  if (n && Date.now() - n.at < NOTICE_MS && n.reward) {
+  if (n && Date.now() - n.at < NOTICE_MS && n.coupon) {
+    const refused = n.kind === 'refused';
+    const text = refused ? t.t('coupon.claim_refused', { code: n.coupon, reason: t.errorReason(n.code === 'unknown_reward' ? 'unknown_code' : n.code) }) : t.t(n.kind === 'sent' ? 'coupon.claimed_now' : 'coupon.claim_queued', { code: n.coupon, reward: n.reward ? t.rewardName(n.reward) : '' });
+    out.push(h('p', { class: `note${refused ? ' warn' : ''}`, role: refused ? 'alert' : null, part: 'notice' }, text));
+  } else if (n && Date.now() - n.at < NOTICE_MS && n.reward) {
     const reward = t.rewardName(n.reward);
     const text =
       n.kind === 'sent' ? t.t('reward.sent', { reward }) : n.kind === 'queued' ? t.t('reward.queued', { reward }) : t.t('reward.refused', { reward, reason: t.errorReason(n.code) });
@@ -140,6 +144,7 @@ export function queuedLabel(item, t) {
     const cost = t.rewards?.get(reward)?.cost;
     return cost ? t.t('queue.redeem_cost', { reward: t.rewardName(reward), points: t.points(cost) }) : t.t('queue.redeem', { reward: t.rewardName(reward) });
   }
+  if (item.body?.code) return t.t('queue.claim', { code: item.body.code });
   return t.t('queue.action', { action: String(item.body?.action ?? item.path) });
 }
 

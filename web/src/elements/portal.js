@@ -5,7 +5,12 @@
 // deep links. `compact` keeps the summary and links to the rest.
 import { h } from '../dom.js';
 import { LoyaltyElement, getApp } from './base.js';
+import { challengesSection, claimField, membershipCard, wheelsSection } from './engage.js';
 import { notices, pendingRedemptions, punchCard, signedOutBlock, tierProgress, voucherGroups, voucherRow } from './parts.js';
+
+// Rewards the portal does not list: store credit is spent at checkout (its balance is in the
+// header), and a coupon-only reward is reached through its code.
+const hidden = (r, t) => r.coupon_only || (t.rewards.get(r.id)?.type ?? r.type) === 'store_credit_spend';
 
 const SOON_MS = 60 * 86_400_000;
 const HISTORY_SHOWN = 12;
@@ -65,6 +70,9 @@ export class LoyaltyPortal extends LoyaltyElement {
     // would make two landmarks of the same name.
     if (cards.length) panel.append(h('section', { id: 'cards' }, h(this.hTag, {}, t.t('section.cards')), h('div', { class: 'cards' }, cards)));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
+    const c = view.catalog;
+    if (!compact && c) panel.append(...[membershipCard(c.membership, t, app, this), wheelsSection(c.wheels, t, app, this), challengesSection(c.challenges, t, this)].filter(Boolean));
+    if (!compact && view.program?.coupons?.length) panel.append(claimField(t, app, this));
     if (compact) {
       panel.append(h('p', {}, h('button', { class: 'secondary', 'data-key': 'see-all', onclick: () => app.dispatchEvent(new CustomEvent('open', { detail: 'rewards' })) }, t.t('portal.see_all'))));
       return panel;
@@ -108,7 +116,7 @@ export class LoyaltyPortal extends LoyaltyElement {
   }
 
   rewards(view, t, app, member) {
-    const items = view.catalog.rewards.map((r) => this.reward(r, view, t, app, member));
+    const items = view.catalog.rewards.filter((r) => !hidden(r, t)).map((r) => this.reward(r, view, t, app, member));
     return h('section', { id: 'rewards', part: 'rewards' }, h(this.hTag, {}, t.t('section.rewards')), h('ul', { class: 'list' }, items));
   }
 
@@ -181,6 +189,7 @@ export class LoyaltyPortal extends LoyaltyElement {
         'li',
         { class: 'row', part: 'way' },
         h('div', { class: 'main' }, h('span', { class: 'name' }, name || t.way(w)), name ? h('span', { class: 'meta' }, t.way(w)) : null, bits.length ? h('span', { class: 'meta' }, bits.join(' · ')) : null),
+        w.status === 'audience_locked' ? h('span', { class: 'meta status-no' }, t.audienceWhy(w.reason, w.audience)) : null,
         w.status === 'active' && w.conditions?.when ? h('span', { class: 'badge quiet' }, t.t('way.active_now')) : null,
       );
     });

@@ -135,12 +135,6 @@ export default {
   'redeem.reward': '{reward}',
   'refund.reversal': 'Refund on order {order}',
   'refund.points_returned': 'Points returned for order {order}',
-  'refund.earn': '{rule}: points taken back (order {order})',
-  'refund.reward_returned': '{reward}: points returned (order {order})',
-  'refund.voucher_returned': '{reward}: voucher returned (order {order})',
-  'refund.bonus_held': 'Welcome bonus held again for your next order (order {order})',
-  'refund.punches': 'Punches taken back (order {order})',
-  'refund.voucher_taken_back': '{reward}: voucher taken back (order {order})',
 
   'history.kind.enroll': 'Joined',
   'history.kind.earn': 'Order',
@@ -346,4 +340,7 @@ export default {
   'checkout.credit_use': 'Pay {amount} with store credit',
   'checkout.credit_applied': 'Store credit: −{amount}',
   'code.unknown_code': 'no such code',
+  'queue.claim': 'Claim code {code}',
+  'coupon.claim_queued': 'Saved: code {code} is claimed when you are back online',
+  'membership.lapsed': '{membership} lapsed',
 };

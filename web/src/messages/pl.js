@@ -134,12 +134,6 @@ export default {
   'redeem.reward': '{reward}',
   'refund.reversal': 'Zwrot w zamówieniu {order}',
   'refund.points_returned': 'Zwrócone punkty za zamówienie {order}',
-  'refund.earn': '{rule}: punkty cofnięte (zamówienie {order})',
-  'refund.reward_returned': '{reward}: punkty zwrócone (zamówienie {order})',
-  'refund.voucher_returned': '{reward}: kupon zwrócony (zamówienie {order})',
-  'refund.bonus_held': 'Bonus powitalny znów czeka na następne zamówienie (zamówienie {order})',
-  'refund.punches': 'Pieczątki cofnięte (zamówienie {order})',
-  'refund.voucher_taken_back': '{reward}: kupon cofnięty (zamówienie {order})',
 
   'history.kind.enroll': 'Dołączenie',
   'history.kind.earn': 'Zamówienie',
@@ -345,4 +339,7 @@ export default {
   'checkout.credit_use': 'Zapłać {amount} środkami w sklepie',
   'checkout.credit_applied': 'Środki w sklepie: −{amount}',
   'code.unknown_code': 'nie ma takiego kodu',
+  'queue.claim': 'Odbierz kod {code}',
+  'coupon.claim_queued': 'Zapisano: kod {code} zostanie odebrany, gdy wrócisz online',
+  'membership.lapsed': '{membership} wygasło',
 };

@@ -134,12 +134,6 @@ export default {
   'redeem.reward': '{reward}',
   'refund.reversal': 'Retur la comanda {order}',
   'refund.points_returned': 'Puncte returnate pentru comanda {order}',
-  'refund.earn': '{rule}: puncte retrase (comanda {order})',
-  'refund.reward_returned': '{reward}: puncte returnate (comanda {order})',
-  'refund.voucher_returned': '{reward}: voucher returnat (comanda {order})',
-  'refund.bonus_held': 'Bonusul de bun venit așteaptă din nou următoarea comandă (comanda {order})',
-  'refund.punches': 'Ștampile retrase (comanda {order})',
-  'refund.voucher_taken_back': '{reward}: voucher retras (comanda {order})',
 
   'history.kind.enroll': 'Înscriere',
   'history.kind.earn': 'Comandă',
@@ -345,4 +339,7 @@ export default {
   'checkout.credit_use': 'Plătește {amount} cu credit în magazin',
   'checkout.credit_applied': 'Credit în magazin: −{amount}',
   'code.unknown_code': 'nu există acest cod',
+  'queue.claim': 'Revendică codul {code}',
+  'coupon.claim_queued': 'Salvat: codul {code} este revendicat când revii online',
+  'membership.lapsed': '{membership} expirat',
 };
