@@ -237,9 +237,16 @@ export class LoyaltyApp extends EventTarget {
       this.view.trials = null;
       return;
     }
-    const sel = this.isMember ? this.view.selection : { redeem: [], vouchers: [], coupons: [] };
-    this.view.preview = this.call('preview', this.previewRequest(cart, sel));
-    this.view.trials = this.view.preview && this.isMember ? this.trials(cart, sel, this.view.preview) : null;
+    let sel = this.isMember ? this.view.selection : { redeem: [], vouchers: [], coupons: [] };
+    let preview = this.call('preview', this.previewRequest(cart, sel), sel.coupons.length > 0);
+    if (preview?.error) {
+      // A code that cannot apply to this cart (it changed since) refuses the whole preview: the
+      // cart is shown without the codes, and the checkout says which one does not apply.
+      sel = { ...sel, coupons: [] };
+      preview = this.call('preview', this.previewRequest(cart, sel));
+    }
+    this.view.preview = preview;
+    this.view.trials = preview && this.isMember ? this.trials(cart, sel, preview) : null;
   }
 
   /**
