@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bounds.hpp"
+#include "games.hpp"
 #include "policy.hpp"
 #include "stable_order.hpp"
 
@@ -362,7 +363,8 @@ Event parse_event(const In& outer) {
   const In type = in.at("type");
   e.type = type.string();
   static const char* kTypes[] = {
-      "enroll", "order", "refund", "action", "redeem", "adjust", "referral_completed", "tick"};
+      "enroll", "order", "refund", "action", "redeem", "adjust", "referral_completed", "tick",
+      "spin", "claim"};
   if (std::find(std::begin(kTypes), std::end(kTypes), e.type) == std::end(kTypes))
     type.fail("unknown event type \"" + e.type + "\"");
   e.member_id = in.string("member_id", "");
@@ -536,6 +538,10 @@ void apply_event(const Program& p, MemberState& s, const Event& e, const Program
     adjust(p, s, e);
   else if (e.type == "referral_completed")
     referral(p, s, e);
+  else if (e.type == "spin")
+    spin_event(p, s, e);
+  else if (e.type == "claim")
+    claim_event(p, s, e);
   else
     check_fields(e.in(), {});  // tick: the time and the birthday check are all it brings
   settle_late_event(p, s, e);

@@ -3,6 +3,7 @@
 // compiled for size, op_preview.cpp for speed.
 #include <algorithm>
 
+#include "games.hpp"
 #include "operations.hpp"
 #include "padded.hpp"
 #include "policy.hpp"
@@ -82,18 +83,20 @@ const char* period_name(Period p) {
   return "";
 }
 
+json match_json(const Match& match) {
+  json m = json::object();
+  if (!match.skus.empty()) m["skus"] = match.skus;
+  if (!match.categories.empty()) m["categories"] = match.categories;
+  if (!match.exclude_skus.empty()) m["exclude_skus"] = match.exclude_skus;
+  if (!match.exclude_categories.empty()) m["exclude_categories"] = match.exclude_categories;
+  return m;
+}
+
 json conditions_json(const Conditions& c, const Program& p) {
   json out = json::object();
   if (!c.audience.empty()) out["audience"] = c.audience;
   if (c.min_order_minor) out["min_order_minor"] = c.min_order_minor;
-  if (c.match) {
-    json m = json::object();
-    if (!c.match->skus.empty()) m["skus"] = c.match->skus;
-    if (!c.match->categories.empty()) m["categories"] = c.match->categories;
-    if (!c.match->exclude_skus.empty()) m["exclude_skus"] = c.match->exclude_skus;
-    if (!c.match->exclude_categories.empty()) m["exclude_categories"] = c.match->exclude_categories;
-    out["match"] = std::move(m);
-  }
+  if (c.match) out["match"] = match_json(*c.match);
   if (c.when) {
     json w = json::object();
     if (c.when->from) w["from"] = format_timestamp(*c.when->from, p.zone);
@@ -178,6 +181,35 @@ json reward_json(const Program& p, const Reward& r, std::string_view status, i64
   if (r.limit) out["limit"] = Obj()("count", r.limit->count)("per", period_name(r.limit->per));
   const json cond = conditions_json(r.cond, p);
   if (!cond.empty()) out["conditions"] = cond;
+  if (r.use_now) out["use"] = "now";
+  if (r.requires_quantity > 0)
+    out["requires"] = Obj()("match", match_json(*r.requires_match))("min_quantity",
+                                                                     r.requires_quantity);
+  const bool by_coupon = std::any_of(p.coupons.begin(), p.coupons.end(),
+                                     [&](const Coupon& c) { return c.reward == r.id; });
+  if (by_coupon && r.cost == 0) out["coupon_only"] = true;
+  return out;
+}
+
+json wheels_json(const Program& p, const Ledger& ledger, Timestamp now, const std::string& tier) {
+  json out = json::array();
+  for (const auto& w : p.wheels) {
+    json prizes = json::array();
+    for (const auto& z : w.prizes) {
+      json prize = Obj()("id", z.id)("chance", chance(z.weight, w.total_weight));
+      if (!z.name.is_null()) prize["name"] = z.name;
+      if (z.points) prize["points"] = z.points;
+      if (!z.reward.empty()) prize["reward"] = z.reward;
+      prizes.push_back(std::move(prize));
+    }
+    const std::string_view status = wheel_status(p, ledger, w, now, tier);
+    json wheel = Obj()("id", w.id)("name", w.name)("status", status)(
+        "can_spin", status == "available")("prizes", std::move(prizes));
+    if (w.limit) wheel["limit"] = Obj()("count", w.limit->count)("per", period_name(w.limit->per));
+    const json cond = conditions_json(w.cond, p);
+    if (!cond.empty()) wheel["conditions"] = cond;
+    out.push_back(std::move(wheel));
+  }
   return out;
 }
 
@@ -240,7 +272,8 @@ json op_catalog(const Program& p, const In& request) {
       p.points_label.is_null() ? json(Obj()("one", "point")("other", "points")) : p.points_label)(
       "default_language", p.default_language)(
       "tier", std::move(tier_json))("tiers", std::move(tiers))("earn", std::move(earn))(
-      "rewards", std::move(rewards))("punch_cards", std::move(cards));
+      "rewards", std::move(rewards))("punch_cards", std::move(cards))(
+      "wheels", wheels_json(p, ledger, now, tier))("store_credit_minor", ledger.store_credit_minor);
 }
 
 }  // namespace loyalty

@@ -49,8 +49,8 @@ TEST(Explain, ArgumentsAreWrittenInNameOrder) {
 
 TEST(Explain, TooManyArgumentsIsAnInternalError) {
   Explain e = Explain::of("test.key");
-  e.arg("a", 1).arg("b", 2).arg("c", 3);
-  EXPECT_THROW(e.arg("d", 4), Failure);
+  e.arg("a", 1).arg("b", 2).arg("c", 3).arg("d", 4);
+  EXPECT_THROW(e.arg("e", 5), Failure);
 }
 
 TEST(Explain, TextArgumentsShareOneBuffer) {
