@@ -53,6 +53,7 @@ class Engage : public ::testing::Test {
   json events(const std::string& member) {
     auto r = http_->Get("/v1/events?member=" + member + "&limit=1000", admin());
     EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body.substr(0, 300);
     return body(r);
   }
 
@@ -107,7 +108,8 @@ TEST_F(Engage, DrawsAreTheServersAndVary) {
   // Three equal weights: missing one in 45 fair draws has probability 3 * (2/3)^45 < 1e-7.
   EXPECT_EQ(prizes, (std::set<std::string>{"p50", "bun", "none"}));
   std::set<long long> draws;
-  for (const auto& e : events("ben")["events"])
+  const json ledger = events("ben");  // kept: a range-for over a temporary's member dangles
+  for (const auto& e : ledger["events"])
     if (e["type"] == "spin") draws.insert(e["event"]["draw"].get<long long>());
   EXPECT_EQ(draws.size(), 45u) << "63-bit draws from the CSPRNG do not repeat";
 }
@@ -182,7 +184,8 @@ TEST_F(Engage, CouponCapCountsMembersInTheDatabase) {
   EXPECT_EQ(claim("m-c", "NEWS10", "cap-c")->status, 422) << "a retry answers the refusal";
   auto me = http_->Get("/v1/members/me", shopper(token("m-c")));
   EXPECT_TRUE(body(me)["vouchers"].empty()) << "nothing of a refused claim is stored";
-  for (const auto& e : events("m-c")["events"]) EXPECT_NE(e["type"], "claim");
+  const json ledger = events("m-c");
+  for (const auto& e : ledger["events"]) EXPECT_NE(e["type"], "claim");
 
   // A member counts once however often per_member lets them claim (BUN: 5 each, 1 member).
   ASSERT_EQ(claim("m-a", "BUN")->status, 200);
