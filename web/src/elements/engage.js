@@ -92,8 +92,9 @@ export function wheelCard(w, t, app, el) {
     const done = (text, state) => {
       memo.busy = false;
       memo.result = text;
-      el.say(text);
+      // The new state first: its balance announcement is then replaced by the prize, which says more.
       if (state) app.setServerState(state);
+      el.say(text);
       el.invalidate();
     };
     if (answer.error) {
