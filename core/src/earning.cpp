@@ -84,18 +84,18 @@ using Contributions = Scratch<i64, 32 * kSources>;  // a row of a value per sour
 // This order's multiplier sources, in the order their lines take: the member's tier when its
 // level has a multiplier, then the multiplier rules whose conditions hold. Returns how many.
 [[gnu::always_inline]] inline std::size_t find_sources(const Program& p, Timestamp at,
-                                                       const std::string& tier, i64 merchandise,
+                                                       const Who& who, i64 merchandise,
                                                        Sources& sources) {
   std::size_t S = 0;
   if (p.tiers) {
     for (const auto& l : p.tiers->levels)
-      if (l.id == tier && l.earn_multiplier) {
+      if (l.id == who.tier && l.earn_multiplier) {
         sources[S++] = {"tier", *l.earn_multiplier, nullptr, l.id};
         break;  // tier ids are unique (parse_program)
       }
   }
   for (const auto& r : p.earn)
-    if (r.type == EarnType::multiplier && conditions_hold(r.cond, p, at, tier, merchandise))
+    if (r.type == EarnType::multiplier && conditions_hold(r.cond, p, at, who, merchandise))
       sources[S++] = {r.id, r.factor, &r, ""};
   return S;
 }
@@ -274,13 +274,13 @@ struct RulePoints {
 
 }  // namespace
 
-Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const std::string& tier,
+Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const Who& who,
                         const std::vector<i64>& nets, i64 shipping_net, i64 merchandise) {
   Earning out;
   out.lines.reserve(p.earn.size() + 2);  // a line per rule at most, and the caps
   // Scratch space sized for the few sources and the usual cart: no allocation per order.
   Sources sources(most_sources(p));
-  const std::size_t S = find_sources(p, at, tier, merchandise, sources);
+  const std::size_t S = find_sources(p, at, who, merchandise, sources);
   Contributions table((cart.lines.size() + 1) * S);
   fill_contributions(p.stacking, sources, S, cart, table);
 
@@ -288,7 +288,7 @@ Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const 
   PerSource points_by_source(S), weights(S), parts(S);
   ExactPerSource source_exact(S);  // per rule
   for (const auto& r : p.earn) {
-    if (!earns_points(r.type) || !conditions_hold(r.cond, p, at, tier, merchandise)) continue;
+    if (!earns_points(r.type) || !conditions_hold(r.cond, p, at, who, merchandise)) continue;
     RulePoints points{};
     if (r.type == EarnType::per_spend || r.type == EarnType::per_item) {
       points = earn_on_lines(r, cart, nets, shipping_net, table, S, source_exact, out.lines);

@@ -20,15 +20,14 @@ struct Earning {
 };
 
 // Whether a rule's conditions (audience, time window, minimum order) hold for this order.
-inline bool conditions_hold(const Conditions& c, const Program& p, Timestamp at,
-                            const std::string& tier, i64 merchandise) {
-  return in_audience(c.audience, tier) && in_window(c.when, at, p.zone) &&
-         merchandise >= c.min_order_minor;
+inline bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const Who& who,
+                            i64 merchandise) {
+  return in_audience(c, who) && in_window(c.when, at, p.zone) && merchandise >= c.min_order_minor;
 }
 
 // `nets` are the lines' nets the rules earn on (earning_nets), `shipping_net` what shipping
 // earns on, `merchandise` the order's merchandise after discounts (for minimum-order conditions).
-Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const std::string& tier,
+Earning compute_earning(const Program& p, const Cart& cart, Timestamp at, const Who& who,
                         const std::vector<i64>& nets, i64 shipping_net, i64 merchandise);
 
 }  // namespace loyalty

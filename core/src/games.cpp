@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "games.hpp"
+
+#include "audience.hpp"
 #include "policy.hpp"
 #include "tiers.hpp"
 
@@ -28,8 +30,10 @@ std::string chance(i64 weight, i64 total) {
 }
 
 std::string_view wheel_status(const Program& p, const Ledger& l, const Wheel& w, Timestamp at,
-                              const std::string& tier) {
-  if (!in_audience(w.cond.audience, tier)) return "tier_locked";
+                              const Who& who) {
+  if (!in_audience(w.cond, who))
+    return std::string_view(audience_failure(w.cond, who)) == "tiers" ? "tier_locked"
+                                                                       : "audience_locked";
   if (!in_window(w.cond.when, at, p.zone)) return "not_in_window";
   if (w.limit && counter_value(l, "wheel:" + w.id, *w.limit, at, p.zone) >= w.limit->count)
     return "limit_reached";
@@ -52,7 +56,7 @@ void spin_event(const Program& p, MemberState& s, const Event& e) {
   const Wheel* w = p.wheel(wheel_id);
   if (!w) return reject_event(p, s, e, "unknown_reward", "no wheel " + wheel_id, "/wheel");
   Ledger& l = s.ledger;
-  const std::string_view status = wheel_status(p, l, *w, e.at, tier_id(tier_at(p, l, e.at)));
+  const std::string_view status = wheel_status(p, l, *w, e.at, who_at(p, l, e.at));
   if (status != "available")
     return reject_event(p, s, e, status == "limit_reached" ? "limit_exceeded" : "not_eligible",
                         status == "limit_reached"
@@ -89,8 +93,8 @@ void spin_event(const Program& p, MemberState& s, const Event& e) {
 }
 
 std::string_view coupon_status(const Program& p, const Ledger& l, const Coupon& c, Timestamp at,
-                               const std::string& tier, i64 claimed_in_order) {
-  if (!in_audience(c.cond.audience, tier) || !in_window(c.cond.when, at, p.zone))
+                               const Who& who, i64 claimed_in_order) {
+  if (!in_audience(c.cond, who) || !in_window(c.cond.when, at, p.zone))
     return "not_eligible";
   const Limit lifetime{c.per_member, Period::lifetime};
   if (counter_value(l, "coupon:" + c.key, lifetime, at, p.zone) + claimed_in_order >= c.per_member)
@@ -113,7 +117,7 @@ void claim_event(const Program& p, MemberState& s, const Event& e) {
   const Coupon* c = p.coupon(code);
   if (!c) return reject_event(p, s, e, "unknown_reward", "no coupon " + code, "/code");
   Ledger& l = s.ledger;
-  const std::string_view status = coupon_status(p, l, *c, e.at, tier_id(tier_at(p, l, e.at)), 0);
+  const std::string_view status = coupon_status(p, l, *c, e.at, who_at(p, l, e.at), 0);
   if (status != "available")
     return reject_event(p, s, e, std::string(status),
                         status == "limit_exceeded" ? "the coupon " + c->code + " was already claimed"

@@ -10,13 +10,13 @@ namespace loyalty {
 const Prize& draw_prize(const Wheel& wheel, i64 draw);
 // weight / total as a ratio with 4 decimals, ties to even ("0.2778").
 std::string chance(i64 weight, i64 total);
-// available, tier_locked, not_in_window or limit_reached: a literal.
+// available, tier_locked, audience_locked, not_in_window or limit_reached: a literal.
 std::string_view wheel_status(const Program& program, const Ledger& ledger, const Wheel& wheel,
-                              Timestamp at, const std::string& tier);
+                              Timestamp at, const Who& who);
 // available, not_eligible or limit_exceeded (`claimed_in_order`: claims of this code earlier in
 // the same order).
 std::string_view coupon_status(const Program& program, const Ledger& ledger, const Coupon& coupon,
-                               Timestamp at, const std::string& tier, i64 claimed_in_order);
+                               Timestamp at, const Who& who, i64 claimed_in_order);
 // Counts the claim and issues the coupon's voucher under `voucher_id`.
 const Voucher& claim_coupon(const Program& program, Ledger& ledger, const Coupon& coupon,
                             const std::string& voucher_id, Timestamp at);

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "audience.hpp"
 #include "bounds.hpp"
 #include "games.hpp"
+#include "membership.hpp"
 #include "policy.hpp"
 #include "stable_order.hpp"
 
@@ -39,12 +41,8 @@ void reject(const Program& p, MemberState& s, const Event& e, const std::string&
   s.history.push_back(std::move(h));
 }
 
-bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const std::string& tier) {
-  return in_audience(c.audience, tier) && in_window(c.when, at, p.zone);
-}
-
-std::string current_tier(const Program& p, const Ledger& l, Timestamp at) {
-  return tier_id(tier_at(p, l, at));
+bool conditions_hold(const Conditions& c, const Program& p, Timestamp at, const Who& who) {
+  return in_audience(c, who) && in_window(c.when, at, p.zone);
 }
 
 void enroll(const Program& p, MemberState& s, const Event& e) {
@@ -73,9 +71,9 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
   // Metrics read enrolments by channel from the stored entries (engine.md, "Metrics").
   if (auto c = in.find("channel"); c && !c->string_or_empty().empty())
     h.extra["channel"] = c->string_or_empty();
-  const std::string tier = current_tier(p, l, e.at);
+  const Who who = who_at(p, l, e.at);
   for (const auto& r : p.earn) {
-    if (!conditions_hold(r.cond, p, e.at, tier)) continue;
+    if (!conditions_hold(r.cond, p, e.at, who)) continue;
     if (r.type == EarnType::signup) {
       if (r.mode == SignupMode::immediate) {
         credit_points(p, l, r.points, e.at);
@@ -152,6 +150,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
   rec.event_id = e.id;
   rec.at = e.at;
   rec.tier = o.earn_tier;
+  rec.facts = o.facts;
   rec.cart = cart;
   rec.redeem = req.redeem;
   // Whole or nothing: the rewards paid in points were applied one per request item, in order.
@@ -203,10 +202,10 @@ void action(const Program& p, MemberState& s, const Event& e) {
   check_fields(in, {"action", "details"});
   const std::string name = in.at("action").string();
   Ledger& l = s.ledger;
-  const std::string tier = current_tier(p, l, e.at);
+  const Who who = who_at(p, l, e.at);
   const EarnRule* rule = nullptr;
   for (const auto& r : p.earn)
-    if (r.type == EarnType::action && r.action == name && conditions_hold(r.cond, p, e.at, tier)) {
+    if (r.type == EarnType::action && r.action == name && conditions_hold(r.cond, p, e.at, who)) {
       rule = &r;
       break;
     }
@@ -247,8 +246,8 @@ void redeem(const Program& p, MemberState& s, const Event& e) {
   Ledger& l = s.ledger;
   const Reward* r = p.reward(reward_id);
   if (!r) return reject(p, s, e, "unknown_reward", "no reward " + reward_id, "/reward");
-  const std::string tier = current_tier(p, l, e.at);
-  std::string_view status = reward_status(p, l, *r, nullptr, e.at, tier, l.balance, 0);
+  const Who who = who_at(p, l, e.at);
+  std::string_view status = reward_status(p, l, *r, nullptr, e.at, who, l.balance, 0);
   if (r->type == RewardType::points_discount) status = "not_applicable";
   if (status != "available")
     return reject(p, s, e,
@@ -315,10 +314,10 @@ void referral(const Program& p, MemberState& s, const Event& e) {
   Ledger& l = s.ledger;
   if (l.referees.count(referee))
     return reject(p, s, e, "limit_exceeded", "referee " + referee + " was credited before");
-  const std::string tier = current_tier(p, l, e.at);
+  const Who who = who_at(p, l, e.at);
   const EarnRule* rule = nullptr;
   for (const auto& r : p.earn)
-    if (r.type == EarnType::referral && conditions_hold(r.cond, p, e.at, tier)) {
+    if (r.type == EarnType::referral && conditions_hold(r.cond, p, e.at, who)) {
       rule = &r;
       break;
     }
@@ -364,7 +363,7 @@ Event parse_event(const In& outer) {
   e.type = type.string();
   static const char* kTypes[] = {
       "enroll", "order", "refund", "action", "redeem", "adjust", "referral_completed", "tick",
-      "spin", "claim"};
+      "spin", "claim", "membership_start", "membership_payment", "membership_cancel"};
   if (std::find(std::begin(kTypes), std::end(kTypes), e.type) == std::end(kTypes))
     type.fail("unknown event type \"" + e.type + "\"");
   e.member_id = in.string("member_id", "");
@@ -463,9 +462,9 @@ std::optional<BirthdayGrant> on_activity(const Program& p, Ledger& l, Timestamp 
   const LocalTime lt = local_time(t, p.zone);
   if (std::stoi(l.birthday.substr(0, 2)) != lt.month || l.birthday_year == lt.year)
     return std::nullopt;
-  const std::string tier = tier_id(tier_at(p, l, t));
+  const Who who = who_at(p, l, t);
   for (const auto& r : p.earn) {
-    if (r.type != EarnType::birthday || !conditions_hold(r.cond, p, t, tier)) continue;
+    if (r.type != EarnType::birthday || !conditions_hold(r.cond, p, t, who)) continue;
     l.birthday_year = lt.year;
     HistoryEntry h = entry(p, event_id, "birthday", t);
     if (r.reward.empty()) {
@@ -542,6 +541,8 @@ void apply_event(const Program& p, MemberState& s, const Event& e, const Program
     spin_event(p, s, e);
   else if (e.type == "claim")
     claim_event(p, s, e);
+  else if (e.type.starts_with("membership_"))
+    membership_event(p, s, e);
   else
     check_fields(e.in(), {});  // tick: the time and the birthday check are all it brings
   settle_late_event(p, s, e);

@@ -3,7 +3,9 @@
 // compiled for size, op_preview.cpp for speed.
 #include <algorithm>
 
+#include "audience.hpp"
 #include "games.hpp"
+#include "membership.hpp"
 #include "operations.hpp"
 #include "padded.hpp"
 #include "policy.hpp"
@@ -83,6 +85,12 @@ const char* period_name(Period p) {
   return "";
 }
 
+// A locked item says which audience field failed, and the audience as written, for the wording.
+void add_audience(json& out, const Conditions& c, std::string_view status, const Who& who) {
+  if (!c.extra.doc.is_null()) out["audience"] = c.extra.doc;
+  if (status == "audience_locked") out["reason"] = audience_failure(c, who);
+}
+
 json match_json(const Match& match) {
   json m = json::object();
   if (!match.skus.empty()) m["skus"] = match.skus;
@@ -153,7 +161,8 @@ json way_to_earn(const EarnRule& r) {
   return Obj()("key", std::string("way.") + type_name(r.type))("args", std::move(args));
 }
 
-json reward_json(const Program& p, const Reward& r, std::string_view status, i64 balance) {
+json reward_json(const Program& p, const Reward& r, std::string_view status, i64 balance,
+                 const Who& who) {
   json out = Obj()("id", r.id)("name", r.name)("type", type_name(r.type))("cost", r.cost)(
       "status", status)("points_needed",
                         status == "insufficient_points" ? std::max<i64>(0, r.cost - balance) : 0);
@@ -188,10 +197,24 @@ json reward_json(const Program& p, const Reward& r, std::string_view status, i64
   const bool by_coupon = std::any_of(p.coupons.begin(), p.coupons.end(),
                                      [&](const Coupon& c) { return c.reward == r.id; });
   if (by_coupon && r.cost == 0) out["coupon_only"] = true;
+  add_audience(out, r.cond, status, who);
   return out;
 }
 
-json wheels_json(const Program& p, const Ledger& ledger, Timestamp now, const std::string& tier) {
+json membership_json(const Program& p, const Ledger& ledger, Timestamp now) {
+  if (!p.membership) return nullptr;
+  const Membership& m = *p.membership;
+  const MembershipState& s = ledger.membership;
+  return Obj()("id", m.id)("name", m.name)("fee_minor", m.fee_minor)(
+      "period", m.period == MembershipPeriod::year ? "year" : "month")("trial_days", m.trial_days)(
+      "grace_days", m.grace_days)("benefits", m.benefits)(
+      "status", membership_status(p, s, now))(
+      "until", s.until ? json(format_timestamp(*s.until, p.zone)) : json(nullptr))(
+      "benefits_on", membership_on(p, s, now))("trial_days_left", trial_days_left(p, s, now))(
+      "can_start_trial", m.trial_days > 0 && !s.trial_used);
+}
+
+json wheels_json(const Program& p, const Ledger& ledger, Timestamp now, const Who& who) {
   json out = json::array();
   for (const auto& w : p.wheels) {
     json prizes = json::array();
@@ -202,12 +225,13 @@ json wheels_json(const Program& p, const Ledger& ledger, Timestamp now, const st
       if (!z.reward.empty()) prize["reward"] = z.reward;
       prizes.push_back(std::move(prize));
     }
-    const std::string_view status = wheel_status(p, ledger, w, now, tier);
+    const std::string_view status = wheel_status(p, ledger, w, now, who);
     json wheel = Obj()("id", w.id)("name", w.name)("status", status)(
         "can_spin", status == "available")("prizes", std::move(prizes));
     if (w.limit) wheel["limit"] = Obj()("count", w.limit->count)("per", period_name(w.limit->per));
     const json cond = conditions_json(w.cond, p);
     if (!cond.empty()) wheel["conditions"] = cond;
+    add_audience(wheel, w.cond, status, who);
     out.push_back(std::move(wheel));
   }
   return out;
@@ -220,12 +244,14 @@ json op_catalog(const Program& p, const In& request) {
   const Timestamp now = read_timestamp(request.at("now"));
   const Ledger ledger = ledger_at(p, request, now);
   const TierStatus status = tier_at(p, ledger, now);
-  const std::string tier = tier_id(status);
+  const Who who{tier_id(status), facts_at(p, ledger, now)};
+  const std::string& tier = who.tier;
   json earn = json::array();
   for (const auto& r : p.earn) {
     std::string st = "active";
-    if (!in_audience(r.cond.audience, tier))
-      st = "tier_locked";
+    const char* failed = in_audience(r.cond, who) ? nullptr : audience_failure(r.cond, who);
+    if (failed)
+      st = std::string_view(failed) == "tiers" ? "tier_locked" : "audience_locked";
     else if (!in_window(r.cond.when, now, p.zone))
       st = "not_in_window";
     else if (r.limit &&
@@ -236,13 +262,14 @@ json op_catalog(const Program& p, const In& request) {
     if (!(r.name.is_string() && r.name.get_ref<const std::string&>().empty())) item["name"] = r.name;
     const json cond = conditions_json(r.cond, p);
     if (!cond.empty()) item["conditions"] = cond;
+    add_audience(item, r.cond, st, who);
     if (r.max_points) item["max_points"] = *r.max_points;
     earn.push_back(std::move(item));
   }
   json rewards = json::array();
   for (const auto& r : p.rewards)
     rewards.push_back(reward_json(
-        p, r, reward_status(p, ledger, r, nullptr, now, tier, ledger.balance, 0), ledger.balance));
+        p, r, reward_status(p, ledger, r, nullptr, now, who, ledger.balance, 0), ledger.balance, who));
   json cards = json::array();
   for (const auto& c : p.punch_cards) {
     auto it = ledger.punches.find(c.id);
@@ -273,7 +300,8 @@ json op_catalog(const Program& p, const In& request) {
       "default_language", p.default_language)(
       "tier", std::move(tier_json))("tiers", std::move(tiers))("earn", std::move(earn))(
       "rewards", std::move(rewards))("punch_cards", std::move(cards))(
-      "wheels", wheels_json(p, ledger, now, tier))("store_credit_minor", ledger.store_credit_minor);
+      "wheels", wheels_json(p, ledger, now, who))("store_credit_minor", ledger.store_credit_minor)(
+      "membership", membership_json(p, ledger, now));
 }
 
 }  // namespace loyalty

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "json_write.hpp"
+#include "audience.hpp"
 #include "operations.hpp"
 #include "policy.hpp"
 #include "scratch.hpp"
@@ -78,7 +79,7 @@ void write_nudge_for_reward(JsonWriter& w, const RewardRow& row, i64 merchandise
 // Each cart reward on its own, for the list the shopper chooses from: `rows` gets one per reward
 // that acts on a cart; returns how many.
 [[gnu::always_inline]] inline std::size_t reward_rows(const Program& p, const PreviewInput& in,
-                                                      const std::string& tier_before,
+                                                      const Who& who,
                                                       i64 merchandise, RewardRow* rows) {
   const Cart& cart = in.cart;
   const i64 balance = in.ledger.balance;
@@ -91,7 +92,7 @@ void write_nudge_for_reward(JsonWriter& w, const RewardRow& row, i64 merchandise
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
     RewardRow& row = rows[count++];
     row.reward = &r;
-    row.status = reward_status(p, in.ledger, r, &cart, in.at, tier_before, balance, d);
+    row.status = reward_status(p, in.ledger, r, &cart, in.at, who, balance, d);
     row.discount = row.status == "available"sv ? d : 0;
     row.needed = row.status == "insufficient_points"sv
                      ? std::max<i64>(0, (r.type == RewardType::points_discount
@@ -248,10 +249,10 @@ std::string op_preview(const Program& p, const In& request) {
   PreviewInput in;
   read_preview(p, request, in);
   Ledger& ledger = in.ledger;
-  const std::string tier_before = tier_id(tier_at(p, ledger, in.at));
+  const Who who = who_at(p, ledger, in.at);
   const i64 merchandise = in.cart.lines_net - in.cart.order_discount_minor;
   Scratch<RewardRow, 16> rows(p.rewards.size());
-  const std::size_t row_count = reward_rows(p, in, tier_before, merchandise, rows.data());
+  const std::size_t row_count = reward_rows(p, in, who, merchandise, rows.data());
 
   OrderOutcome o = preview_order(p, ledger, in.order);
   if (in.birthday) add_birthday(o, *in.birthday);

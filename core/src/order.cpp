@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audience.hpp"
 #include "earning.hpp"
 #include "policy.hpp"
 #include "scratch.hpp"
@@ -179,7 +180,7 @@ struct Check {
   const Ledger& ledger;
   const Cart* cart;
   Timestamp at;
-  const std::string& tier;
+  const Who& who;
 };
 
 // The statuses are literals: a string_view to them costs no allocation (several are too long
@@ -188,7 +189,9 @@ std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher,
                               i64 cart_rewards, i64 available, i64 discount, i64 cost) {
   if (!acts_on_cart(r.type) && c.cart) return "not_applicable";
   if (r.cost == 0 && !via_voucher && r.type != RewardType::points_discount) return "not_applicable";
-  if (!in_audience(r.cond.audience, c.tier)) return "tier_locked";
+  if (!in_audience(r.cond, c.who))
+    return std::string_view(audience_failure(r.cond, c.who)) == "tiers" ? "tier_locked"
+                                                                         : "audience_locked";
   if (!in_window(r.cond.when, c.at, c.program.zone)) return "not_in_window";
   if (!via_voucher && r.limit &&
       counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.zone) + used_in_order >=
@@ -220,10 +223,10 @@ struct Redemptions {
 };
 
 Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const OrderRequest& o,
-                                 const std::string& tier) {
+                                 const Who& who) {
   const Cart& cart = *o.cart;
   Redemptions out;
-  const Check check{p, ledger, &cart, o.at, tier};
+  const Check check{p, ledger, &cart, o.at, who};
   i64 left = cart.lines_net - cart.order_discount_minor;
   i64 shipping_left = cart.shipping_minor;
   // The JSON pointer of a request item, which only a rejection reports: built then.
@@ -297,11 +300,11 @@ std::vector<i64> earning_nets(const Program& p, const Cart& cart, i64 merchandis
 }
 
 std::map<std::string, i64> threshold_spend(const Program& p, const Cart& cart, Timestamp at,
-                                           const std::string& tier, const std::vector<i64>& nets,
+                                           const Who& who, const std::vector<i64>& nets,
                                            i64 merchandise) {
   std::map<std::string, i64> out;
   for (const auto& r : p.earn) {
-    if (r.type != EarnType::spend_threshold || !conditions_hold(r.cond, p, at, tier, merchandise))
+    if (r.type != EarnType::spend_threshold || !conditions_hold(r.cond, p, at, who, merchandise))
       continue;
     i64 s = 0;
     for (std::size_t i = 0; i < nets.size(); ++i)
@@ -327,9 +330,9 @@ i64 basis_amount(const Program& p, i64 spend, i64 points) {
 }  // namespace
 
 std::string_view reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
-                               const Cart* cart, Timestamp at, const std::string& tier,
+                               const Cart* cart, Timestamp at, const Who& who,
                                i64 available_points, i64 discount) {
-  const Check check{program, ledger, cart, at, tier};
+  const Check check{program, ledger, cart, at, who};
   i64 cost = reward.cost;
   if (reward.type == RewardType::points_discount) cost = 0;
   return check_reward(check, reward, false, 0, 0, available_points, discount, cost);
@@ -357,12 +360,13 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   for (const auto& item : rec.redeem) apply_one(item.reward, item.points);
   for (const auto& v : rec.vouchers) apply_one(v.reward, std::nullopt);
   const auto nets = earning_nets(p, cart, merch_discount);
-  Earning earning = compute_earning(p, cart, rec.at, rec.tier, nets,
+  const Who who{rec.tier, rec.facts};
+  Earning earning = compute_earning(p, cart, rec.at, who, nets,
                                     cart.shipping_minor - ship_discount, merchandise);
   out.points = earning.points;
   out.lines = std::move(earning.lines);
   out.spend = merchandise - merch_discount;
-  out.threshold_spend = threshold_spend(p, cart, rec.at, rec.tier, nets, merchandise);
+  out.threshold_spend = threshold_spend(p, cart, rec.at, who, nets, merchandise);
   return out;
 }
 
@@ -376,24 +380,24 @@ namespace {
 [[gnu::always_inline]] inline void earn(const Program& p, const Ledger& ledger,
                                         const OrderRequest& o, const TierPeriods& periods,
                                         const TierStatus& before, const Redemptions& rd,
-                                        OrderOutcome& out) {
+                                        const Who& who, OrderOutcome& out) {
   const Cart& cart = *o.cart;
   const auto nets = earning_nets(p, cart, rd.merchandise_discount);
   const i64 shipping_net = cart.shipping_minor - rd.shipping_discount;
-  Earning e = compute_earning(p, cart, o.at, out.tier_before, nets, shipping_net, out.merchandise);
+  Earning e = compute_earning(p, cart, o.at, who, nets, shipping_net, out.merchandise);
   out.spend = out.merchandise - rd.merchandise_discount;
-  std::string earn_tier = out.tier_before;
+  Who earn_who = who;
   TierStatus after = tier_at(p, ledger, periods, basis_amount(p, out.spend, e.points));
   if (p.tiers && p.tiers->upgrade_applies_to_crossing_order && after.level != before.level &&
       after.level->min > before.level->min) {
-    earn_tier = tier_id(after);
-    e = compute_earning(p, cart, o.at, earn_tier, nets, shipping_net, out.merchandise);
+    earn_who.tier = tier_id(after);
+    e = compute_earning(p, cart, o.at, earn_who, nets, shipping_net, out.merchandise);
   }
-  out.earn_tier = earn_tier;
+  out.earn_tier = earn_who.tier;
   out.lines = std::move(e.lines);
   out.purchase_points = e.points;
   out.points = e.points;
-  out.threshold_spend = threshold_spend(p, cart, o.at, earn_tier, nets, out.merchandise);
+  out.threshold_spend = threshold_spend(p, cart, o.at, earn_who, nets, out.merchandise);
 }
 
 // Signup bonuses held for an order.
@@ -497,7 +501,9 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   const TierStatus before = tier_at(p, ledger, periods);
   out.tier_before = tier_id(before);
   out.merchandise = cart.lines_net - cart.order_discount_minor;
-  Redemptions rd = evaluate_redemptions(p, ledger, o, out.tier_before);
+  const Who who{out.tier_before, facts_at(p, ledger, o.at)};
+  out.facts = who.facts;
+  Redemptions rd = evaluate_redemptions(p, ledger, o, who);
   out.applied = std::move(rd.applied);  // read from `out` from here on
   out.rejected = std::move(rd.rejected);
   out.discount = rd.merchandise_discount + rd.shipping_discount;
@@ -506,7 +512,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   out.cost = rd.cost;
   if (whole_or_nothing && !out.rejected.empty()) return out;
 
-  earn(p, ledger, o, periods, before, rd, out);
+  earn(p, ledger, o, periods, before, rd, who, out);
   release_held(p, ledger, out);
   commit_points(p, ledger, o, rd, out);
   punch_and_issue(p, ledger, o, out);

@@ -4,6 +4,7 @@
 // this code, so a preview always equals what the order then posts.
 #pragma once
 
+#include "policy.hpp"
 #include "program.hpp"
 #include "state.hpp"
 #include "tiers.hpp"
@@ -53,6 +54,7 @@ struct OrderOutcome {
   std::map<std::string, i64> threshold_spend;
   std::string tier_before, tier_after;
   std::string earn_tier;  // the tier the order earned at (a refund recomputes at it)
+  Facts facts;            // what audiences asked of the member (a refund asks the same)
   i64 qualifying_after = 0;
   std::vector<CardProgress> cards;
   std::vector<IssuedVouchers> issued;  // in the order they were issued
@@ -69,7 +71,7 @@ i64 reward_discount(const Program& program, const Reward& reward, const Cart& ca
 
 // The status a reward has for this member at `at` (cart may be null in the catalog): a literal.
 std::string_view reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
-                               const Cart* cart, Timestamp at, const std::string& tier,
+                               const Cart* cart, Timestamp at, const Who& who,
                                i64 available_points, i64 discount);
 
 // Evaluates the order and commits it to `ledger` (a copy, in a preview). When a redemption is

@@ -17,6 +17,25 @@ inline bool matches(const std::optional<Match>& match, const CartLine& line) {
 bool in_window(const std::optional<Window>& when, Timestamp t, const Zone& zone);
 bool in_audience(const std::vector<std::string>& audience, const std::string& tier_id);
 
+// What audiences ask about a member at an event (audience.cpp computes them from the ledger; an
+// order keeps them, so its refund is judged as the order was).
+struct Facts {
+  bool guest = false;
+  bool membership_on = false;
+  i64 member_days = 0;  // store-local days since enrolment
+};
+struct Who {
+  std::string tier;
+  Facts facts;
+};
+// The first audience field that fails ("tiers", "membership", "min_member_days", ...), or null.
+// A guest fails every audience field beyond tiers.
+const char* audience_failure(const Conditions& c, const Who& who);
+inline bool in_audience(const Conditions& c, const Who& who) {
+  if (!in_audience(c.audience, who.tier)) return false;
+  return !c.extra.any() || !audience_failure(c, who);
+}
+
 // Splits `total` over `weights` in proportion, largest remainder first, ties to the earlier
 // entry, so the parts add up exactly. All-zero weights give all-zero parts (total must be 0).
 std::vector<i64> spread(i64 total, const std::vector<i64>& weights);

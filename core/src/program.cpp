@@ -70,8 +70,15 @@ void parse_conditions(const In& in, Conditions& c) {
   if (auto m = in.find("match")) c.match = parse_match(*m);
   if (auto w = in.find("when")) c.when = parse_window(*w);
   if (auto a = in.find("audience")) {
-    a->object({"tiers"});
+    a->object({"tiers", "membership", "min_member_days", "max_member_days"});
     c.audience = a->strings("tiers");
+    if (auto m = a->find("membership")) c.extra.membership = m->boolean();
+    c.extra.min_member_days = a->optional_integer("min_member_days", 0, 36500);
+    c.extra.max_member_days = a->optional_integer("max_member_days", 1, 36500);
+    if (c.extra.min_member_days && c.extra.max_member_days &&
+        *c.extra.max_member_days <= *c.extra.min_member_days)
+      a->fail_at("max_member_days", "can never hold: it must be greater than min_member_days");
+    if (c.extra.any()) c.extra.doc = a->v.to_json();
   }
   c.min_order_minor = in.integer("min_order_minor", 0, 0, kMaxMoney);
 }
@@ -534,6 +541,17 @@ void check_references(const In& in, const Program& p) {
 
 }  // namespace
 
+namespace {
+
+bool uses_audience(const Program& p) {
+  auto any = [](const auto& list) {
+    return std::any_of(list.begin(), list.end(), [](const auto& x) { return x.cond.extra.any(); });
+  };
+  return any(p.earn) || any(p.rewards) || any(p.wheels) || any(p.coupons) || any(p.challenges);
+}
+
+}  // namespace
+
 Program parse_program(const In& outer) {
   const In in(outer, "invalid_program");
   in.object({"schema", "id", "name", "version", "currency", "utc_offset", "time_zone",
@@ -587,6 +605,7 @@ Program parse_program(const In& outer) {
   }
 
   check_references(in, p);
+  p.uses_audience = uses_audience(p);
   return p;
 }
 

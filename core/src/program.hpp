@@ -38,11 +38,20 @@ struct VoucherExpiry {
   bool given() const { return days || end_of_day; }
 };
 
+// The audience fields beyond tiers (spec/engagement.md, "Audiences and segments").
+struct AudienceExtra {
+  std::optional<bool> membership;
+  std::optional<i64> min_member_days, max_member_days;
+  json doc;  // the audience as the document gave it, for the catalog
+  bool any() const { return membership || min_member_days || max_member_days; }
+};
+
 // What every rule and reward may carry.
 struct Conditions {
   std::optional<Match> match;
   std::optional<Window> when;
   std::vector<std::string> audience;  // tier ids; empty = everyone
+  AudienceExtra extra;
   i64 min_order_minor = 0;
 };
 
@@ -184,6 +193,7 @@ class Program {
   std::string default_language = "en";
   json points_label;                    // as the document gives it; null = the default
   std::optional<Fixed> point_value_minor;  // what one point costs the merchant
+  bool uses_audience = false;  // some audience goes beyond tiers: orders keep their facts
   std::vector<EarnRule> earn;
   std::optional<Tiers> tiers;
   std::vector<Reward> rewards;

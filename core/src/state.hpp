@@ -10,6 +10,7 @@
 
 #include "cart.hpp"
 #include "explain.hpp"
+#include "policy.hpp"
 
 namespace loyalty {
 
@@ -46,6 +47,22 @@ struct HeldBonus {  // a signup bonus waiting for an order
   i64 points = 0;
 };
 
+struct MembershipState {  // the paid membership (spec/engagement.md); status follows from time
+  bool started = false;     // a membership_start was accepted
+  bool trial_used = false;  // a member has one trial, ever
+  bool paid = false;        // until ends a paid period (not a trial)
+  bool cancelled = false;   // no renewal: benefits last until `until`
+  std::optional<Timestamp> until;
+  i64 anchor_day = 0;     // store-local day of the first paid day of this run of periods
+  int anchor_second = 0;  // and its time of day
+  i64 periods = 0;        // periods paid since the anchor
+};
+
+struct ChallengeProgress {
+  std::vector<std::string> done;  // step ids, in the order they were done
+  i64 completed = 0;
+};
+
 struct Ledger {
   std::string member_id;
   i64 program_version = 0;
@@ -67,6 +84,8 @@ struct Ledger {
   std::string referred_by;
   std::set<std::string> referees;
   std::optional<Timestamp> last_activity;
+  MembershipState membership;
+  std::map<std::string, ChallengeProgress> challenges;
   struct Lifetime {
     i64 earned = 0, redeemed = 0, expired = 0, adjusted = 0, spend_minor = 0, orders = 0;
   } lifetime;
@@ -82,7 +101,8 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
   std::string order_id, event_id;
   Timestamp at;
   std::string tier;
-  Cart cart;  // the units not refunded yet
+  Facts facts;  // the audience facts the order was evaluated with
+  Cart cart;    // the units not refunded yet
   std::vector<RedeemItem> redeem;
   std::vector<Voucher> vouchers;  // used in the order, returned by a full refund
   i64 points = 0;                 // purchase points still standing

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger.hpp"
+#include "membership.hpp"
 #include "program.hpp"
 #include "state.hpp"
 #include "tiers.hpp"
@@ -179,8 +180,22 @@ json orders_json(const MemberState& s, const Program& p) {
         "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded)(
         "program_version", o.program_version));
     if (!o.released.empty()) orders.back()["released"] = held_json(o.released);
+    if (p.uses_audience)
+      orders.back()["facts"] = Obj()("membership", o.facts.membership_on)(
+          "member_days", o.facts.member_days);
   }
   return orders;
+}
+
+json challenges_json(const Ledger& l, const Program& p) {
+  json out = json::object();
+  for (const auto& c : p.challenges) {
+    auto it = l.challenges.find(c.id);
+    const ChallengeProgress none;
+    const ChallengeProgress& g = it == l.challenges.end() ? none : it->second;
+    out[c.id] = Obj()("done", g.done)("completed", g.completed);
+  }
+  return out;
 }
 
 // What only the next apply needs: the clock, ids seen, counters, held bonuses, tier
@@ -208,7 +223,27 @@ json internal_json(const MemberState& s, const Program& p) {
   for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
   in["qualifying"] = std::move(qualifying);
   in["orders"] = orders_json(s, p);
+  const MembershipState& m = l.membership;
+  if (m.started || m.trial_used)
+    in["membership"] = Obj()("started", m.started)("trial_used", m.trial_used)("paid", m.paid)(
+        "cancelled", m.cancelled)("until", ts(m.until, p))("anchor_day", m.anchor_day)(
+        "anchor_second", m.anchor_second)("periods", m.periods);
   return in;
+}
+
+MembershipState membership_from(const In& in) {
+  in.object({"started", "trial_used", "paid", "cancelled", "until", "anchor_day", "anchor_second",
+             "periods"});
+  MembershipState m;
+  m.started = in.boolean("started", false);
+  m.trial_used = in.boolean("trial_used", false);
+  m.paid = in.boolean("paid", false);
+  m.cancelled = in.boolean("cancelled", false);
+  if (auto u = in.find("until")) m.until = read_timestamp(*u);
+  m.anchor_day = in.integer("anchor_day", 0, -1'000'000, 1'000'000);
+  m.anchor_second = static_cast<int>(in.integer("anchor_second", 0, 0, 86'399));
+  m.periods = in.integer("periods", 0, 0, 1'000'000);
+  return m;
 }
 
 }  // namespace
@@ -251,6 +286,13 @@ json state_to_json(const MemberState& s, const Program& p) {
   out["lifetime"] = Obj()("earned", l.lifetime.earned)("redeemed", l.lifetime.redeemed)(
       "expired", l.lifetime.expired)("adjusted", l.lifetime.adjusted)(
       "spend_minor", l.lifetime.spend_minor)("orders", l.lifetime.orders);
+  if (p.membership) {
+    const MembershipState& m = l.membership;
+    out["membership"] = Obj()("status", membership_status(p, m, l.clock))(
+        "until", ts(m.until, p))(
+        "trial_used", m.trial_used);
+  }
+  if (!p.challenges.empty()) out["challenges"] = challenges_json(l, p);
   json history = json::array();
   for (const auto& h : s.history) history.push_back(history_json(h, p));
   out["history"] = std::move(history);
@@ -284,13 +326,18 @@ void read_points(const In& in, Ledger& l) {
 
 // One order a refund may still reference.
 OrderRecord order_from(const In& o, const Program& p) {
-  o.object({"order_id", "event_id", "at", "tier", "cart", "redeem", "vouchers", "points", "spent",
+  o.object({"order_id", "event_id", "at", "tier", "facts", "cart", "redeem", "vouchers", "points", "spent",
             "spend", "threshold_spend", "punches", "released", "refunded", "program_version"});
   OrderRecord rec;
   rec.order_id = o.at("order_id").string();
   rec.event_id = o.string("event_id", "");
   rec.at = read_timestamp(o.at("at"));
   if (auto t = o.find("tier")) rec.tier = t->string_or_empty();
+  if (auto f = o.find("facts")) {
+    f->object({"membership", "member_days"});
+    rec.facts.membership_on = f->boolean("membership", false);
+    rec.facts.member_days = f->integer("member_days", 0, INT64_MIN / 4, INT64_MAX / 4);
+  }
   const In cart = o.at("cart");
   rec.cart = parse_cart(cart, p);
   if (auto r = o.find("redeem")) {
@@ -315,13 +362,26 @@ OrderRecord order_from(const In& o, const Program& p) {
   return rec;
 }
 
+void read_challenges(const In& in, Ledger& l) {
+  if (!in.v.is_object()) in.fail("expected an object");
+  for (const auto& [id, value] : in.v.members()) {
+    const In c = in.member(value, id);
+    c.object({"done", "completed"});
+    ChallengeProgress g;
+    g.done = c.strings("done");
+    g.completed = c.integer("completed", 0, 0);
+    if (!g.done.empty() || g.completed) l.challenges[std::string(id)] = std::move(g);
+  }
+}
+
 // The member's "internal" part: what only the next apply needs. Without `ledger_only` the seen
 // ids and the orders are kept too.
 void read_internal(const In& x, const Program& p, bool ledger_only, MemberState& s) {
   Ledger& l = s.ledger;
   x.object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
             "referees", "donations_minor", "seen", "history_total", "counters", "held",
-            "qualifying", "orders"});
+            "qualifying", "orders", "membership"});
+  if (auto m = x.find("membership")) l.membership = membership_from(*m);
   if (auto c = x.find("clock")) l.clock = read_timestamp(*c);
   if (auto e = x.find("enrolled_at")) l.enrolled_at = read_timestamp(*e);
   if (auto a = x.find("last_activity")) l.last_activity = read_timestamp(*a);
@@ -364,9 +424,11 @@ void read_internal(const In& x, const Program& p, bool ledger_only, MemberState&
 MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
   in.object({"member_id", "program_version", "balance", "pending", "lots", "next_expiry", "tier",
              "punch_cards", "vouchers", "store_credit_minor", "spend_threshold_progress",
-             "lifetime", "history", "internal"});
+             "lifetime", "history", "internal", "membership", "challenges"});
+  if (auto m = in.find("membership")) m->object({"status", "until", "trial_used"});
   MemberState s;
   Ledger& l = s.ledger;
+  if (auto c = in.find("challenges")) read_challenges(*c, l);
   if (auto id = in.find("member_id")) l.member_id = id->string_or_empty();
   l.program_version = in.integer("program_version", 0, 0);
   l.balance = in.integer("balance", 0);

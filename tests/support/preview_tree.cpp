@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "audience.hpp"
 #include "policy.hpp"
 
 namespace loyalty {
@@ -17,7 +18,7 @@ json op_preview_tree(const Program& p, const In& request) {
   const OrderRequest& req = in.order;
   Ledger& ledger = in.ledger;
   const i64 balance_before = ledger.balance;
-  const std::string tier_before = tier_id(tier_at(p, ledger, at));
+  const Who who = who_at(p, ledger, at);
 
   // Each cart reward on its own, for the list the shopper chooses from.
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
@@ -30,7 +31,7 @@ json op_preview_tree(const Program& p, const In& request) {
         r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
     const std::string_view status =
-        reward_status(p, ledger, r, &cart, at, tier_before, balance_before, d);
+        reward_status(p, ledger, r, &cart, at, who, balance_before, d);
     const bool usable = status == "available";
     rewards.push_back(Obj()("id", r.id)("status", status)(
         "points_needed", status == "insufficient_points"
