@@ -167,6 +167,18 @@ export class I18n {
     return this.shopDates.format(d);
   }
 
+  /**
+   * The last day an `until` covers, as the shop's calendar reads it: a membership until
+   * "2027-01-01T00:00:00-05:00" ends as Jan 1 starts, so its benefits last through Dec 31.
+   */
+  lastDay(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T00:00:00(?:\.0+)?(?:[+-]\d{2}:\d{2})$/.exec(String(iso ?? ''));
+    if (!m) return this.shopDate(iso);
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) - 1, 12));
+    this.shopDates ??= new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    return this.shopDates.format(d);
+  }
+
   /** A change of points with its sign: "+120", "−40" (a true minus sign, as screen readers say it). */
   signed(n) {
     return `${n > 0 ? '+' : '−'}${this.number(Math.abs(n))}`;
@@ -311,7 +323,7 @@ export class I18n {
       code: a.code ?? '',
       percent: a.percent != null ? this.factor(a.percent) : '',
       membership: a.membership != null ? this.membershipName() : '',
-      date: a.until ? this.shopDate(a.until) : '',
+      date: a.until ? this.lastDay(a.until) : '',
       segment: a.segment != null ? this.segmentName(a.segment) : '',
     };
     if (a.credit_minor != null) args.amount = this.money(a.credit_minor);

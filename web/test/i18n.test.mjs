@@ -28,7 +28,7 @@ test('every catalog has every English message with the same placeholders and its
 
 test('every explanation key the core can write has a message', () => {
   const src = fs.readdirSync(path.join(ROOT, 'core/src')).map((f) => fs.readFileSync(path.join(ROOT, 'core/src', f), 'utf8')).join('\n');
-  const keys = new Set(src.match(/"(earn|adjust|expire|redeem|refund|prize|challenge|coupon|cashback|store_credit|membership|audience)\.[a-z_]+"/g).map((k) => k.slice(1, -1)));
+  const keys = new Set(src.match(/"(earn|adjust|expire|redeem|refund|prize|challenge|coupon|cashback|store_credit|membership|audience)\.[a-z_]+"/g).map((k) => k.slice(1, -1)).filter((k) => !/\.(hpp|cpp|h)$/.test(k)));
   // docs/engagement-json.md, "History, added kinds and keys": the widget has them before the core writes them.
   for (const k of ['prize.points', 'prize.voucher', 'prize.none', 'challenge.step', 'challenge.done', 'coupon.claimed', 'earn.action_reward', 'cashback.earned', 'store_credit.spent', 'refund.cashback', 'refund.store_credit_returned', 'refund.coupon_returned', 'membership.trial', 'membership.waiting', 'membership.paid', 'membership.cancelled', 'audience.segment']) keys.add(k);
   for (const t of ['per_spend', 'per_item', 'per_order', 'bonus']) keys.add(`earn.${t}`); // built as "earn." + type
@@ -101,8 +101,11 @@ test('engagement history lines read as sentences in every language', () => {
   assert.equal(en.explain(line('cashback.earned', { rule: 'cb', credit_minor: 250, percent: '5' }), 'cb'), `Cb: ${en.money(250)} store credit (5% back)`);
   assert.equal(en.explain(line('store_credit.spent', { reward: 'store-credit', credit_minor: 500 })), `${en.money(500)} paid with store credit`);
   assert.equal(en.explain(line('refund.store_credit_returned', { order_id: '#1', credit_minor: 500 })), `Store credit returned: ${en.money(500)}`);
-  assert.equal(en.explain(line('membership.trial', { membership: 'plus', until: '2026-03-31T00:00:00-05:00', days: 30 })), `Plus: 30-day free trial, until ${en.shopDate('2026-03-31T00:00:00-05:00')}`);
-  assert.equal(en.explain(line('membership.paid', { membership: 'plus', amount_minor: 1990, until: '2026-04-30T00:00:00-05:00' })), `Plus: ${en.money(1990)} paid, active until ${en.shopDate('2026-04-30T00:00:00-05:00')}`);
+  // A trial started on Mar 1 for 30 days ends as Mar 31 starts: it lasts through Mar 30.
+  assert.equal(en.explain(line('membership.trial', { membership: 'plus', until: '2026-03-31T00:00:00-05:00', days: 30 })), 'Plus: 30-day free trial, until Mar 30, 2026');
+  assert.equal(en.explain(line('membership.paid', { membership: 'plus', amount_minor: 1990, until: '2026-04-30T00:00:00-05:00' })), `Plus: ${en.money(1990)} paid, active until Apr 29, 2026`);
+  assert.equal(en.lastDay('2026-03-01T00:00:00+01:00'), 'Feb 28, 2026', 'the day before, across a month');
+  assert.equal(en.lastDay('2026-03-15T10:30:00-05:00'), 'Mar 15, 2026', 'not at midnight: that day');
   assert.equal(en.explain(line('audience.segment', { segment: 'boots' })), 'You are now in: Bought rain boots');
   const pl = new I18n('pl', ENGAGE);
   assert.equal(pl.explain(line('prize.points', { wheel: 'sat', prize: 'p50', points: 22 })), 'Koło sobotnie: wygrana 22 punkty');

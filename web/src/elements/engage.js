@@ -199,7 +199,7 @@ export function membershipCard(m, t, app, el) {
   const lines = [];
   if (status === 'trial' && m.trial_days_left != null) lines.push(t.t('membership.trial_left', { count: m.trial_days_left }));
   if (m.until && status === 'active') lines.push(t.t('membership.renews', { date: t.shopDate(m.until) }));
-  else if (m.until && on) lines.push(t.t('membership.until', { date: t.shopDate(m.until) }));
+  else if (m.until && on) lines.push(t.t('membership.until', { date: t.lastDay(m.until) }));
   if (m.fee_minor) lines.push(t.t(m.period === 'year' ? 'membership.fee.year' : 'membership.fee.month', { amount: t.money(m.fee_minor) }));
   let action = null;
   if (m.can_start_trial && m.trial_days > 0 && !on) action = ['start_trial', t.t('membership.start_trial', { count: m.trial_days })];
