@@ -130,7 +130,7 @@ test('locked items say why: membership, tenure in years or days, new members, fr
   assert.equal(why('segments', { segments: ['boots'] }), 'For members in: Bought rain boots');
   assert.equal(why('not_segments', { not_segments: ['boots'] }), 'Not for members in: Bought rain boots');
   assert.equal(why('something_new', {}), 'Not available to you yet');
-  assert.equal(en.rewardStatus({ id: 'free-bun', status: 'requirement_not_met' }), 'Needs 2 more Coffee in the cart');
+  assert.equal(en.rewardStatus({ id: 'free-bun', status: 'requirement_not_met' }), 'With at least 2 Coffee in the cart', 'the requirement, not what is missing: the status does not say');
   assert.equal(en.rewardStatus({ id: 'x', status: 'insufficient_credit' }), 'No store credit to spend');
   const pl = new I18n('pl', ENGAGE);
   const plWhy = (reason, audience) => pl.rewardStatus({ id: 'x', status: 'audience_locked', reason, audience });

@@ -270,7 +270,7 @@ export default {
   'history.kind.membership': 'Membership',
 
   'reward.status.audience_locked': 'Not available to you yet',
-  'reward.status.requirement_not_met': { one: 'Needs {count} more {what} in the cart', other: 'Needs {count} more {what} in the cart' },
+  'reward.status.requirement_not_met': { one: 'With at least {count} {what} in the cart', other: 'With at least {count} {what} in the cart' },
   'reward.status.insufficient_credit': 'No store credit to spend',
   'audience.membership': 'For {membership} members',
   'audience.no_membership': 'For shoppers without {membership}',

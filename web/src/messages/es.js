@@ -268,7 +268,7 @@ export default {
   'history.kind.membership': 'Membresía',
 
   'reward.status.audience_locked': 'Todavía no está disponible para ti',
-  'reward.status.requirement_not_met': { one: 'Necesitas {count} {what} más en el carrito', other: 'Necesitas {count} {what} más en el carrito' },
+  'reward.status.requirement_not_met': { one: 'Con al menos {count} {what} en el carrito', other: 'Con al menos {count} {what} en el carrito' },
   'reward.status.insufficient_credit': 'No tienes saldo a favor',
   'audience.membership': 'Para socios {membership}',
   'audience.no_membership': 'Para quienes no tienen {membership}',

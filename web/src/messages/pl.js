@@ -269,7 +269,7 @@ export default {
   'history.kind.membership': 'Członkostwo',
 
   'reward.status.audience_locked': 'Jeszcze niedostępne dla Ciebie',
-  'reward.status.requirement_not_met': { one: 'Potrzeba jeszcze {count} szt.: {what}', few: 'Potrzeba jeszcze {count} szt.: {what}', many: 'Potrzeba jeszcze {count} szt.: {what}', other: 'Potrzeba jeszcze {count} szt.: {what}' },
+  'reward.status.requirement_not_met': { one: 'Gdy w koszyku jest co najmniej {count} szt.: {what}', few: 'Gdy w koszyku są co najmniej {count} szt.: {what}', many: 'Gdy w koszyku jest co najmniej {count} szt.: {what}', other: 'Gdy w koszyku jest co najmniej {count} szt.: {what}' },
   'reward.status.insufficient_credit': 'Brak środków w sklepie',
   'audience.membership': 'Dla członków {membership}',
   'audience.no_membership': 'Dla osób bez {membership}',

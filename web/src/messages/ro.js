@@ -269,7 +269,7 @@ export default {
   'history.kind.membership': 'Abonament',
 
   'reward.status.audience_locked': 'Încă nu este disponibil pentru tine',
-  'reward.status.requirement_not_met': { one: 'Mai trebuie {count} {what} în coș', few: 'Mai trebuie {count} {what} în coș', other: 'Mai trebuie {count} de {what} în coș' },
+  'reward.status.requirement_not_met': { one: 'Cu cel puțin {count} {what} în coș', few: 'Cu cel puțin {count} {what} în coș', other: 'Cu cel puțin {count} de {what} în coș' },
   'reward.status.insufficient_credit': 'Nu ai credit în magazin',
   'audience.membership': 'Pentru membrii {membership}',
   'audience.no_membership': 'Pentru cei fără {membership}',
