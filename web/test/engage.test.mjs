@@ -61,6 +61,9 @@ export const PARTS = {
       { id: 'veteran', name: { en: "Veteran's treat", es: 'Premio veterano' }, type: 'fixed_discount', cost: 60, amount_minor: 500, audience: { min_member_days: 365 } },
     );
   },
+  requires(p) {
+    p.rewards.push({ id: 'pastry-deal', name: { en: 'Free pastry with three coffees', es: 'Pan dulce gratis con tres cafés' }, type: 'free_item', cost: 10, match: { categories: ['pastries'] }, requires: { match: { categories: ['coffee'] }, min_quantity: 3 } });
+  },
   cashback(p) {
     p.earn.push({ id: 'cb', name: { en: '5% back in store credit', es: '5 % de vuelta en saldo' }, type: 'cashback', percent: '5' });
     p.rewards.push({ id: 'store-credit', name: { en: 'Store credit', es: 'Saldo a favor' }, type: 'store_credit_spend', cost: 0 });
@@ -126,6 +129,10 @@ describe('engagement in the widget (issue 16)', () => {
     if (have.has('challenges')) {
       const r = await server.shopper('probe', 'POST', '/v1/members/me/actions', { action: 'review' });
       if (!JSON.stringify(r.data?.history ?? '').includes('challenge.step')) have.delete('challenges');
+    }
+    if (have.has('requires')) {
+      const r = await server.shopper('probe', 'POST', '/v1/members/me/preview', { cart: CART });
+      if (r.data?.rewards?.find((x) => x.id === 'pastry-deal')?.status !== 'requirement_not_met') have.delete('requires');
     }
     if (have.has('cashback')) {
       const r = await server.admin('POST', '/v1/orders', { member_id: 'probe', order_id: 'p-1', cart: CART });
@@ -253,6 +260,20 @@ describe('engagement in the widget (issue 16)', () => {
     assert.match(portal, /Veteran's treat[^]*For members of a year or more/);
     assert.deepEqual(other.errors, []);
     await other.context().close();
+  });
+
+  test('a reward whose requirement the cart does not meet says so at checkout, and applies once it does', async (t) => {
+    if (missing('requires')) return t.skip(missing('requires'));
+    await enroll(server, 'rex');
+    const page = await open('rex', { locale: 'es', body: '<loyalty-checkout></loyalty-checkout>' });
+    await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
+    const row = page.locator('loyalty-checkout').locator('[data-reward=pastry-deal]');
+    assert.match(await row.textContent(), /Pan dulce gratis con tres cafés[^]*Con al menos 3 Coffee en el carrito/);
+    assert.equal(await row.getByRole('button').count(), 0, 'no button for a reward that cannot apply');
+    await page.evaluate((cart) => window.Loyalty.setCart({ ...cart, lines: [{ ...cart.lines[0], quantity: 3 }, cart.lines[1]] }), CART);
+    await row.getByRole('button').waitFor();
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
   });
 
   test('claiming a code in the portal puts its voucher in the list', async (t) => {
