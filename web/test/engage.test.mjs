@@ -276,6 +276,26 @@ describe('engagement in the widget (issue 16)', () => {
     await page.context().close();
   });
 
+  test('a challenge shows its steps and which are done; the checkout says what the cart completes', async (t) => {
+    if (missing('challenges')) return t.skip(missing('challenges'));
+    await enroll(server, 'hugo');
+    const page = await open('hugo', { body: '<loyalty-portal></loyalty-portal><loyalty-checkout></loyalty-checkout>' });
+    await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
+    const challenge = page.locator('loyalty-portal').locator('[part=challenge]');
+    assert.match(await challenge.textContent(), /Treasure hunt[^]*0 of 2 steps done[^]*Write a review \(To do\)[^]*Buy a pastry \(To do\)[^]*Do the steps in order/);
+    assert.equal(await page.locator('loyalty-checkout').locator('[part=challenge-step]').count(), 0, 'in order: the pastry does not count before the review');
+    const review = await server.shopper('hugo', 'POST', '/v1/members/me/actions', { action: 'review' });
+    assert.equal(review.status, 200, JSON.stringify(review.data));
+    await page.evaluate(() => window.Loyalty.refresh());
+    await page.waitForFunction(() => /1 of 2 steps done/.test(document.querySelector('loyalty-portal').shadowRoot.querySelector('[part=challenge]').textContent));
+    assert.match(await challenge.textContent(), /Write a review \(Done\)[^]*Buy a pastry \(To do\)/);
+    const note = page.locator('loyalty-checkout').locator('[part=challenge-step]');
+    await note.waitFor();
+    assert.equal(await note.textContent(), 'This order completes Treasure hunt!');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('claiming a code in the portal puts its voucher in the list', async (t) => {
     if (missing()) return t.skip(missing());
     await enroll(server, 'clara');
