@@ -315,7 +315,7 @@ export class I18n {
       reason: a.reason ?? '',
       order: a.order_id ?? '',
       wheel: a.wheel != null ? this.wheelName(a.wheel) : '',
-      prize: a.prize != null ? this.prizeName(a.wheel, a.prize) : '',
+      prize: a.prize != null ? this.prizeName(a.wheel, { id: a.prize, ...(a.points ? { points: a.points } : {}), ...(a.reward ? { reward: a.reward } : {}) }) : '',
       challenge: a.challenge != null ? this.challengeName(a.challenge) : '',
       step: a.step != null ? this.stepName(a.challenge, a.step) : '',
       done: a.done ?? '',

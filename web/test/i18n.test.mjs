@@ -92,7 +92,7 @@ test('engagement history lines read as sentences in every language', () => {
   const line = (key, args) => ({ key, args });
   const en = new I18n('en', ENGAGE);
   assert.equal(en.explain(line('prize.points', { wheel: 'sat', prize: 'p50', points: 50 })), 'Saturday wheel: you won 50 points');
-  assert.equal(en.explain(line('prize.voucher', { wheel: 'sat', prize: 'x', reward: '10-pct', voucher: 'v1' })), 'Saturday wheel: you won 10% off');
+  assert.equal(en.explain(line('prize.voucher', { wheel: 'sat', prize: 'x', reward: '10-pct', voucher: 'v1' })), 'Saturday wheel: you won 10% off', 'a prize without a name: its reward');
   assert.equal(en.explain(line('prize.none', { wheel: 'sat', prize: 'none' })), 'Saturday wheel: no prize this time');
   assert.equal(en.explain(line('challenge.step', { challenge: 'hunt', step: 'visit', done: 1, steps: 2 })), 'Treasure hunt: step 1 of 2 done (Visiting the store)');
   assert.equal(en.explain(line('challenge.done', { challenge: 'hunt', points: 100, reward: '10-pct' })), 'Treasure hunt completed: 100 points and 10% off');

@@ -246,8 +246,8 @@ export default {
   'action.store_visit': 'visiting the store',
 
   // --- issue 16: engagement (history lines, statuses, wheel, challenges, coupons, membership, store credit) ---
-  'prize.points': '{wheel}: you won {points}',
-  'prize.voucher': '{wheel}: you won {reward}',
+  'prize.points': '{wheel}: you won {prize}',
+  'prize.voucher': '{wheel}: you won {prize}',
   'prize.none': '{wheel}: no prize this time',
   'challenge.step': '{challenge}: step {done} of {steps} done ({step})',
   'challenge.done': '{challenge} completed: {prize}',

@@ -244,8 +244,8 @@ export default {
   'action.store_visit': 'visitar la tienda',
 
   // --- issue 16: engagement (history lines, statuses, wheel, challenges, coupons, membership, store credit) ---
-  'prize.points': '{wheel}: ganaste {points}',
-  'prize.voucher': '{wheel}: ganaste {reward}',
+  'prize.points': '{wheel}: ganaste {prize}',
+  'prize.voucher': '{wheel}: ganaste {prize}',
   'prize.none': '{wheel}: esta vez no hubo premio',
   'challenge.step': '{challenge}: paso {done} de {steps} hecho ({step})',
   'challenge.done': '{challenge} completado: {prize}',

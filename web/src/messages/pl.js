@@ -245,8 +245,8 @@ export default {
   'action.store_visit': 'wizyta w sklepie',
 
   // --- issue 16: engagement (history lines, statuses, wheel, challenges, coupons, membership, store credit) ---
-  'prize.points': '{wheel}: wygrana {points}',
-  'prize.voucher': '{wheel}: wygrana {reward}',
+  'prize.points': '{wheel}: wygrana {prize}',
+  'prize.voucher': '{wheel}: wygrana {prize}',
   'prize.none': '{wheel}: tym razem bez nagrody',
   'challenge.step': '{challenge}: wykonano krok {done} z {steps} ({step})',
   'challenge.done': '{challenge} ukończone: {prize}',

@@ -245,8 +245,8 @@ export default {
   'action.store_visit': 'o vizită în magazin',
 
   // --- issue 16: engagement (history lines, statuses, wheel, challenges, coupons, membership, store credit) ---
-  'prize.points': '{wheel}: ai câștigat {points}',
-  'prize.voucher': '{wheel}: ai câștigat {reward}',
+  'prize.points': '{wheel}: ai câștigat {prize}',
+  'prize.voucher': '{wheel}: ai câștigat {prize}',
   'prize.none': '{wheel}: de data aceasta fără premiu',
   'challenge.step': '{challenge}: pasul {done} din {steps} făcut ({step})',
   'challenge.done': '{challenge} încheiată: {prize}',
