@@ -174,6 +174,63 @@ const char* code_for(std::string_view status) {
   return "not_eligible";
 }
 
+// The line whose unit a free item takes: the most expensive matching unit not yet counted toward
+// a requirement or freed (`counted`, per line, may be null or empty), the first of equals; or -1.
+std::ptrdiff_t freed_line(const Reward& r, const Cart& cart, const std::vector<i64>* counted) {
+  if (r.type != RewardType::free_item) return -1;
+  std::ptrdiff_t best = -1;
+  i64 value = 0;
+  for (std::size_t i = 0; i < cart.lines.size(); ++i) {
+    const CartLine& l = cart.lines[i];
+    const i64 v = std::min(l.unit_price_minor, l.net);
+    const i64 left = l.quantity - (counted && !counted->empty() ? (*counted)[i] : 0);
+    if (matches(r.cond.match, l) && left > 0 && (best < 0 || v > value)) {
+      best = static_cast<std::ptrdiff_t>(i);
+      value = v;
+    }
+  }
+  return best;
+}
+
+// What a free item takes off once earlier rewards have counted or freed some units.
+i64 freed_value(const Reward& r, const Cart& cart, const std::vector<i64>& counted, i64 left) {
+  const std::ptrdiff_t line = freed_line(r, cart, &counted);
+  if (line < 0) return 0;
+  const CartLine& l = cart.lines[static_cast<std::size_t>(line)];
+  i64 d = std::min(l.unit_price_minor, l.net);
+  if (r.max_value_minor) d = std::min(d, *r.max_value_minor);
+  return std::min(d, left);
+}
+
+// Buy X, get Y: whether the cart holds `requires` units, not counting units already `counted`
+// toward earlier rewards (per line; may be null) nor the unit the reward itself frees. With
+// `take`, the units it counts are added to it, line by line in cart order.
+bool requirement_met(const Reward& r, const Cart& cart, const std::vector<i64>* counted,
+                     std::vector<i64>* take) {
+  if (r.requires_quantity <= 0) return true;
+  const std::ptrdiff_t own = freed_line(r, cart, counted);
+  i64 need = r.requires_quantity;
+  for (std::size_t i = 0; i < cart.lines.size() && need > 0; ++i) {
+    const CartLine& l = cart.lines[i];
+    if (!matches(*r.requires_match, l)) continue;
+    i64 units = l.quantity - (counted && !counted->empty() ? (*counted)[i] : 0) -
+                (static_cast<std::ptrdiff_t>(i) == own ? 1 : 0);
+    units = std::min(std::max<i64>(units, 0), need);
+    need -= units;
+    if (take) (*take)[i] += units;
+  }
+  return need == 0;
+}
+
+// Marks the units an applied reward counted toward its requirement and the unit it freed.
+void count_units(const Reward& r, const Cart& cart, std::vector<i64>& counted) {
+  if (r.requires_quantity <= 0 && r.type != RewardType::free_item) return;
+  const std::ptrdiff_t own = freed_line(r, cart, &counted);
+  counted.resize(cart.lines.size());
+  requirement_met(r, cart, &counted, &counted);
+  if (own >= 0) ++counted[static_cast<std::size_t>(own)];
+}
+
 // Checks, in the order a shopper would want to hear them, whether `reward` can be used now.
 struct Check {
   const Program& program;
@@ -181,6 +238,7 @@ struct Check {
   const Cart* cart;
   Timestamp at;
   const Who& who;
+  const std::vector<i64>* counted = nullptr;  // cart units already counted toward requirements
 };
 
 // The statuses are literals: a string_view to them costs no allocation (several are too long
@@ -202,6 +260,7 @@ std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher,
   if (c.cart) {
     if (c.cart->lines_net - c.cart->order_discount_minor < r.cond.min_order_minor)
       return "min_order_not_met";
+    if (!requirement_met(r, *c.cart, c.counted, nullptr)) return "requirement_not_met";
     // Pay-with-points takes nothing off when the member holds less than it needs: that is
     // insufficient_points (as the catalog says), not not_applicable.
     const bool short_of_points = r.type == RewardType::points_discount && !via_voucher &&
@@ -226,7 +285,8 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
                                  const Who& who) {
   const Cart& cart = *o.cart;
   Redemptions out;
-  const Check check{p, ledger, &cart, o.at, who};
+  std::vector<i64> counted;  // per line, once a reward counts or frees units
+  const Check check{p, ledger, &cart, o.at, who, &counted};
   i64 left = cart.lines_net - cart.order_discount_minor;
   i64 shipping_left = cart.shipping_minor;
   // The JSON pointer of a request item, which only a rejection reports: built then.
@@ -234,7 +294,8 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
   auto try_apply = [&](const Reward& r, const std::string& voucher, std::optional<i64> points,
                        const char* list, std::size_t i) {
     i64 cost = 0;
-    const i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
+    i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
+    if (r.type == RewardType::free_item && !counted.empty()) d = freed_value(r, cart, counted, left);
     // Uses of the reward paid in points so far in this order, for its limit. A count over the
     // few applied rewards, where a map keyed by reward id allocated a node per redemption.
     i64 used = 0;
@@ -255,6 +316,7 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
       cost = 0;
     }
     out.applied.push_back({r.id, voucher, d, cost, shipping});
+    count_units(r, cart, counted);
     return true;
   };
   for (std::size_t i = 0; i < o.redeem.size(); ++i) {
@@ -344,11 +406,15 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   const i64 merchandise = cart.lines_net - cart.order_discount_minor;
   i64 left = merchandise, shipping_left = cart.shipping_minor, merch_discount = 0,
       ship_discount = 0;
+  std::vector<i64> counted;  // as evaluate_redemptions counts them
   auto apply_one = [&](const std::string& reward, std::optional<i64> points) {
     const Reward* r = p.reward(reward);
     if (!r) return;
     i64 cost = 0;
-    const i64 d = reward_discount(p, *r, cart, left, shipping_left, points, cost);
+    i64 d = reward_discount(p, *r, cart, left, shipping_left, points, cost);
+    if (r->type == RewardType::free_item && !counted.empty())
+      d = freed_value(*r, cart, counted, left);
+    count_units(*r, cart, counted);
     if (r->type == RewardType::free_shipping) {
       shipping_left -= d;
       ship_discount += d;

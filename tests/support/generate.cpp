@@ -116,6 +116,16 @@ json Generator::program() {
   if (!tier_ids.empty() && chance(50)) rewards[1]["audience"] = {{"tiers", {"silver", "gold"}}};
   if (chance(40)) rewards[1]["limit"] = {{"count", 1 + pick(2)}, {"per", kPeriods[pick(5)]}};
   if (chance(30)) rewards[0]["voucher_days"] = 30;
+  // Engagement, cart side: buy X get Y, a paid membership and audiences beyond tiers.
+  if (chance(30))
+    rewards[chance(50) ? 0 : 1]["requires"] = {{"match", {{"categories", {kCategories[pick(7)]}}}},
+                                               {"min_quantity", 1 + pick(2)}};
+  if (chance(30)) {
+    p["membership"] = {{"id", "plus"},     {"fee_minor", 1990}, {"trial_days", chance(50) ? 30 : 0},
+                       {"grace_days", 3}, {"period", chance(70) ? "month" : "year"}};
+    rewards[2]["audience"] = {{"membership", chance(80)}};
+  }
+  if (chance(15)) rewards[3]["audience"] = {{"min_member_days", 30 * pick(4)}};
   p["rewards"] = rewards;
 
   json earn = json::array();
@@ -149,6 +159,7 @@ json Generator::program() {
             {{"id", id}, {"type", "multiplier"}, {"factor", chance(50) ? json(2) : json("1.5")}},
             true);
         if (!tier_ids.empty() && chance(30)) m["audience"] = {{"tiers", {"gold"}}};
+        if (chance(20)) m["audience"] = {{"membership", true}};
         earn.push_back(m);
         break;
       }
@@ -269,6 +280,10 @@ json Generator::history(const json& program, int max_events) {
     enroll["birthday"] = (month < 10 ? "0" : "") + std::to_string(month) + "-15";
   }
   events.push_back(enroll);
+  if (program.contains("membership") && chance(70))
+    events.push_back({{"id", "e-" + std::to_string(next_id_++)},
+                      {"at", ts(t + 60)},
+                      {"type", "membership_start"}});
   std::vector<std::string> orders;
   const int n = chance(12) ? 0 : pick(max_events);  // some members only enrolled
   for (int i = 0; i < n; ++i) {
@@ -301,6 +316,15 @@ json Generator::history(const json& program, int max_events) {
                         {"type", "adjust"},
                         {"points", chance(70) ? 100 : -50},
                         {"reason", "test"}});
+    } else if (program.contains("membership") && chance(60)) {
+      const int which = pick(4);
+      json ev = {{"id", id},
+                 {"at", ts(t)},
+                 {"type", which == 0   ? "membership_start"
+                          : which == 3 ? "membership_cancel"
+                                       : "membership_payment"}};
+      if (which == 1 || which == 2) ev["amount_minor"] = 1990;
+      events.push_back(ev);
     } else {
       events.push_back({{"id", id},
                         {"at", ts(t)},

@@ -156,7 +156,7 @@ void expect_rejection_kept(const json& program, const json& state, const json& p
 
 TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
   int checked = 0, with_rewards = 0, birthdays = 0, held = 0, tiers = 0, cards = 0, vouchers = 0,
-      rejections = 0;
+      rejections = 0, requirements = 0, audiences = 0, members = 0;
   for (const auto seed : seeds(3000)) {
     SCOPED_TRACE("LOYALTY_SEED=" + std::to_string(seed));
     Generator g(seed);
@@ -195,17 +195,26 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
     tiers += !preview["tier"].is_null() && preview["tier"]["after"] != "member";
     cards += !preview["punch_cards"].empty() && preview["punch_cards"][0]["punches_after"] > 0;
     vouchers += !preview["vouchers_issued"].empty();
+    const auto status_seen = [&](const char* status) {
+      return std::any_of(preview["rewards"].begin(), preview["rewards"].end(),
+                         [&](const json& r) { return r["status"] == status; });
+    };
+    requirements += status_seen("requirement_not_met");
+    audiences += status_seen("audience_locked");
+    members += state.contains("membership") && state["membership"]["status"] != "none";
     ++checked;
     if (HasFailure()) break;
   }
   EXPECT_GT(checked, 0);
   if (!std::getenv("LOYALTY_SEED")) {
     // The generator reaches what the promise covers (each in at least 1 case in 30).
-    for (const int covered : {with_rewards, birthdays, held, tiers, cards, vouchers, rejections})
+    for (const int covered : {with_rewards, birthdays, held, tiers, cards, vouchers, rejections,
+                              requirements, audiences, members})
       EXPECT_GT(covered * 30, checked)
           << "rewards " << with_rewards << ", birthdays " << birthdays << ", held bonuses " << held
           << ", tiers " << tiers << ", cards " << cards << ", vouchers " << vouchers
-          << ", rejections " << rejections << " of " << checked;
+          << ", rejections " << rejections << ", requirements " << requirements
+          << ", audiences " << audiences << ", memberships " << members << " of " << checked;
   }
 }
 
