@@ -275,6 +275,22 @@ export class I18n {
     return /^[a-z0-9]+(?:[_-][a-z0-9]+)*$/.test(text) ? humanize(text) : text;
   }
 
+  /**
+   * A reward's `details` as shopper text: a string, or an object of language tags to strings.
+   * Other details (the fashion demo's {"ships_in_days": 5, "sku": …}) are data for the merchant:
+   * ''.
+   */
+  details(value) {
+    if (typeof value === 'string') return value;
+    const tags = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+    // Text in languages: every value a string, and one key the program's default language or the
+    // shopper's (a key such as "sku" could otherwise pass for a language tag).
+    const base = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
+    const known = [this.defaultLanguage, this.locale].map(base);
+    const text = tags.length && tags.every(([, v]) => typeof v === 'string') && tags.some(([k]) => known.includes(base(k)));
+    return text ? this.text(value) : '';
+  }
+
   /** A match's includes as words ("Pastry, Latte"); '' when it matches everything. */
   matchText(m = {}) {
     return this.list([...(m?.skus ?? []), ...(m?.categories ?? [])].map(humanize));

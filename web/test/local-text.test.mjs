@@ -99,4 +99,8 @@ test('the widget: names of every kind in the shopper language, points through In
   assert.equal(en.stepName('hunt', 'review'), 'Writing a review');
   assert.equal(en.stepName('hunt', { id: 'x', order: { match: { categories: ['pastry'] }, min_order_minor: 1000 } }), `An order of Pastry from ${en.money(1000)}`);
   assert.equal(en.rewardName('unknown-id'), 'Unknown id', 'an unknown id is made readable');
+  assert.equal(es.details({ en: 'Ships in 5 days', 'es-PE': 'Llega en 5 días' }), 'Llega en 5 días');
+  assert.equal(es.details('Ships in 5 days'), 'Ships in 5 days');
+  assert.equal(es.details({ ships_in_days: 5, sku: 'tote-canvas' }), '', 'free-form details are data, not text');
+  assert.equal(es.details({ sku: 'tote-canvas' }), '', 'keys that are not language tags');
 });

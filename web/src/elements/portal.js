@@ -124,7 +124,7 @@ export class LoyaltyPortal extends LoyaltyElement {
     const name = t.text(r.name) || t.rewardName(r.id);
     const ok = r.status === 'available';
     const cost = r.cost ? t.points(r.cost) : t.t('reward.free');
-    const meta = [t.rewardKind(r), ...t.conditions(r.conditions)].join(' · ');
+    const meta = [t.rewardKind(r), t.details(r.details ?? t.rewards.get(r.id)?.details), ...t.conditions(r.conditions)].filter(Boolean).join(' · ');
     // With a cart on the page, a cart reward is offered only if it takes something off it.
     const onCart = view.preview?.rewards.find((x) => x.id === r.id);
     const cartStatus = member && ok && app.isCartReward(r.id) && onCart && onCart.status !== 'available' ? onCart.status : null;
