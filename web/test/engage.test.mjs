@@ -151,7 +151,8 @@ describe('engagement in the widget (issue 16)', () => {
     const context = await browser.newContext({ viewport: { width, height: 900 }, reducedMotion: motion });
     const url = server.page(`engage-${member}-${locale}`, { token: mintToken(member), locale, body, head: '<script src="/axe.min.js"></script>' });
     const page = await openPage(browser, url, { context });
-    await page.waitForFunction(() => !!document.querySelector('loyalty-portal, loyalty-checkout')?.shadowRoot?.querySelector('[part=wheels], [part=coupons], [part=membership], [part=earns]'));
+    // The core has compiled and the catalog is drawn (the wheel, the membership card need it).
+    await page.waitForFunction(() => !!window.Loyalty.app.view.catalog && !!document.querySelector('loyalty-portal, loyalty-checkout')?.shadowRoot?.querySelector('[part=panel]'));
     return page;
   }
 
