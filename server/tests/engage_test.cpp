@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "clock.hpp"
 #include "harness.hpp"
@@ -205,6 +207,31 @@ TEST_F(Engage, CouponCapCountsMembersInTheDatabase) {
   // Without a cap the same claim goes through.
   start();
   EXPECT_EQ(claim("m-d", "NEWS10")->status, 200);
+}
+
+TEST_F(Engage, CouponCapHoldsWhenMembersRace) {
+  start({"--coupon-cap", "NEWS10=3"});
+  const int n = 12;
+  for (int i = 0; i < n; ++i) enrol("r-" + std::to_string(i));
+  std::atomic<int> ok{0}, capped{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      auto c = server_->client();
+      auto r = c->Post("/v1/members/me/claims",
+                       shopper(token("r-" + std::to_string(i)), "race-" + std::to_string(i)),
+                       R"({"code":"NEWS10"})", "application/json");
+      if (r && r->status == 200)
+        ++ok;
+      else if (r && r->status == 422 && body(r)["error"]["code"] == "limit_exceeded")
+        ++capped;
+      else
+        ++other;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 3);
+  EXPECT_EQ(capped.load(), n - 3);
+  EXPECT_EQ(other.load(), 0);
 }
 
 TEST_F(Engage, CouponCapFlagIsChecked) {
