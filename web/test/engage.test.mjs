@@ -325,6 +325,10 @@ describe('engagement in the widget (issue 16)', () => {
     const page = await open('cleo', { body: '<loyalty-portal></loyalty-portal><loyalty-checkout></loyalty-checkout>' });
     assert.match(await shadow(page, 'loyalty-portal'), /store credit/);
     await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
+    const preview = (await server.shopper('cleo', 'POST', '/v1/members/me/preview', { cart: CART })).data;
+    assert.ok(preview.store_credit_earned_minor > 0, 'the cart earns cashback');
+    const earned = await page.evaluate((m) => new Intl.NumberFormat('en', { style: 'currency', currency: 'PEN', currencyDisplay: 'narrowSymbol' }).format(m / 100), preview.store_credit_earned_minor);
+    assert.match(await page.locator('loyalty-checkout').locator('[part=credit-earned]').textContent(), new RegExp(`This order also gives you .*${earned.replace(/[^0-9.]/g, '').replace('.', '\\.')} in store credit`));
     const redeemed = page.evaluate(() => new Promise((resolve) => document.addEventListener('loyalty:redeem', (e) => e.detail.credit_minor != null && resolve(e.detail))));
     await page.locator('loyalty-checkout').locator('[data-key=store-credit]').click();
     assert.deepEqual(await redeemed, { reward: 'store-credit', credit_minor: credit });

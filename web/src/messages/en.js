@@ -343,4 +343,5 @@ export default {
   'queue.claim': 'Claim code {code}',
   'coupon.claim_queued': 'Saved: code {code} is claimed when you are back online',
   'membership.lapsed': '{membership} lapsed',
+  'checkout.credit_earned': 'This order also gives you {amount} in store credit',
 };

@@ -341,4 +341,5 @@ export default {
   'queue.claim': 'Canjear el código {code}',
   'coupon.claim_queued': 'Guardado: el código {code} se canjea cuando vuelvas a estar en línea',
   'membership.lapsed': '{membership} vencida',
+  'checkout.credit_earned': 'Este pedido además te da {amount} de saldo a favor',
 };

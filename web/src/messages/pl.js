@@ -342,4 +342,5 @@ export default {
   'queue.claim': 'Odbierz kod {code}',
   'coupon.claim_queued': 'Zapisano: kod {code} zostanie odebrany, gdy wrócisz online',
   'membership.lapsed': '{membership} wygasło',
+  'checkout.credit_earned': 'To zamówienie da Ci też {amount} środków w sklepie',
 };

@@ -342,4 +342,5 @@ export default {
   'queue.claim': 'Revendică codul {code}',
   'coupon.claim_queued': 'Salvat: codul {code} este revendicat când revii online',
   'membership.lapsed': '{membership} expirat',
+  'checkout.credit_earned': 'Comanda aceasta îți aduce și {amount} credit în magazin',
 };
