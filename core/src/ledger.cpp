@@ -122,7 +122,7 @@ std::vector<RedeemItem> parse_redeem(const std::optional<In>& in) {
 
 void order(const Program& p, MemberState& s, const Event& e) {
   const In in = e.in();
-  check_fields(in, {"order_id", "cart", "redeem", "vouchers"});
+  check_fields(in, {"order_id", "cart", "redeem", "vouchers", "coupons"});
   const std::string order_id = in.at("order_id").string();
   Cart cart = parse_cart(in.at("cart"), p);
   OrderRequest req;
@@ -130,6 +130,7 @@ void order(const Program& p, MemberState& s, const Event& e) {
   req.at = e.at;
   req.redeem = parse_redeem(in.find("redeem"));
   req.vouchers = in.strings("vouchers");
+  req.coupons = in.strings("coupons");
   req.event_id = e.id;
   if (s.orders.count(order_id))
     return reject(p, s, e, "invalid_event", "order " + order_id + " was posted before",
@@ -142,7 +143,9 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (!o.rejected.empty()) {
     const auto& r = o.rejected.front();
     return reject(p, s, e, r.code,
-                  "reward " + (r.reward.empty() ? r.voucher : r.reward) + " is " + r.status,
+                  !r.coupon.empty() ? "the coupon " + r.coupon + " cannot be used in this order"
+                                    : "reward " + (r.reward.empty() ? r.voucher : r.reward) +
+                                          " is " + r.status,
                   r.path);
   }
   OrderRecord rec;
@@ -159,6 +162,8 @@ void order(const Program& p, MemberState& s, const Event& e) {
     if (a.voucher.empty() && item < rec.redeem.size()) rec.redeem[item++].cost = a.cost;
   rec.released = o.released;
   rec.vouchers = held_vouchers;
+  for (const auto& a : o.applied)
+    if (!a.coupon.empty()) rec.coupons.push_back(coupon_key(a.coupon));
   rec.points = o.purchase_points;
   rec.spent = o.cost;
   rec.spend = o.spend;
@@ -170,10 +175,10 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (!o.applied.empty()) {
     HistoryEntry h = entry(p, e.id, "redeem", e.at);
     for (const auto& a : o.applied) {
-      h.lines.push_back({a.reward, -a.cost,
-                         Explain::of("redeem.cart")
-                             .arg("reward", a.reward)
-                             .arg("discount_minor", a.discount_minor)});
+      Explain why =
+          Explain::of("redeem.cart").arg("reward", a.reward).arg("discount_minor", a.discount_minor);
+      if (!a.coupon.empty()) why.arg("coupon", a.coupon);
+      h.lines.push_back({a.reward, -a.cost, std::move(why)});
       h.points -= a.cost;
     }
     h.extra["order_id"] = order_id;

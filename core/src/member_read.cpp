@@ -6,6 +6,7 @@
 #include "bounds.hpp"
 #include "json_write.hpp"
 #include "ledger.hpp"
+#include "membership.hpp"
 
 namespace loyalty {
 namespace {
@@ -64,6 +65,7 @@ std::optional<Timestamp> next_change(const Program& p, const Ledger& l) {
   for (const auto& pend : l.pending) earliest(next, pend.available_at);
   earliest(next, next_expiry(p, l));
   for (const auto& v : l.vouchers) earliest(next, v.expires_at);
+  earliest(next, membership_next_change(p, l.membership, l.clock));
   if (p.tiers) {
     switch (p.tiers->period) {
       case TierPeriodKind::lifetime:

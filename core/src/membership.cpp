@@ -46,6 +46,15 @@ i64 trial_days_left(const Program& p, const MembershipState& m, Timestamp at) {
   return last - local_time(at, p.zone).day + 1;
 }
 
+std::optional<Timestamp> membership_next_change(const Program& p, const MembershipState& m,
+                                                Timestamp after) {
+  if (!p.membership || !m.started || !m.until) return std::nullopt;
+  if (after < *m.until) return m.until;
+  const Timestamp grace_end{m.until->ms + p.membership->grace_days * kDayMs};
+  if (m.paid && !m.cancelled && after < grace_end) return grace_end;
+  return std::nullopt;
+}
+
 namespace {
 
 void record(const Program& p, MemberState& s, const Event& e, Explain why, i64 amount = 0) {

@@ -13,6 +13,11 @@ bool membership_on(const Program& program, const MembershipState& m, Timestamp a
 // Store-local days left in a trial, today included; 0 outside a trial.
 i64 trial_days_left(const Program& program, const MembershipState& m, Timestamp at);
 
+// The next instant after `after` at which the status changes by time alone (the end of a period,
+// then of its grace), if any.
+std::optional<Timestamp> membership_next_change(const Program& program, const MembershipState& m,
+                                                Timestamp after);
+
 void membership_event(const Program& program, MemberState& state, const Event& event);
 
 }  // namespace loyalty

@@ -37,7 +37,7 @@ Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
 }
 
 void read_preview(const Program& p, const In& request, PreviewInput& out) {
-  request.object({"program", "state", "cart", "redeem", "vouchers", "now"});
+  request.object({"program", "state", "cart", "redeem", "vouchers", "coupons", "now"});
   out.cart = parse_cart(request.at("cart"), p);
   if (out.cart.at) {
     out.at = *out.cart.at;
@@ -50,6 +50,7 @@ void read_preview(const Program& p, const In& request, PreviewInput& out) {
   out.order.at = out.at;
   out.order.redeem = read_redeem(request);
   out.order.vouchers = request.strings("vouchers");
+  out.order.coupons = request.strings("coupons");
   if (auto s = request.find("state")) out.ledger = state_from_json(*s, p, true).ledger;
   advance(p, out.ledger, out.at, nullptr);
   out.birthday = on_activity(p, out.ledger, out.at, "", nullptr);
@@ -183,16 +184,17 @@ void write_nudge_for_reward(JsonWriter& w, const RewardRow& row, i64 merchandise
 [[gnu::always_inline]] inline void write_redeem(JsonWriter& w, const OrderOutcome& o) {
   w.key("redeem").begin_object().key("applied").begin_array();
   for (const auto& a : o.applied) {
-    w.begin_object()
-        .member("cost", a.cost)
-        .member("discount_minor", a.discount_minor)
-        .member("reward", a.reward);
+    w.begin_object().member("cost", a.cost);
+    if (!a.coupon.empty()) w.member("coupon", a.coupon);
+    w.member("discount_minor", a.discount_minor).member("reward", a.reward);
     if (!a.voucher.empty()) w.member("voucher", a.voucher);
     w.end_object();
   }
   w.end_array().key("rejected").begin_array();
   for (const auto& r : o.rejected) {
-    w.begin_object().member("code", r.code).member("reward", r.reward).member("status", r.status);
+    w.begin_object().member("code", r.code);
+    if (!r.coupon.empty()) w.member("coupon", r.coupon);
+    w.member("reward", r.reward).member("status", r.status);
     if (!r.voucher.empty()) w.member("voucher", r.voucher);
     w.end_object();
   }

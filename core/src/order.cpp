@@ -4,6 +4,7 @@
 
 #include "audience.hpp"
 #include "earning.hpp"
+#include "games.hpp"
 #include "policy.hpp"
 #include "scratch.hpp"
 
@@ -347,6 +348,30 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
         r && try_apply(*r, id, std::nullopt, "/vouchers/", i))
       out.used_vouchers.push_back(*v);
   }
+  for (std::size_t i = 0; i < o.coupons.size(); ++i) {
+    const Coupon* c = p.coupon(o.coupons[i]);
+    if (!c) {
+      out.rejected.push_back({"", "", "unknown_reward", "not_applicable", path("/coupons/", i),
+                              o.coupons[i]});
+      continue;
+    }
+    i64 earlier = 0;
+    for (const auto& a : out.applied) earlier += a.coupon == c->code;
+    const Reward& r = *p.reward(c->reward);
+    std::string_view status = coupon_status(p, ledger, *c, o.at, who, earlier);
+    // A coupon in an order is used in it: it must name a cart reward, and never one used "now"
+    // (a reward the order itself issues never applies to it).
+    if (status == "available"sv && (!acts_on_cart(r.type) || r.use_now)) status = "not_eligible";
+    if (status != "available"sv) {
+      out.rejected.push_back({r.id, "", std::string(status), "not_applicable",
+                              path("/coupons/", i), c->code});
+      continue;
+    }
+    const bool applied = try_apply(r, "coupon:" + c->key, std::nullopt, "/coupons/", i);
+    auto& item = applied ? out.applied.back().voucher : out.rejected.back().voucher;
+    item.clear();
+    (applied ? out.applied.back().coupon : out.rejected.back().coupon) = c->code;
+  }
   return out;
 }
 
@@ -425,6 +450,8 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   };
   for (const auto& item : rec.redeem) apply_one(item.reward, item.points);
   for (const auto& v : rec.vouchers) apply_one(v.reward, std::nullopt);
+  for (const auto& code : rec.coupons)
+    if (const Coupon* c = p.coupon(code)) apply_one(c->reward, std::nullopt);
   const auto nets = earning_nets(p, cart, merch_discount);
   const Who who{rec.tier, rec.facts};
   Earning earning = compute_earning(p, cart, rec.at, who, nets,
@@ -499,6 +526,10 @@ namespace {
   }
   for (const auto& v : rd.used_vouchers)
     std::erase_if(ledger.vouchers, [&](const Voucher& x) { return x.id == v.id; });
+  for (const auto& a : out.applied)
+    if (!a.coupon.empty())
+      counter_bump(ledger, "coupon:" + coupon_key(a.coupon), Limit{1, Period::lifetime}, o.at,
+                   p.zone);
   if (out.points > 0) {
     if (p.pending_days > 0) {
       out.pending = true;

@@ -16,7 +16,8 @@ struct OrderRequest {
   Timestamp at;
   std::vector<RedeemItem> redeem;
   std::vector<std::string> vouchers;
-  std::string event_id;  // empty in a preview
+  std::vector<std::string> coupons;  // codes claimed and used at once, applied after vouchers
+  std::string event_id;              // empty in a preview
 };
 
 struct AppliedReward {
@@ -24,10 +25,12 @@ struct AppliedReward {
   i64 discount_minor = 0;
   i64 cost = 0;
   bool shipping = false;
+  std::string coupon;  // the code as the program writes it, when a coupon brought the reward
 };
 
 struct RejectedReward {
   std::string reward, voucher, code, status, path;
+  std::string coupon;
 };
 
 struct CardProgress {

@@ -171,6 +171,11 @@ class Walkback {
       line(v.reward, 0,
            explain("refund.voucher_returned").arg("reward", v.reward).arg("voucher", v.id));
     }
+    for (const auto& key : rec_.coupons) {  // the claim comes back: the code may be used again
+      auto c = l_.counters.find("coupon:" + key);
+      if (c != l_.counters.end() && c->second.count > 0) --c->second.count;
+      line(key, 0, explain("refund.coupon_returned").arg("code", key));
+    }
   }
 
   // Full refund: the signup bonuses the order released are held again for the next order.

@@ -105,6 +105,7 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
   Cart cart;    // the units not refunded yet
   std::vector<RedeemItem> redeem;
   std::vector<Voucher> vouchers;  // used in the order, returned by a full refund
+  std::vector<std::string> coupons;  // codes claimed in the order (keys); a full refund undoes them
   i64 points = 0;                 // purchase points still standing
   i64 spent = 0;                  // points paid for rewards
   i64 spend = 0;                  // qualifying spend still standing

@@ -180,6 +180,7 @@ json orders_json(const MemberState& s, const Program& p) {
         "threshold_spend", o.threshold_spend)("punches", o.punches)("refunded", o.refunded)(
         "program_version", o.program_version));
     if (!o.released.empty()) orders.back()["released"] = held_json(o.released);
+    if (!o.coupons.empty()) orders.back()["coupons"] = o.coupons;
     if (p.uses_audience)
       orders.back()["facts"] = Obj()("membership", o.facts.membership_on)(
           "member_days", o.facts.member_days);
@@ -326,13 +327,15 @@ void read_points(const In& in, Ledger& l) {
 
 // One order a refund may still reference.
 OrderRecord order_from(const In& o, const Program& p) {
-  o.object({"order_id", "event_id", "at", "tier", "facts", "cart", "redeem", "vouchers", "points", "spent",
+  o.object({"order_id", "event_id", "at", "tier", "facts", "coupons", "cart", "redeem", "vouchers",
+            "points", "spent",
             "spend", "threshold_spend", "punches", "released", "refunded", "program_version"});
   OrderRecord rec;
   rec.order_id = o.at("order_id").string();
   rec.event_id = o.string("event_id", "");
   rec.at = read_timestamp(o.at("at"));
   if (auto t = o.find("tier")) rec.tier = t->string_or_empty();
+  rec.coupons = o.strings("coupons");
   if (auto f = o.find("facts")) {
     f->object({"membership", "member_days"});
     rec.facts.membership_on = f->boolean("membership", false);

@@ -58,11 +58,13 @@ json op_preview_tree(const Program& p, const In& request) {
   for (const auto& a : o.applied) {
     json x = Obj()("reward", a.reward)("discount_minor", a.discount_minor)("cost", a.cost);
     if (!a.voucher.empty()) x["voucher"] = a.voucher;
+    if (!a.coupon.empty()) x["coupon"] = a.coupon;
     applied.push_back(std::move(x));
   }
   for (const auto& r : o.rejected) {
     json x = Obj()("reward", r.reward)("code", r.code)("status", r.status);
     if (!r.voucher.empty()) x["voucher"] = r.voucher;
+    if (!r.coupon.empty()) x["coupon"] = r.coupon;
     rejected.push_back(std::move(x));
   }
   json cards = json::array();
