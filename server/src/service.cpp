@@ -496,21 +496,20 @@ Reply Service::store_outcome(const Program& p, const std::string& member_id, con
     w.dated.until_ms = dated->until_ms;
     w.dated.program_version = p.version;
   }
-  // Coupon codes the event claimed (a claim, or an order's `coupons`): counted for --coupon-cap.
-  for (auto it = first_new; it != history.end(); ++it) {
-    const json entry = json::parse(*it, nullptr, false);
-    if (!entry.is_object() || !entry.contains("lines") || !entry["lines"].is_array()) continue;
-    for (const auto& line : entry["lines"]) {
-      if (!line.is_object() || !line.contains("explain") || !line["explain"].is_object() ||
-          string_member(line["explain"], "key") != "coupon.claimed")
-        continue;
-      std::string code = string_member(line["explain"].value("args", json::object()), "code");
-      if (code.empty()) code = string_member(line, "rule");
-      code = coupon_code_key(code);
-      if (code.empty()) continue;
-      const auto cap = coupon_caps_.find(code);
-      w.coupon_claims.emplace_back(code, cap == coupon_caps_.end() ? -1 : cap->second);
-    }
+  // Coupon codes the accepted event claimed, counted for --coupon-cap: a claim's code, or every
+  // code of an order (an order whose code cannot apply is rejected whole, so an accepted order
+  // claimed them all). Read from the event, whatever history lines the core writes for them.
+  std::vector<std::string> codes;
+  const std::string type = string_member(event, "type");
+  if (type == "claim") codes.push_back(string_member(event, "code"));
+  if (type == "order" && event.contains("coupons") && event["coupons"].is_array())
+    for (const auto& c : event["coupons"])
+      if (c.is_string()) codes.push_back(c.get<std::string>());
+  for (const auto& raw : codes) {
+    const std::string code = coupon_code_key(raw);
+    if (code.empty()) continue;
+    const auto cap = coupon_caps_.find(code);
+    w.coupon_claims.emplace_back(code, cap == coupon_caps_.end() ? -1 : cap->second);
   }
   w.orders = after->orders();
   w.history_total = after->history_total();
