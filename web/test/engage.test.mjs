@@ -305,7 +305,10 @@ describe('engagement in the widget (issue 16)', () => {
     await portal.getByLabel('Have a code?').fill('zzz');
     await portal.getByRole('button', { name: 'Claim' }).click();
     await page.waitForFunction(() => /Code zzz could not be claimed: no such code/.test(document.querySelector('loyalty-portal').shadowRoot.textContent));
+    // Typed while the refusal's refresh is on its way: the re-render keeps what is typed.
     await portal.getByLabel('Have a code?').fill('news10');
+    await page.evaluate(() => window.Loyalty.refresh());
+    assert.equal(await portal.getByLabel('Have a code?').inputValue(), 'news10');
     await portal.getByRole('button', { name: 'Claim' }).click();
     await page.waitForFunction(() => /Code news10 claimed: 10% off is in your vouchers/.test(document.querySelector('loyalty-portal').shadowRoot.textContent));
     assert.match(await portal.locator('#vouchers').textContent(), /10% off/);

@@ -269,8 +269,9 @@ export function couponBlock(p, view, t, app, el) {
       h('button', { class: 'secondary', 'data-key': `coupon-remove-${code}`, 'aria-label': t.t('coupon.remove', { code }), onclick: () => app.removeCoupon(code) }, t.t('checkout.remove')),
     );
   });
-  const field = codeField('coupon-code', t.t('coupon.label'), t.t('coupon.apply'), (code) => {
+  const field = codeField('coupon-code', t.t('coupon.label'), t.t('coupon.apply'), (code, input) => {
     const r = app.addCoupon(code);
+    if (r.ok) input.value = '';
     el.couponMessage = r.ok ? '' : t.t(r.code === 'empty' ? 'coupon.empty' : COUPON_MESSAGE[r.code] ?? 'coupon.not_eligible', { code: code.trim() });
     el.invalidate();
     el.content.querySelector('#coupon-code')?.focus();
