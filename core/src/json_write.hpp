@@ -56,6 +56,7 @@ class JsonWriter {
   // Shorthands for one member. Overloads, not a template: a template instantiated per literal
   // length (char[17], char[18], ...) costs the wasm module bytes for nothing.
   JsonWriter& member(std::string_view k, std::int64_t v) { return key(k).value(v); }
+  JsonWriter& member(std::string_view k, bool v) { return key(k).value(v); }
   JsonWriter& member(std::string_view k, std::string_view v) { return key(k).value(v); }
   JsonWriter& member(std::string_view k, const char* v) { return key(k).value(v); }
   JsonWriter& member(std::string_view k, const std::string& v) { return key(k).value(v); }

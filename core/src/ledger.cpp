@@ -202,6 +202,28 @@ void order(const Program& p, MemberState& s, const Event& e) {
   s.history.push_back(std::move(h));
 }
 
+// The prizes of the challenges an action completed: one `challenge` entry each, points at once,
+// a voucher of the challenge's reward (numbered after the action's own voucher).
+void challenge_prizes(const Program& p, MemberState& s, const Event& e,
+                      const std::vector<ChallengeStepDone>& steps) {
+  int index = 1;
+  for (const auto& step : steps) {
+    if (!step.completes) continue;
+    const Challenge& c = *step.challenge;
+    HistoryEntry h = entry(p, e.id, "challenge", e.at);
+    h.lines.push_back(done_line(step));
+    h.points = c.points;
+    credit_prize_points(p, s.ledger, c.points, e.at);
+    if (!c.reward.empty()) {
+      const Voucher& v =
+          issue_voucher(p, s.ledger, c.reward, "challenge:" + c.id, e.id, e.at, ++index);
+      h.extra["vouchers_issued"] = json::array(
+          {json(Obj()("id", v.id)("reward", c.reward)("source", "challenge:" + c.id))});
+    }
+    s.history.push_back(std::move(h));
+  }
+}
+
 void action(const Program& p, MemberState& s, const Event& e) {
   const In in = e.in();
   check_fields(in, {"action", "details"});
@@ -214,12 +236,21 @@ void action(const Program& p, MemberState& s, const Event& e) {
       rule = &r;
       break;
     }
-  if (!rule) return reject(p, s, e, "not_eligible", "no rule rewards the action " + name);
-  if (rule->limit &&
-      counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.zone) >= rule->limit->count)
+  const bool over_limit = rule && rule->limit && counter_value(l, "action:" + rule->id, *rule->limit,
+                                                               e.at, p.zone) >= rule->limit->count;
+  // An open challenge step takes the action even without a rule, or past the rule's limit.
+  const auto steps = challenge_steps_by_action(p, l, name, e.at, who);
+  if (!rule && steps.empty())
+    return reject(p, s, e, "not_eligible", "no rule rewards the action " + name);
+  if (over_limit && steps.empty())
     return reject(p, s, e, "limit_exceeded", "the action " + name + " reached its limit");
-  if (rule->limit) counter_bump(l, "action:" + rule->id, *rule->limit, e.at, p.zone);
   HistoryEntry h = entry(p, e.id, "action", e.at);
+  for (const auto& step : steps) h.lines.push_back(step_line(step));
+  if (over_limit || !rule) {
+    s.history.push_back(std::move(h));
+    return challenge_prizes(p, s, e, steps);
+  }
+  if (rule->limit) counter_bump(l, "action:" + rule->id, *rule->limit, e.at, p.zone);
   if (rule->points > 0 || rule->reward.empty()) {
     credit_points(p, l, rule->points, e.at);
     l.lifetime.earned = add(l.lifetime.earned, rule->points);
@@ -241,6 +272,7 @@ void action(const Program& p, MemberState& s, const Event& e) {
         {json(Obj()("id", v.id)("reward", rule->reward)("source", "rule:" + rule->id))});
   }
   s.history.push_back(std::move(h));
+  challenge_prizes(p, s, e, steps);
 }
 
 void redeem(const Program& p, MemberState& s, const Event& e) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "audience.hpp"
+#include "challenges.hpp"
 #include "games.hpp"
 #include "membership.hpp"
 #include "operations.hpp"
@@ -214,6 +215,39 @@ json membership_json(const Program& p, const Ledger& ledger, Timestamp now) {
       "can_start_trial", m.trial_days > 0 && !s.trial_used);
 }
 
+json challenges_json(const Program& p, const Ledger& ledger, Timestamp now, const Who& who) {
+  json out = json::array();
+  for (const auto& c : p.challenges) {
+    auto it = ledger.challenges.find(c.id);
+    const ChallengeProgress none;
+    const ChallengeProgress& g = it == ledger.challenges.end() ? none : it->second;
+    json steps = json::array();
+    for (const auto& s : c.steps) {
+      json step = Obj()("id", s.id)(
+          "done", std::find(g.done.begin(), g.done.end(), s.id) != g.done.end());
+      if (!s.name.is_null()) step["name"] = s.name;
+      if (!s.action.empty()) {
+        step["action"] = s.action;
+      } else {
+        json order = json::object();
+        if (s.match) order["match"] = match_json(*s.match);
+        if (s.min_order_minor) order["min_order_minor"] = s.min_order_minor;
+        step["order"] = std::move(order);
+      }
+      steps.push_back(std::move(step));
+    }
+    const char* status = challenge_status(p, ledger, c, now, who);
+    json item = Obj()("id", c.id)("name", c.name)("status", status)("ordered", c.ordered)(
+        "repeat", c.repeat)("points", c.points)("reward", c.reward)("completed", g.completed)(
+        "steps", std::move(steps));
+    const json cond = conditions_json(c.cond, p);
+    if (!cond.empty()) item["conditions"] = cond;
+    add_audience(item, c.cond, status, who);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 json wheels_json(const Program& p, const Ledger& ledger, Timestamp now, const Who& who) {
   json out = json::array();
   for (const auto& w : p.wheels) {
@@ -301,7 +335,8 @@ json op_catalog(const Program& p, const In& request) {
       "tier", std::move(tier_json))("tiers", std::move(tiers))("earn", std::move(earn))(
       "rewards", std::move(rewards))("punch_cards", std::move(cards))(
       "wheels", wheels_json(p, ledger, now, who))("store_credit_minor", ledger.store_credit_minor)(
-      "membership", membership_json(p, ledger, now));
+      "membership", membership_json(p, ledger, now))("challenges",
+                                                     challenges_json(p, ledger, now, who));
 }
 
 }  // namespace loyalty

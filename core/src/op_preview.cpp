@@ -181,6 +181,21 @@ void write_nudge_for_reward(JsonWriter& w, const RewardRow& row, i64 merchandise
   w.end_array();
 }
 
+// The challenge steps the cart would do: which, how far it brings the challenge, and whether it
+// completes it.
+void write_challenges(JsonWriter& w, const OrderOutcome& o) {
+  w.key("challenges").begin_array();
+  for (const auto& s : o.challenges)
+    w.begin_object()
+        .member("completes", s.completes)
+        .member("done", s.done)
+        .member("id", s.challenge->id)
+        .member("step", s.step)
+        .member("steps", s.steps)
+        .end_object();
+  w.end_array();
+}
+
 [[gnu::always_inline]] inline void write_redeem(JsonWriter& w, const OrderOutcome& o) {
   w.key("redeem").begin_object().key("applied").begin_array();
   for (const auto& a : o.applied) {
@@ -263,6 +278,7 @@ std::string op_preview(const Program& p, const In& request) {
   JsonWriter w(out, 1024 + 160 * (row_count + o.lines.size() + p.punch_cards.size()) +
                         96 * (o.applied.size() + o.rejected.size() + o.issued.size()));
   w.begin_object().member("balance_after", ledger.balance);
+  if (!p.challenges.empty()) write_challenges(w, o);
   write_nudges(w, p, ledger, in.at, rows.data(), row_count, merchandise);
   write_points(w, p, o);
   write_punch_cards(w, p, ledger, o);

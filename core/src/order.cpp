@@ -587,6 +587,30 @@ namespace {
   }
 }
 
+// The challenge steps the order does. A completed challenge's points are available at once and
+// uncapped (never pending, never a purchase point a refund takes back); its voucher follows the
+// cards' and thresholds' vouchers.
+[[gnu::always_inline]] inline void order_challenges(const Program& p, Ledger& ledger,
+                                                    const OrderRequest& o, const Who& who,
+                                                    OrderOutcome& out) {
+  if (p.challenges.empty()) return;
+  out.challenges = challenge_steps_by_order(p, ledger, *o.cart, o.at, who);
+  i64 issued = 0;
+  for (const auto& b : out.issued) issued += b.count;
+  for (const auto& s : out.challenges) {
+    out.lines.push_back(step_line(s));
+    if (!s.completes) continue;
+    const Challenge& c = *s.challenge;
+    out.lines.push_back(done_line(s));
+    credit_prize_points(p, ledger, c.points, o.at);
+    out.points = add(out.points, c.points);
+    if (c.reward.empty()) continue;
+    out.issued.push_back({c.reward, "challenge:" + c.id, 1});
+    issue_vouchers(p, ledger, c.reward, out.issued.back().source, o.event_id, o.at,
+                   static_cast<int>(issued++), 1);
+  }
+}
+
 }  // namespace
 
 OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest& o,
@@ -618,6 +642,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   add_contribution(p, ledger, periods, basis_amount(p, out.spend, out.points));
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
+  order_challenges(p, ledger, o, who, out);
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
   // that earns nothing) does not restart the clock, and pending points restart it on release.
   if ((out.points > 0 && !out.pending) || !out.applied.empty()) ledger.last_activity = o.at;

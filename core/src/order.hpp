@@ -4,6 +4,7 @@
 // this code, so a preview always equals what the order then posts.
 #pragma once
 
+#include "challenges.hpp"
 #include "policy.hpp"
 #include "program.hpp"
 #include "state.hpp"
@@ -62,6 +63,7 @@ struct OrderOutcome {
   std::vector<CardProgress> cards;
   std::vector<IssuedVouchers> issued;  // in the order they were issued
   std::vector<HeldBonus> released;     // signup bonuses this order released
+  std::vector<ChallengeStepDone> challenges;  // steps the order does
   bool pending = false;
   Timestamp available_at;
 };

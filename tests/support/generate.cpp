@@ -126,6 +126,16 @@ json Generator::program() {
     rewards[2]["audience"] = {{"membership", chance(80)}};
   }
   if (chance(15)) rewards[3]["audience"] = {{"min_member_days", 30 * pick(4)}};
+  if (chance(30))
+    p["challenges"] = {{{"id", "hunt"},
+                        {"ordered", chance(50)},
+                        {"repeat", chance(50)},
+                        {"points", 25 * pick(3)},
+                        {"reward", "free-coffee"},
+                        {"steps",
+                         {{{"id", "buy"}, {"order", {{"match", {{"categories", {kCategories[pick(7)]}}}}}}},
+                          {{"id", "review"}, {"action", "review"}},
+                          {{"id", "buy-more"}, {"order", {{"min_order_minor", 500 * pick(5)}}}}}}}};
   p["rewards"] = rewards;
 
   json earn = json::array();

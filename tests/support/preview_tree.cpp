@@ -103,13 +103,21 @@ json op_preview_tree(const Program& p, const In& request) {
       nudges.push_back(Obj()("kind", kKinds[b])(kFields[b], now.remaining)("tier", now.next->id));
     }
   }
-  return Obj()("points", std::move(points))(
+  json out = Obj()("points", std::move(points))(
       "redeem", Obj()("applied", std::move(applied))("rejected", std::move(rejected)))(
       "totals", Obj()("merchandise_minor", o.merchandise)("discount_minor", o.discount)(
                     "shipping_minor", o.shipping)("total_minor", o.total))(
       "balance_after", ledger.balance)("tier", std::move(tier))("punch_cards", std::move(cards))(
       "vouchers_issued", std::move(issued))("rewards", std::move(rewards))("nudges",
                                                                            std::move(nudges));
+  if (!p.challenges.empty()) {
+    json steps = json::array();
+    for (const auto& s : o.challenges)
+      steps.push_back(Obj()("id", s.challenge->id)("step", s.step)("done", s.done)(
+          "steps", s.steps)("completes", s.completes));
+    out["challenges"] = std::move(steps);
+  }
+  return out;
 }
 
 }  // namespace loyalty

@@ -156,7 +156,7 @@ void expect_rejection_kept(const json& program, const json& state, const json& p
 
 TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
   int checked = 0, with_rewards = 0, birthdays = 0, held = 0, tiers = 0, cards = 0, vouchers = 0,
-      rejections = 0, requirements = 0, audiences = 0, members = 0;
+      rejections = 0, requirements = 0, audiences = 0, members = 0, steps = 0;
   for (const auto seed : seeds(3000)) {
     SCOPED_TRACE("LOYALTY_SEED=" + std::to_string(seed));
     Generator g(seed);
@@ -202,6 +202,7 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
     requirements += status_seen("requirement_not_met");
     audiences += status_seen("audience_locked");
     members += state.contains("membership") && state["membership"]["status"] != "none";
+    steps += preview.contains("challenges") && !preview["challenges"].empty();
     ++checked;
     if (HasFailure()) break;
   }
@@ -209,12 +210,13 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
   if (!std::getenv("LOYALTY_SEED")) {
     // The generator reaches what the promise covers (each in at least 1 case in 30).
     for (const int covered : {with_rewards, birthdays, held, tiers, cards, vouchers, rejections,
-                              requirements, audiences, members})
+                              requirements, audiences, members, steps})
       EXPECT_GT(covered * 30, checked)
           << "rewards " << with_rewards << ", birthdays " << birthdays << ", held bonuses " << held
           << ", tiers " << tiers << ", cards " << cards << ", vouchers " << vouchers
           << ", rejections " << rejections << ", requirements " << requirements
-          << ", audiences " << audiences << ", memberships " << members << " of " << checked;
+          << ", audiences " << audiences << ", memberships " << members << ", challenge steps "
+          << steps << " of " << checked;
   }
 }
 
