@@ -223,6 +223,7 @@ describe('engagement in the widget (issue 16)', () => {
     await field.fill('nope');
     await checkout.getByRole('button', { name: 'Apply' }).click();
     await page.waitForFunction(() => /Code nope is not a valid code/.test(document.querySelector('loyalty-checkout').shadowRoot.textContent));
+    assert.equal(await checkout.getByLabel('Coupon code').inputValue(), 'nope', 'a refused code stays to be corrected');
     assert.equal(await checkout.getByRole('alert').count() > 0, true, 'the refusal is announced');
     await checkout.getByLabel('Coupon code').fill(' news10 ');
     await checkout.getByRole('button', { name: 'Apply' }).click();
@@ -231,6 +232,7 @@ describe('engagement in the widget (issue 16)', () => {
     assert.ok(applied, JSON.stringify(preview.redeem));
     const amount = await page.evaluate((m) => new Intl.NumberFormat('en', { style: 'currency', currency: 'PEN', currencyDisplay: 'narrowSymbol' }).format(m / 100), applied.discount_minor);
     await page.waitForFunction((a) => document.querySelector('loyalty-checkout').shadowRoot.querySelector('[part=coupon]')?.textContent.includes(a), amount.replace(/^PEN\s?/, ''));
+    assert.equal(await checkout.getByLabel('Coupon code').inputValue(), '', 'an applied code leaves the field');
     assert.match(await shadow(page, 'loyalty-checkout'), /10% off/);
     assert.deepEqual(page.errors, []);
     await page.context().close();
@@ -311,6 +313,7 @@ describe('engagement in the widget (issue 16)', () => {
     assert.equal(await portal.getByLabel('Have a code?').inputValue(), 'news10');
     await portal.getByRole('button', { name: 'Claim' }).click();
     await page.waitForFunction(() => /Code news10 claimed: 10% off is in your vouchers/.test(document.querySelector('loyalty-portal').shadowRoot.textContent));
+    assert.equal(await portal.getByLabel('Have a code?').inputValue(), '', 'a claimed code leaves the field');
     assert.match(await portal.locator('#vouchers').textContent(), /10% off/);
     const state = (await server.shopper('clara', 'GET', '/v1/members/me')).data;
     assert.equal(state.vouchers.filter((v) => v.reward === 'news-10').length, 1, 'one voucher on the server');

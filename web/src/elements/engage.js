@@ -248,8 +248,8 @@ export function claimField(t, app, el) {
       return;
     }
     el.claimMessage = '';
+    input.value = ''; // before the queue's re-render, which would carry a typed value over
     app.claim(code);
-    input.value = '';
   }, el.claimMessage, true);
 }
 
@@ -270,11 +270,13 @@ export function couponBlock(p, view, t, app, el) {
     );
   });
   const field = codeField('coupon-code', t.t('coupon.label'), t.t('coupon.apply'), (code, input) => {
+    input.value = ''; // emptied before the re-render, which would carry a typed value over
     const r = app.addCoupon(code);
-    if (r.ok) input.value = '';
     el.couponMessage = r.ok ? '' : t.t(r.code === 'empty' ? 'coupon.empty' : COUPON_MESSAGE[r.code] ?? 'coupon.not_eligible', { code: code.trim() });
     el.invalidate();
-    el.content.querySelector('#coupon-code')?.focus();
+    const again = el.content.querySelector('#coupon-code');
+    if (again && !r.ok) again.value = code; // a refused code stays, to be corrected
+    again?.focus();
   }, el.couponMessage, true);
   return h('div', { class: 'coupons', part: 'coupons' }, field, rows.length ? h('ul', { class: 'list' }, rows) : null);
 }
