@@ -10,6 +10,23 @@
 #include "stable_order.hpp"
 
 namespace loyalty {
+
+std::vector<RedeemItem> parse_redeem(const std::optional<In>& in) {
+  std::vector<RedeemItem> out;
+  if (!in) return out;
+  const auto& arr = in->array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    const In item = in->at(i);
+    item.object({"reward", "points", "credit_minor"});
+    RedeemItem r;
+    r.reward = item.at("reward").string();
+    r.points = item.optional_integer("points", 1, INT64_MAX / 4);
+    r.credit_minor = item.optional_integer("credit_minor", 1, INT64_MAX / 4);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 namespace {
 
 const char* const kEventCommon[] = {"id", "at", "type", "member_id"};
@@ -108,17 +125,6 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
   on_activity(p, l, e.at, e.id, &s.history);
 }
 
-std::vector<RedeemItem> parse_redeem(const std::optional<In>& in) {
-  std::vector<RedeemItem> out;
-  if (!in) return out;
-  const auto& arr = in->array();
-  for (std::size_t i = 0; i < arr.size(); ++i) {
-    const In item = in->at(i);
-    item.object({"reward", "points"});
-    out.push_back({item.at("reward").string(), item.optional_integer("points", 1, INT64_MAX / 4)});
-  }
-  return out;
-}
 
 void order(const Program& p, MemberState& s, const Event& e) {
   const In in = e.in();
@@ -158,14 +164,23 @@ void order(const Program& p, MemberState& s, const Event& e) {
   rec.redeem = req.redeem;
   // Whole or nothing: the rewards paid in points were applied one per request item, in order.
   std::size_t item = 0;
-  for (const auto& a : o.applied)
-    if (a.voucher.empty() && item < rec.redeem.size()) rec.redeem[item++].cost = a.cost;
+  for (const auto& a : o.applied) {
+    if (!a.voucher.empty() || !a.coupon.empty() || a.credit_minor) continue;
+    auto spends_credit = [&](const RedeemItem& r) {
+      const Reward* reward = p.reward(r.reward);
+      return reward && reward->type == RewardType::store_credit_spend;
+    };
+    while (item < rec.redeem.size() && spends_credit(rec.redeem[item])) ++item;
+    if (item < rec.redeem.size()) rec.redeem[item++].cost = a.cost;
+  }
   rec.released = o.released;
   rec.vouchers = held_vouchers;
   for (const auto& a : o.applied)
     if (!a.coupon.empty()) rec.coupons.push_back(coupon_key(a.coupon));
   rec.points = o.purchase_points;
   rec.spent = o.cost;
+  rec.credit_spent = o.store_credit;
+  rec.cashback = o.cashback;
   rec.spend = o.spend;
   rec.threshold_spend = o.threshold_spend;
   for (const auto& c : o.cards) rec.punches[c.card] = c.added;
@@ -176,7 +191,12 @@ void order(const Program& p, MemberState& s, const Event& e) {
     HistoryEntry h = entry(p, e.id, "redeem", e.at);
     for (const auto& a : o.applied) {
       Explain why =
-          Explain::of("redeem.cart").arg("reward", a.reward).arg("discount_minor", a.discount_minor);
+          a.credit_minor > 0
+              ? Explain::of("store_credit.spent").arg("reward", a.reward).arg("credit_minor",
+                                                                               a.credit_minor)
+              : Explain::of("redeem.cart")
+                    .arg("reward", a.reward)
+                    .arg("discount_minor", a.discount_minor);
       if (!a.coupon.empty()) why.arg("coupon", a.coupon);
       h.lines.push_back({a.reward, -a.cost, std::move(why)});
       h.points -= a.cost;

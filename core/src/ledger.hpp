@@ -15,6 +15,8 @@ struct Event {
 };
 
 Event parse_event(const In& in);
+// The `redeem` list of an order or a preview: rewards, pay-with-points choices, store credit.
+std::vector<RedeemItem> parse_redeem(const std::optional<In>& in);
 
 // When points next expire: the first lot's expiry (rolling), or the end of the inactivity period
 // while the balance is positive; nullopt when nothing will.

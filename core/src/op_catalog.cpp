@@ -36,6 +36,8 @@ const char* type_name(EarnType t) {
       return "action";
     case EarnType::referral:
       return "referral";
+    case EarnType::cashback:
+      return "cashback";
   }
   return "";
 }
@@ -66,6 +68,8 @@ const char* type_name(RewardType t) {
       return "physical";
     case RewardType::digital:
       return "digital";
+    case RewardType::store_credit_spend:
+      return "store_credit_spend";
   }
   return "";
 }
@@ -157,6 +161,9 @@ json way_to_earn(const EarnRule& r) {
       break;
     case EarnType::referral:
       args = Obj()("referrer_points", r.referrer_points)("referee_points", r.referee_points);
+      break;
+    case EarnType::cashback:
+      args = Obj()("percent", to_string(r.percent));
       break;
   }
   return Obj()("key", std::string("way.") + type_name(r.type))("args", std::move(args));

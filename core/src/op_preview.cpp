@@ -1,8 +1,8 @@
 // preview: what a cart earns and what each reward would do, for the member now.
 #include <algorithm>
 
-#include "json_write.hpp"
 #include "audience.hpp"
+#include "json_write.hpp"
 #include "operations.hpp"
 #include "policy.hpp"
 #include "scratch.hpp"
@@ -13,18 +13,6 @@ namespace loyalty {
 using namespace std::string_view_literals;
 namespace {
 
-std::vector<RedeemItem> read_redeem(const In& request) {
-  std::vector<RedeemItem> out;
-  auto in = request.find("redeem");
-  if (!in) return out;
-  const auto& arr = in->array();
-  for (std::size_t i = 0; i < arr.size(); ++i) {
-    const In item = in->at(i);
-    item.object({"reward", "points"});
-    out.push_back({item.at("reward").string(), item.optional_integer("points", 1, INT64_MAX / 4)});
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -48,7 +36,7 @@ void read_preview(const Program& p, const In& request, PreviewInput& out) {
   }
   out.order.cart = &out.cart;
   out.order.at = out.at;
-  out.order.redeem = read_redeem(request);
+  out.order.redeem = parse_redeem(request.find("redeem"));
   out.order.vouchers = request.strings("vouchers");
   out.order.coupons = request.strings("coupons");
   if (auto s = request.find("state")) out.ledger = state_from_json(*s, p, true).ledger;
@@ -201,6 +189,7 @@ void write_challenges(JsonWriter& w, const OrderOutcome& o) {
   for (const auto& a : o.applied) {
     w.begin_object().member("cost", a.cost);
     if (!a.coupon.empty()) w.member("coupon", a.coupon);
+    if (a.credit_minor) w.member("credit_minor", a.credit_minor);
     w.member("discount_minor", a.discount_minor).member("reward", a.reward);
     if (!a.voucher.empty()) w.member("voucher", a.voucher);
     w.end_object();
@@ -247,9 +236,10 @@ void write_challenges(JsonWriter& w, const OrderOutcome& o) {
       .begin_object()
       .member("discount_minor", o.discount)
       .member("merchandise_minor", o.merchandise)
-      .member("shipping_minor", o.shipping)
-      .member("total_minor", o.total)
-      .end_object();
+      .member("shipping_minor", o.shipping);
+  if (p.uses_store_credit)
+    w.member("store_credit_earned_minor", o.cashback).member("store_credit_minor", o.store_credit);
+  w.member("total_minor", o.total).end_object();
   w.key("vouchers_issued").begin_array();
   for (const auto& batch : o.issued)
     for (i64 k = 0; k < batch.count; ++k)

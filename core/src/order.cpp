@@ -246,8 +246,10 @@ struct Check {
 // for a std::string's inline buffer).
 std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher, i64 used_in_order,
                               i64 cart_rewards, i64 available, i64 discount, i64 cost) {
-  if (!acts_on_cart(r.type) && c.cart) return "not_applicable";
-  if (r.cost == 0 && !via_voucher && r.type != RewardType::points_discount) return "not_applicable";
+  const bool spends_credit = r.type == RewardType::store_credit_spend;
+  if (!acts_on_cart(r.type) && !spends_credit && c.cart) return "not_applicable";
+  if (r.cost == 0 && !via_voucher && r.type != RewardType::points_discount && !spends_credit)
+    return "not_applicable";
   if (!in_audience(r.cond, c.who))
     return std::string_view(audience_failure(r.cond, c.who)) == "tiers" ? "tier_locked"
                                                                          : "audience_locked";
@@ -256,6 +258,7 @@ std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher,
       counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.zone) + used_in_order >=
           r.limit->count)
     return "limit_reached";
+  if (spends_credit) return c.ledger.store_credit_minor > 0 ? "available" : "insufficient_credit";
   if (c.cart && acts_on_cart(r.type) && cart_rewards >= c.program.max_rewards_per_order)
     return "limit_reached";
   if (c.cart) {
@@ -280,7 +283,32 @@ struct Redemptions {
   std::vector<RejectedReward> rejected;
   std::vector<Voucher> used_vouchers;
   i64 merchandise_discount = 0, shipping_discount = 0, cost = 0;
+  i64 store_credit = 0;
 };
+
+// Store credit is payment, not a reward: outside max_rewards_per_order, after every discount, for
+// merchandise only, capped silently at what is held and what is left to pay.
+void pay_with_credit(const Check& check, const OrderRequest& o, i64 left, Redemptions& out) {
+  for (std::size_t i = 0; i < o.redeem.size(); ++i) {
+    const Reward* r = check.program.reward(o.redeem[i].reward);
+    if (!r || r->type != RewardType::store_credit_spend) continue;
+    const std::string_view status = check_reward(check, *r, false, 0, 0, 0, 0, 0);
+    const i64 held = check.ledger.store_credit_minor - out.store_credit;
+    if (status != "available"sv || held <= 0) {
+      out.rejected.push_back({r->id, "", "not_eligible",
+                              status == "available"sv ? "insufficient_credit" : std::string(status),
+                              "/redeem/" + std::to_string(i)});
+      continue;
+    }
+    const i64 paid =
+        std::max<i64>(0, std::min({o.redeem[i].credit_minor.value_or(held), held, left}));
+    left -= paid;
+    out.store_credit += paid;
+    AppliedReward a{r->id, "", 0, 0, false};
+    a.credit_minor = paid;
+    out.applied.push_back(std::move(a));
+  }
+}
 
 Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const OrderRequest& o,
                                  const Who& who) {
@@ -327,6 +355,7 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
           {o.redeem[i].reward, "", "unknown_reward", "not_applicable", path("/redeem/", i)});
       continue;
     }
+    if (r->type == RewardType::store_credit_spend) continue;  // payment: after every reward
     try_apply(*r, "", o.redeem[i].points, "/redeem/", i);
   }
   for (std::size_t i = 0; i < o.vouchers.size(); ++i) {
@@ -372,6 +401,7 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     item.clear();
     (applied ? out.applied.back().coupon : out.rejected.back().coupon) = c->code;
   }
+  pay_with_credit(check, o, left, out);
   return out;
 }
 
@@ -425,6 +455,39 @@ std::string_view reward_status(const Program& program, const Ledger& ledger, con
   return check_reward(check, reward, false, 0, 0, available_points, discount, cost);
 }
 
+namespace {
+
+// Store credit from cashback rules: percent of the matching nets after the discount spread
+// (whatever earn_on_discounted says), rounded once per rule and order.
+i64 cashback_of(const Program& p, const Cart& cart, i64 merchandise_discount, Timestamp at,
+                const Who& who, i64 merchandise, std::vector<HistoryLine>* lines) {
+  bool any = false;
+  for (const auto& r : p.earn) any = any || r.type == EarnType::cashback;
+  if (!any) return 0;
+  std::vector<i64> nets(cart.lines.size());
+  for (std::size_t i = 0; i < nets.size(); ++i) nets[i] = cart.lines[i].net;
+  const std::vector<i64> parts = spread(cart.order_discount_minor + merchandise_discount, nets);
+  i64 total = 0;
+  for (const auto& r : p.earn) {
+    if (r.type != EarnType::cashback || !conditions_hold(r.cond, p, at, who, merchandise)) continue;
+    i128 base = 0;
+    for (std::size_t i = 0; i < nets.size(); ++i)
+      if (matches(r.cond.match, cart.lines[i])) base += nets[i] - parts[i];
+    const i64 credit = narrow(divide(base * r.percent.raw, i128{100} * Fixed::kScale, r.rounding));
+    if (credit <= 0) continue;
+    total = add(total, credit);
+    if (lines)
+      lines->push_back({r.id, 0,
+                        Explain::of("cashback.earned")
+                            .arg("rule", r.id)
+                            .arg("credit_minor", credit)
+                            .arg("percent", r.percent)});
+  }
+  return total;
+}
+
+}  // namespace
+
 Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   Recomputed out;
   const Cart& cart = rec.cart;
@@ -460,6 +523,7 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
   out.lines = std::move(earning.lines);
   out.spend = merchandise - merch_discount;
   out.threshold_spend = threshold_spend(p, cart, rec.at, who, nets, merchandise);
+  out.cashback = cashback_of(p, cart, merch_discount, rec.at, who, merchandise, nullptr);
   return out;
 }
 
@@ -491,6 +555,8 @@ namespace {
   out.purchase_points = e.points;
   out.points = e.points;
   out.threshold_spend = threshold_spend(p, cart, o.at, earn_who, nets, out.merchandise);
+  out.cashback = cashback_of(p, cart, rd.merchandise_discount, o.at, who, out.merchandise,
+                             &out.lines);
 }
 
 // Signup bonuses held for an order.
@@ -519,6 +585,8 @@ namespace {
                                                  OrderOutcome& out) {
   debit_points(ledger, rd.cost, false);
   ledger.lifetime.redeemed = add(ledger.lifetime.redeemed, rd.cost);
+  ledger.store_credit_minor = sub(ledger.store_credit_minor, rd.store_credit);
+  ledger.store_credit_minor = add(ledger.store_credit_minor, out.cashback);
   for (const auto& a : out.applied) {
     const Reward* r = p.reward(a.reward);
     if (a.voucher.empty() && r && r->limit)
@@ -629,7 +697,8 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   out.rejected = std::move(rd.rejected);
   out.discount = rd.merchandise_discount + rd.shipping_discount;
   out.shipping = cart.shipping_minor;
-  out.total = out.merchandise - out.discount + cart.shipping_minor;
+  out.store_credit = rd.store_credit;
+  out.total = out.merchandise - out.discount + cart.shipping_minor - rd.store_credit;
   out.cost = rd.cost;
   if (whole_or_nothing && !out.rejected.empty()) return out;
 

@@ -26,7 +26,8 @@ struct AppliedReward {
   i64 discount_minor = 0;
   i64 cost = 0;
   bool shipping = false;
-  std::string coupon;  // the code as the program writes it, when a coupon brought the reward
+  std::string coupon;     // the code as the program writes it, when a coupon brought the reward
+  i64 credit_minor = 0;  // store credit paid (a store_credit_spend reward)
 };
 
 struct RejectedReward {
@@ -50,6 +51,8 @@ struct OrderOutcome {
   std::vector<AppliedReward> applied;
   std::vector<RejectedReward> rejected;
   i64 merchandise = 0, discount = 0, shipping = 0, total = 0;
+  i64 store_credit = 0;  // paid with store credit (in total: what is left to pay)
+  i64 cashback = 0;      // store credit the order earns
   std::vector<HistoryLine> lines;  // points earned, with explanations
   i64 purchase_points = 0;         // earning rules only (what a refund may reverse)
   i64 points = 0;                  // all points the order credits
@@ -91,6 +94,7 @@ struct Recomputed {
   i64 points = 0, spend = 0;
   std::vector<HistoryLine> lines;  // the purchase points by rule
   std::map<std::string, i64> threshold_spend;
+  i64 cashback = 0;
 };
 Recomputed recompute_order(const Program& program, const OrderRecord& record);
 

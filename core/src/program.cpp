@@ -124,7 +124,8 @@ EarnRule parse_earn(const In& in, const std::string& lang, std::vector<Warning>*
                                           {"signup", EarnType::signup},
                                           {"birthday", EarnType::birthday},
                                           {"action", EarnType::action},
-                                          {"referral", EarnType::referral}});
+                                          {"referral", EarnType::referral},
+                                          {"cashback", EarnType::cashback}});
   const std::size_t nc = std::size(kEarnCommon);
   switch (r.type) {
     case EarnType::per_spend:
@@ -182,6 +183,12 @@ EarnRule parse_earn(const In& in, const std::string& lang, std::vector<Warning>*
                                   : in.integer("points", 0, 0, kMaxPoints);
       if (auto l = in.find("limit")) r.limit = parse_limit(*l);
       break;
+    case EarnType::cashback:
+      check_fields(in, {"percent", "rounding"}, kEarnCommon, nc);
+      r.percent = read_fixed(in.at("percent"));
+      if (r.percent.raw <= 0 || r.percent > Fixed::whole(100))
+        in.fail_at("percent", "must be greater than 0 and at most 100");
+      break;
     case EarnType::referral:
       check_fields(in, {"referrer_points", "referee_points"}, kEarnCommon, nc);
       r.referrer_points = in.integer("referrer_points", 0, 0, kMaxPoints);
@@ -238,7 +245,8 @@ Reward parse_reward(const In& in, const std::string& lang, std::vector<Warning>*
                                             {"gift_card", RewardType::gift_card},
                                             {"experience", RewardType::experience},
                                             {"physical", RewardType::physical},
-                                            {"digital", RewardType::digital}});
+                                            {"digital", RewardType::digital},
+                                            {"store_credit_spend", RewardType::store_credit_spend}});
   const std::size_t nc = std::size(kRewardCommon);
   auto warn = [&](const std::string& field, const std::string& message) {
     if (warnings) warnings->push_back({pointer_append(in.path(), field), "deep_discount", message});
@@ -263,6 +271,11 @@ Reward parse_reward(const In& in, const std::string& lang, std::vector<Warning>*
       break;
     case RewardType::free_shipping:
       check_fields(in, {}, kRewardCommon, nc);
+      break;
+    case RewardType::store_credit_spend:
+      check_fields(in, {}, kRewardCommon, nc);
+      if (in.integer("cost", 0, 0, kMaxPoints) != 0)
+        in.fail_at("cost", "store credit is spent, not bought with points: cost must be 0");
       break;
     case RewardType::points_discount:
       check_fields(in, {"step_points", "step_minor", "min_points", "max_order_percent"},
@@ -606,6 +619,11 @@ Program parse_program(const In& outer) {
 
   check_references(in, p);
   p.uses_audience = uses_audience(p);
+  p.uses_store_credit =
+      std::any_of(p.earn.begin(), p.earn.end(),
+                  [](const EarnRule& r) { return r.type == EarnType::cashback; }) ||
+      std::any_of(p.rewards.begin(), p.rewards.end(),
+                  [](const Reward& r) { return r.type == RewardType::store_credit_spend; });
   return p;
 }
 

@@ -65,7 +65,8 @@ enum class EarnType {
   signup,
   birthday,
   action,
-  referral
+  referral,
+  cashback
 };
 enum class SignupMode { immediate, next_order, after_spend };
 
@@ -88,6 +89,7 @@ struct EarnRule {
   std::string action;
   std::optional<Limit> limit;
   i64 referrer_points = 0, referee_points = 0;
+  Fixed percent;  // cashback
   std::string path;  // JSON pointer of the rule, for explanations and errors
 };
 
@@ -123,7 +125,8 @@ enum class RewardType {
   gift_card,
   experience,
   physical,
-  digital
+  digital,
+  store_credit_spend
 };
 bool acts_on_cart(RewardType t);
 
@@ -194,6 +197,7 @@ class Program {
   json points_label;                    // as the document gives it; null = the default
   std::optional<Fixed> point_value_minor;  // what one point costs the merchant
   bool uses_audience = false;  // some audience goes beyond tiers: orders keep their facts
+  bool uses_store_credit = false;  // a cashback rule or a store_credit_spend reward
   std::vector<EarnRule> earn;
   std::optional<Tiers> tiers;
   std::vector<Reward> rewards;

@@ -178,6 +178,21 @@ class Walkback {
     }
   }
 
+  // Store credit: the cashback of the refunded units comes back off the credit held (never
+  // below zero); a full refund returns the credit the order spent.
+  void store_credit(const Recomputed& now, bool full) {
+    const i64 take = std::min(std::max<i64>(0, rec_.cashback - now.cashback), l_.store_credit_minor);
+    if (take > 0) {
+      l_.store_credit_minor -= take;
+      line("cashback", 0, explain("refund.cashback").arg("credit_minor", take));
+    }
+    rec_.cashback = now.cashback;
+    if (!full || rec_.credit_spent <= 0) return;
+    l_.store_credit_minor = add(l_.store_credit_minor, rec_.credit_spent);
+    line("store_credit", 0,
+         explain("refund.store_credit_returned").arg("credit_minor", rec_.credit_spent));
+  }
+
   // Full refund: the signup bonuses the order released are held again for the next order.
   i64 bonuses() {
     i64 total = 0;
@@ -310,6 +325,7 @@ void refund_event(const Program& p, MemberState& s, const Event& e, const Progra
   }
   walk.punches(r);
   walk.thresholds(now.threshold_spend);
+  walk.store_credit(now, r.full);
   walk.qualifying(rec.spend - now.spend, add(reversal, bonus), r.full);
   if (r.full) {
     s.ledger.lifetime.orders -= 1;

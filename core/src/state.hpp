@@ -95,6 +95,7 @@ struct RedeemItem {
   std::string reward;
   std::optional<i64> points;  // pay-with-points
   i64 cost = 0;               // points it cost when the order was posted (0 in a request)
+  std::optional<i64> credit_minor;  // store credit to spend (default: all that is held)
 };
 
 struct OrderRecord {  // what a later refund needs to recompute the order in its context
@@ -108,6 +109,8 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
   std::vector<std::string> coupons;  // codes claimed in the order (keys); a full refund undoes them
   i64 points = 0;                 // purchase points still standing
   i64 spent = 0;                  // points paid for rewards
+  i64 credit_spent = 0;           // store credit paid, returned by a full refund
+  i64 cashback = 0;               // store credit the order earned and still stands
   i64 spend = 0;                  // qualifying spend still standing
   std::map<std::string, i64> threshold_spend;
   std::map<std::string, i64> punches;

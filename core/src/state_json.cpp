@@ -181,6 +181,8 @@ json orders_json(const MemberState& s, const Program& p) {
         "program_version", o.program_version));
     if (!o.released.empty()) orders.back()["released"] = held_json(o.released);
     if (!o.coupons.empty()) orders.back()["coupons"] = o.coupons;
+    if (o.credit_spent) orders.back()["credit_spent"] = o.credit_spent;
+    if (o.cashback) orders.back()["cashback"] = o.cashback;
     if (p.uses_audience)
       orders.back()["facts"] = Obj()("membership", o.facts.membership_on)(
           "member_days", o.facts.member_days);
@@ -327,7 +329,8 @@ void read_points(const In& in, Ledger& l) {
 
 // One order a refund may still reference.
 OrderRecord order_from(const In& o, const Program& p) {
-  o.object({"order_id", "event_id", "at", "tier", "facts", "coupons", "cart", "redeem", "vouchers",
+  o.object({"order_id", "event_id", "at", "tier", "facts", "coupons", "credit_spent", "cashback",
+            "cart", "redeem", "vouchers",
             "points", "spent",
             "spend", "threshold_spend", "punches", "released", "refunded", "program_version"});
   OrderRecord rec;
@@ -336,6 +339,8 @@ OrderRecord order_from(const In& o, const Program& p) {
   rec.at = read_timestamp(o.at("at"));
   if (auto t = o.find("tier")) rec.tier = t->string_or_empty();
   rec.coupons = o.strings("coupons");
+  rec.credit_spent = o.integer("credit_spent", 0, 0);
+  rec.cashback = o.integer("cashback", 0, 0);
   if (auto f = o.find("facts")) {
     f->object({"membership", "member_days"});
     rec.facts.membership_on = f->boolean("membership", false);

@@ -59,6 +59,7 @@ json op_preview_tree(const Program& p, const In& request) {
     json x = Obj()("reward", a.reward)("discount_minor", a.discount_minor)("cost", a.cost);
     if (!a.voucher.empty()) x["voucher"] = a.voucher;
     if (!a.coupon.empty()) x["coupon"] = a.coupon;
+    if (a.credit_minor) x["credit_minor"] = a.credit_minor;
     applied.push_back(std::move(x));
   }
   for (const auto& r : o.rejected) {
@@ -103,10 +104,15 @@ json op_preview_tree(const Program& p, const In& request) {
       nudges.push_back(Obj()("kind", kKinds[b])(kFields[b], now.remaining)("tier", now.next->id));
     }
   }
+  json totals = Obj()("merchandise_minor", o.merchandise)("discount_minor", o.discount)(
+      "shipping_minor", o.shipping)("total_minor", o.total);
+  if (p.uses_store_credit) {
+    totals["store_credit_minor"] = o.store_credit;
+    totals["store_credit_earned_minor"] = o.cashback;
+  }
   json out = Obj()("points", std::move(points))(
       "redeem", Obj()("applied", std::move(applied))("rejected", std::move(rejected)))(
-      "totals", Obj()("merchandise_minor", o.merchandise)("discount_minor", o.discount)(
-                    "shipping_minor", o.shipping)("total_minor", o.total))(
+      "totals", totals)(
       "balance_after", ledger.balance)("tier", std::move(tier))("punch_cards", std::move(cards))(
       "vouchers_issued", std::move(issued))("rewards", std::move(rewards))("nudges",
                                                                            std::move(nudges));
