@@ -332,8 +332,9 @@ describe('engagement in the widget (issue 16)', () => {
     assert.match(await shadow(page, 'loyalty-portal'), /store credit/);
     await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
     const preview = (await server.shopper('cleo', 'POST', '/v1/members/me/preview', { cart: CART })).data;
-    assert.ok(preview.store_credit_earned_minor > 0, 'the cart earns cashback');
-    const earned = await page.evaluate((m) => new Intl.NumberFormat('en', { style: 'currency', currency: 'PEN', currencyDisplay: 'narrowSymbol' }).format(m / 100), preview.store_credit_earned_minor);
+    const cashback = preview.totals.store_credit_earned_minor;
+    assert.ok(cashback > 0, 'the cart earns cashback');
+    const earned = await page.evaluate((m) => new Intl.NumberFormat('en', { style: 'currency', currency: 'PEN', currencyDisplay: 'narrowSymbol' }).format(m / 100), cashback);
     assert.match(await page.locator('loyalty-checkout').locator('[part=credit-earned]').textContent(), new RegExp(`This order also gives you .*${earned.replace(/[^0-9.]/g, '').replace('.', '\\.')} in store credit`));
     const redeemed = page.evaluate(() => new Promise((resolve) => document.addEventListener('loyalty:redeem', (e) => e.detail.credit_minor != null && resolve(e.detail))));
     await page.locator('loyalty-checkout').locator('[data-key=store-credit]').click();
@@ -350,6 +351,7 @@ describe('engagement in the widget (issue 16)', () => {
       await enroll(server, member);
       if (have.has('membership')) await server.admin('POST', `/v1/members/${member}/membership`, { type: 'membership_start' });
       if (have.has('challenges')) await server.shopper(member, 'POST', '/v1/members/me/actions', { action: 'review' });
+      if (have.has('cashback')) await server.admin('POST', '/v1/orders', { member_id: member, order_id: `${member}-1`, cart: { currency: 'PEN', lines: [{ sku: 'beans', category: 'beans', unit_price_minor: 4000, quantity: 1 }] } });
       const body = '<h1>Shop</h1><loyalty-portal></loyalty-portal><loyalty-checkout></loyalty-checkout>';
       const page = await open(member, { locale, body });
       await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);

@@ -66,7 +66,9 @@ export class LoyaltyCheckout extends LoyaltyElement {
     if (member && p.tier && p.tier.after !== p.tier.before) extras.push(h('p', { class: 'note' }, t.t('checkout.tier_up', { tier: t.tierName(p.tier.after) })));
     for (const c of p.punch_cards) if (c.completes > 0) extras.push(h('p', { class: 'note' }, t.t('checkout.card_completes', { count: c.completes, card: t.cardName(c.id) })));
     if (member) extras.push(...challengeNotes(p, t));
-    if (member && p.store_credit_earned_minor > 0) extras.push(h('p', { class: 'sub', part: 'credit-earned' }, t.t('checkout.credit_earned', { amount: t.money(p.store_credit_earned_minor) })));
+    // docs/engagement-json.md names the field; the core writes it in totals (older drafts: top level).
+    const cashback = p.totals?.store_credit_earned_minor ?? p.store_credit_earned_minor;
+    if (member && cashback > 0) extras.push(h('p', { class: 'sub', part: 'credit-earned' }, t.t('checkout.credit_earned', { amount: t.money(cashback) })));
     return h(
       'div',
       { class: 'earn', part: 'earn', style: { display: 'grid', gap: '6px' } },

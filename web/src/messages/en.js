@@ -337,7 +337,7 @@ export default {
   'membership.join': 'Join {membership}',
   'membership.renew': 'Renew to keep your benefits',
   'checkout.credit': 'Store credit: {amount} available',
-  'checkout.credit_use': 'Pay {amount} with store credit',
+  'checkout.credit_use': 'Use {amount} of store credit',
   'checkout.credit_applied': 'Store credit: −{amount}',
   'code.unknown_code': 'no such code',
   'queue.claim': 'Claim code {code}',

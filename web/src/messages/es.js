@@ -335,7 +335,7 @@ export default {
   'membership.join': 'Únete a {membership}',
   'membership.renew': 'Renueva para mantener tus beneficios',
   'checkout.credit': 'Saldo a favor: {amount} disponibles',
-  'checkout.credit_use': 'Pagar {amount} con saldo a favor',
+  'checkout.credit_use': 'Usar {amount} de saldo a favor',
   'checkout.credit_applied': 'Saldo a favor: −{amount}',
   'code.unknown_code': 'no existe ese código',
   'queue.claim': 'Canjear el código {code}',

@@ -336,7 +336,7 @@ export default {
   'membership.join': 'Dołącz do {membership}',
   'membership.renew': 'Odnów, aby zachować korzyści',
   'checkout.credit': 'Środki w sklepie: dostępne {amount}',
-  'checkout.credit_use': 'Zapłać {amount} środkami w sklepie',
+  'checkout.credit_use': 'Użyj {amount} ze środków w sklepie',
   'checkout.credit_applied': 'Środki w sklepie: −{amount}',
   'code.unknown_code': 'nie ma takiego kodu',
   'queue.claim': 'Odbierz kod {code}',

@@ -336,7 +336,7 @@ export default {
   'membership.join': 'Alătură-te {membership}',
   'membership.renew': 'Reînnoiește ca să păstrezi beneficiile',
   'checkout.credit': 'Credit în magazin: {amount} disponibili',
-  'checkout.credit_use': 'Plătește {amount} cu credit în magazin',
+  'checkout.credit_use': 'Folosește {amount} din creditul în magazin',
   'checkout.credit_applied': 'Credit în magazin: −{amount}',
   'code.unknown_code': 'nu există acest cod',
   'queue.claim': 'Revendică codul {code}',
