@@ -380,6 +380,7 @@ export class I18n {
       action: a.action != null ? this.actionName(a.action) : '',
       referrer: this.points(a.referrer_points ?? 0),
       referee: this.points(a.referee_points ?? 0),
+      percent: a.percent != null ? this.factor(a.percent) : '',
     };
     if (key === 'way.per_spend' && a.per_minor != null) args.amount = this.money(a.per_minor);
     if (key === 'way.signup' && a.mode && a.mode !== 'immediate') key = `way.signup_${a.mode}`;

@@ -149,4 +149,5 @@ test('locked items say why: membership, tenure in years or days, new members, fr
   const es = new I18n('es', ENGAGE);
   assert.equal(es.rewardStatus({ id: 'x', status: 'audience_locked', reason: 'min_member_days', audience: { min_member_days: 365 } }), 'Para socios de un año o más');
   assert.match(en.chance('0.2778'), /^27\.78\s?%$/);
+  assert.equal(pl.way({ explain: { key: 'way.cashback', args: { percent: '2.5' } } }), '2,5% zwrotu w środkach w sklepie');
 });

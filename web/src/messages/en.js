@@ -344,4 +344,5 @@ export default {
   'coupon.claim_queued': 'Saved: code {code} is claimed when you are back online',
   'membership.lapsed': '{membership} lapsed',
   'checkout.credit_earned': 'This order also gives you {amount} in store credit',
+  'way.cashback': '{percent}% back in store credit',
 };

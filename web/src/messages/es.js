@@ -342,4 +342,5 @@ export default {
   'coupon.claim_queued': 'Guardado: el código {code} se canjea cuando vuelvas a estar en línea',
   'membership.lapsed': '{membership} vencida',
   'checkout.credit_earned': 'Este pedido además te da {amount} de saldo a favor',
+  'way.cashback': '{percent} % de vuelta en saldo a favor',
 };

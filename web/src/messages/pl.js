@@ -343,4 +343,5 @@ export default {
   'coupon.claim_queued': 'Zapisano: kod {code} zostanie odebrany, gdy wrócisz online',
   'membership.lapsed': '{membership} wygasło',
   'checkout.credit_earned': 'To zamówienie da Ci też {amount} środków w sklepie',
+  'way.cashback': '{percent}% zwrotu w środkach w sklepie',
 };

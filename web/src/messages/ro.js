@@ -343,4 +343,5 @@ export default {
   'coupon.claim_queued': 'Salvat: codul {code} este revendicat când revii online',
   'membership.lapsed': '{membership} expirat',
   'checkout.credit_earned': 'Comanda aceasta îți aduce și {amount} credit în magazin',
+  'way.cashback': '{percent}% înapoi în credit în magazin',
 };
