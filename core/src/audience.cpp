@@ -21,6 +21,7 @@ const char* audience_failure(const Conditions& c, const Who& who) {
 Facts facts_at(const Program& p, const Ledger& l, Timestamp at) {
   Facts f;
   f.guest = l.member_id.empty();
+  if (!p.uses_audience) return f;  // only audiences ask the rest: the preview skips it
   f.membership_on = membership_on(p, l.membership, at);
   if (l.enrolled_at)
     f.member_days = local_time(at, p.zone).day - local_time(*l.enrolled_at, p.zone).day;

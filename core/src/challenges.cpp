@@ -53,7 +53,7 @@ const char* challenge_status(const Program& p, const Ledger& l, const Challenge&
                              const Who& who) {
   if (!in_audience(c.cond, who))
     return std::string_view(audience_failure(c.cond, who)) == "tiers" ? "tier_locked"
-                                                                       : "audience_locked";
+                                                                      : "audience_locked";
   auto it = l.challenges.find(c.id);
   if (!c.repeat && it != l.challenges.end() && it->second.completed > 0) return "completed";
   if (!in_window(c.cond.when, at, p.zone)) return "not_in_window";

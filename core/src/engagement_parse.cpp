@@ -156,9 +156,12 @@ void parse_engagement(const In& in, Program& p) {
   parse_each(in, "coupons", p.coupons, [&](const In& c) { return parse_coupon(c, p); });
   parse_each(in, "challenges", p.challenges, [&](const In& c) { return parse_challenge(c, p); });
   if (auto m = in.find("membership")) p.membership = parse_membership(*m, p);
-  check_unique(in, "wheels", p.wheels, [](const Wheel& w) { return w.id; }, "id");
-  check_unique(in, "challenges", p.challenges, [](const Challenge& c) { return c.id; }, "id");
-  check_unique(in, "coupons", p.coupons, [](const Coupon& c) { return c.key; }, "code");
+  check_unique(
+      in, "wheels", p.wheels, [](const Wheel& w) { return w.id; }, "id");
+  check_unique(
+      in, "challenges", p.challenges, [](const Challenge& c) { return c.id; }, "id");
+  check_unique(
+      in, "coupons", p.coupons, [](const Coupon& c) { return c.key; }, "code");
 }
 
 const Wheel* Program::wheel(const std::string& id) const {

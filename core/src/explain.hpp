@@ -71,7 +71,7 @@ class Explain {
   std::string_view text_of(const Arg& a) const;
 
   const char* key_ = nullptr;  // set: typed; null: the tree
-  std::array<Arg, 4> args_;  // the most any explanation has (prize.voucher, challenge.step)
+  std::array<Arg, 4> args_;    // the most any explanation has (prize.voucher, challenge.step)
   unsigned char count_ = 0;
   std::string text_;  // the text arguments, one after the other
   // Held by explanations read back from a state document only. Optional so that the typed ones

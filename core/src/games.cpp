@@ -33,7 +33,7 @@ std::string_view wheel_status(const Program& p, const Ledger& l, const Wheel& w,
                               const Who& who) {
   if (!in_audience(w.cond, who))
     return std::string_view(audience_failure(w.cond, who)) == "tiers" ? "tier_locked"
-                                                                       : "audience_locked";
+                                                                      : "audience_locked";
   if (!in_window(w.cond.when, at, p.zone)) return "not_in_window";
   if (w.limit && counter_value(l, "wheel:" + w.id, *w.limit, at, p.zone) >= w.limit->count)
     return "limit_reached";
@@ -83,8 +83,8 @@ void spin_event(const Program& p, MemberState& s, const Event& e) {
                            .arg("prize", prize.id)
                            .arg("reward", prize.reward)
                            .arg("voucher", v.id)});
-    h.extra["vouchers_issued"] = json::array(
-        {json(Obj()("id", v.id)("reward", prize.reward)("source", "wheel:" + w->id))});
+    h.extra["vouchers_issued"] =
+        json::array({json(Obj()("id", v.id)("reward", prize.reward)("source", "wheel:" + w->id))});
   }
   if (h.lines.empty())
     h.lines.push_back(
@@ -94,16 +94,15 @@ void spin_event(const Program& p, MemberState& s, const Event& e) {
 
 std::string_view coupon_status(const Program& p, const Ledger& l, const Coupon& c, Timestamp at,
                                const Who& who, i64 claimed_in_order) {
-  if (!in_audience(c.cond, who) || !in_window(c.cond.when, at, p.zone))
-    return "not_eligible";
+  if (!in_audience(c.cond, who) || !in_window(c.cond.when, at, p.zone)) return "not_eligible";
   const Limit lifetime{c.per_member, Period::lifetime};
   if (counter_value(l, "coupon:" + c.key, lifetime, at, p.zone) + claimed_in_order >= c.per_member)
     return "limit_exceeded";
   return "available";
 }
 
-const Voucher& claim_coupon(const Program& p, Ledger& l, const Coupon& c, const std::string& voucher_id,
-                            Timestamp at) {
+const Voucher& claim_coupon(const Program& p, Ledger& l, const Coupon& c,
+                            const std::string& voucher_id, Timestamp at) {
   counter_bump(l, "coupon:" + c.key, Limit{c.per_member, Period::lifetime}, at, p.zone);
   issue_voucher(p, l, c.reward, "coupon:" + c.key, "", at, 1, &c.voucher);
   l.vouchers.back().id = voucher_id;
@@ -120,8 +119,9 @@ void claim_event(const Program& p, MemberState& s, const Event& e) {
   const std::string_view status = coupon_status(p, l, *c, e.at, who_at(p, l, e.at), 0);
   if (status != "available")
     return reject_event(p, s, e, std::string(status),
-                        status == "limit_exceeded" ? "the coupon " + c->code + " was already claimed"
-                                                   : "the coupon " + c->code + " is not valid now",
+                        status == "limit_exceeded"
+                            ? "the coupon " + c->code + " was already claimed"
+                            : "the coupon " + c->code + " is not valid now",
                         "/code");
   const Voucher& v = claim_coupon(p, l, *c, "v-" + e.id + "-1", e.at);
   HistoryEntry h = history_entry(p, e.id, "claim", e.at);
@@ -130,8 +130,8 @@ void claim_event(const Program& p, MemberState& s, const Event& e) {
                          .arg("code", c->code)
                          .arg("reward", c->reward)
                          .arg("voucher", v.id)});
-  h.extra["vouchers_issued"] = json::array(
-      {json(Obj()("id", v.id)("reward", c->reward)("source", "coupon:" + c->key))});
+  h.extra["vouchers_issued"] =
+      json::array({json(Obj()("id", v.id)("reward", c->reward)("source", "coupon:" + c->key))});
   s.history.push_back(std::move(h));
 }
 

@@ -125,7 +125,6 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
   on_activity(p, l, e.at, e.id, &s.history);
 }
 
-
 void order(const Program& p, MemberState& s, const Event& e) {
   const In in = e.in();
   check_fields(in, {"order_id", "cart", "redeem", "vouchers", "coupons"});
@@ -149,9 +148,9 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (!o.rejected.empty()) {
     const auto& r = o.rejected.front();
     return reject(p, s, e, r.code,
-                  !r.coupon.empty() ? "the coupon " + r.coupon + " cannot be used in this order"
-                                    : "reward " + (r.reward.empty() ? r.voucher : r.reward) +
-                                          " is " + r.status,
+                  !r.coupon.empty()
+                      ? "the coupon " + r.coupon + " cannot be used in this order"
+                      : "reward " + (r.reward.empty() ? r.voucher : r.reward) + " is " + r.status,
                   r.path);
   }
   OrderRecord rec;
@@ -190,13 +189,12 @@ void order(const Program& p, MemberState& s, const Event& e) {
   if (!o.applied.empty()) {
     HistoryEntry h = entry(p, e.id, "redeem", e.at);
     for (const auto& a : o.applied) {
-      Explain why =
-          a.credit_minor > 0
-              ? Explain::of("store_credit.spent").arg("reward", a.reward).arg("credit_minor",
-                                                                               a.credit_minor)
-              : Explain::of("redeem.cart")
-                    .arg("reward", a.reward)
-                    .arg("discount_minor", a.discount_minor);
+      Explain why = a.credit_minor > 0 ? Explain::of("store_credit.spent")
+                                             .arg("reward", a.reward)
+                                             .arg("credit_minor", a.credit_minor)
+                                       : Explain::of("redeem.cart")
+                                             .arg("reward", a.reward)
+                                             .arg("discount_minor", a.discount_minor);
       if (!a.coupon.empty()) why.arg("coupon", a.coupon);
       h.lines.push_back({a.reward, -a.cost, std::move(why)});
       h.points -= a.cost;
@@ -237,8 +235,8 @@ void challenge_prizes(const Program& p, MemberState& s, const Event& e,
     if (!c.reward.empty()) {
       const Voucher& v =
           issue_voucher(p, s.ledger, c.reward, "challenge:" + c.id, e.id, e.at, ++index);
-      h.extra["vouchers_issued"] = json::array(
-          {json(Obj()("id", v.id)("reward", c.reward)("source", "challenge:" + c.id))});
+      h.extra["vouchers_issued"] =
+          json::array({json(Obj()("id", v.id)("reward", c.reward)("source", "challenge:" + c.id))});
     }
     s.history.push_back(std::move(h));
   }
@@ -256,8 +254,9 @@ void action(const Program& p, MemberState& s, const Event& e) {
       rule = &r;
       break;
     }
-  const bool over_limit = rule && rule->limit && counter_value(l, "action:" + rule->id, *rule->limit,
-                                                               e.at, p.zone) >= rule->limit->count;
+  const bool over_limit =
+      rule && rule->limit &&
+      counter_value(l, "action:" + rule->id, *rule->limit, e.at, p.zone) >= rule->limit->count;
   // An open challenge step takes the action even without a rule, or past the rule's limit.
   const auto steps = challenge_steps_by_action(p, l, name, e.at, who);
   if (!rule && steps.empty())
@@ -281,8 +280,8 @@ void action(const Program& p, MemberState& s, const Event& e) {
   }
   l.last_activity = e.at;
   if (!rule->reward.empty()) {
-    const Voucher& v = issue_voucher(p, l, rule->reward, "rule:" + rule->id, e.id, e.at, 1,
-                                     &rule->voucher);
+    const Voucher& v =
+        issue_voucher(p, l, rule->reward, "rule:" + rule->id, e.id, e.at, 1, &rule->voucher);
     h.lines.push_back({rule->id, 0,
                        Explain::of("earn.action_reward")
                            .arg("action", name)
@@ -418,9 +417,19 @@ Event parse_event(const In& outer) {
   e.at = read_timestamp(in.at("at"));
   const In type = in.at("type");
   e.type = type.string();
-  static const char* kTypes[] = {
-      "enroll", "order", "refund", "action", "redeem", "adjust", "referral_completed", "tick",
-      "spin", "claim", "membership_start", "membership_payment", "membership_cancel"};
+  static const char* kTypes[] = {"enroll",
+                                 "order",
+                                 "refund",
+                                 "action",
+                                 "redeem",
+                                 "adjust",
+                                 "referral_completed",
+                                 "tick",
+                                 "spin",
+                                 "claim",
+                                 "membership_start",
+                                 "membership_payment",
+                                 "membership_cancel"};
   if (std::find(std::begin(kTypes), std::end(kTypes), e.type) == std::end(kTypes))
     type.fail("unknown event type \"" + e.type + "\"");
   e.member_id = in.string("member_id", "");
@@ -532,9 +541,9 @@ std::optional<BirthdayGrant> on_activity(const Program& p, Ledger& l, Timestamp 
       if (r.points > 0) l.last_activity = t;  // earning: restarts the inactivity clock
       h.lines.push_back({r.id, r.points, Explain::of("earn.birthday").arg("points", r.points)});
     } else {
-      const Voucher v = issue_voucher(p, l, r.reward, "rule:" + r.id,
-                                      event_id.empty() ? "" : event_id + "-birthday", t, 1,
-                                      &r.voucher);
+      const Voucher v =
+          issue_voucher(p, l, r.reward, "rule:" + r.id,
+                        event_id.empty() ? "" : event_id + "-birthday", t, 1, &r.voucher);
       h.lines.push_back({r.id, 0, Explain::of("earn.birthday_reward").arg("reward", r.reward)});
       h.extra["vouchers_issued"] =
           json::array({json(Obj()("id", v.id)("reward", r.reward)("source", "rule:" + r.id))});

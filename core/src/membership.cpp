@@ -137,8 +137,7 @@ void membership_event(const Program& p, MemberState& s, const Event& e) {
     check_event_fields(in, {"amount_minor"});
   else
     check_event_fields(in, {});
-  if (!p.membership)
-    return reject_event(p, s, e, "not_eligible", "the program has no membership");
+  if (!p.membership) return reject_event(p, s, e, "not_eligible", "the program has no membership");
   if (e.type == "membership_start") return start(p, s, e);
   if (e.type == "membership_payment") return payment(p, s, e, in);
   cancel(p, s, e);

@@ -200,8 +200,8 @@ json reward_json(const Program& p, const Reward& r, std::string_view status, i64
   if (!cond.empty()) out["conditions"] = cond;
   if (r.use_now) out["use"] = "now";
   if (r.requires_quantity > 0)
-    out["requires"] = Obj()("match", match_json(*r.requires_match))("min_quantity",
-                                                                     r.requires_quantity);
+    out["requires"] =
+        Obj()("match", match_json(*r.requires_match))("min_quantity", r.requires_quantity);
   const bool by_coupon = std::any_of(p.coupons.begin(), p.coupons.end(),
                                      [&](const Coupon& c) { return c.reward == r.id; });
   if (by_coupon && r.cost == 0) out["coupon_only"] = true;
@@ -215,8 +215,7 @@ json membership_json(const Program& p, const Ledger& ledger, Timestamp now) {
   const MembershipState& s = ledger.membership;
   return Obj()("id", m.id)("name", m.name)("fee_minor", m.fee_minor)(
       "period", m.period == MembershipPeriod::year ? "year" : "month")("trial_days", m.trial_days)(
-      "grace_days", m.grace_days)("benefits", m.benefits)(
-      "status", membership_status(p, s, now))(
+      "grace_days", m.grace_days)("benefits", m.benefits)("status", membership_status(p, s, now))(
       "until", s.until ? json(format_timestamp(*s.until, p.zone)) : json(nullptr))(
       "benefits_on", membership_on(p, s, now))("trial_days_left", trial_days_left(p, s, now))(
       "can_start_trial", m.trial_days > 0 && !s.trial_used);
@@ -230,8 +229,8 @@ json challenges_json(const Program& p, const Ledger& ledger, Timestamp now, cons
     const ChallengeProgress& g = it == ledger.challenges.end() ? none : it->second;
     json steps = json::array();
     for (const auto& s : c.steps) {
-      json step = Obj()("id", s.id)(
-          "done", std::find(g.done.begin(), g.done.end(), s.id) != g.done.end());
+      json step =
+          Obj()("id", s.id)("done", std::find(g.done.begin(), g.done.end(), s.id) != g.done.end());
       if (!s.name.is_null()) step["name"] = s.name;
       if (!s.action.empty()) {
         step["action"] = s.action;
@@ -300,7 +299,8 @@ json op_catalog(const Program& p, const In& request) {
       st = "limit_reached";
     json item =
         Obj()("id", r.id)("type", type_name(r.type))("status", st)("explain", way_to_earn(r));
-    if (!(r.name.is_string() && r.name.get_ref<const std::string&>().empty())) item["name"] = r.name;
+    if (!(r.name.is_string() && r.name.get_ref<const std::string&>().empty()))
+      item["name"] = r.name;
     const json cond = conditions_json(r.cond, p);
     if (!cond.empty()) item["conditions"] = cond;
     add_audience(item, r.cond, st, who);
@@ -309,8 +309,9 @@ json op_catalog(const Program& p, const In& request) {
   }
   json rewards = json::array();
   for (const auto& r : p.rewards)
-    rewards.push_back(reward_json(
-        p, r, reward_status(p, ledger, r, nullptr, now, who, ledger.balance, 0), ledger.balance, who));
+    rewards.push_back(reward_json(p, r,
+                                  reward_status(p, ledger, r, nullptr, now, who, ledger.balance, 0),
+                                  ledger.balance, who));
   json cards = json::array();
   for (const auto& c : p.punch_cards) {
     auto it = ledger.punches.find(c.id);
@@ -336,9 +337,9 @@ json op_catalog(const Program& p, const In& request) {
         "next", status.next ? json(Obj()("id", status.next->id)("remaining", status.remaining))
                             : json(nullptr));
   return Obj()("balance", ledger.balance)("currency", p.currency.code)(
-      "points_label",
-      p.points_label.is_null() ? json(Obj()("one", "point")("other", "points")) : p.points_label)(
-      "default_language", p.default_language)(
+      "points_label", p.points_label.is_null()
+                          ? json(Obj()("one", "point")("other", "points"))
+                          : p.points_label)("default_language", p.default_language)(
       "tier", std::move(tier_json))("tiers", std::move(tiers))("earn", std::move(earn))(
       "rewards", std::move(rewards))("punch_cards", std::move(cards))(
       "wheels", wheels_json(p, ledger, now, who))("store_credit_minor", ledger.store_credit_minor)(

@@ -11,10 +11,7 @@ namespace loyalty {
 
 // Statuses compared as views: a C string compared to a view is an out-of-line strlen in wasm.
 using namespace std::string_view_literals;
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 Ledger ledger_at(const Program& p, const In& request, Timestamp t) {
   Ledger l;
@@ -68,8 +65,8 @@ void write_nudge_for_reward(JsonWriter& w, const RewardRow& row, i64 merchandise
 // Each cart reward on its own, for the list the shopper chooses from: `rows` gets one per reward
 // that acts on a cart; returns how many.
 [[gnu::always_inline]] inline std::size_t reward_rows(const Program& p, const PreviewInput& in,
-                                                      const Who& who,
-                                                      i64 merchandise, RewardRow* rows) {
+                                                      const Who& who, i64 merchandise,
+                                                      RewardRow* rows) {
   const Cart& cart = in.cart;
   const i64 balance = in.ledger.balance;
   std::size_t count = 0;

@@ -252,7 +252,7 @@ std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher,
     return "not_applicable";
   if (!in_audience(r.cond, c.who))
     return std::string_view(audience_failure(r.cond, c.who)) == "tiers" ? "tier_locked"
-                                                                         : "audience_locked";
+                                                                        : "audience_locked";
   if (!in_window(r.cond.when, c.at, c.program.zone)) return "not_in_window";
   if (!via_voucher && r.limit &&
       counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.zone) + used_in_order >=
@@ -324,7 +324,8 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
                        const char* list, std::size_t i) {
     i64 cost = 0;
     i64 d = reward_discount(p, r, cart, left, shipping_left, points, cost);
-    if (r.type == RewardType::free_item && !counted.empty()) d = freed_value(r, cart, counted, left);
+    if (r.type == RewardType::free_item && !counted.empty())
+      d = freed_value(r, cart, counted, left);
     // Uses of the reward paid in points so far in this order, for its limit. A count over the
     // few applied rewards, where a map keyed by reward id allocated a node per redemption.
     i64 used = 0;
@@ -380,8 +381,8 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
   for (std::size_t i = 0; i < o.coupons.size(); ++i) {
     const Coupon* c = p.coupon(o.coupons[i]);
     if (!c) {
-      out.rejected.push_back({"", "", "unknown_reward", "not_applicable", path("/coupons/", i),
-                              o.coupons[i]});
+      out.rejected.push_back(
+          {"", "", "unknown_reward", "not_applicable", path("/coupons/", i), o.coupons[i]});
       continue;
     }
     i64 earlier = 0;
@@ -392,8 +393,8 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     // (a reward the order itself issues never applies to it).
     if (status == "available"sv && (!acts_on_cart(r.type) || r.use_now)) status = "not_eligible";
     if (status != "available"sv) {
-      out.rejected.push_back({r.id, "", std::string(status), "not_applicable",
-                              path("/coupons/", i), c->code});
+      out.rejected.push_back(
+          {r.id, "", std::string(status), "not_applicable", path("/coupons/", i), c->code});
       continue;
     }
     const bool applied = try_apply(r, "coupon:" + c->key, std::nullopt, "/coupons/", i);
@@ -447,8 +448,8 @@ i64 basis_amount(const Program& p, i64 spend, i64 points) {
 }  // namespace
 
 std::string_view reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
-                               const Cart* cart, Timestamp at, const Who& who,
-                               i64 available_points, i64 discount) {
+                               const Cart* cart, Timestamp at, const Who& who, i64 available_points,
+                               i64 discount) {
   const Check check{program, ledger, cart, at, who};
   i64 cost = reward.cost;
   if (reward.type == RewardType::points_discount) cost = 0;
@@ -517,8 +518,8 @@ Recomputed recompute_order(const Program& p, const OrderRecord& rec) {
     if (const Coupon* c = p.coupon(code)) apply_one(c->reward, std::nullopt);
   const auto nets = earning_nets(p, cart, merch_discount);
   const Who who{rec.tier, rec.facts};
-  Earning earning = compute_earning(p, cart, rec.at, who, nets,
-                                    cart.shipping_minor - ship_discount, merchandise);
+  Earning earning =
+      compute_earning(p, cart, rec.at, who, nets, cart.shipping_minor - ship_discount, merchandise);
   out.points = earning.points;
   out.lines = std::move(earning.lines);
   out.spend = merchandise - merch_discount;
@@ -555,8 +556,8 @@ namespace {
   out.purchase_points = e.points;
   out.points = e.points;
   out.threshold_spend = threshold_spend(p, cart, o.at, earn_who, nets, out.merchandise);
-  out.cashback = cashback_of(p, cart, rd.merchandise_discount, o.at, who, out.merchandise,
-                             &out.lines);
+  out.cashback =
+      cashback_of(p, cart, rd.merchandise_discount, o.at, who, out.merchandise, &out.lines);
 }
 
 // Signup bonuses held for an order.

@@ -26,7 +26,7 @@ struct AppliedReward {
   i64 discount_minor = 0;
   i64 cost = 0;
   bool shipping = false;
-  std::string coupon;     // the code as the program writes it, when a coupon brought the reward
+  std::string coupon;    // the code as the program writes it, when a coupon brought the reward
   i64 credit_minor = 0;  // store credit paid (a store_credit_spend reward)
 };
 
@@ -51,8 +51,8 @@ struct OrderOutcome {
   std::vector<AppliedReward> applied;
   std::vector<RejectedReward> rejected;
   i64 merchandise = 0, discount = 0, shipping = 0, total = 0;
-  i64 store_credit = 0;  // paid with store credit (in total: what is left to pay)
-  i64 cashback = 0;      // store credit the order earns
+  i64 store_credit = 0;            // paid with store credit (in total: what is left to pay)
+  i64 cashback = 0;                // store credit the order earns
   std::vector<HistoryLine> lines;  // points earned, with explanations
   i64 purchase_points = 0;         // earning rules only (what a refund may reverse)
   i64 points = 0;                  // all points the order credits
@@ -64,8 +64,8 @@ struct OrderOutcome {
   Facts facts;            // what audiences asked of the member (a refund asks the same)
   i64 qualifying_after = 0;
   std::vector<CardProgress> cards;
-  std::vector<IssuedVouchers> issued;  // in the order they were issued
-  std::vector<HeldBonus> released;     // signup bonuses this order released
+  std::vector<IssuedVouchers> issued;         // in the order they were issued
+  std::vector<HeldBonus> released;            // signup bonuses this order released
   std::vector<ChallengeStepDone> challenges;  // steps the order does
   bool pending = false;
   Timestamp available_at;
@@ -79,8 +79,8 @@ i64 reward_discount(const Program& program, const Reward& reward, const Cart& ca
 
 // The status a reward has for this member at `at` (cart may be null in the catalog): a literal.
 std::string_view reward_status(const Program& program, const Ledger& ledger, const Reward& reward,
-                               const Cart* cart, Timestamp at, const Who& who,
-                               i64 available_points, i64 discount);
+                               const Cart* cart, Timestamp at, const Who& who, i64 available_points,
+                               i64 discount);
 
 // Evaluates the order and commits it to `ledger` (a copy, in a preview). When a redemption is
 // rejected and `whole_or_nothing` is set, the ledger is left untouched and the outcome's

@@ -205,8 +205,8 @@ EarnRule parse_earn(const In& in, const std::string& lang, std::vector<Warning>*
   return r;
 }
 
-const char* const kRewardCommon[] = {"id",    "name",     "description", "type",
-                                     "cost",  "audience", "when",        "min_order_minor",
+const char* const kRewardCommon[] = {"id",    "name",     "description",  "type",
+                                     "cost",  "audience", "when",         "min_order_minor",
                                      "match", "limit",    "voucher_days", "voucher_expires",
                                      "use",   "requires"};
 
@@ -234,19 +234,20 @@ Reward parse_reward(const In& in, const std::string& lang, std::vector<Warning>*
   Reward r;
   r.id = in.at("id").string();
   r.name = parse_text(in, "name", r.id, lang, warnings);
-  r.type = pick<RewardType>(in.at("type"), {{"fixed_discount", RewardType::fixed_discount},
-                                            {"percent_discount", RewardType::percent_discount},
-                                            {"free_item", RewardType::free_item},
-                                            {"free_shipping", RewardType::free_shipping},
-                                            {"points_discount", RewardType::points_discount},
-                                            {"store_credit", RewardType::store_credit},
-                                            {"choice", RewardType::choice},
-                                            {"charity", RewardType::charity},
-                                            {"gift_card", RewardType::gift_card},
-                                            {"experience", RewardType::experience},
-                                            {"physical", RewardType::physical},
-                                            {"digital", RewardType::digital},
-                                            {"store_credit_spend", RewardType::store_credit_spend}});
+  r.type =
+      pick<RewardType>(in.at("type"), {{"fixed_discount", RewardType::fixed_discount},
+                                       {"percent_discount", RewardType::percent_discount},
+                                       {"free_item", RewardType::free_item},
+                                       {"free_shipping", RewardType::free_shipping},
+                                       {"points_discount", RewardType::points_discount},
+                                       {"store_credit", RewardType::store_credit},
+                                       {"choice", RewardType::choice},
+                                       {"charity", RewardType::charity},
+                                       {"gift_card", RewardType::gift_card},
+                                       {"experience", RewardType::experience},
+                                       {"physical", RewardType::physical},
+                                       {"digital", RewardType::digital},
+                                       {"store_credit_spend", RewardType::store_credit_spend}});
   const std::size_t nc = std::size(kRewardCommon);
   auto warn = [&](const std::string& field, const std::string& message) {
     if (warnings) warnings->push_back({pointer_append(in.path(), field), "deep_discount", message});
@@ -382,8 +383,7 @@ Tiers parse_tiers(const In& in, const std::string& lang, std::vector<Warning>* w
   return t;
 }
 
-PunchCard parse_punch_card(const In& in, const std::string& lang,
-                           std::vector<Warning>* warnings) {
+PunchCard parse_punch_card(const In& in, const std::string& lang, std::vector<Warning>* warnings) {
   in.object({"id", "name", "match", "punch", "required", "reward", "max_punches_per_day",
              "voucher_days", "voucher_expires"});
   PunchCard c;
@@ -567,11 +567,30 @@ bool uses_audience(const Program& p) {
 
 Program parse_program(const In& outer) {
   const In in(outer, "invalid_program");
-  in.object({"schema", "id", "name", "version", "currency", "utc_offset", "time_zone",
-             "points_label", "earn", "tiers", "rewards", "punch_cards", "expiry", "limits",
-             "multiplier_stacking", "earn_on_discounted", "pending_days",
-             "upgrade_applies_to_crossing_order", "default_language", "point_value_minor", "wheels",
-             "coupons", "challenges", "membership"});
+  in.object({"schema",
+             "id",
+             "name",
+             "version",
+             "currency",
+             "utc_offset",
+             "time_zone",
+             "points_label",
+             "earn",
+             "tiers",
+             "rewards",
+             "punch_cards",
+             "expiry",
+             "limits",
+             "multiplier_stacking",
+             "earn_on_discounted",
+             "pending_days",
+             "upgrade_applies_to_crossing_order",
+             "default_language",
+             "point_value_minor",
+             "wheels",
+             "coupons",
+             "challenges",
+             "membership"});
   Program p;
   std::vector<Warning>* warnings = &p.warnings;
   const In schema = in.at("schema");

@@ -89,7 +89,7 @@ struct EarnRule {
   std::string action;
   std::optional<Limit> limit;
   i64 referrer_points = 0, referee_points = 0;
-  Fixed percent;  // cashback
+  Fixed percent;     // cashback
   std::string path;  // JSON pointer of the rule, for explanations and errors
 };
 
@@ -152,7 +152,7 @@ struct Reward {
   std::string cause;
   json details;
   VoucherExpiry voucher;
-  bool use_now = false;  // `use: "now"`: never held past the day it is issued
+  bool use_now = false;                 // `use: "now"`: never held past the day it is issued
   std::optional<Match> requires_match;  // buy X, get Y
   i64 requires_quantity = 0;            // 0: no requirement
 };
@@ -194,9 +194,9 @@ class Program {
   Currency currency;
   Zone zone;  // store-local time: `time_zone`, or the fixed `utc_offset`
   std::string default_language = "en";
-  json points_label;                    // as the document gives it; null = the default
+  json points_label;                       // as the document gives it; null = the default
   std::optional<Fixed> point_value_minor;  // what one point costs the merchant
-  bool uses_audience = false;  // some audience goes beyond tiers: orders keep their facts
+  bool uses_audience = false;      // some audience goes beyond tiers: orders keep their facts
   bool uses_store_credit = false;  // a cashback rule or a store_credit_spend reward
   std::vector<EarnRule> earn;
   std::optional<Tiers> tiers;

@@ -181,7 +181,8 @@ class Walkback {
   // Store credit: the cashback of the refunded units comes back off the credit held (never
   // below zero); a full refund returns the credit the order spent.
   void store_credit(const Recomputed& now, bool full) {
-    const i64 take = std::min(std::max<i64>(0, rec_.cashback - now.cashback), l_.store_credit_minor);
+    const i64 take =
+        std::min(std::max<i64>(0, rec_.cashback - now.cashback), l_.store_credit_minor);
     if (take > 0) {
       l_.store_credit_minor -= take;
       line("cashback", 0, explain("refund.cashback").arg("credit_minor", take));

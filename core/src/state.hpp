@@ -47,7 +47,7 @@ struct HeldBonus {  // a signup bonus waiting for an order
   i64 points = 0;
 };
 
-struct MembershipState {  // the paid membership (spec/engagement.md); status follows from time
+struct MembershipState {    // the paid membership (spec/engagement.md); status follows from time
   bool started = false;     // a membership_start was accepted
   bool trial_used = false;  // a member has one trial, ever
   bool paid = false;        // until ends a paid period (not a trial)
@@ -93,8 +93,8 @@ struct Ledger {
 
 struct RedeemItem {
   std::string reward;
-  std::optional<i64> points;  // pay-with-points
-  i64 cost = 0;               // points it cost when the order was posted (0 in a request)
+  std::optional<i64> points;        // pay-with-points
+  i64 cost = 0;                     // points it cost when the order was posted (0 in a request)
   std::optional<i64> credit_minor;  // store credit to spend (default: all that is held)
 };
 
@@ -105,13 +105,13 @@ struct OrderRecord {  // what a later refund needs to recompute the order in its
   Facts facts;  // the audience facts the order was evaluated with
   Cart cart;    // the units not refunded yet
   std::vector<RedeemItem> redeem;
-  std::vector<Voucher> vouchers;  // used in the order, returned by a full refund
+  std::vector<Voucher> vouchers;     // used in the order, returned by a full refund
   std::vector<std::string> coupons;  // codes claimed in the order (keys); a full refund undoes them
-  i64 points = 0;                 // purchase points still standing
-  i64 spent = 0;                  // points paid for rewards
-  i64 credit_spent = 0;           // store credit paid, returned by a full refund
-  i64 cashback = 0;               // store credit the order earned and still stands
-  i64 spend = 0;                  // qualifying spend still standing
+  i64 points = 0;                    // purchase points still standing
+  i64 spent = 0;                     // points paid for rewards
+  i64 credit_spent = 0;              // store credit paid, returned by a full refund
+  i64 cashback = 0;                  // store credit the order earned and still stands
+  i64 spend = 0;                     // qualifying spend still standing
   std::map<std::string, i64> threshold_spend;
   std::map<std::string, i64> punches;
   std::vector<HeldBonus> released;  // signup bonuses the order released, held again on full refund

@@ -184,8 +184,8 @@ json orders_json(const MemberState& s, const Program& p) {
     if (o.credit_spent) orders.back()["credit_spent"] = o.credit_spent;
     if (o.cashback) orders.back()["cashback"] = o.cashback;
     if (p.uses_audience)
-      orders.back()["facts"] = Obj()("membership", o.facts.membership_on)(
-          "member_days", o.facts.member_days);
+      orders.back()["facts"] =
+          Obj()("membership", o.facts.membership_on)("member_days", o.facts.member_days);
   }
   return orders;
 }
@@ -291,8 +291,7 @@ json state_to_json(const MemberState& s, const Program& p) {
       "spend_minor", l.lifetime.spend_minor)("orders", l.lifetime.orders);
   if (p.membership) {
     const MembershipState& m = l.membership;
-    out["membership"] = Obj()("status", membership_status(p, m, l.clock))(
-        "until", ts(m.until, p))(
+    out["membership"] = Obj()("status", membership_status(p, m, l.clock))("until", ts(m.until, p))(
         "trial_used", m.trial_used);
   }
   if (!p.challenges.empty()) out["challenges"] = challenges_json(l, p);
@@ -330,9 +329,8 @@ void read_points(const In& in, Ledger& l) {
 // One order a refund may still reference.
 OrderRecord order_from(const In& o, const Program& p) {
   o.object({"order_id", "event_id", "at", "tier", "facts", "coupons", "credit_spent", "cashback",
-            "cart", "redeem", "vouchers",
-            "points", "spent",
-            "spend", "threshold_spend", "punches", "released", "refunded", "program_version"});
+            "cart", "redeem", "vouchers", "points", "spent", "spend", "threshold_spend", "punches",
+            "released", "refunded", "program_version"});
   OrderRecord rec;
   rec.order_id = o.at("order_id").string();
   rec.event_id = o.string("event_id", "");

@@ -43,7 +43,8 @@ Text parse_text(const In& in, const std::string& default_language, std::vector<W
   bool has_default = false;
   for (const auto& [key, value] : members) {
     if (!language_tag(key))
-      in.fail_at(key, "\"" + std::string(key) + "\" is not a language tag like \"es\" or \"es-PE\"");
+      in.fail_at(key,
+                 "\"" + std::string(key) + "\" is not a language tag like \"es\" or \"es-PE\"");
     in.member(value, key).string();
     has_default = has_default || same_tag(key, default_language);
   }

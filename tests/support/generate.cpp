@@ -121,21 +121,25 @@ json Generator::program() {
     rewards[chance(50) ? 0 : 1]["requires"] = {{"match", {{"categories", {kCategories[pick(7)]}}}},
                                                {"min_quantity", 1 + pick(2)}};
   if (chance(30)) {
-    p["membership"] = {{"id", "plus"},     {"fee_minor", 1990}, {"trial_days", chance(50) ? 30 : 0},
-                       {"grace_days", 3}, {"period", chance(70) ? "month" : "year"}};
+    p["membership"] = {{"id", "plus"},
+                       {"fee_minor", 1990},
+                       {"trial_days", chance(50) ? 30 : 0},
+                       {"grace_days", 3},
+                       {"period", chance(70) ? "month" : "year"}};
     rewards[2]["audience"] = {{"membership", chance(80)}};
   }
   if (chance(15)) rewards[3]["audience"] = {{"min_member_days", 30 * pick(4)}};
   if (chance(30))
-    p["challenges"] = {{{"id", "hunt"},
-                        {"ordered", chance(50)},
-                        {"repeat", chance(50)},
-                        {"points", 25 * pick(3)},
-                        {"reward", "free-coffee"},
-                        {"steps",
-                         {{{"id", "buy"}, {"order", {{"match", {{"categories", {kCategories[pick(7)]}}}}}}},
-                          {{"id", "review"}, {"action", "review"}},
-                          {{"id", "buy-more"}, {"order", {{"min_order_minor", 500 * pick(5)}}}}}}}};
+    p["challenges"] = {
+        {{"id", "hunt"},
+         {"ordered", chance(50)},
+         {"repeat", chance(50)},
+         {"points", 25 * pick(3)},
+         {"reward", "free-coffee"},
+         {"steps",
+          {{{"id", "buy"}, {"order", {{"match", {{"categories", {kCategories[pick(7)]}}}}}}},
+           {{"id", "review"}, {"action", "review"}},
+           {{"id", "buy-more"}, {"order", {{"min_order_minor", 500 * pick(5)}}}}}}}};
   p["rewards"] = rewards;
 
   json earn = json::array();

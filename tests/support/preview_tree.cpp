@@ -30,8 +30,7 @@ json op_preview_tree(const Program& p, const In& request) {
     const std::optional<i64> points =
         r.type == RewardType::points_discount ? std::optional<i64>(balance_before) : std::nullopt;
     const i64 d = reward_discount(p, r, cart, merchandise, cart.shipping_minor, points, cost);
-    const std::string_view status =
-        reward_status(p, ledger, r, &cart, at, who, balance_before, d);
+    const std::string_view status = reward_status(p, ledger, r, &cart, at, who, balance_before, d);
     const bool usable = status == "available";
     rewards.push_back(Obj()("id", r.id)("status", status)(
         "points_needed", status == "insufficient_points"
@@ -112,10 +111,9 @@ json op_preview_tree(const Program& p, const In& request) {
   }
   json out = Obj()("points", std::move(points))(
       "redeem", Obj()("applied", std::move(applied))("rejected", std::move(rejected)))(
-      "totals", totals)(
-      "balance_after", ledger.balance)("tier", std::move(tier))("punch_cards", std::move(cards))(
-      "vouchers_issued", std::move(issued))("rewards", std::move(rewards))("nudges",
-                                                                           std::move(nudges));
+      "totals", totals)("balance_after", ledger.balance)("tier", std::move(tier))(
+      "punch_cards", std::move(cards))("vouchers_issued", std::move(issued))(
+      "rewards", std::move(rewards))("nudges", std::move(nudges));
   if (!p.challenges.empty()) {
     json steps = json::array();
     for (const auto& s : o.challenges)

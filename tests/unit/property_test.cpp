@@ -214,9 +214,9 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
       EXPECT_GT(covered * 30, checked)
           << "rewards " << with_rewards << ", birthdays " << birthdays << ", held bonuses " << held
           << ", tiers " << tiers << ", cards " << cards << ", vouchers " << vouchers
-          << ", rejections " << rejections << ", requirements " << requirements
-          << ", audiences " << audiences << ", memberships " << members << ", challenge steps "
-          << steps << " of " << checked;
+          << ", rejections " << rejections << ", requirements " << requirements << ", audiences "
+          << audiences << ", memberships " << members << ", challenge steps " << steps << " of "
+          << checked;
   }
 }
 
