@@ -261,11 +261,13 @@ const COUPON_MESSAGE = { unknown_reward: 'coupon.unknown', limit_exceeded: 'coup
 export function couponBlock(p, view, t, app, el) {
   const applied = p.redeem.applied.filter((a) => a.coupon);
   const rows = view.selection.coupons.map((code) => {
-    const a = applied.find((x) => x.coupon.toLowerCase() === code.toLowerCase());
+    const same = (x) => x.coupon?.toLowerCase() === code.toLowerCase();
+    const a = applied.find(same);
+    const why = a ? '' : COUPON_MESSAGE[p.redeem.rejected?.find(same)?.code] ?? 'coupon.not_eligible';
     return h(
       'li',
       { class: 'row active', part: 'coupon', 'data-coupon': code },
-      h('div', { class: 'main' }, h('span', { class: 'name' }, a ? t.rewardName(a.reward) : code), h('span', { class: a ? 'meta status-ok' : 'meta status-no' }, a ? t.t('coupon.applied', { code, amount: t.money(a.discount_minor ?? 0) }) : t.t('coupon.not_eligible', { code }))),
+      h('div', { class: 'main' }, h('span', { class: 'name' }, a ? t.rewardName(a.reward) : code), h('span', { class: a ? 'meta status-ok' : 'meta status-no' }, a ? t.t('coupon.applied', { code, amount: t.money(a.discount_minor ?? 0) }) : t.t(why, { code }))),
       h('button', { class: 'secondary', 'data-key': `coupon-remove-${code}`, 'aria-label': t.t('coupon.remove', { code }), onclick: () => app.removeCoupon(code) }, t.t('checkout.remove')),
     );
   });
