@@ -329,6 +329,14 @@ Reply Service::spin(const std::string& member_id, const std::string& wheel, std:
   json prize = nullptr;
   if (args.is_object()) {
     prize = json{{"id", args.value("prize", json())}};
+    // The entry names what was drawn (`prize: {wheel, id}`); its line says what it gave.
+    const json& history = state["history"];
+    for (auto it = history.rbegin(); it != history.rend(); ++it)
+      if (string_member(*it, "kind") == "prize") {
+        if (it->contains("prize") && (*it)["prize"].is_object() && (*it)["prize"].contains("id"))
+          prize["id"] = (*it)["prize"]["id"];
+        break;
+      }
     for (const char* f : {"points", "reward", "voucher"})
       if (args.contains(f) && !args[f].is_null() && !(args[f].is_string() && args[f] == ""))
         prize[f] = args[f];
