@@ -213,6 +213,40 @@ describe('engagement in the widget (issue 16)', () => {
     await page.context().close();
   });
 
+  test('a spin whose answer is lost is sent again with its key: one spin, the same prize', async (t) => {
+    if (missing()) return t.skip(missing());
+    await enroll(server, 'lena');
+    const page = await open('lena');
+    // The first answer is lost on the way back: the server applied the spin, the page saw an error.
+    let lost = 0;
+    const keys = [];
+    await page.route('**/v1/members/me/spins', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      if (lost++ === 0) {
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
+    });
+    const button = page.locator('loyalty-portal').locator('[data-key=spin-lucky]');
+    await button.click();
+    await page.waitForFunction(() => /needs a connection/.test(document.querySelector('loyalty-portal').shadowRoot.querySelector('[part=wheel-result]')?.textContent ?? ''));
+    await button.click();
+    await page.waitForFunction(() => /You won|No prize/.test(document.querySelector('loyalty-portal').shadowRoot.querySelector('[part=wheel-result]')?.textContent ?? ''));
+    assert.equal(keys.length, 2);
+    assert.equal(keys[0], keys[1], 'the retry carries the first Idempotency-Key');
+    const ledger = (await server.admin('GET', '/v1/events?member=lena')).data.events.filter((e) => e.type === 'spin');
+    assert.equal(ledger.length, 1, 'one spin on the server');
+    const prize = await serverPrize('lena');
+    const said = await page.locator('loyalty-portal').locator('[part=wheel-result]').textContent();
+    if (prize.key === 'prize.points') assert.match(said, /You won 50 points/);
+    else if (prize.key === 'prize.voucher') assert.match(said, /You won A free coffee/);
+    else assert.match(said, /No prize this time/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('a coupon code at checkout: a good one takes its discount off, an unknown one says so', async (t) => {
     if (missing('order-coupons')) return t.skip(missing('order-coupons'));
     await enroll(server, 'cora');
