@@ -656,6 +656,15 @@ namespace {
   }
 }
 
+// Keeps the order's time for frequency and win-back audiences: the last 366 days, and the latest.
+void note_order_time(Ledger& ledger, Timestamp at) {
+  auto& times = ledger.order_times;
+  times.insert(std::upper_bound(times.begin(), times.end(), at), at);
+  const i64 horizon = times.back().ms - 366 * kDayMs;
+  const auto keep = std::lower_bound(times.begin(), times.end() - 1, Timestamp{horizon});
+  times.erase(times.begin(), keep);
+}
+
 // The challenge steps the order does. A completed challenge's points are available at once and
 // uncapped (never pending, never a purchase point a refund takes back); its voucher follows the
 // cards' and thresholds' vouchers.
@@ -712,6 +721,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   add_contribution(p, ledger, periods, basis_amount(p, out.spend, out.points));
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
+  note_order_time(ledger, o.at);
   order_challenges(p, ledger, o, who, out);
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
   // that earns nothing) does not restart the clock, and pending points restart it on release.

@@ -2,6 +2,7 @@
 // the order-discount spread, multiplier stacking. Earning, rewards and punch cards all call these.
 #pragma once
 
+#include <map>
 #include <vector>
 
 #include "cart.hpp"
@@ -22,7 +23,9 @@ bool in_audience(const std::vector<std::string>& audience, const std::string& ti
 struct Facts {
   bool guest = false;
   bool membership_on = false;
-  i64 member_days = 0;  // store-local days since enrolment
+  i64 member_days = 0;           // store-local days since enrolment
+  std::map<i64, i64> orders_in;  // by `min_orders` window (days): orders in it before the event
+  std::optional<i64> days_since_order;  // whole days since the last order standing; none: never
 };
 struct Who {
   std::string tier;

@@ -70,7 +70,14 @@ void parse_conditions(const In& in, Conditions& c) {
   if (auto m = in.find("match")) c.match = parse_match(*m);
   if (auto w = in.find("when")) c.when = parse_window(*w);
   if (auto a = in.find("audience")) {
-    a->object({"tiers", "membership", "min_member_days", "max_member_days"});
+    a->object(
+        {"tiers", "membership", "min_member_days", "max_member_days", "min_orders", "lapsed_days"});
+    if (auto m = a->find("min_orders")) {
+      m->object({"count", "days"});
+      c.extra.min_orders = m->at("count").integer(1, 1'000'000);
+      c.extra.min_orders_days = m->at("days").integer(1, kMaxOrderWindowDays);
+    }
+    c.extra.lapsed_days = a->optional_integer("lapsed_days", 1, 36500);
     c.audience = a->strings("tiers");
     if (auto m = a->find("membership")) c.extra.membership = m->boolean();
     c.extra.min_member_days = a->optional_integer("min_member_days", 0, 36500);
@@ -556,6 +563,20 @@ void check_references(const In& in, const Program& p) {
 
 namespace {
 
+std::vector<i64> audience_windows(const Program& p) {
+  std::set<i64> days;
+  auto add = [&](const auto& list) {
+    for (const auto& x : list)
+      if (x.cond.extra.min_orders) days.insert(x.cond.extra.min_orders_days);
+  };
+  add(p.earn);
+  add(p.rewards);
+  add(p.wheels);
+  add(p.coupons);
+  add(p.challenges);
+  return {days.begin(), days.end()};
+}
+
 bool uses_audience(const Program& p) {
   auto any = [](const auto& list) {
     return std::any_of(list.begin(), list.end(), [](const auto& x) { return x.cond.extra.any(); });
@@ -638,6 +659,7 @@ Program parse_program(const In& outer) {
 
   check_references(in, p);
   p.uses_audience = uses_audience(p);
+  p.audience_windows = audience_windows(p);
   p.uses_store_credit =
       std::any_of(p.earn.begin(), p.earn.end(),
                   [](const EarnRule& r) { return r.type == EarnType::cashback; }) ||

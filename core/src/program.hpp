@@ -42,8 +42,12 @@ struct VoucherExpiry {
 struct AudienceExtra {
   std::optional<bool> membership;
   std::optional<i64> min_member_days, max_member_days;
-  json doc;  // the audience as the document gave it, for the catalog
-  bool any() const { return membership || min_member_days || max_member_days; }
+  i64 min_orders = 0, min_orders_days = 0;  // frequency: min_orders orders in the days before
+  std::optional<i64> lapsed_days;           // win-back: no order for that many days
+  json doc;                                 // the audience as the document gave it, for the catalog
+  bool any() const {
+    return membership || min_member_days || max_member_days || min_orders || lapsed_days;
+  }
 };
 
 // What every rule and reward may carry.
@@ -196,8 +200,9 @@ class Program {
   std::string default_language = "en";
   json points_label;                       // as the document gives it; null = the default
   std::optional<Fixed> point_value_minor;  // what one point costs the merchant
-  bool uses_audience = false;      // some audience goes beyond tiers: orders keep their facts
-  bool uses_store_credit = false;  // a cashback rule or a store_credit_spend reward
+  bool uses_audience = false;         // some audience goes beyond tiers: orders keep their facts
+  bool uses_store_credit = false;     // a cashback rule or a store_credit_spend reward
+  std::vector<i64> audience_windows;  // the distinct `min_orders` windows, in days
   std::vector<EarnRule> earn;
   std::optional<Tiers> tiers;
   std::vector<Reward> rewards;

@@ -12,6 +12,8 @@ namespace loyalty {
 
 constexpr i64 kMaxMoney = 1'000'000'000'000'000;  // 10^18 minor units: far above any real price
 constexpr i64 kMaxPoints = 1'000'000'000'000'000;
+// How far back `min_orders` may count: the state keeps order times this long (ledger.cpp).
+constexpr i64 kMaxOrderWindowDays = 366;
 
 template <typename T>
 T pick(const In& in, std::initializer_list<std::pair<const char*, T>> choices) {

@@ -330,6 +330,8 @@ void refund_event(const Program& p, MemberState& s, const Event& e, const Progra
   walk.qualifying(rec.spend - now.spend, add(reversal, bonus), r.full);
   if (r.full) {
     s.ledger.lifetime.orders -= 1;
+    auto& times = s.ledger.order_times;  // a fully refunded order counts nowhere
+    if (auto t = std::find(times.begin(), times.end(), rec.at); t != times.end()) times.erase(t);
     rec.refunded = true;
     rec.released.clear();
   }

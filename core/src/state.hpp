@@ -85,6 +85,9 @@ struct Ledger {
   std::set<std::string> referees;
   std::optional<Timestamp> last_activity;
   MembershipState membership;
+  // Orders not fully refunded, oldest first, for frequency and win-back audiences: those of the
+  // last kMaxOrderWindowDays and always the latest.
+  std::vector<Timestamp> order_times;
   std::map<std::string, ChallengeProgress> challenges;
   struct Lifetime {
     i64 earned = 0, redeemed = 0, expired = 0, adjusted = 0, spend_minor = 0, orders = 0;

@@ -162,6 +162,15 @@ json tier_json(const Ledger& l, const Program& p) {
 }
 
 // The orders a refund may still reference.
+json facts_json(const Facts& f) {
+  json orders_in = json::object();
+  for (const auto& [days, n] : f.orders_in) orders_in[std::to_string(days)] = n;
+  json out = Obj()("membership", f.membership_on)("member_days", f.member_days);
+  if (!orders_in.empty()) out["orders_in"] = std::move(orders_in);
+  if (f.days_since_order) out["days_since_order"] = *f.days_since_order;
+  return out;
+}
+
 json orders_json(const MemberState& s, const Program& p) {
   json orders = json::array();
   for (const auto& [id, o] : s.orders) {
@@ -183,9 +192,7 @@ json orders_json(const MemberState& s, const Program& p) {
     if (!o.coupons.empty()) orders.back()["coupons"] = o.coupons;
     if (o.credit_spent) orders.back()["credit_spent"] = o.credit_spent;
     if (o.cashback) orders.back()["cashback"] = o.cashback;
-    if (p.uses_audience)
-      orders.back()["facts"] =
-          Obj()("membership", o.facts.membership_on)("member_days", o.facts.member_days);
+    if (p.uses_audience) orders.back()["facts"] = facts_json(o.facts);
   }
   return orders;
 }
@@ -226,6 +233,11 @@ json internal_json(const MemberState& s, const Program& p) {
   for (const auto& c : l.qualifying) qualifying.push_back(json::array({ts(c.at, p), c.amount}));
   in["qualifying"] = std::move(qualifying);
   in["orders"] = orders_json(s, p);
+  if (p.uses_audience && !l.order_times.empty()) {
+    json times = json::array();
+    for (const Timestamp t : l.order_times) times.push_back(ts(t, p));
+    in["order_times"] = std::move(times);
+  }
   const MembershipState& m = l.membership;
   if (m.started || m.trial_used)
     in["membership"] = Obj()("started", m.started)("trial_used", m.trial_used)("paid", m.paid)(
@@ -327,6 +339,22 @@ void read_points(const In& in, Ledger& l) {
 }
 
 // One order a refund may still reference.
+Facts facts_from(const In& f) {
+  f.object({"membership", "member_days", "orders_in", "days_since_order"});
+  Facts out;
+  out.membership_on = f.boolean("membership", false);
+  out.member_days = f.integer("member_days", 0, INT64_MIN / 4, INT64_MAX / 4);
+  if (auto o = f.find("orders_in"))
+    for (const auto& [days, n] : o->integers_by_key()) {
+      if (days.empty() || days.size() > 6 ||
+          days.find_first_not_of("0123456789") != std::string::npos)
+        o->fail("expected days as keys, got \"" + days + "\"");
+      out.orders_in[std::stoll(days)] = n;
+    }
+  out.days_since_order = f.optional_integer("days_since_order", 0, INT64_MAX / 4);
+  return out;
+}
+
 OrderRecord order_from(const In& o, const Program& p) {
   o.object({"order_id", "event_id", "at", "tier", "facts", "coupons", "credit_spent", "cashback",
             "cart", "redeem", "vouchers", "points", "spent", "spend", "threshold_spend", "punches",
@@ -339,11 +367,7 @@ OrderRecord order_from(const In& o, const Program& p) {
   rec.coupons = o.strings("coupons");
   rec.credit_spent = o.integer("credit_spent", 0, 0);
   rec.cashback = o.integer("cashback", 0, 0);
-  if (auto f = o.find("facts")) {
-    f->object({"membership", "member_days"});
-    rec.facts.membership_on = f->boolean("membership", false);
-    rec.facts.member_days = f->integer("member_days", 0, INT64_MIN / 4, INT64_MAX / 4);
-  }
+  if (auto f = o.find("facts")) rec.facts = facts_from(*f);
   const In cart = o.at("cart");
   rec.cart = parse_cart(cart, p);
   if (auto r = o.find("redeem")) {
@@ -386,7 +410,10 @@ void read_internal(const In& x, const Program& p, bool ledger_only, MemberState&
   Ledger& l = s.ledger;
   x.object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
             "referees", "donations_minor", "seen", "history_total", "counters", "held",
-            "qualifying", "orders", "membership"});
+            "qualifying", "orders", "membership", "order_times"});
+  if (auto t = x.find("order_times"))
+    for (std::size_t i = 0; i < t->array().size(); ++i)
+      l.order_times.push_back(read_timestamp(t->at(i)));
   if (auto m = x.find("membership")) l.membership = membership_from(*m);
   if (auto c = x.find("clock")) l.clock = read_timestamp(*c);
   if (auto e = x.find("enrolled_at")) l.enrolled_at = read_timestamp(*e);
