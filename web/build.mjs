@@ -12,7 +12,18 @@ const out = path.resolve(process.argv[2] ?? path.join(here, '../build/web'));
 const wasmDir = path.resolve(process.argv[3] ?? path.join(here, '../build/wasm'));
 fs.mkdirSync(out, { recursive: true });
 
-const common = { bundle: true, minify: true, target: ['es2022'], legalComments: 'none', logLevel: 'warning', loader: { '.css': 'text' }, charset: 'utf8' };
+// The styles go into the bundle as a string (adopted by each shadow root): minified first, so their
+// comments and indentation are not shipped to every shopper.
+const minifiedCss = {
+  name: 'minified-css',
+  setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const { code } = await esbuild.transform(await fs.promises.readFile(args.path, 'utf8'), { loader: 'css', minify: true });
+      return { contents: code, loader: 'text' };
+    });
+  },
+};
+const common = { bundle: true, minify: true, target: ['es2022'], legalComments: 'none', logLevel: 'warning', charset: 'utf8', plugins: [minifiedCss] };
 await esbuild.build({ ...common, entryPoints: [path.join(here, 'src/global.js')], format: 'iife', define: { 'import.meta.url': 'undefined' }, outfile: path.join(out, 'loyalty.js') });
 await esbuild.build({ ...common, entryPoints: [path.join(here, 'src/index.js')], format: 'esm', outfile: path.join(out, 'loyalty.mjs') });
 for (const f of ['loyalty_core.js', 'loyalty_core.wasm']) fs.copyFileSync(path.join(wasmDir, f), path.join(out, f));

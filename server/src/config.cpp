@@ -39,13 +39,39 @@ a second one refuses to start (it holds an exclusive lock on <db>.lock).
   --idempotency-days D LOYALTY_IDEMPOTENCY_DAYS days an Idempotency-Key is remembered (default 30;
                                              fractions allowed); expired records are swept hourly
   --sync full|normal   LOYALTY_SYNC          SQLite synchronous mode (default full: fsync per commit)
+  --coupon-cap CODE=N  LOYALTY_COUPON_CAP    at most N members in all may claim coupon CODE (by
+                                             POST /v1/members/me/claims or in an order); repeatable
+                                             (env: comma-separated); past it a claim is 422 limit_exceeded
   --mint-token MEMBER                        print a shopper token for MEMBER and exit
   --ttl SECONDS                              lifetime of a minted token (default 3600)
   --help                                     this text
 )";
 }
 
+std::string coupon_code_key(const std::string& code) {
+  const auto first = code.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  const auto last = code.find_last_not_of(" \t\r\n");
+  std::string out = code.substr(first, last - first + 1);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
 namespace {
+
+// "CODE=N" into the caps; false for a value that is not one.
+bool add_coupon_cap(const std::string& value, Config& c) {
+  const auto eq = value.rfind('=');
+  if (eq == std::string::npos) return false;
+  const std::string code = coupon_code_key(value.substr(0, eq));
+  const std::string n = value.substr(eq + 1);
+  if (code.empty() || n.empty() || n.size() > 18 ||
+      n.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  c.coupon_caps[code] = std::stoll(n);
+  return true;
+}
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -139,6 +165,12 @@ bool read_environment(Config& c, std::string& error) {
     if (auto v = env("LOYALTY_BODY_TIMEOUT"); !v.empty()) c.body_timeout_s = std::stod(v);
     if (auto v = env("LOYALTY_IDEMPOTENCY_DAYS"); !v.empty()) c.idempotency_days = std::stod(v);
     if (auto v = env("LOYALTY_SYNC"); !v.empty()) c.sync = v;
+    if (auto v = env("LOYALTY_COUPON_CAP"); !v.empty())
+      for (const auto& cap : split_commas(v))
+        if (!add_coupon_cap(cap, c)) {
+          error = "LOYALTY_COUPON_CAP must be CODE=N[,CODE=N...]";
+          return false;
+        }
   } catch (const std::exception&) {
     error = "bad value in a LOYALTY_* environment variable";
     return false;
@@ -151,6 +183,7 @@ bool read_environment(Config& c, std::string& error) {
 bool read_flags(int argc, char** argv, Config& c, SecretSources& admin, SecretSources& secret,
                 std::string& error) {
   bool env_cors = !c.cors_origins.empty();
+  bool env_caps = !c.coupon_caps.empty();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     std::string value;
@@ -214,7 +247,16 @@ bool read_flags(int argc, char** argv, Config& c, SecretSources& admin, SecretSo
         c.idempotency_days = std::stod(next());
       else if (a == "--sync")
         c.sync = next();
-      else if (a == "--mint-token")
+      else if (a == "--coupon-cap") {
+        if (env_caps) {
+          c.coupon_caps.clear();
+          env_caps = false;
+        }
+        if (!add_coupon_cap(next(), c)) {
+          error = "--coupon-cap must be CODE=N (N a whole number >= 0)";
+          return false;
+        }
+      } else if (a == "--mint-token")
         c.mint_member = next();
       else if (a == "--ttl")
         c.mint_ttl = std::stoll(next());

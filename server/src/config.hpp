@@ -1,6 +1,7 @@
 // Command-line flags, each also read from the environment (LOYALTY_PORT, ...). Flags win.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,11 +29,18 @@ struct Config {
   double body_timeout_s = 30;          // seconds to receive a body once the headers are in
   double idempotency_days = 30;        // idempotency records expire after this many days
   std::string sync = "full";           // SQLite synchronous: full or normal
+  // --coupon-cap CODE=N: at most N members may claim CODE, all members together (engagement.md:
+  // the global cap is the server's business). Keys are normalised (coupon_code_key).
+  std::map<std::string, std::int64_t> coupon_caps;
   // --mint-token MEMBER [--ttl S]: print a token and exit.
   std::optional<std::string> mint_member;
   std::int64_t mint_ttl = 3600;
   bool help = false;
 };
+
+// A coupon code as the cap and the database count it: trimmed, ASCII letters lower-cased
+// (codes are matched ignoring case after trimming, engagement.md "Coupon codes").
+std::string coupon_code_key(const std::string& code);
 
 // Parses argv (and the environment). On a usage error returns nullopt and fills `error`.
 std::optional<Config> parse_config(int argc, char** argv, std::string& error);

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
     const auto ttl_ms = static_cast<std::int64_t>(c.idempotency_days * 86400.0 * 1000.0);
     store.set_idempotency_ttl_ms(ttl_ms);
     srv::Service service(store);
+    service.set_coupon_caps(c.coupon_caps);
     if (!service.load_program(initial, error)) {
       std::fprintf(stderr, "loyalty-server: %s\n", error.c_str());
       return 1;

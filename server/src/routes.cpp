@@ -1,5 +1,7 @@
 #include "routes.hpp"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 
 #include "auth.hpp"
@@ -192,6 +194,8 @@ const std::vector<Api::Route>& Api::routes() {
       {"POST", "/v1/members/me/preview", &Api::preview},
       {"POST", "/v1/members/me/actions", &Api::action},
       {"POST", "/v1/members/me/redemptions", &Api::redemption},
+      {"POST", "/v1/members/me/spins", &Api::spin},
+      {"POST", "/v1/members/me/claims", &Api::claim},
       {"POST", "/v1/orders", &Api::order},
       {"POST", "/v1/refunds", &Api::refund},
       {"POST", "/v1/adjustments", &Api::adjustment},
@@ -257,8 +261,16 @@ Response Api::handle(const Request& req) {
     const auto route = std::find_if(table.begin(), table.end(), [&](const Route& r) {
       return req.method == r.method && req.path == r.path;
     });
+    static const std::string kMembers = "/v1/members/", kMembership = "/membership";
     if (route != table.end()) {
       (this->*route->handler)(req, res);
+    } else if (req.method == "POST" && req.path.size() > kMembers.size() + kMembership.size() &&
+               req.path.compare(0, kMembers.size(), kMembers) == 0 &&
+               req.path.compare(req.path.size() - kMembership.size(), std::string::npos,
+                                kMembership) == 0) {
+      membership(req, res,
+                 req.path.substr(kMembers.size(),
+                                 req.path.size() - kMembers.size() - kMembership.size()));
     } else if (auto file = static_files_ ? static_files_->serve(req) : std::nullopt) {
       res = std::move(*file);
     } else {
@@ -345,6 +357,69 @@ void Api::redemption(const Request& req, Response& res) {
   send(res, service_.member_event(member, "redeem", pick(body, {"reward", "option"}), "", k));
 }
 
+namespace {
+
+// A uniformly random integer in [0, 2^63) from the CSPRNG: the draw of a spin (engagement.md: the
+// shopper chooses nothing, and replays give the same prize because the draw is in the event).
+bool random_draw(std::int64_t& out) {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return false;
+  std::uint64_t v = 0;
+  for (unsigned char b : bytes) v = (v << 8) | b;
+  out = static_cast<std::int64_t>(v >> 1);
+  return true;
+}
+
+}  // namespace
+
+void Api::spin(const Request& req, Response& res) {
+  std::string member;
+  json body;
+  WriteKey k;
+  if (!require_shopper(req, res, config_, member) || !write_key(req, res, k) ||
+      !parse_body(req, res, body) || !only(body, {"wheel"}, res) ||
+      !need_string(body, "wheel", res))
+    return;
+  std::int64_t draw = 0;
+  if (!random_draw(draw)) return fail(res, 500, "internal_error", "no random bytes for the draw");
+  send(res, service_.spin(member, body["wheel"].get<std::string>(), draw, k));
+}
+
+void Api::claim(const Request& req, Response& res) {
+  std::string member;
+  json body;
+  WriteKey k;
+  if (!require_shopper(req, res, config_, member) || !write_key(req, res, k) ||
+      !parse_body(req, res, body) || !only(body, {"code"}, res) || !need_string(body, "code", res))
+    return;
+  send(res, service_.claim(member, body["code"].get<std::string>(), k));
+}
+
+// One membership event for a member (engagement.md "Paid membership"): the merchant's backend
+// reports a start, a payment it took, or a cancellation.
+void Api::membership(const Request& req, Response& res, const std::string& member_id) {
+  json body;
+  WriteKey k;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k) ||
+      !parse_body(req, res, body) || !only(body, {"type", "amount_minor"}, res) ||
+      !need_string(body, "type", res))
+    return;
+  if (member_id.find('/') != std::string::npos)
+    return fail(res, 404, "not_found", "no such resource");
+  const std::string type = body["type"].get<std::string>();
+  if (type != "membership_start" && type != "membership_payment" && type != "membership_cancel")
+    return fail(res, 400, "invalid_request",
+                "type must be membership_start, membership_payment or membership_cancel", "/type");
+  const bool payment = type == "membership_payment";
+  if (payment && (!body.contains("amount_minor") || !body["amount_minor"].is_number_integer()))
+    return fail(res, 400, "invalid_request", "a payment needs amount_minor, an integer",
+                "/amount_minor");
+  if (!payment && body.contains("amount_minor"))
+    return fail(res, 400, "invalid_request", "only a membership_payment has amount_minor",
+                "/amount_minor");
+  send(res, service_.member_event(member_id, type, pick(body, {"amount_minor"}), "", k));
+}
+
 void Api::enrol(const Request& req, Response& res) {
   json body;
   WriteKey k;
@@ -358,14 +433,14 @@ void Api::order(const Request& req, Response& res) {
   WriteKey k;
   std::string at;
   if (!require_admin(req, res, config_) || !write_key(req, res, k) || !parse_body(req, res, body) ||
-      !only(body, {"member_id", "order_id", "cart", "redeem", "vouchers", "at"}, res) ||
+      !only(body, {"member_id", "order_id", "cart", "redeem", "vouchers", "coupons", "at"}, res) ||
       !need_string(body, "member_id", res) || !need_string(body, "order_id", res))
     return;
   if (!body.contains("cart") || !body["cart"].is_object())
     return fail(res, 400, "invalid_cart", "cart must be an object", "/cart");
   if (!order_time(body, res, at)) return;
   send(res, service_.member_event(body["member_id"].get<std::string>(), "order",
-                                  pick(body, {"order_id", "cart", "redeem", "vouchers"}), at, k));
+                                  pick(body, {"order_id", "cart", "redeem", "vouchers", "coupons"}), at, k));
 }
 
 void Api::refund(const Request& req, Response& res) {

@@ -46,11 +46,15 @@ class Api {
   void preview(const Request&, Response&);
   void action(const Request&, Response&);
   void redemption(const Request&, Response&);
+  void spin(const Request&, Response&);
+  void claim(const Request&, Response&);
   // The merchant's writes.
   void enrol(const Request&, Response&);
   void order(const Request&, Response&);
   void refund(const Request&, Response&);
   void adjustment(const Request&, Response&);
+  // POST /v1/members/{id}/membership: the id is taken from the path.
+  void membership(const Request&, Response&, const std::string& member_id);
   // The merchant's reads.
   void events(const Request&, Response&);
   void metrics(const Request&, Response&);

@@ -7,6 +7,7 @@
 
 #include "auth.hpp"
 #include "clock.hpp"
+#include "config.hpp"
 #include "idempotency.hpp"
 
 namespace srv {
@@ -293,6 +294,69 @@ Reply Service::member_event(const std::string& member_id, const std::string& typ
   return r;
 }
 
+namespace {
+
+// The arguments of the first line with explain key `key` in the newest history entry of `kind`
+// in a member view; null when there is none.
+json newest_line_args(const json& view, const char* kind, const char* key) {
+  if (!view.is_object() || !view.contains("history") || !view["history"].is_array()) return nullptr;
+  const json& history = view["history"];
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (string_member(*it, "kind") != kind) continue;
+    if (it->contains("lines") && (*it)["lines"].is_array())
+      for (const auto& line : (*it)["lines"])
+        if (line.is_object() && line.contains("explain") && line["explain"].is_object()) {
+          const std::string k = string_member(line["explain"], "key");
+          if (k.rfind(key, 0) == 0) {
+            return line["explain"].value("args", json::object());
+          }
+        }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// The prize is read from the spin's history entry (kind `prize`), which a replay of the same
+// Idempotency-Key rebuilds too, so a retried spin answers the same prize.
+Reply Service::spin(const std::string& member_id, const std::string& wheel, std::int64_t draw,
+                    const WriteKey& k) {
+  Reply r = member_event(member_id, "spin", json{{"wheel", wheel}, {"draw", draw}}, "", k);
+  if (r.status != 200) return r;
+  json state = json::parse(r.body, nullptr, false);
+  const json args = newest_line_args(state, "prize", "prize.");
+  json prize = nullptr;
+  if (args.is_object()) {
+    prize = json{{"id", args.value("prize", json())}};
+    // The entry names what was drawn (`prize: {wheel, id}`); its line says what it gave.
+    const json& history = state["history"];
+    for (auto it = history.rbegin(); it != history.rend(); ++it)
+      if (string_member(*it, "kind") == "prize") {
+        if (it->contains("prize") && (*it)["prize"].is_object() && (*it)["prize"].contains("id"))
+          prize["id"] = (*it)["prize"]["id"];
+        break;
+      }
+    for (const char* f : {"points", "reward", "voucher"})
+      if (args.contains(f) && !args[f].is_null() && !(args[f].is_string() && args[f] == ""))
+        prize[f] = args[f];
+  }
+  return {200, json{{"prize", std::move(prize)}, {"state", std::move(state)}}.dump(), ""};
+}
+
+Reply Service::claim(const std::string& member_id, const std::string& code, const WriteKey& k) {
+  Reply r = member_event(member_id, "claim", json{{"code", code}}, "", k);
+  if (r.status != 200) return r;
+  json state = json::parse(r.body, nullptr, false);
+  const json args = newest_line_args(state, "claim", "coupon.claimed");
+  json answer = {{"reward", nullptr}, {"voucher", nullptr}};
+  if (args.is_object())
+    for (const char* f : {"reward", "voucher"})
+      if (args.contains(f)) answer[f] = args[f];
+  answer["state"] = std::move(state);
+  return {200, answer.dump(), ""};
+}
+
 // A referred member's first order completes the referral: the referrer gets a
 // `referral_completed` event. Its idempotency key is derived from the referee, so it is applied
 // at most once however often the order is retried.
@@ -440,6 +504,21 @@ Reply Service::store_outcome(const Program& p, const std::string& member_id, con
     w.dated.until_ms = dated->until_ms;
     w.dated.program_version = p.version;
   }
+  // Coupon codes the accepted event claimed, counted for --coupon-cap: a claim's code, or every
+  // code of an order (an order whose code cannot apply is rejected whole, so an accepted order
+  // claimed them all). Read from the event, whatever history lines the core writes for them.
+  std::vector<std::string> codes;
+  const std::string type = string_member(event, "type");
+  if (type == "claim") codes.push_back(string_member(event, "code"));
+  if (type == "order" && event.contains("coupons") && event["coupons"].is_array())
+    for (const auto& c : event["coupons"])
+      if (c.is_string()) codes.push_back(c.get<std::string>());
+  for (const auto& raw : codes) {
+    const std::string code = coupon_code_key(raw);
+    if (code.empty()) continue;
+    const auto cap = coupon_caps_.find(code);
+    w.coupon_claims.emplace_back(code, cap == coupon_caps_.end() ? -1 : cap->second);
+  }
   w.orders = after->orders();
   w.history_total = after->history_total();
   w.new_member = enrol;
@@ -469,6 +548,19 @@ Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string
     case CommitResult::member_exists:
       return error_reply(409, "member_exists", "member " + member_id + " is enrolled already",
                          "/member_id");
+    case CommitResult::coupon_cap_reached: {
+      // Nothing of the event is stored; the refusal is, so a retry answers it again.
+      const Reply refused = error_reply(422, "limit_exceeded",
+                                        "this coupon code has been claimed by as many members as "
+                                        "the merchant allows");
+      WriteSet only_key;
+      only_key.member_id = member_id;
+      only_key.idem_key = k.key;
+      only_key.idem_hash = k.hash;
+      only_key.idem_status = refused.status;
+      only_key.idem_response = refused.body;
+      return commit_write(only_key, refused, member_id, k);
+    }
     default:
       return error_reply(500, "storage_error", err);
   }
@@ -500,7 +592,7 @@ Reply Service::get_member(const std::string& member_id) {
 
 Reply Service::preview(const std::string& member_id, const json& body) {
   for (const auto& [key, value] : body.items())
-    if (key != "cart" && key != "redeem" && key != "vouchers")
+    if (key != "cart" && key != "redeem" && key != "vouchers" && key != "coupons")
       return error_reply(400, "invalid_request", "unknown member \"" + key + "\"",
                          member_pointer(key));
   auto s = store_.member_state(member_id);

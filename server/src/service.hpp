@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,15 @@ class Service {
   Reply member_event(const std::string& member_id, const std::string& type, nlohmann::json fields,
                      const std::string& at, const WriteKey& k);
 
+  // A spin of a prize wheel with the server's draw: {"prize": {...}, "state": {...}}; a claim of
+  // a coupon code: {"reward", "voucher", "state"} (docs/engagement-json.md "Server"). A retry
+  // with the same Idempotency-Key answers the first outcome again (the same prize).
+  Reply spin(const std::string& member_id, const std::string& wheel, std::int64_t draw,
+             const WriteKey& k);
+  Reply claim(const std::string& member_id, const std::string& code, const WriteKey& k);
+  // --coupon-cap: normalised code -> how many members may claim it.
+  void set_coupon_caps(std::map<std::string, std::int64_t> caps) { coupon_caps_ = std::move(caps); }
+
   Reply get_member(const std::string& member_id);
   // The member's stored history entries with cursor < before, at most `limit`, oldest first.
   Reply history(const std::string& member_id, std::int64_t before, int limit);
@@ -91,6 +101,7 @@ class Service {
                       const WriteKey& k);
 
   Store& store_;
+  std::map<std::string, std::int64_t> coupon_caps_;
   std::mutex program_mutex_;
   Program program_;
   std::array<std::mutex, 256> member_mutexes_;

@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS orders (
   order_id  TEXT NOT NULL,
   record    TEXT NOT NULL,
   PRIMARY KEY (member_id, order_id));
+CREATE TABLE IF NOT EXISTS coupon_claims (
+  code      TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  PRIMARY KEY (code, member_id));
 )";
 
 // Columns added after the first schema, each with the default an older row means.
@@ -457,6 +461,14 @@ std::string Store::max_event_id(const std::string& prefix) {
   return q.col_text(0);
 }
 
+std::int64_t Store::coupon_claimants(const std::string& code) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT COUNT(*) FROM coupon_claims WHERE code = ?");
+  q.text(1, code);
+  q.step();
+  return q.col_i64(0);
+}
+
 CommitResult Store::commit(const WriteSet& w, std::string& error) {
   auto fail = [&](CommitResult r) {
     error = sqlite3_errmsg(writer_);
@@ -533,6 +545,19 @@ CommitResult Store::commit(const WriteSet& w, std::string& error) {
     int rc = run(st);
     if (rc == SQLITE_CONSTRAINT && w.new_member) return fail(CommitResult::member_exists);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  // The server's cap on a coupon (--coupon-cap) counts members, in this transaction: a member
+  // claiming again (per_member > 1) takes no second place, and past the cap nothing is stored.
+  for (const auto& [code, cap] : w.coupon_claims) {
+    Stmt claim(writer_, "INSERT OR IGNORE INTO coupon_claims(code, member_id) VALUES (?, ?)");
+    claim.text(1, code);
+    claim.text(2, w.member_id);
+    if (sqlite3_step(claim.st) != SQLITE_DONE) return fail(CommitResult::failed);
+    if (cap < 0 || sqlite3_changes(writer_) == 0) continue;
+    Stmt count(writer_, "SELECT COUNT(*) FROM coupon_claims WHERE code = ?");
+    count.text(1, code);
+    if (sqlite3_step(count.st) != SQLITE_ROW) return fail(CommitResult::failed);
+    if (sqlite3_column_int64(count.st, 0) > cap) return fail(CommitResult::coupon_cap_reached);
   }
   if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail(CommitResult::failed);

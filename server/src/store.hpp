@@ -77,9 +77,19 @@ struct WriteSet {
   // Order records the core answered (order id, record): kept apart from the snapshot.
   std::vector<std::pair<std::string, std::string>> orders;
   std::optional<ProgramRow> program;  // a new program version
+  // Coupon codes this write claimed (normalised, config.hpp coupon_code_key), each with the
+  // server's cap on members claiming it (-1: none). A claim past its cap fails the whole write.
+  std::vector<std::pair<std::string, std::int64_t>> coupon_claims;
 };
 
-enum class CommitResult { ok, idempotency_conflict, member_exists, program_exists, failed };
+enum class CommitResult {
+  ok,
+  idempotency_conflict,
+  member_exists,
+  program_exists,
+  coupon_cap_reached,
+  failed
+};
 
 class Store {
  public:
@@ -115,6 +125,8 @@ class Store {
   // Every member with their stored history entries, oldest first (for metrics).
   std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history();
   std::string max_event_id(const std::string& prefix);  // "" when none
+  // How many members have claimed `code` (normalised).
+  std::int64_t coupon_claimants(const std::string& code);
 
   // Writes: commit() is called under writer_mutex(); an event with seq 0 gets the next seq.
   std::mutex& writer_mutex() { return writer_mutex_; }

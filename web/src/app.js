@@ -3,7 +3,7 @@
 // Elements read `app.view` and re-render on "change"; they never compute loyalty rules.
 import { LoyaltyCore } from '../../wasm/js/loyalty-core.mjs';
 import { I18n, chooseLocale } from './i18n.js';
-import { SyncClient, SyncError } from './sync.js';
+import { SyncClient, SyncError, newKey } from './sync.js';
 
 const ONE_TIME = new Set(['earn.signup', 'earn.signup_held', 'earn.birthday', 'earn.birthday_reward', 'earn.referral_referee', 'earn.referral_referrer']);
 const CART_REWARDS = new Set(['fixed_discount', 'percent_discount', 'free_item', 'free_shipping', 'points_discount']);
@@ -62,7 +62,7 @@ export class LoyaltyApp extends EventTarget {
       signedOut: false,
       offline: false,
       cart: null,
-      selection: { redeem: [], vouchers: [] }, // read in start(), after the requests are sent
+      selection: { redeem: [], vouchers: [], coupons: [] }, // read in start(), after the requests are sent
       catalog: null,
       preview: null,
       trials: null, // what each voucher (and pay-with-points) would do on this cart
@@ -74,7 +74,8 @@ export class LoyaltyApp extends EventTarget {
     this.sync.addEventListener('state', (e) => this.setState(e.detail));
     this.sync.addEventListener('signed-out', () => this.update({ signedOut: true }));
     this.sync.addEventListener('queue', (e) => this.update({ queueSize: e.detail.size, queued: e.detail.items }));
-    this.sync.addEventListener('applied', (e) => this.notify('sent', e.detail.item));
+    this.sync.addEventListener('applied', (e) => this.notify('sent', e.detail.item, null, e.detail.answer));
+    this.spinKeys = new Map(); // wheel → the Idempotency-Key of a spin whose answer never came
     this.sync.addEventListener('rejected', (e) => {
       this.notify('refused', e.detail.item, e.detail.error);
       // A refusal means the page's picture was wrong (another tab spent the points, say): the
@@ -211,13 +212,14 @@ export class LoyaltyApp extends EventTarget {
   }
 
   // One request as JSON text with the state spliced in, so a cart change never re-serialises it.
-  call(operation, request) {
+  call(operation, request, errors = false) {
     if (!this.engine) return null;
     const state = this.memberStateJson();
     let text = JSON.stringify({ ...request, now: nowStamp() });
     if (state) text = `${text.slice(0, -1)},"state":${state}}`;
     const answer = JSON.parse(this.engine.callJson(operation, text));
     if (answer.error) {
+      if (errors) return answer;
       this.dispatchEvent(new CustomEvent('error', { detail: answer.error }));
       return null;
     }
@@ -235,9 +237,16 @@ export class LoyaltyApp extends EventTarget {
       this.view.trials = null;
       return;
     }
-    const sel = this.isMember ? this.view.selection : { redeem: [], vouchers: [] };
-    this.view.preview = this.call('preview', { cart, redeem: sel.redeem, vouchers: sel.vouchers });
-    this.view.trials = this.view.preview && this.isMember ? this.trials(cart, sel, this.view.preview) : null;
+    let sel = this.isMember ? this.view.selection : { redeem: [], vouchers: [], coupons: [] };
+    let preview = this.call('preview', this.previewRequest(cart, sel), sel.coupons.length > 0);
+    if (preview?.error) {
+      // A code that cannot apply to this cart (it changed since) refuses the whole preview: the
+      // cart is shown without the codes, and the checkout says which one does not apply.
+      sel = { ...sel, coupons: [] };
+      preview = this.call('preview', this.previewRequest(cart, sel));
+    }
+    this.view.preview = preview;
+    this.view.trials = preview && this.isMember ? this.trials(cart, sel, preview) : null;
   }
 
   /**
@@ -256,13 +265,13 @@ export class LoyaltyApp extends EventTarget {
     for (const [reward, ids] of held) {
       const used = ids.filter((id) => sel.vouchers.includes(id));
       const id = used.length ? used[0] : ids[0];
-      const answer = used.length ? preview : this.call('preview', { cart, redeem: sel.redeem, vouchers: [...sel.vouchers, id] });
+      const answer = used.length ? preview : this.call('preview', this.previewRequest(cart, sel, { vouchers: [id] }));
       vouchers[reward] = this.voucherOutcome(answer, id);
     }
     for (const r of preview.rewards) {
       if (r.status !== 'available' || this.i18n.rewards.get(r.id)?.type !== 'points_discount') continue;
       const chosen = sel.redeem.some((x) => x.reward === r.id);
-      const answer = chosen ? preview : this.call('preview', { cart, redeem: [...sel.redeem, { reward: r.id, points: this.view.state.balance }], vouchers: sel.vouchers });
+      const answer = chosen ? preview : this.call('preview', this.previewRequest(cart, sel, { redeem: [{ reward: r.id, points: this.view.state.balance }] }));
       const applied = answer?.redeem.applied.find((a) => a.reward === r.id && !a.voucher);
       if (applied) costs[r.id] = applied.cost;
     }
@@ -275,6 +284,14 @@ export class LoyaltyApp extends EventTarget {
     if (applied) return { status: 'available', discount_minor: applied.discount_minor, total_minor: answer.totals.total_minor };
     const rejected = answer.redeem.rejected.find((r) => r.voucher === id);
     return { status: rejected?.status ?? 'not_applicable', discount_minor: 0 };
+  }
+
+  /** A preview request for the choice `sel` (coupons only when there are some). */
+  previewRequest(cart, sel, more = {}) {
+    const coupons = [...(sel.coupons ?? []), ...(more.coupons ?? [])];
+    const request = { cart, redeem: [...sel.redeem, ...(more.redeem ?? [])], vouchers: [...sel.vouchers, ...(more.vouchers ?? [])] };
+    if (coupons.length) request.coupons = coupons;
+    return request;
   }
 
   /** Points one unit of a product earns ("earn 24 points" beside its price); null when unknown. */
@@ -304,11 +321,11 @@ export class LoyaltyApp extends EventTarget {
   readSelection() {
     try {
       const s = JSON.parse(globalThis.sessionStorage?.getItem(this.selectionKey()) ?? 'null');
-      if (s && Array.isArray(s.redeem) && Array.isArray(s.vouchers)) return s;
+      if (s && Array.isArray(s.redeem) && Array.isArray(s.vouchers)) return { ...s, coupons: Array.isArray(s.coupons) ? s.coupons : [] };
     } catch {
       // unreadable: start with no choice
     }
-    return { redeem: [], vouchers: [] };
+    return { redeem: [], vouchers: [], coupons: [] };
   }
 
   writeSelection(selection) {
@@ -342,7 +359,92 @@ export class LoyaltyApp extends EventTarget {
 
   /** Forgets the choice (after the shop's order went through). */
   clearSelection() {
-    this.writeSelection({ redeem: [], vouchers: [] });
+    this.writeSelection({ redeem: [], vouchers: [], coupons: [] });
+  }
+
+  // --- issue 16: coupons and store credit at checkout, spins and claims in the portal ----------
+
+  /** The program's store_credit_spend reward (what a redeem item spending credit names). */
+  creditReward() {
+    return (this.view.program?.rewards ?? []).find((r) => r.type === 'store_credit_spend')?.id ?? null;
+  }
+
+  /**
+   * Tries a coupon code on the cart (with the current choice) and keeps it when the core applies
+   * it: {ok: true} or {ok: false, code: 'unknown_reward' | 'not_eligible' | 'limit_exceeded' | …}.
+   * An unusable code never reaches the preview the checkout shows (it would refuse the whole cart).
+   */
+  addCoupon(raw) {
+    const code = String(raw ?? '').trim();
+    const sel = this.view.selection;
+    const same = (c) => c.toLowerCase() === code.toLowerCase();
+    if (!code) return { ok: false, code: 'empty' };
+    if (sel.coupons.some(same)) return { ok: true, code };
+    const cart = this.view.cart;
+    if (cart?.lines?.length && this.engine) {
+      const answer = this.call('preview', this.previewRequest(cart, sel, { coupons: [code] }), true);
+      if (!answer) return { ok: false, code: 'other' };
+      if (answer.error) return { ok: false, code: answer.error.code };
+      const rejected = answer.redeem?.rejected?.find((r) => r.coupon && same(r.coupon));
+      if (rejected) return { ok: false, code: rejected.code ?? (rejected.status === 'limit_reached' ? 'limit_exceeded' : 'not_eligible') };
+    }
+    this.writeSelection({ ...sel, coupons: [...sel.coupons, code] });
+    this.announce('loyalty:redeem', { coupon: code });
+    return { ok: true, code };
+  }
+
+  removeCoupon(code) {
+    const sel = this.view.selection;
+    this.writeSelection({ ...sel, coupons: sel.coupons.filter((c) => c !== code) });
+    this.announce('loyalty:redeem', { coupon: code, remove: true });
+  }
+
+  /** Pays with store credit on this order (all that is held; the core caps it) or stops. */
+  useCredit(on = true) {
+    const reward = this.creditReward();
+    if (!reward) return;
+    const sel = this.view.selection;
+    const item = { reward, credit_minor: this.view.state?.store_credit_minor ?? 0 };
+    const redeem = sel.redeem.filter((x) => x.reward !== reward);
+    this.writeSelection({ ...sel, redeem: on ? [...redeem, item] : redeem });
+    this.announce('loyalty:redeem', on ? { ...item } : { reward, remove: true });
+  }
+
+  /**
+   * Spins a wheel on the server, which draws the prize: {prize, state} or {error}. Not queued (the
+   * shopper waits for the wheel), but a spin whose answer was lost is retried with the same
+   * Idempotency-Key on the next press, so it can only ever count once. The new state is handed
+   * back for the caller to apply (app.setServerState) once the wheel has stopped.
+   */
+  async spin(wheel) {
+    if (!this.isMember) return { error: 'signed_out' };
+    const key = this.spinKeys.get(wheel) ?? newKey();
+    this.spinKeys.set(wheel, key);
+    let r;
+    try {
+      r = await this.sync.request('POST', '/v1/members/me/spins', { body: { wheel }, headers: { 'idempotency-key': key } });
+    } catch {
+      return { error: 'offline' };
+    }
+    if (r.status === 429 || r.status >= 500) return { error: r.data?.error?.code ?? 'offline' };
+    this.spinKeys.delete(wheel);
+    if (r.ok && r.data?.state) return { prize: r.data.prize ?? {}, state: r.data.state };
+    this.refresh();
+    return { error: r.data?.error?.code ?? 'other' };
+  }
+
+  /** The server's state after a write the page answered itself (a spin). */
+  setServerState(state) {
+    this.sync.accept(state);
+  }
+
+  /** Claims a coupon code into the member's vouchers (queued while offline). */
+  claim(raw) {
+    const code = String(raw ?? '').trim();
+    if (!this.isMember || !code) return null;
+    const item = this.sync.enqueue('/v1/members/me/claims', { code });
+    if (!navigator.onLine) this.notify('queued', item);
+    return item.key;
   }
 
   /** Redeems a non-cart reward on the server (queued while offline). */
@@ -398,9 +500,9 @@ export class LoyaltyApp extends EventTarget {
     }
   }
 
-  notify(kind, item, error) {
-    const reward = item?.body?.reward;
-    const notice = { kind, reward: reward ?? null, action: item?.body?.action ?? null, code: error?.code ?? null, at: Date.now() };
+  notify(kind, item, error, answer) {
+    const reward = item?.body?.reward ?? answer?.reward;
+    const notice = { kind, reward: reward ?? null, action: item?.body?.action ?? null, coupon: item?.body?.code ?? null, code: error?.code ?? null, at: Date.now() };
     this.update({ notice });
     this.dispatchEvent(new CustomEvent(kind === 'refused' ? 'rejected' : kind, { detail: { ...notice, error } }));
   }

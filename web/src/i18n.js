@@ -6,6 +6,7 @@ import en from './messages/en.js';
 import es from './messages/es.js';
 import pl from './messages/pl.js';
 import ro from './messages/ro.js';
+import { localText, pointsWord } from './local-text.js';
 import { storeTimeDiffers } from './store-time.js';
 
 export const CATALOGS = Object.freeze({ en, es, pl, ro });
@@ -74,6 +75,10 @@ function humanize(id) {
   return text ? text[0].toUpperCase() + text.slice(1) : '';
 }
 
+function capitalize(text) {
+  return text ? text[0].toLocaleUpperCase() + text.slice(1) : text;
+}
+
 export class I18n {
   /** locale: a BCP 47 tag; program: the program document (currency, names, points label). */
   constructor(locale, program = null) {
@@ -117,6 +122,15 @@ export class I18n {
     this.tiers = new Map((program?.tiers?.levels ?? []).map((t) => [t.id, t]));
     this.cards = new Map((program?.punch_cards ?? []).map((c) => [c.id, c]));
     this.rules = new Map((program?.earn ?? []).map((r) => [r.id, r]));
+    this.wheels = new Map((program?.wheels ?? []).map((w) => [w.id, w]));
+    this.challenges = new Map((program?.challenges ?? []).map((c) => [c.id, c]));
+    this.segments = new Map((program?.segments ?? []).map((s) => [s.id, s]));
+    this.defaultLanguage = program?.default_language ?? 'en';
+  }
+
+  /** Merchant text (a string or {tag: text}) in the shopper's language (program.md). */
+  text(value) {
+    return localText(value, this.locale, this.defaultLanguage);
   }
 
   /** The message for key with {placeholders} filled; plural messages choose by args.count. */
@@ -153,6 +167,18 @@ export class I18n {
     return this.shopDates.format(d);
   }
 
+  /**
+   * The last day an `until` covers, as the shop's calendar reads it: a membership until
+   * "2027-01-01T00:00:00-05:00" ends as Jan 1 starts, so its benefits last through Dec 31.
+   */
+  lastDay(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T00:00:00(?:\.0+)?(?:[+-]\d{2}:\d{2})$/.exec(String(iso ?? ''));
+    if (!m) return this.shopDate(iso);
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) - 1, 12));
+    this.shopDates ??= new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    return this.shopDates.format(d);
+  }
+
   /** A change of points with its sign: "+120", "−40" (a true minus sign, as screen readers say it). */
   signed(n) {
     return `${n > 0 ? '+' : '−'}${this.number(Math.abs(n))}`;
@@ -176,26 +202,98 @@ export class I18n {
   /** The word for n points: the program's points_label when it is not the default. */
   unit(n) {
     const category = this.plurals.select(Number(n));
-    const label = this.program?.points_label;
-    const custom = label && !(label.one === 'point' && label.other === 'points');
-    if (custom) return category === 'one' ? label.one : label.other;
-    return this.messages.unit[category] ?? this.messages.unit.other;
+    return pointsWord(this.program?.points_label, this.locale, category) ?? this.messages.unit[category] ?? this.messages.unit.other;
+  }
+
+  /** The name of `map`'s entry `id` in the shopper's language, else the id made readable. */
+  nameIn(map, id) {
+    return this.text(map.get(id)?.name) || humanize(id);
   }
 
   rewardName(id) {
-    return this.rewards.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.rewards, id);
   }
 
   tierName(id) {
-    return this.tiers.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.tiers, id);
   }
 
   cardName(id) {
-    return this.cards.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.cards, id);
   }
 
   ruleName(id) {
-    return this.rules.get(id)?.name ?? humanize(id);
+    return this.nameIn(this.rules, id);
+  }
+
+  wheelName(id) {
+    return this.nameIn(this.wheels, id);
+  }
+
+  challengeName(id) {
+    return this.nameIn(this.challenges, id);
+  }
+
+  segmentName(id) {
+    return this.nameIn(this.segments, id);
+  }
+
+  membershipName() {
+    const m = this.program?.membership;
+    return this.text(m?.name) || humanize(m?.id);
+  }
+
+  /** A prize of a wheel: its own name, else what it gives ("50 points", a reward), else "try again". */
+  prizeName(wheel, prize) {
+    const id = typeof prize === 'object' && prize ? prize.id : prize;
+    const p = { ...(this.wheels.get(wheel)?.prizes ?? []).find((x) => x.id === id), ...(typeof prize === 'object' ? prize : { id }) };
+    const own = this.text(p.name);
+    if (own) return own;
+    if (p.points) return this.points(p.points);
+    if (p.reward) return this.rewardName(p.reward);
+    return this.t('wheel.try_again');
+  }
+
+  /** A challenge step: its own name, else what does it (the action, or an order). */
+  stepName(challenge, step) {
+    const id = typeof step === 'object' && step ? step.id : step;
+    const s = { ...(this.challenges.get(challenge)?.steps ?? []).find((x) => x.id === id), ...(typeof step === 'object' ? step : { id }) };
+    const own = this.text(s.name);
+    if (own) return own;
+    if (s.action) return capitalize(this.t('challenge.step_action', { action: this.actionName(s.action) }));
+    if (s.order) {
+      const what = this.matchText(s.order.match) || this.t('challenge.anything');
+      const min = s.order.min_order_minor;
+      return min ? this.t('challenge.step_order_min', { what, amount: this.money(min) }) : this.t('challenge.step_order', { what });
+    }
+    return humanize(s.id);
+  }
+
+  /** A benefit (tier or membership): merchant text, or an identifier ("free_shipping") made readable. */
+  benefit(value) {
+    const text = this.text(value);
+    return /^[a-z0-9]+(?:[_-][a-z0-9]+)*$/.test(text) ? humanize(text) : text;
+  }
+
+  /**
+   * A reward's `details` as shopper text: a string, or an object of language tags to strings.
+   * Other details (the fashion demo's {"ships_in_days": 5, "sku": …}) are data for the merchant:
+   * ''.
+   */
+  details(value) {
+    if (typeof value === 'string') return value;
+    const tags = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+    // Text in languages: every value a string, and one key the program's default language or the
+    // shopper's (a key such as "sku" could otherwise pass for a language tag).
+    const base = (tag) => String(tag).toLowerCase().split(/[-_]/)[0];
+    const known = [this.defaultLanguage, this.locale].map(base);
+    const text = tags.length && tags.every(([, v]) => typeof v === 'string') && tags.some(([k]) => known.includes(base(k)));
+    return text ? this.text(value) : '';
+  }
+
+  /** A match's includes as words ("Pastry, Latte"); '' when it matches everything. */
+  matchText(m = {}) {
+    return this.list([...(m?.skus ?? []), ...(m?.categories ?? [])].map(humanize));
   }
 
   actionName(action) {
@@ -224,7 +322,7 @@ export class I18n {
       rule: this.ruleName(rule),
       points: a.points != null ? this.points(a.points) : '',
       amount: this.money(a.discount_minor ?? a.spend_minor ?? a.amount_minor ?? 0),
-      count: a.quantity ?? a.count ?? a.punches ?? 0,
+      count: a.quantity ?? a.count ?? a.punches ?? a.days ?? 0,
       factor: a.factor != null ? this.factor(a.factor) : '',
       tier: a.tier != null ? this.tierName(a.tier) : '',
       reward: a.reward != null ? this.rewardName(a.reward) : '',
@@ -232,7 +330,19 @@ export class I18n {
       card: a.card != null ? this.cardName(a.card) : '',
       reason: a.reason ?? '',
       order: a.order_id ?? '',
+      wheel: a.wheel != null ? this.wheelName(a.wheel) : '',
+      prize: a.prize != null ? this.prizeName(a.wheel, { id: a.prize, ...(a.points ? { points: a.points } : {}), ...(a.reward ? { reward: a.reward } : {}) }) : '',
+      challenge: a.challenge != null ? this.challengeName(a.challenge) : '',
+      step: a.step != null ? this.stepName(a.challenge, a.step) : '',
+      done: a.done ?? '',
+      steps: a.steps ?? '',
+      code: a.code ?? '',
+      percent: a.percent != null ? this.factor(a.percent) : '',
+      membership: a.membership != null ? this.membershipName() : '',
+      date: a.until ? this.lastDay(a.until) : '',
+      segment: a.segment != null ? this.segmentName(a.segment) : '',
     };
+    if (a.credit_minor != null) args.amount = this.money(a.credit_minor);
     if (e?.key === 'earn.rule_cap' || e?.key === 'earn.order_cap') args.points = this.points(a.max_points ?? 0);
     let key = e?.key ?? '';
     // A refund line names the rule it walks back in its own args ("" = the order as a whole).
@@ -241,6 +351,12 @@ export class I18n {
       else key = 'refund.earn_order';
     }
     if (key === 'refund.reward_returned' && !a.reward) key = 'refund.points_returned';
+    // A completed challenge names what it gave: points, a reward, both or nothing.
+    if (key === 'challenge.done') {
+      const gave = [a.points ? this.points(a.points) : '', a.reward ? this.rewardName(a.reward) : ''].filter(Boolean);
+      if (gave.length) args.prize = this.list(gave);
+      else key = 'challenge.done_plain';
+    }
     // A refund effect this widget does not know yet still reads as a sentence, never as a key.
     if (key.startsWith('refund.') && !this.has(key)) key = 'refund.other';
     return this.t(key, args);
@@ -264,6 +380,7 @@ export class I18n {
       action: a.action != null ? this.actionName(a.action) : '',
       referrer: this.points(a.referrer_points ?? 0),
       referee: this.points(a.referee_points ?? 0),
+      percent: a.percent != null ? this.factor(a.percent) : '',
     };
     if (key === 'way.per_spend' && a.per_minor != null) args.amount = this.money(a.per_minor);
     if (key === 'way.signup' && a.mode && a.mode !== 'immediate') key = `way.signup_${a.mode}`;
@@ -305,7 +422,7 @@ export class I18n {
       case 'charity':
         return this.t('reward.kind.charity', { amount: this.money(r.amount_minor ?? 0), cause: r.cause ?? '' });
       case 'choice':
-        return this.t('reward.kind.choice', { options: this.list((r.options ?? []).map((o) => o.name ?? o.id)) });
+        return this.t('reward.kind.choice', { options: this.list((r.options ?? []).map((o) => this.text(o.name) || o.id)) });
       default:
         return this.t(`reward.kind.${r.type}`, { amount: this.money(r.amount_minor ?? 0) });
     }
@@ -314,6 +431,11 @@ export class I18n {
   /** A reward's status for the shopper ("120 points more needed"). */
   rewardStatus(item) {
     const reward = this.rewards.get(item.id) ?? item;
+    if (item.status === 'audience_locked') return this.audienceWhy(item.reason, item.audience ?? reward.audience);
+    if (item.status === 'requirement_not_met') {
+      const req = item.requires ?? reward.requires ?? {};
+      return this.t('reward.status.requirement_not_met', { count: req.min_quantity ?? 1, what: this.matchText(req.match) || this.t('challenge.anything') });
+    }
     // The catalog lists the audience's tiers; a preview item has only the program's {tiers}.
     const conditions = item.conditions?.audience ?? reward.audience?.tiers ?? [];
     return this.t(`reward.status.${item.status}`, {
@@ -342,6 +464,42 @@ export class I18n {
     const why = this.rewardWhy(item.id, item.status);
     const status = this.rewardStatus(item);
     return why ? `${status} · ${why}` : status;
+  }
+
+  /**
+   * Why an item is locked by its audience (catalog `reason`: the first failing field), worded
+   * from the audience as the program gives it: "For Plus members", "For members of a year or more".
+   */
+  audienceWhy(reason, audience = {}) {
+    const a = audience ?? {};
+    const days = (n) => Number(n ?? 0);
+    switch (reason) {
+      case 'membership':
+        return this.t(a.membership === false ? 'audience.no_membership' : 'audience.membership', { membership: this.membershipName() });
+      case 'min_member_days': {
+        const n = days(a.min_member_days);
+        return n > 0 && n % 365 === 0 ? this.t('audience.min_member_years', { count: n / 365 }) : this.t('audience.min_member_days', { count: n });
+      }
+      case 'max_member_days':
+        return this.t('audience.max_member_days', { count: days(a.max_member_days) });
+      case 'min_orders':
+        return this.t('audience.min_orders', { count: a.min_orders?.count ?? 1, within: this.t('audience.within_days', { count: a.min_orders?.days ?? 0 }) });
+      case 'lapsed_days':
+        return this.t('audience.lapsed_days', { count: days(a.lapsed_days) });
+      case 'segments':
+      case 'not_segments':
+        return this.t(`audience.${reason}`, { segments: this.list((a[reason] ?? []).map((id) => this.segmentName(id))) });
+      case 'tiers':
+        return this.t('reward.status.tier_locked', { tiers: this.list((a.tiers ?? []).map((id) => this.tierName(id))) });
+      default:
+        return this.t('reward.status.audience_locked');
+    }
+  }
+
+  /** A chance as the catalog writes it ("0.2778") as a percentage in the shopper's digits. */
+  chance(ratio) {
+    this.percents ??= new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: 2 });
+    return this.percents.format(Number(ratio) || 0);
   }
 
   /** The text of a preview nudge. */

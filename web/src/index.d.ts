@@ -59,7 +59,13 @@ export interface LoyaltyConfig {
 }
 
 /** Events of Loyalty.on (README "The shop talks to it"). */
-export type LoyaltyEventType = 'change' | 'balance' | 'redeem' | 'join' | 'sent' | 'queued' | 'rejected' | 'error' | 'ready' | 'open';
+export type LoyaltyEventType = 'change' | 'balance' | 'redeem' | 'join' | 'membership' | 'sent' | 'queued' | 'rejected' | 'error' | 'ready' | 'open';
+
+/** The membership card's button as the loyalty:membership event reports it (issue 16). */
+export interface MembershipRequest {
+  action: 'start_trial' | 'join' | 'renew';
+  membership: string;
+}
 
 /** A section of the portal: the panel opens there ("" = top). */
 export type Section = '' | 'rewards' | 'earn' | 'history' | 'tiers';
@@ -69,6 +75,10 @@ export interface RedeemChoice {
   reward?: string;
   voucher?: string;
   points?: number;
+  /** A coupon code entered at checkout: post it in the order's `coupons`. */
+  coupon?: string;
+  /** Store credit to spend (minor units), with `reward` the program's store_credit_spend reward. */
+  credit_minor?: number;
   remove?: true;
 }
 

@@ -34,7 +34,7 @@ export function tokenSubject(token) {
   }
 }
 
-function newKey() {
+export function newKey() {
   if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
@@ -209,8 +209,9 @@ export class SyncClient extends EventTarget {
         this.backoff = 0;
         this.queueChanged();
         if (r.ok) {
-          this.accept(r.data);
-          this.dispatchEvent(new CustomEvent('applied', { detail: { item } }));
+          // A claim answers {reward, voucher, state}; every other write the state itself.
+          this.accept(typeof r.data?.balance === 'number' ? r.data : r.data?.state);
+          this.dispatchEvent(new CustomEvent('applied', { detail: { item, answer: r.data } }));
         } else {
           this.dispatchEvent(new CustomEvent('rejected', { detail: { item, error: new SyncError(r.status, r.data?.error) } }));
         }

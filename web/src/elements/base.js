@@ -112,8 +112,14 @@ export class LoyaltyElement extends HTMLElement {
     this.lastDeps = deps;
     this.dirty = false;
     const focused = this.shadowRoot.activeElement?.dataset?.key;
+    // What the shopper is typing (a coupon code) survives a re-render from a poll or a refusal.
+    const typed = [...this.content.querySelectorAll('input[data-key]')].filter((i) => i.value).map((i) => [i.dataset.key, i.value]);
     this.hTag = `h${this.headingLevel()}`;
     this.content.replaceChildren(this.build(app.view, app.i18n, app));
+    for (const [key, value] of typed) {
+      const input = this.content.querySelector(`input[data-key="${CSS.escape(key)}"]`);
+      if (input && !input.value) input.value = value;
+    }
     if (focused) this.content.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     // For the budget script: when each kind of element first showed the member's data.
     if (!marked.has(this.localName) && app.view.program && (app.view.state || app.view.guest || app.view.phase !== 'loading')) {

@@ -4,9 +4,10 @@
 // frame; the choice goes to the shop as a loyalty:redeem event.
 import { h } from '../dom.js';
 import { LoyaltyElement, getApp } from './base.js';
+import { challengeNotes, couponBlock, creditRow } from './engage.js';
 import { notices, signedOutBlock, voucherGroups, voucherRow } from './parts.js';
 
-const SHOWN_STATUSES = new Set(['available', 'insufficient_points', 'min_order_not_met']);
+const SHOWN_STATUSES = new Set(['available', 'insufficient_points', 'min_order_not_met', 'requirement_not_met']);
 
 /** The preview's vouchers_issued ([{reward, source}], one per voucher) as [[reward, count]]. */
 function issuedVouchers(list) {
@@ -42,6 +43,7 @@ export class LoyaltyCheckout extends LoyaltyElement {
     if (!member) return panel;
     panel.append(this.rewards(p, view, t, app));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app));
+    if (view.program?.coupons?.length) panel.append(couponBlock(p, view, t, app, this));
     // The core's nudges already count this cart ("add S/ 12.50 to reach Gold" is what is left).
     if (p.nudges.length) panel.append(h('ul', { class: 'nudges', part: 'nudges' }, p.nudges.map((n) => h('li', {}, t.nudge(n)))));
     panel.append(h('p', { class: 'sub', part: 'balance-after' }, t.t('checkout.balance_after', { points: t.points(p.balance_after) })));
@@ -63,6 +65,10 @@ export class LoyaltyCheckout extends LoyaltyElement {
     if (p.points.available_at) extras.push(h('p', { class: 'sub' }, t.t('checkout.available_at', { date: t.date(p.points.available_at) })));
     if (member && p.tier && p.tier.after !== p.tier.before) extras.push(h('p', { class: 'note' }, t.t('checkout.tier_up', { tier: t.tierName(p.tier.after) })));
     for (const c of p.punch_cards) if (c.completes > 0) extras.push(h('p', { class: 'note' }, t.t('checkout.card_completes', { count: c.completes, card: t.cardName(c.id) })));
+    if (member) extras.push(...challengeNotes(p, t));
+    // docs/engagement-json.md names the field; the core writes it in totals (older drafts: top level).
+    const cashback = p.totals?.store_credit_earned_minor ?? p.store_credit_earned_minor;
+    if (member && cashback > 0) extras.push(h('p', { class: 'sub', part: 'credit-earned' }, t.t('checkout.credit_earned', { amount: t.money(cashback) })));
     return h(
       'div',
       { class: 'earn', part: 'earn', style: { display: 'grid', gap: '6px' } },
@@ -78,10 +84,11 @@ export class LoyaltyCheckout extends LoyaltyElement {
 
   rewards(p, view, t, app) {
     const chosen = new Set(view.selection.redeem.map((x) => x.reward));
-    const applied = new Map(p.redeem.applied.map((a) => [a.reward, a]));
+    const applied = new Map(p.redeem.applied.filter((a) => !a.coupon).map((a) => [a.reward, a]));
     const rejected = new Map(p.redeem.rejected.map((r) => [r.reward, r]));
+    const credit = app.creditReward();
     const rows = p.rewards
-      .filter((r) => SHOWN_STATUSES.has(r.status) || chosen.has(r.id))
+      .filter((r) => r.id !== credit && (SHOWN_STATUSES.has(r.status) || chosen.has(r.id)))
       .map((r) => {
         const name = t.rewardName(r.id);
         const on = chosen.has(r.id);
@@ -102,6 +109,8 @@ export class LoyaltyCheckout extends LoyaltyElement {
             : null;
         return h('li', { class: `row${on ? ' active' : ''}`, part: 'reward', 'data-reward': r.id }, h('div', { class: 'main' }, h('span', { class: 'name' }, name), detail), button);
       });
+    const creditLine = creditRow(p, view, t, app);
+    if (creditLine) rows.push(creditLine);
     const totals = p.redeem.applied.length
       ? h('p', { class: 'totals', part: 'new-total' }, h('span', {}, t.t('checkout.new_total')), h('span', {}, t.money(p.totals.total_minor)))
       : null;

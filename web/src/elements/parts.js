@@ -9,7 +9,11 @@ export function notices(view, t) {
   if (view.offline) out.push(h('p', { class: 'note warn', part: 'offline' }, t.t('offline')));
   if (view.queueSize) out.push(h('p', { class: 'note', part: 'queue' }, t.t('queue.waiting', { count: view.queueSize })));
   const n = view.notice;
-  if (n && Date.now() - n.at < NOTICE_MS && n.reward) {
+  if (n && Date.now() - n.at < NOTICE_MS && n.coupon) {
+    const refused = n.kind === 'refused';
+    const text = refused ? t.t('coupon.claim_refused', { code: n.coupon, reason: t.errorReason(n.code === 'unknown_reward' ? 'unknown_code' : n.code) }) : t.t(n.kind === 'sent' ? 'coupon.claimed_now' : 'coupon.claim_queued', { code: n.coupon, reward: n.reward ? t.rewardName(n.reward) : '' });
+    out.push(h('p', { class: `note${refused ? ' warn' : ''}`, role: refused ? 'alert' : null, part: 'notice' }, text));
+  } else if (n && Date.now() - n.at < NOTICE_MS && n.reward) {
     const reward = t.rewardName(n.reward);
     const text =
       n.kind === 'sent' ? t.t('reward.sent', { reward }) : n.kind === 'queued' ? t.t('reward.queued', { reward }) : t.t('reward.refused', { reward, reason: t.errorReason(n.code) });
@@ -62,14 +66,15 @@ function stampColumns(required) {
 
 /** A punch card: name, "7 of 10", one stamp per punch, what completing it gives. */
 export function punchCard(card, t) {
+  const name = t.text(card.name) || t.cardName(card.id);
   const stamps = [];
   for (let i = 0; i < card.required; i++) {
     stamps.push(h('span', { class: `stamp${i < card.punches ? ' on' : ''}`, 'aria-hidden': 'true' }, i < card.punches ? '✓' : ''));
   }
   return h(
     'div',
-    { class: 'card', part: 'punch-card', role: 'group', 'aria-label': `${card.name}: ${t.t('card.progress', { count: card.punches, required: card.required })}` },
-    h('div', { class: 'top' }, h('span', {}, card.name), h('span', {}, t.t('card.progress', { count: card.punches, required: card.required }))),
+    { class: 'card', part: 'punch-card', role: 'group', 'aria-label': `${name}: ${t.t('card.progress', { count: card.punches, required: card.required })}` },
+    h('div', { class: 'top' }, h('span', {}, name), h('span', {}, t.t('card.progress', { count: card.punches, required: card.required }))),
     // Rows of equal length: a card of 10 is one row of 10 where it fits and two of 5 where it
     // does not (never nine and a lone tenth); longer cards split into rows of at most 10.
     h('div', { class: 'stamps', style: stampColumns(card.required) }, stamps),
@@ -139,6 +144,7 @@ export function queuedLabel(item, t) {
     const cost = t.rewards?.get(reward)?.cost;
     return cost ? t.t('queue.redeem_cost', { reward: t.rewardName(reward), points: t.points(cost) }) : t.t('queue.redeem', { reward: t.rewardName(reward) });
   }
+  if (item.body?.code) return t.t('queue.claim', { code: item.body.code });
   return t.t('queue.action', { action: String(item.body?.action ?? item.path) });
 }
 

@@ -5,7 +5,12 @@
 // deep links. `compact` keeps the summary and links to the rest.
 import { h } from '../dom.js';
 import { LoyaltyElement, getApp } from './base.js';
+import { challengesSection, claimField, membershipCard, wheelsSection } from './engage.js';
 import { notices, pendingRedemptions, punchCard, signedOutBlock, tierProgress, voucherGroups, voucherRow } from './parts.js';
+
+// Rewards the portal does not list: store credit is spent at checkout (its balance is in the
+// header), and a coupon-only reward is reached through its code.
+const hidden = (r, t) => r.coupon_only || (t.rewards.get(r.id)?.type ?? r.type) === 'store_credit_spend';
 
 const SOON_MS = 60 * 86_400_000;
 const HISTORY_SHOWN = 12;
@@ -65,6 +70,9 @@ export class LoyaltyPortal extends LoyaltyElement {
     // would make two landmarks of the same name.
     if (cards.length) panel.append(h('section', { id: 'cards' }, h(this.hTag, {}, t.t('section.cards')), h('div', { class: 'cards' }, cards)));
     if (view.state.vouchers?.length) panel.append(this.vouchers(view, t, app, compact));
+    const c = view.catalog;
+    if (!compact && c) panel.append(...[membershipCard(c.membership, t, app, this), wheelsSection(c.wheels, t, app, this), challengesSection(c.challenges, t, this)].filter(Boolean));
+    if (!compact && view.program?.coupons?.length) panel.append(claimField(t, app, this));
     if (compact) {
       panel.append(h('p', {}, h('button', { class: 'secondary', 'data-key': 'see-all', onclick: () => app.dispatchEvent(new CustomEvent('open', { detail: 'rewards' })) }, t.t('portal.see_all'))));
       return panel;
@@ -108,14 +116,15 @@ export class LoyaltyPortal extends LoyaltyElement {
   }
 
   rewards(view, t, app, member) {
-    const items = view.catalog.rewards.map((r) => this.reward(r, view, t, app, member));
+    const items = view.catalog.rewards.filter((r) => !hidden(r, t)).map((r) => this.reward(r, view, t, app, member));
     return h('section', { id: 'rewards', part: 'rewards' }, h(this.hTag, {}, t.t('section.rewards')), h('ul', { class: 'list' }, items));
   }
 
   reward(r, view, t, app, member) {
+    const name = t.text(r.name) || t.rewardName(r.id);
     const ok = r.status === 'available';
     const cost = r.cost ? t.points(r.cost) : t.t('reward.free');
-    const meta = [t.rewardKind(r), ...t.conditions(r.conditions)].join(' · ');
+    const meta = [t.rewardKind(r), t.details(r.details ?? t.rewards.get(r.id)?.details), ...t.conditions(r.conditions)].filter(Boolean).join(' · ');
     // With a cart on the page, a cart reward is offered only if it takes something off it.
     const onCart = view.preview?.rewards.find((x) => x.id === r.id);
     const cartStatus = member && ok && app.isCartReward(r.id) && onCart && onCart.status !== 'available' ? onCart.status : null;
@@ -126,9 +135,9 @@ export class LoyaltyPortal extends LoyaltyElement {
       action = h('button', { class: 'secondary', 'data-key': `use-${r.id}`, onclick: () => app.useReward(r.id) }, t.t('reward.use_at_checkout'));
     } else if (member && ok && app.queuedRedemptions(r.id).length) {
       // Already asked for, waiting for the connection: a second press would spend twice.
-      action = h('button', { 'data-key': `redeem-${r.id}`, disabled: true, 'aria-label': t.t('reward.waiting_named', { reward: r.name }) }, t.t('reward.waiting'));
+      action = h('button', { 'data-key': `redeem-${r.id}`, disabled: true, 'aria-label': t.t('reward.waiting_named', { reward: name }) }, t.t('reward.waiting'));
     } else if (member && ok && this.confirming !== r.id) {
-      action = h('button', { 'data-key': `redeem-${r.id}`, 'aria-label': t.t('reward.redeem_named', { reward: r.name }), onclick: () => this.confirm(r.id) }, t.t('reward.redeem'));
+      action = h('button', { 'data-key': `redeem-${r.id}`, 'aria-label': t.t('reward.redeem_named', { reward: name }), onclick: () => this.confirm(r.id) }, t.t('reward.redeem'));
     }
     const row = h(
       'li',
@@ -136,7 +145,7 @@ export class LoyaltyPortal extends LoyaltyElement {
       h(
         'div',
         { class: 'main' },
-        h('span', { class: 'name' }, r.name),
+        h('span', { class: 'name' }, name),
         h('span', { class: 'meta' }, meta),
         ok ? null : h('span', { class: 'meta status-no' }, t.rewardStatus(r)),
         cartStatus ? h('span', { class: 'meta status-no' }, t.rewardStatusWhy({ ...onCart, conditions: r.conditions })) : null,
@@ -156,7 +165,7 @@ export class LoyaltyPortal extends LoyaltyElement {
   confirmation(r, t, app) {
     const options = r.options ?? app.i18n.rewards.get(r.id)?.options ?? [];
     const select = options.length
-      ? h('select', { 'aria-label': t.t('reward.choose'), 'data-key': 'option' }, options.map((o) => h('option', { value: o.id }, o.name ?? o.id)))
+      ? h('select', { 'aria-label': t.t('reward.choose'), 'data-key': 'option' }, options.map((o) => h('option', { value: o.id }, t.text(o.name) || o.id)))
       : null;
     const done = () => {
       this.confirming = null;
@@ -173,12 +182,14 @@ export class LoyaltyPortal extends LoyaltyElement {
 
   ways(view, t) {
     const rows = view.catalog.earn.map((w) => {
+      const name = t.text(w.name);
       const bits = t.conditions(w.conditions);
       if (w.max_points) bits.push(t.t('way.cap', { points: t.points(w.max_points) }));
       return h(
         'li',
         { class: 'row', part: 'way' },
-        h('div', { class: 'main' }, h('span', { class: 'name' }, w.name ?? t.way(w)), w.name ? h('span', { class: 'meta' }, t.way(w)) : null, bits.length ? h('span', { class: 'meta' }, bits.join(' · ')) : null),
+        h('div', { class: 'main' }, h('span', { class: 'name' }, name || t.way(w)), name ? h('span', { class: 'meta' }, t.way(w)) : null, bits.length ? h('span', { class: 'meta' }, bits.join(' · ')) : null),
+        w.status === 'audience_locked' ? h('span', { class: 'meta status-no' }, t.audienceWhy(w.reason, w.audience)) : null,
         w.status === 'active' && w.conditions?.when ? h('span', { class: 'badge quiet' }, t.t('way.active_now')) : null,
       );
     });
@@ -192,7 +203,8 @@ export class LoyaltyPortal extends LoyaltyElement {
       return h(
         'li',
         { class: l.current ? 'current' : '', 'aria-current': l.current ? 'true' : null },
-        h('strong', {}, l.name ?? t.tierName(l.id)),
+        h('strong', {}, t.text(l.name) || t.tierName(l.id)),
+        l.benefits?.length ? h('span', {}, t.list(l.benefits.map((b) => t.benefit(b)))) : null,
         h('span', {}, from),
         l.earn_multiplier ? h('span', {}, t.t('tier.multiplier', { factor: t.factor(l.earn_multiplier) })) : null,
         l.current ? h('span', { class: 'status-ok' }, t.t('tier.current')) : null,
@@ -240,7 +252,7 @@ export class LoyaltyPortal extends LoyaltyElement {
   }
 
   invitation(view, t, app) {
-    const name = view.program?.name ?? '';
+    const name = t.text(view.program?.name);
     const points = view.preview?.points?.total;
     return h(
       'div',
