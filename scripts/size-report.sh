@@ -3,13 +3,14 @@
 # Emscripten glue JS and the JS layer (script-tag build). Also prints brotli sizes (what most CDNs
 # serve) for information. Writes build/wasm/sizes.json. Then the widget's download (build/web:
 # loyalty.js, the glue and the .wasm), enforced as well. Sizes only: timings are in scripts/bench.sh.
-#   WIDGET_BUDGET_KB (default 155): the widget's limit (web/scripts/budget.mjs reports the same).
-#   SIZE_BUDGET_KB (default 128): the hard limit; the stage fails above it.
-#     The release build is 125.3 KB with Embind (wasm/README.md, "What changed"); issue 17 set 128 KB.
+#   WIDGET_BUDGET_KB (default 198): the widget's limit (web/scripts/budget.mjs reports the same).
+#   SIZE_BUDGET_KB (default 156): the hard limit; the stage fails above it.
+#     Issue 17 set 128 KB (125.3 KB with Embind); issue 16's mechanics cost 28.1 KB of module and
+#     10.8 KB of widget code (README, "Figures"), and the budgets moved to 156 and 198 KB.
 #   SIZE_TARGET_KB (default 120): the goal, reported.
 source "$(dirname "$0")/lib.sh"
 dir=${1:-build/wasm}
-node - "$dir" "${SIZE_BUDGET_KB:-128}" "${SIZE_TARGET_KB:-120}" <<'JS'
+node - "$dir" "${SIZE_BUDGET_KB:-156}" "${SIZE_TARGET_KB:-120}" <<'JS'
 const fs = require('fs'), path = require('path'), zlib = require('zlib');
 const [dir, budgetKb, targetKb] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const files = { wasm: 'loyalty_core.wasm', glue: 'loyalty_core.js', layer: 'loyalty-core.iife.js' };
@@ -38,7 +39,7 @@ if (total > budgetKb * 1024) {
 JS
 
 if [[ -f build/web/loyalty.js ]]; then
-  node - build/web "${WIDGET_BUDGET_KB:-155}" <<'JS'
+  node - build/web "${WIDGET_BUDGET_KB:-198}" <<'JS'
 const fs = require('fs'), path = require('path'), zlib = require('zlib');
 const [dir, limitKb] = [process.argv[2], Number(process.argv[3])];
 let total = 0;
