@@ -3,6 +3,7 @@
 #include "loyalty/loyalty.hpp"
 
 #include <new>
+#include <stdexcept>
 
 #include "json_fast.hpp"
 #include "json_write.hpp"
@@ -73,6 +74,10 @@ std::string guarded(Body body) {
   } catch (const Failure& f) {
     return error_json(f.error());
   } catch (const std::bad_alloc&) {
+    return error_json({"too_large", "", "the request needs more memory than is available"});
+  } catch (const std::length_error&) {
+    // The same request asks a container for more than it can hold: with 32-bit sizes (the
+    // WebAssembly module) that is length_error where a native build runs out of memory.
     return error_json({"too_large", "", "the request needs more memory than is available"});
   } catch (const std::exception& e) {
     return error_json({"invalid_request", "", e.what()});

@@ -135,7 +135,8 @@ json op_metrics(const Program& p, const In& request) {
       else if (h.kind == "expire")
         expired = add(expired, -h.points);
       else if (h.kind == "earn" || h.kind == "action" || h.kind == "birthday" ||
-               h.kind == "referral" || h.kind == "enroll" || (h.kind == "adjust" && h.points > 0))
+               h.kind == "referral" || h.kind == "enroll" || h.kind == "prize" ||
+               h.kind == "challenge" || (h.kind == "adjust" && h.points > 0))
         issued = add(issued, std::max<i64>(0, h.points));
     }
     orders += member_orders;

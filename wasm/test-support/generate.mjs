@@ -219,7 +219,42 @@ export function program(r) {
   if (r.chance(0.3)) p.multiplier_stacking = r.pick(['highest', 'multiply', 'add']);
   if (r.chance(0.2)) p.earn_on_discounted = r.chance(0.5);
   if (r.chance(0.2)) p.pending_days = r.int(0, 30);
+  if (r.chance(0.4)) engagement(r, p, rewards);
   return p;
+}
+
+// Issue 16's parts: wheels, coupons, challenges, membership, segments, cashback, store credit,
+// buy X get Y, vouchers that end today, names in several languages, audiences beyond tiers.
+function engagement(r, p, rewards) {
+  const name = (en) => (r.chance(0.5) ? en : { en, es: `${en} (es)` });
+  const cartRewards = rewards.filter((w) => ['fixed_discount', 'percent_discount', 'free_item', 'free_shipping'].includes(w.type));
+  if (r.chance(0.3)) p.default_language = r.pick(['en', 'es']);
+  const audience = () => r.pick([{ membership: r.chance(0.7) }, { min_member_days: r.int(0, 60) },
+    { max_member_days: r.int(1, 60) }, { min_orders: { count: r.int(1, 3), days: r.int(1, 60) } },
+    { lapsed_days: r.int(1, 90) }, { segments: ['bought-coffee'] }, { not_segments: ['bought-coffee'] }]);
+  p.segments = [{ id: 'bought-coffee', name: name('Coffee lovers'), bought: { categories: ['coffee'] } }];
+  if (r.chance(0.6)) p.membership = { id: 'plus', name: name('Plus'), fee_minor: 1990, period: r.pick(['month', 'year']),
+    trial_days: r.pick([0, 7, 30]), grace_days: r.int(0, 5), benefits: [name('Double points')] };
+  p.wheels = [{ id: 'wheel', name: name('Wheel'), limit: { count: r.int(1, 2), per: r.pick(['day', 'week']) },
+    prizes: [{ id: 'pts', weight: r.int(1, 10), points: r.int(1, 100) }, { id: 'none', weight: r.int(1, 20) }] }];
+  if (cartRewards.length) p.wheels[0].prizes.push({ id: 'voucher', weight: r.int(1, 5), reward: r.pick(cartRewards).id });
+  if (r.chance(0.5)) p.wheels[0].when = { days: [r.pick(['mon', 'sat', 'sun'])] };
+  if (cartRewards.length) {
+    p.coupons = [{ code: 'NEWS10', reward: r.pick(cartRewards).id, per_member: r.int(1, 2) }];
+    if (r.chance(0.5)) p.coupons[0].voucher_expires = 'end_of_day';
+  }
+  p.challenges = [{ id: 'hunt', name: name('Hunt'), ordered: r.chance(0.5), repeat: r.chance(0.5), points: r.int(0, 100),
+    steps: [{ id: 'visit', action: 'review' }, { id: 'buy', order: { match: { categories: ['coffee'] } } }] }];
+  if (cartRewards.length && r.chance(0.5)) p.challenges[0].reward = r.pick(cartRewards).id;
+  p.earn.push({ id: 'cb', type: 'cashback', percent: r.pick(['5', 2, '1.5']) });
+  p.rewards.push({ id: 'credit', name: name('Store credit'), type: 'store_credit_spend', cost: 0 });
+  for (const w of rewards) {
+    if (r.chance(0.2)) w.audience = { ...(w.audience ?? {}), ...audience() };
+    if (w.type === 'free_item' && r.chance(0.3)) w.requires = { match: { categories: ['pastry'] }, min_quantity: r.int(1, 2) };
+    if (w.cost === 0 && r.chance(0.3)) { delete w.voucher_days; w.voucher_expires = 'end_of_day'; }
+    if (r.chance(0.3)) w.name = name(w.name ?? w.id);
+  }
+  for (const e of p.earn) if (e.type === 'multiplier' && r.chance(0.4)) e.audience = { ...(e.audience ?? {}), ...audience() };
 }
 
 export function cart(r, currency, at) {
@@ -241,14 +276,29 @@ export function cart(r, currency, at) {
 
 function event(r, i, p, rewards) {
   const at = timestamp(r, p.utc_offset ?? '+00:00');
+  const extra = [];
+  if (p.wheels) extra.push('spin', 'claim', 'order');
+  if (p.membership) extra.push('membership_start', 'membership_payment', 'membership_cancel');
   const type = r.pick(['order', 'order', 'order', 'refund', 'action', 'redeem', 'adjust',
-    'referral_completed', 'tick']);
+    'referral_completed', 'tick', ...extra]);
   const e = { id: `evt-${i}`, at, type };
   switch (type) {
     case 'order':
       e.order_id = `o-${i}`;
       e.cart = cart(r, p.currency);
       if (rewards.length && r.chance(0.3)) e.redeem = [{ reward: r.pick(rewards).id }];
+      if (p.coupons && r.chance(0.2)) e.coupons = [r.pick(['news10', 'NEWS10', 'nope'])];
+      if (p.wheels && r.chance(0.2)) (e.redeem ??= []).push({ reward: 'credit', credit_minor: r.int(1, 5000) });
+      break;
+    case 'spin':
+      e.wheel = r.chance(0.9) ? 'wheel' : 'nope';
+      e.draw = r.int(0, 2 ** 31);
+      break;
+    case 'claim':
+      e.code = r.pick([' news10', 'NEWS10', 'nope']);
+      break;
+    case 'membership_payment':
+      e.amount_minor = r.pick([1990, 1990, 1000]);
       break;
     case 'refund':
       e.order_id = `o-${r.int(1, i)}`;
@@ -299,6 +349,7 @@ export function request(r, operation, prog, state = null) {
         q.redeem = r.some(rewards, 2).map((w) => (w.type === 'points_discount' ? { reward: w.id, points: r.int(0, 2000) } : { reward: w.id }));
       }
       if (r.chance(0.2)) q.vouchers = ['v-evt-1-1'];
+      if (prog.coupons && r.chance(0.3)) q.coupons = [r.pick(['news10', 'nope'])];
       return q;
     }
     case 'catalog':
