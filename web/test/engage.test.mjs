@@ -64,6 +64,12 @@ export const PARTS = {
   requires(p) {
     p.rewards.push({ id: 'pastry-deal', name: { en: 'Free pastry with three coffees', es: 'Pan dulce gratis con tres cafés' }, type: 'free_item', cost: 10, match: { categories: ['pastries'] }, requires: { match: { categories: ['coffee'] }, min_quantity: 3 } });
   },
+  frequency(p) {
+    p.rewards.push(
+      { id: 'regulars', name: { en: 'Regulars\' croissant', es: 'Croissant del cliente fiel' }, type: 'free_item', cost: 30, match: { categories: ['pastries'] }, audience: { min_orders: { count: 3, days: 30 } } },
+      { id: 'welcome-back', name: { en: 'Welcome back coffee', es: 'Café de bienvenida' }, type: 'free_item', cost: 30, match: { categories: ['coffee'] }, audience: { lapsed_days: 60 } },
+    );
+  },
   cashback(p) {
     p.earn.push({ id: 'cb', name: { en: '5% back in store credit', es: '5 % de vuelta en saldo' }, type: 'cashback', percent: '5' });
     p.rewards.push({ id: 'store-credit', name: { en: 'Store credit', es: 'Saldo a favor' }, type: 'store_credit_spend', cost: 0 });
@@ -331,6 +337,24 @@ describe('engagement in the widget (issue 16)', () => {
     assert.equal(await note.textContent(), 'This order completes Treasure hunt!');
     assert.deepEqual(page.errors, []);
     await page.context().close();
+  });
+
+  test('rewards for frequent buyers and for members we missed say why they are locked', async (t) => {
+    if (missing('frequency')) return t.skip(missing('frequency'));
+    await enroll(server, 'fred');
+    const order = await server.admin('POST', '/v1/orders', { member_id: 'fred', order_id: 'f-1', cart: CART });
+    assert.equal(order.status, 200, JSON.stringify(order.data));
+    for (const [locale, frequent, missed] of [
+      ['en', /Regulars' croissant[^]*For frequent buyers: 3 orders in the last 30 days/, /Welcome back coffee[^]*We missed you: for members back after 60 days away/],
+      ['es', /Croissant del cliente fiel[^]*Para clientes frecuentes: 3 pedidos en los últimos 30 días/, /Café de bienvenida[^]*Te extrañamos: para quienes vuelven tras 60 días sin comprar/],
+    ]) {
+      const page = await open('fred', { locale });
+      const text = await shadow(page, 'loyalty-portal');
+      assert.match(text, frequent);
+      assert.match(text, missed);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
   });
 
   test('claiming a code in the portal puts its voucher in the list', async (t) => {
