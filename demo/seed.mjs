@@ -136,6 +136,9 @@ async function seedFashion() {
   await order(shop, 'lucia', 1, ago(60, 18), [{ sku: 'sneaker-white', quantity: 1 }]);
   const lucia = await order(shop, 'lucia', 2, ago(20, 19), [{ sku: 'socks', quantity: 1 }]);
   log(`  lucia: ${lucia.balance} points, tier ${lucia.tier?.id}`);
+  // Lucía tries Plus: a 30-day trial from today (the merchant's backend reports the start).
+  const plus = await must('lucia starts Plus', api[shop].membership('lucia', { type: 'membership_start' }, { idempotencyKey: 'seed-plus-lucia' }));
+  log(`  lucia: Plus ${plus.membership?.status} until ${plus.membership?.until}`);
 
   // Mateo: Silver this year, exactly $60.00 of spend away from Gold.
   await enroll(shop, 'mateo', onDate(year, 2, 10, 12), profile('mateo'));
@@ -148,6 +151,9 @@ async function seedFashion() {
   ];
   let mateo;
   for (const [i, [at, items]] of mateoOrders.entries()) mateo = await order(shop, 'mateo', i + 1, at, items);
+  // Mateo pays for Plus (no trial left to give: the start waits for the payment).
+  await must('mateo starts Plus', api[shop].membership('mateo', { type: 'membership_start' }, { idempotencyKey: 'seed-plus-mateo-start' }));
+  await must('mateo pays Plus', api[shop].membership('mateo', { type: 'membership_payment', amount_minor: 1990 }, { idempotencyKey: 'seed-plus-mateo-pay' }));
   log(`  mateo: ${mateo.balance} points, tier ${mateo.tier?.id}, next ${JSON.stringify(mateo.tier?.next)}`);
 
   // Grace: Gold since last December (kept this year), and the points from that December order

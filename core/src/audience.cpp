@@ -1,5 +1,7 @@
 #include "audience.hpp"
 
+#include <algorithm>
+
 #include "membership.hpp"
 #include "tiers.hpp"
 
@@ -11,7 +13,9 @@ const char* audience_failure(const Conditions& c, const Who& who) {
     if (x.membership) return "membership";
     if (x.min_member_days) return "min_member_days";
     if (x.max_member_days) return "max_member_days";
-    return x.min_orders ? "min_orders" : "lapsed_days";
+    if (x.min_orders) return "min_orders";
+    if (x.lapsed_days) return "lapsed_days";
+    return x.segments.empty() ? "not_segments" : "segments";
   }
   if (!in_audience(c.audience, who.tier)) return "tiers";
   if (x.membership && *x.membership != who.facts.membership_on) return "membership";
@@ -24,6 +28,12 @@ const char* audience_failure(const Conditions& c, const Who& who) {
   if (x.lapsed_days &&
       !(who.facts.days_since_order && *who.facts.days_since_order >= *x.lapsed_days))
     return "lapsed_days";
+  const auto in = [&](const std::string& id) {
+    return std::find(who.facts.segments.begin(), who.facts.segments.end(), id) !=
+           who.facts.segments.end();
+  };
+  if (!std::all_of(x.segments.begin(), x.segments.end(), in)) return "segments";
+  if (std::any_of(x.not_segments.begin(), x.not_segments.end(), in)) return "not_segments";
   return nullptr;
 }
 
@@ -40,7 +50,24 @@ Facts facts_at(const Program& p, const Ledger& l, Timestamp at) {
     for (const Timestamp t : l.order_times) n += t.ms < at.ms && t.ms >= at.ms - c * kDayMs;
     f.orders_in[c] = n;
   }
+  for (const auto& s : p.segments) {
+    auto it = l.segments.find(s.id);
+    const i64 n = it == l.segments.end() ? 0 : it->second.orders;
+    if (s.bought ? n > 0 : n == 0) f.segments.push_back(s.id);
+  }
   return f;
+}
+
+void count_segments(const Program& p, Ledger& l, const Cart& cart, Timestamp at, i64 by) {
+  for (const auto& s : p.segments) {
+    const bool matched = std::any_of(cart.lines.begin(), cart.lines.end(), [&](const CartLine& x) {
+      return x.quantity > 0 && matches(s.match, x);
+    });
+    if (!matched) continue;
+    Ledger::SegmentMark& mark = l.segments[s.id];
+    mark.orders = std::max<i64>(0, mark.orders + by);
+    if (by > 0 && s.bought && !mark.since) mark.since = at;
+  }
 }
 
 Who who_at(const Program& p, const Ledger& l, Timestamp at) {

@@ -49,6 +49,14 @@ struct Challenge {
   i64 points = 0;
 };
 
+// A group of members by what they bought (`bought`) or never bought (`not_bought`).
+struct Segment {
+  std::string id;
+  Text name;
+  Match match;
+  bool bought = true;
+};
+
 enum class MembershipPeriod { month, year };
 
 struct Membership {

@@ -1,5 +1,6 @@
 // Reading the engagement parts of a program (spec/engagement.md): wheels, coupons, challenges,
 // the membership, each checked where it is written so an error names its field.
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -114,6 +115,42 @@ Challenge parse_challenge(const In& in, Program& p) {
   return c;
 }
 
+Segment parse_segment(const In& in, Program& p) {
+  in.object({"id", "name", "bought", "not_bought"});
+  Segment s;
+  s.id = in.at("id").string();
+  s.name = parse_text(in, "name", s.id, p.default_language, &p.warnings);
+  const auto bought = in.find("bought"), not_bought = in.find("not_bought");
+  if (!bought == !not_bought) in.fail("a segment is \"bought\" or \"not_bought\", one of them");
+  s.bought = bought.has_value();
+  s.match = parse_match(s.bought ? *bought : *not_bought);
+  return s;
+}
+
+// Every segment an audience names exists; a segment both required and excluded never holds.
+template <typename T>
+void check_segments(const In& in, const char* field, const std::vector<T>& items,
+                    const Program& p) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const AudienceExtra& x = items[i].cond.extra;
+    for (const auto* list : {&x.segments, &x.not_segments})
+      for (std::size_t k = 0; k < list->size(); ++k) {
+        const std::string& id = (*list)[k];
+        const bool known = std::any_of(p.segments.begin(), p.segments.end(),
+                                       [&](const Segment& s) { return s.id == id; });
+        const char* name = list == &x.segments ? "segments" : "not_segments";
+        const In items_in = in.at(field);
+        const std::string path = pointer_append(items_in.at(i).path(), "audience") + "/" + name +
+                                 "/" + std::to_string(k);
+        if (!known) fail("invalid_program", path, "no segment with id \"" + id + "\"");
+        if (list == &x.not_segments &&
+            std::find(x.segments.begin(), x.segments.end(), id) != x.segments.end())
+          fail("invalid_program", path,
+               "can never hold: \"" + id + "\" is both required and excluded");
+      }
+  }
+}
+
 Membership parse_membership(const In& in, Program& p) {
   in.object({"id", "name", "fee_minor", "period", "trial_days", "grace_days", "benefits"});
   Membership m;
@@ -152,6 +189,9 @@ void check_unique(const In& in, const char* field, const std::vector<T>& items, 
 }  // namespace
 
 void parse_engagement(const In& in, Program& p) {
+  parse_each(in, "segments", p.segments, [&](const In& s) { return parse_segment(s, p); });
+  check_unique(
+      in, "segments", p.segments, [](const Segment& s) { return s.id; }, "id");
   parse_each(in, "wheels", p.wheels, [&](const In& w) { return parse_wheel(w, p); });
   parse_each(in, "coupons", p.coupons, [&](const In& c) { return parse_coupon(c, p); });
   parse_each(in, "challenges", p.challenges, [&](const In& c) { return parse_challenge(c, p); });
@@ -162,6 +202,11 @@ void parse_engagement(const In& in, Program& p) {
       in, "challenges", p.challenges, [](const Challenge& c) { return c.id; }, "id");
   check_unique(
       in, "coupons", p.coupons, [](const Coupon& c) { return c.key; }, "code");
+  if (in.has("earn")) check_segments(in, "earn", p.earn, p);
+  if (in.has("rewards")) check_segments(in, "rewards", p.rewards, p);
+  if (in.has("wheels")) check_segments(in, "wheels", p.wheels, p);
+  if (in.has("coupons")) check_segments(in, "coupons", p.coupons, p);
+  if (in.has("challenges")) check_segments(in, "challenges", p.challenges, p);
 }
 
 const Wheel* Program::wheel(const std::string& id) const {

@@ -722,6 +722,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
   note_order_time(ledger, o.at);
+  count_segments(p, ledger, cart, o.at, 1);
   order_challenges(p, ledger, o, who, out);
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
   // that earns nothing) does not restart the clock, and pending points restart it on release.

@@ -26,6 +26,7 @@ struct Facts {
   i64 member_days = 0;           // store-local days since enrolment
   std::map<i64, i64> orders_in;  // by `min_orders` window (days): orders in it before the event
   std::optional<i64> days_since_order;  // whole days since the last order standing; none: never
+  std::vector<std::string> segments;    // the segments the member is in
 };
 struct Who {
   std::string tier;

@@ -70,8 +70,10 @@ void parse_conditions(const In& in, Conditions& c) {
   if (auto m = in.find("match")) c.match = parse_match(*m);
   if (auto w = in.find("when")) c.when = parse_window(*w);
   if (auto a = in.find("audience")) {
-    a->object(
-        {"tiers", "membership", "min_member_days", "max_member_days", "min_orders", "lapsed_days"});
+    a->object({"tiers", "membership", "min_member_days", "max_member_days", "min_orders",
+               "lapsed_days", "segments", "not_segments"});
+    c.extra.segments = a->strings("segments");
+    c.extra.not_segments = a->strings("not_segments");
     if (auto m = a->find("min_orders")) {
       m->object({"count", "days"});
       c.extra.min_orders = m->at("count").integer(1, 1'000'000);
@@ -611,7 +613,8 @@ Program parse_program(const In& outer) {
              "wheels",
              "coupons",
              "challenges",
-             "membership"});
+             "membership",
+             "segments"});
   Program p;
   std::vector<Warning>* warnings = &p.warnings;
   const In schema = in.at("schema");

@@ -43,10 +43,12 @@ struct AudienceExtra {
   std::optional<bool> membership;
   std::optional<i64> min_member_days, max_member_days;
   i64 min_orders = 0, min_orders_days = 0;  // frequency: min_orders orders in the days before
-  std::optional<i64> lapsed_days;           // win-back: no order for that many days
-  json doc;                                 // the audience as the document gave it, for the catalog
+  std::vector<std::string> segments, not_segments;
+  std::optional<i64> lapsed_days;  // win-back: no order for that many days
+  json doc;                        // the audience as the document gave it, for the catalog
   bool any() const {
-    return membership || min_member_days || max_member_days || min_orders || lapsed_days;
+    return membership || min_member_days || max_member_days || min_orders || lapsed_days ||
+           !segments.empty() || !not_segments.empty();
   }
 };
 
@@ -211,6 +213,7 @@ class Program {
   std::vector<Coupon> coupons;
   std::vector<Challenge> challenges;
   std::optional<Membership> membership;
+  std::vector<Segment> segments;
   ExpiryPolicy expiry = ExpiryPolicy::none;
   i64 expiry_days = 0;
   std::optional<i64> max_points_per_order;

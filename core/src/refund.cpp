@@ -6,6 +6,7 @@
 // and the lines add up to the entry's points.
 #include <algorithm>
 
+#include "audience.hpp"
 #include "bounds.hpp"
 #include "earning.hpp"
 #include "ledger.hpp"
@@ -335,6 +336,8 @@ void refund_event(const Program& p, MemberState& s, const Event& e, const Progra
     rec.refunded = true;
     rec.released.clear();
   }
+  count_segments(p, s.ledger, rec.cart, e.at, -1);  // the lines that were there ...
+  count_segments(p, s.ledger, r.cart, e.at, 1);     // ... and those still held
   rec.cart = r.cart;
   rec.points = now.points;
   rec.spend = now.spend;

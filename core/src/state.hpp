@@ -88,6 +88,11 @@ struct Ledger {
   // Orders not fully refunded, oldest first, for frequency and win-back audiences: those of the
   // last kMaxOrderWindowDays and always the latest.
   std::vector<Timestamp> order_times;
+  struct SegmentMark {
+    i64 orders = 0;                  // orders standing with a line the segment matches
+    std::optional<Timestamp> since;  // when a `bought` segment was first met
+  };
+  std::map<std::string, SegmentMark> segments;
   std::map<std::string, ChallengeProgress> challenges;
   struct Lifetime {
     i64 earned = 0, redeemed = 0, expired = 0, adjusted = 0, spend_minor = 0, orders = 0;

@@ -168,6 +168,7 @@ json facts_json(const Facts& f) {
   json out = Obj()("membership", f.membership_on)("member_days", f.member_days);
   if (!orders_in.empty()) out["orders_in"] = std::move(orders_in);
   if (f.days_since_order) out["days_since_order"] = *f.days_since_order;
+  if (!f.segments.empty()) out["segments"] = f.segments;
   return out;
 }
 
@@ -238,6 +239,11 @@ json internal_json(const MemberState& s, const Program& p) {
     for (const Timestamp t : l.order_times) times.push_back(ts(t, p));
     in["order_times"] = std::move(times);
   }
+  if (!p.segments.empty()) {
+    json counts = json::object();
+    for (const auto& [id, mark] : l.segments) counts[id] = mark.orders;
+    in["segment_orders"] = std::move(counts);
+  }
   const MembershipState& m = l.membership;
   if (m.started || m.trial_used)
     in["membership"] = Obj()("started", m.started)("trial_used", m.trial_used)("paid", m.paid)(
@@ -307,6 +313,12 @@ json state_to_json(const MemberState& s, const Program& p) {
         "trial_used", m.trial_used);
   }
   if (!p.challenges.empty()) out["challenges"] = challenges_json(l, p);
+  if (!p.segments.empty()) {
+    json since = json::object();
+    for (const auto& [id, mark] : l.segments)
+      if (mark.since) since[id] = ts(mark.since, p);
+    out["segments"] = std::move(since);
+  }
   json history = json::array();
   for (const auto& h : s.history) history.push_back(history_json(h, p));
   out["history"] = std::move(history);
@@ -340,7 +352,7 @@ void read_points(const In& in, Ledger& l) {
 
 // One order a refund may still reference.
 Facts facts_from(const In& f) {
-  f.object({"membership", "member_days", "orders_in", "days_since_order"});
+  f.object({"membership", "member_days", "orders_in", "days_since_order", "segments"});
   Facts out;
   out.membership_on = f.boolean("membership", false);
   out.member_days = f.integer("member_days", 0, INT64_MIN / 4, INT64_MAX / 4);
@@ -352,6 +364,7 @@ Facts facts_from(const In& f) {
       out.orders_in[std::stoll(days)] = n;
     }
   out.days_since_order = f.optional_integer("days_since_order", 0, INT64_MAX / 4);
+  out.segments = f.strings("segments");
   return out;
 }
 
@@ -410,7 +423,9 @@ void read_internal(const In& x, const Program& p, bool ledger_only, MemberState&
   Ledger& l = s.ledger;
   x.object({"clock", "enrolled_at", "last_activity", "birthday", "birthday_year", "referred_by",
             "referees", "donations_minor", "seen", "history_total", "counters", "held",
-            "qualifying", "orders", "membership", "order_times"});
+            "qualifying", "orders", "membership", "order_times", "segment_orders"});
+  if (auto c = x.find("segment_orders"))
+    for (const auto& [id, n] : c->integers_by_key()) l.segments[id].orders = n;
   if (auto t = x.find("order_times"))
     for (std::size_t i = 0; i < t->array().size(); ++i)
       l.order_times.push_back(read_timestamp(t->at(i)));
@@ -457,11 +472,16 @@ void read_internal(const In& x, const Program& p, bool ledger_only, MemberState&
 MemberState state_from_json(const In& in, const Program& p, bool ledger_only) {
   in.object({"member_id", "program_version", "balance", "pending", "lots", "next_expiry", "tier",
              "punch_cards", "vouchers", "store_credit_minor", "spend_threshold_progress",
-             "lifetime", "history", "internal", "membership", "challenges"});
+             "lifetime", "history", "internal", "membership", "challenges", "segments"});
   if (auto m = in.find("membership")) m->object({"status", "until", "trial_used"});
   MemberState s;
   Ledger& l = s.ledger;
   if (auto c = in.find("challenges")) read_challenges(*c, l);
+  if (auto g = in.find("segments")) {
+    if (!g->v.is_object()) g->fail("expected an object of segment ids to timestamps");
+    for (const auto& [id, at] : g->v.members())
+      l.segments[std::string(id)].since = read_timestamp(g->member(at, id));
+  }
   if (auto id = in.find("member_id")) l.member_id = id->string_or_empty();
   l.program_version = in.integer("program_version", 0, 0);
   l.balance = in.integer("balance", 0);

@@ -76,6 +76,9 @@ export class LoyaltyAdmin {
   postOrder(order, opts) { return this.request('POST', '/v1/orders', { body: order, ...opts }); }
   refund(refund, opts) { return this.request('POST', '/v1/refunds', { body: refund, ...opts }); }
   adjust(adj, opts) { return this.request('POST', '/v1/adjustments', { body: adj, ...opts }); }
+  membership(memberId, event, opts) {
+    return this.request('POST', `/v1/members/${encodeURIComponent(memberId)}/membership`, { body: event, ...opts });
+  }
   metrics(from, until) {
     const q = new URLSearchParams({ from, until });
     return this.request('GET', `/v1/metrics?${q}`);

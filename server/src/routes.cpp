@@ -268,9 +268,9 @@ Response Api::handle(const Request& req) {
                req.path.compare(0, kMembers.size(), kMembers) == 0 &&
                req.path.compare(req.path.size() - kMembership.size(), std::string::npos,
                                 kMembership) == 0) {
-      membership(req, res,
-                 req.path.substr(kMembers.size(),
-                                 req.path.size() - kMembers.size() - kMembership.size()));
+      membership(
+          req, res,
+          req.path.substr(kMembers.size(), req.path.size() - kMembers.size() - kMembership.size()));
     } else if (auto file = static_files_ ? static_files_->serve(req) : std::nullopt) {
       res = std::move(*file);
     } else {
@@ -400,9 +400,8 @@ void Api::claim(const Request& req, Response& res) {
 void Api::membership(const Request& req, Response& res, const std::string& member_id) {
   json body;
   WriteKey k;
-  if (!require_admin(req, res, config_) || !write_key(req, res, k) ||
-      !parse_body(req, res, body) || !only(body, {"type", "amount_minor"}, res) ||
-      !need_string(body, "type", res))
+  if (!require_admin(req, res, config_) || !write_key(req, res, k) || !parse_body(req, res, body) ||
+      !only(body, {"type", "amount_minor"}, res) || !need_string(body, "type", res))
     return;
   if (member_id.find('/') != std::string::npos)
     return fail(res, 404, "not_found", "no such resource");
@@ -440,7 +439,8 @@ void Api::order(const Request& req, Response& res) {
     return fail(res, 400, "invalid_cart", "cart must be an object", "/cart");
   if (!order_time(body, res, at)) return;
   send(res, service_.member_event(body["member_id"].get<std::string>(), "order",
-                                  pick(body, {"order_id", "cart", "redeem", "vouchers", "coupons"}), at, k));
+                                  pick(body, {"order_id", "cart", "redeem", "vouchers", "coupons"}),
+                                  at, k));
 }
 
 void Api::refund(const Request& req, Response& res) {

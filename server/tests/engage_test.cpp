@@ -128,12 +128,12 @@ TEST_F(Engage, SpinRefusalsAndRequestChecks) {
                             R"({"wheel":"lucky","draw":0})", "application/json");
   EXPECT_EQ(chosen->status, 400);
   EXPECT_EQ(body(chosen)["error"]["path"], "/draw");
-  auto no_wheel = http_->Post("/v1/members/me/spins", shopper(token("cat"), key()), "{}",
-                              "application/json");
+  auto no_wheel =
+      http_->Post("/v1/members/me/spins", shopper(token("cat"), key()), "{}", "application/json");
   EXPECT_EQ(no_wheel->status, 400);
   EXPECT_EQ(body(no_wheel)["error"]["path"], "/wheel");
-  auto no_key = http_->Post("/v1/members/me/spins", shopper(token("cat")),
-                            R"({"wheel":"lucky"})", "application/json");
+  auto no_key = http_->Post("/v1/members/me/spins", shopper(token("cat")), R"({"wheel":"lucky"})",
+                            "application/json");
   EXPECT_EQ(no_key->status, 400);
   EXPECT_EQ(body(no_key)["error"]["code"], "missing_idempotency_key");
   auto no_token = http_->Post("/v1/members/me/spins", httplib::Headers{{"Idempotency-Key", key()}},
@@ -250,9 +250,9 @@ TEST_F(Engage, MembershipEventsFromTheMerchant) {
   auto paid = membership("fay", {{"type", "membership_payment"}, {"amount_minor", 1990}}, "pay-1");
   ASSERT_EQ(paid->status, 200) << paid->body;
   EXPECT_NE(body(paid)["membership"]["until"], trial_until) << "a payment extends from until";
-  EXPECT_EQ(body(membership("fay", {{"type", "membership_payment"}, {"amount_minor", 1990}},
-                            "pay-1")),
-            body(paid))
+  EXPECT_EQ(
+      body(membership("fay", {{"type", "membership_payment"}, {"amount_minor", 1990}}, "pay-1")),
+      body(paid))
       << "a retried payment is not taken twice";
   auto wrong = membership("fay", {{"type", "membership_payment"}, {"amount_minor", 1000}});
   EXPECT_EQ(wrong->status, 422);
@@ -264,9 +264,8 @@ TEST_F(Engage, MembershipEventsFromTheMerchant) {
 
 TEST_F(Engage, MembershipRouteChecks) {
   enrol("gus");
-  auto as_shopper =
-      http_->Post("/v1/members/gus/membership", shopper(token("gus"), key()),
-                  R"({"type":"membership_start"})", "application/json");
+  auto as_shopper = http_->Post("/v1/members/gus/membership", shopper(token("gus"), key()),
+                                R"({"type":"membership_start"})", "application/json");
   EXPECT_EQ(as_shopper->status, 403);
   auto bad_type = membership("gus", {{"type", "order"}});
   EXPECT_EQ(bad_type->status, 400);
