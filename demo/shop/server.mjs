@@ -17,6 +17,7 @@ import { SHOPS, buildCart, product } from './catalog.mjs';
 import { SHOPPERS, shopper as findShopper } from './shoppers.mjs';
 import { LoyaltyAdmin, loyaltyFetch, mintToken } from './loyalty-client.mjs';
 import { T } from './i18n.mjs';
+import { localText } from '../../web/src/local-text.js';
 import { art } from './art.mjs';
 import { ES as MERCHANT_ES } from './public/merchant-i18n.mjs';
 
@@ -515,19 +516,21 @@ async function quote(s, items, redeem, vouchers) {
   const r = await loyalty[s.shopId].preview(s.memberId, { cart, redeem: redeem ?? [], vouchers: vouchers ?? [] });
   if (!r.ok) return { cart, totals: plain, points: null, applied: [], error: r.data?.error };
   const pv = r.data;
-  const names = await rewardNames(s.shopId);
+  const names = await rewardNames(s.shopId, s.lang);
   const applied = (pv.redeem?.applied ?? []).map((a) => ({ ...a, name: names[a.reward] ?? a.reward }));
   const rejected = (pv.redeem?.rejected ?? []).map((x) => ({ ...x, name: names[x.reward] ?? x.reward }));
   return { cart, totals: pv.totals, points: pv.points?.total ?? 0, applied, rejected };
 }
 
 let nameCache = {};
-async function rewardNames(shopId) {
-  if (nameCache[shopId] && nameCache[shopId].at > Date.now() - 5000) return nameCache[shopId].names;
-  const r = await loyalty[shopId].program();
-  const names = Object.fromEntries((r.data?.rewards ?? []).map((x) => [x.id, x.name ?? x.id]));
-  nameCache[shopId] = { at: Date.now(), names };
-  return names;
+// Reward names in the shopper's language (a program may give a name per language).
+async function rewardNames(shopId, lang) {
+  if (!(nameCache[shopId] && nameCache[shopId].at > Date.now() - 5000)) {
+    const r = await loyalty[shopId].program();
+    nameCache[shopId] = { at: Date.now(), program: r.data ?? {} };
+  }
+  const program = nameCache[shopId].program;
+  return Object.fromEntries((program.rewards ?? []).map((x) => [x.id, localText(x.name ?? x.id, lang, program.default_language)]));
 }
 
 async function checkout(s, body) {
@@ -543,7 +546,7 @@ async function checkout(s, body) {
   // order, so say which one and why, for the page to offer removing it.
   if (q.rejected?.length) {
     const r = q.rejected[0];
-    const names = await rewardNames(s.shopId);
+    const names = await rewardNames(s.shopId, s.lang);
     return { status: 422, error: { code: 'reward_not_usable', status: r.status, reward: r.reward, voucher: r.voucher ?? null, name: names[r.reward] ?? r.reward, message: `reward ${r.reward} is ${r.status}`, path: '' } };
   }
   // "Payment" succeeds here; then the paid order goes to the loyalty server.
@@ -570,7 +573,7 @@ async function explainRefusal(s, error, redeem, vouchers, q) {
   const i = Number(m[2]);
   const voucher = m[1] === 'vouchers' ? vouchers[i] : null;
   const reward = voucher ? (q.applied.find((a) => a.voucher === voucher)?.reward ?? null) : redeem[i]?.reward;
-  const names = await rewardNames(s.shopId);
+  const names = await rewardNames(s.shopId, s.lang);
   const status = { insufficient_points: 'insufficient_points', limit_exceeded: 'limit_reached' }[e.code] ?? 'not_applicable';
   return { ...e, code: 'reward_not_usable', status, reward, voucher, name: names[reward] ?? reward ?? '' };
 }

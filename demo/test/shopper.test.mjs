@@ -97,10 +97,11 @@ const WORDS = {
   },
   es: {
     status: 'No aplica a este carrito · necesita Appetizers en el carrito',
-    coffee: /^Free coffee−S\/\s?7\.00 · nuevo total S\/\s?0\.00 · 120 puntosUsar$/,
-    useCoffee: 'Usar Free coffee por 120 puntos',
-    unusable: 'Free appetizer no se puede usar en este pedido: no hay nada en el carrito a lo que se aplique. No se cobró nada.',
-    remove: 'Quitar Free appetizer',
+    // The café names its rewards in Spanish too: a Spanish shopper reads them so.
+    coffee: /^Café gratis−S\/\s?7\.00 · nuevo total S\/\s?0\.00 · 120 puntosUsar$/,
+    useCoffee: 'Usar Café gratis por 120 puntos',
+    unusable: 'Piqueo gratis no se puede usar en este pedido: no hay nada en el carrito a lo que se aplique. No se cobró nada.',
+    remove: 'Quitar Piqueo gratis',
     refund: /^Devolución del pedido #10\d\d$/,
     refundAll: 'Devolver todo el pedido',
   },

@@ -287,7 +287,9 @@ function explain(line, program) {
 }
 
 function renderPreview(p, before, program) {
-  const rewardName = (id) => (program.rewards ?? []).find((r) => r.id === id)?.name ?? id;
+  // A name may be given per language: the merchant page's, else the program's default, else any.
+  const text = (v) => (typeof v === 'string' ? v : v?.[cfg.lang] ?? v?.[program.default_language ?? 'en'] ?? Object.values(v ?? {})[0] ?? '');
+  const rewardName = (id) => text((program.rewards ?? []).find((r) => r.id === id)?.name ?? id);
   const tierName = (id) => (program.tiers?.levels ?? []).find((l) => l.id === id)?.name ?? id;
   const cardName = (id) => (program.punch_cards ?? []).find((c) => c.id === id)?.name ?? id;
   const total = p.points?.total ?? 0;
