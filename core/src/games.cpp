@@ -21,9 +21,9 @@ const Prize& draw_prize(const Wheel& wheel, i64 draw) {
 
 std::string chance(i64 weight, i64 total) {
   // weight / total to 4 decimals, ties to even: exact in 128 bits.
-  const __int128 scaled = static_cast<__int128>(weight) * 10'000;
+  const i128 scaled = static_cast<i128>(weight) * 10'000;
   i64 q = static_cast<i64>(scaled / total);
-  const __int128 rem2 = (scaled % total) * 2;
+  const i128 rem2 = (scaled % total) * 2;
   if (rem2 > total || (rem2 == total && q % 2 == 1)) ++q;
   std::string frac = std::to_string(q % 10'000);
   return std::to_string(q / 10'000) + "." + std::string(4 - frac.size(), '0') + frac;

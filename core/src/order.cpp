@@ -297,16 +297,14 @@ void pay_with_credit(const Check& check, const OrderRequest& o, i64 left, Redemp
     if (status != "available"sv || held <= 0) {
       out.rejected.push_back({r->id, "", "not_eligible",
                               status == "available"sv ? "insufficient_credit" : std::string(status),
-                              "/redeem/" + std::to_string(i)});
+                              "/redeem/" + std::to_string(i), ""});
       continue;
     }
     const i64 paid =
         std::max<i64>(0, std::min({o.redeem[i].credit_minor.value_or(held), held, left}));
     left -= paid;
     out.store_credit += paid;
-    AppliedReward a{r->id, "", 0, 0, false};
-    a.credit_minor = paid;
-    out.applied.push_back(std::move(a));
+    out.applied.push_back({r->id, "", 0, 0, false, "", paid});
   }
 }
 
@@ -334,7 +332,8 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
         check_reward(check, r, !voucher.empty(), used, static_cast<i64>(out.applied.size()),
                      ledger.balance - out.cost, d, cost);
     if (status != "available"sv) {
-      out.rejected.push_back({r.id, voucher, code_for(status), std::string(status), path(list, i)});
+      out.rejected.push_back(
+          {r.id, voucher, code_for(status), std::string(status), path(list, i), ""});
       return false;
     }
     const bool shipping = r.type == RewardType::free_shipping;
@@ -345,7 +344,7 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     } else {
       cost = 0;
     }
-    out.applied.push_back({r.id, voucher, d, cost, shipping});
+    out.applied.push_back({r.id, voucher, d, cost, shipping, "", 0});
     count_units(r, cart, counted);
     return true;
   };
@@ -353,7 +352,7 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     const Reward* r = p.reward(o.redeem[i].reward);
     if (!r) {
       out.rejected.push_back(
-          {o.redeem[i].reward, "", "unknown_reward", "not_applicable", path("/redeem/", i)});
+          {o.redeem[i].reward, "", "unknown_reward", "not_applicable", path("/redeem/", i), ""});
       continue;
     }
     if (r->type == RewardType::store_credit_spend) continue;  // payment: after every reward
@@ -366,12 +365,13 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
     const bool already = std::any_of(out.used_vouchers.begin(), out.used_vouchers.end(),
                                      [&](const Voucher& x) { return x.id == id; });
     if (v == ledger.vouchers.end() || already) {
-      out.rejected.push_back({"", id, "unknown_reward", "not_applicable", path("/vouchers/", i)});
+      out.rejected.push_back(
+          {"", id, "unknown_reward", "not_applicable", path("/vouchers/", i), ""});
       continue;
     }
     if (v->expires_at && o.at >= *v->expires_at) {
       out.rejected.push_back(
-          {v->reward, id, "not_eligible", "not_applicable", path("/vouchers/", i)});
+          {v->reward, id, "not_eligible", "not_applicable", path("/vouchers/", i), ""});
       continue;
     }
     if (const Reward* r = p.reward(v->reward);

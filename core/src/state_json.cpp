@@ -388,7 +388,7 @@ OrderRecord order_from(const In& o, const Program& p) {
       const In item = r->at(k);
       item.object({"reward", "points", "cost"});
       rec.redeem.push_back({item.at("reward").string(), item.optional_integer("points"),
-                            item.integer("cost", 0, 0)});
+                            item.integer("cost", 0, 0), std::nullopt});
     }
   }
   if (auto v = o.find("vouchers"))
