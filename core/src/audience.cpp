@@ -37,6 +37,11 @@ const char* audience_failure(const Conditions& c, const Who& who) {
   return nullptr;
 }
 
+const char* locked_status(const Conditions& c, const Who& who) {
+  if (in_audience(c, who)) return nullptr;
+  return std::string_view(audience_failure(c, who)) == "tiers" ? "tier_locked" : "audience_locked";
+}
+
 Facts facts_at(const Program& p, const Ledger& l, Timestamp at) {
   Facts f;
   f.guest = l.member_id.empty();

@@ -31,9 +31,11 @@ std::vector<ChallengeStepDone> advance(const Program& p, Ledger& l, Timestamp at
   std::vector<ChallengeStepDone> out;
   for (const auto& c : p.challenges) {
     if (!open(p, l, c, at, who)) continue;
-    ChallengeProgress& g = l.challenges[c.id];
-    const ChallengeStep* step = step_done(c, g, does);
+    auto found = l.challenges.find(c.id);
+    const ChallengeStep* step =
+        step_done(c, found == l.challenges.end() ? ChallengeProgress{} : found->second, does);
     if (!step) continue;
+    ChallengeProgress& g = l.challenges[c.id];
     g.done.push_back(step->id);
     ChallengeStepDone d{&c, step->id, static_cast<i64>(g.done.size()),
                         static_cast<i64>(c.steps.size()), false};
@@ -51,9 +53,7 @@ std::vector<ChallengeStepDone> advance(const Program& p, Ledger& l, Timestamp at
 
 const char* challenge_status(const Program& p, const Ledger& l, const Challenge& c, Timestamp at,
                              const Who& who) {
-  if (!in_audience(c.cond, who))
-    return std::string_view(audience_failure(c.cond, who)) == "tiers" ? "tier_locked"
-                                                                      : "audience_locked";
+  if (const char* locked = locked_status(c.cond, who)) return locked;
   auto it = l.challenges.find(c.id);
   if (!c.repeat && it != l.challenges.end() && it->second.completed > 0) return "completed";
   if (!in_window(c.cond.when, at, p.zone)) return "not_in_window";

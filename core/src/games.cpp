@@ -31,9 +31,7 @@ std::string chance(i64 weight, i64 total) {
 
 std::string_view wheel_status(const Program& p, const Ledger& l, const Wheel& w, Timestamp at,
                               const Who& who) {
-  if (!in_audience(w.cond, who))
-    return std::string_view(audience_failure(w.cond, who)) == "tiers" ? "tier_locked"
-                                                                      : "audience_locked";
+  if (const char* locked = locked_status(w.cond, who)) return locked;
   if (!in_window(w.cond.when, at, p.zone)) return "not_in_window";
   if (w.limit && counter_value(l, "wheel:" + w.id, *w.limit, at, p.zone) >= w.limit->count)
     return "limit_reached";

@@ -163,12 +163,12 @@ void order(const Program& p, MemberState& s, const Event& e) {
   rec.redeem = req.redeem;
   // Whole or nothing: the rewards paid in points were applied one per request item, in order.
   std::size_t item = 0;
+  auto spends_credit = [&](const RedeemItem& r) {
+    const Reward* reward = p.reward(r.reward);
+    return reward && reward->type == RewardType::store_credit_spend;
+  };
   for (const auto& a : o.applied) {
     if (!a.voucher.empty() || !a.coupon.empty() || a.credit_minor) continue;
-    auto spends_credit = [&](const RedeemItem& r) {
-      const Reward* reward = p.reward(r.reward);
-      return reward && reward->type == RewardType::store_credit_spend;
-    };
     while (item < rec.redeem.size() && spends_credit(rec.redeem[item])) ++item;
     if (item < rec.redeem.size()) rec.redeem[item++].cost = a.cost;
   }

@@ -289,9 +289,8 @@ json op_catalog(const Program& p, const In& request) {
   json earn = json::array();
   for (const auto& r : p.earn) {
     std::string st = "active";
-    const char* failed = in_audience(r.cond, who) ? nullptr : audience_failure(r.cond, who);
-    if (failed)
-      st = std::string_view(failed) == "tiers" ? "tier_locked" : "audience_locked";
+    if (const char* locked = locked_status(r.cond, who))
+      st = locked;
     else if (!in_window(r.cond.when, now, p.zone))
       st = "not_in_window";
     else if (r.limit &&

@@ -250,9 +250,7 @@ std::string_view check_reward(const Check& c, const Reward& r, bool via_voucher,
   if (!acts_on_cart(r.type) && !spends_credit && c.cart) return "not_applicable";
   if (r.cost == 0 && !via_voucher && r.type != RewardType::points_discount && !spends_credit)
     return "not_applicable";
-  if (!in_audience(r.cond, c.who))
-    return std::string_view(audience_failure(r.cond, c.who)) == "tiers" ? "tier_locked"
-                                                                        : "audience_locked";
+  if (const char* locked = locked_status(r.cond, c.who)) return locked;
   if (!in_window(r.cond.when, c.at, c.program.zone)) return "not_in_window";
   if (!via_voucher && r.limit &&
       counter_value(c.ledger, "reward:" + r.id, *r.limit, c.at, c.program.zone) + used_in_order >=
@@ -406,15 +404,24 @@ Redemptions evaluate_redemptions(const Program& p, const Ledger& ledger, const O
   return out;
 }
 
-std::vector<i64> earning_nets(const Program& p, const Cart& cart, i64 merchandise_discount) {
+namespace {
+
+// The lines' nets with the order's discounts spread over them (program.md, "Cart").
+std::vector<i64> spread_nets(const Cart& cart, i64 merchandise_discount, bool spread) {
   std::vector<i64> nets(cart.lines.size());
   for (std::size_t i = 0; i < nets.size(); ++i) nets[i] = cart.lines[i].net;
-  if (!p.earn_on_discounted) return nets;
+  if (!spread) return nets;
   Scratch<i64, 32> parts(nets.size());
   spread_into(cart.order_discount_minor + merchandise_discount, nets.data(), nets.size(),
               parts.data());
   for (std::size_t i = 0; i < nets.size(); ++i) nets[i] -= parts[i];
   return nets;
+}
+
+}  // namespace
+
+std::vector<i64> earning_nets(const Program& p, const Cart& cart, i64 merchandise_discount) {
+  return spread_nets(cart, merchandise_discount, p.earn_on_discounted);
 }
 
 std::map<std::string, i64> threshold_spend(const Program& p, const Cart& cart, Timestamp at,
@@ -465,15 +472,13 @@ i64 cashback_of(const Program& p, const Cart& cart, i64 merchandise_discount, Ti
   bool any = false;
   for (const auto& r : p.earn) any = any || r.type == EarnType::cashback;
   if (!any) return 0;
-  std::vector<i64> nets(cart.lines.size());
-  for (std::size_t i = 0; i < nets.size(); ++i) nets[i] = cart.lines[i].net;
-  const std::vector<i64> parts = spread(cart.order_discount_minor + merchandise_discount, nets);
+  const std::vector<i64> nets = spread_nets(cart, merchandise_discount, true);
   i64 total = 0;
   for (const auto& r : p.earn) {
     if (r.type != EarnType::cashback || !conditions_hold(r.cond, p, at, who, merchandise)) continue;
     i128 base = 0;
     for (std::size_t i = 0; i < nets.size(); ++i)
-      if (matches(r.cond.match, cart.lines[i])) base += nets[i] - parts[i];
+      if (matches(r.cond.match, cart.lines[i])) base += nets[i];
     const i64 credit = narrow(divide(base * r.percent.raw, i128{100} * Fixed::kScale, r.rounding));
     if (credit <= 0) continue;
     total = add(total, credit);
@@ -721,7 +726,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   add_contribution(p, ledger, periods, basis_amount(p, out.spend, out.points));
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
-  note_order_time(ledger, o.at);
+  if (p.uses_audience) note_order_time(ledger, o.at);
   count_segments(p, ledger, cart, o.at, 1);
   order_challenges(p, ledger, o, who, out);
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card

@@ -35,6 +35,9 @@ struct Who {
 // The first audience field that fails ("tiers", "membership", "min_member_days", ...), or null.
 // A guest fails every audience field beyond tiers.
 const char* audience_failure(const Conditions& c, const Who& who);
+// tier_locked when the tiers fail (or a guest meets a tiers-only audience), audience_locked when
+// another audience field does, null when the audience holds: the status every item shares.
+const char* locked_status(const Conditions& c, const Who& who);
 inline bool in_audience(const Conditions& c, const Who& who) {
   if (!in_audience(c.audience, who.tier)) return false;
   return !c.extra.any() || !audience_failure(c, who);
