@@ -63,13 +63,16 @@ Facts facts_at(const Program& p, const Ledger& l, Timestamp at) {
   return f;
 }
 
-void count_segments(const Program& p, Ledger& l, const Cart& cart, Timestamp at, i64 by) {
+void count_segments(const Program& p, Ledger& l, const Cart& cart, Timestamp at, i64 by,
+                    std::vector<HistoryLine>* lines) {
   for (const auto& s : p.segments) {
     const bool matched = std::any_of(cart.lines.begin(), cart.lines.end(), [&](const CartLine& x) {
       return x.quantity > 0 && matches(s.match, x);
     });
     if (!matched) continue;
     Ledger::SegmentMark& mark = l.segments[s.id];
+    if (lines && s.bought && mark.orders == 0 && by > 0)
+      lines->push_back({s.id, 0, Explain::of("audience.segment").arg("segment", s.id)});
     mark.orders = std::max<i64>(0, mark.orders + by);
     if (by > 0 && s.bought && !mark.since) mark.since = at;
   }

@@ -453,15 +453,51 @@ std::optional<Timestamp> next_expiry(const Program& p, const Ledger& l) {
   return std::nullopt;
 }
 
+namespace {
+
+void release_pending(const Program& p, Ledger& l, const PendingPoints& pend,
+                     std::vector<HistoryEntry>* history) {
+  if (pend.points > 0) {
+    credit_points(p, l, pend.points, pend.available_at);
+    // Released points start their expiry clock now (program.md, "Pending points").
+    if (p.expiry == ExpiryPolicy::inactivity &&
+        (!l.last_activity || *l.last_activity < pend.available_at))
+      l.last_activity = pend.available_at;
+  }
+  l.store_credit_minor = add(l.store_credit_minor, pend.credit_minor);
+  if (!history) return;
+  HistoryEntry h = entry(p, pend.event_id, "pending_released", pend.available_at);
+  h.points = pend.points;
+  if (pend.points > 0)
+    h.lines.push_back(
+        {"pending", pend.points, Explain::of("earn.pending_released").arg("points", pend.points)});
+  if (pend.credit_minor > 0)
+    h.lines.push_back(
+        {"cashback", 0, Explain::of("cashback.released").arg("credit_minor", pend.credit_minor)});
+  history->push_back(std::move(h));
+}
+
+}  // namespace
+
 void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>* history) {
   // At the clock itself only what a late event left due (settle_late_event) is still to do.
   if (t < l.clock) return;
+  // A membership that lapses in (clock, t] says so once, in its place among the rest.
+  const std::optional<Timestamp> lapse_at = membership_lapse_at(p, l.membership);
+  bool lapse_due = lapse_at && *lapse_at > l.clock && *lapse_at <= t;
+  const Timestamp lapse = lapse_at.value_or(Timestamp{});
   for (;;) {
     // The next thing due: a pending release or an expiry, whichever comes first.
     std::optional<Timestamp> release;
     for (const auto& pend : l.pending)
       if (!release || pend.available_at < *release) release = pend.available_at;
     const std::optional<Timestamp> expiry = next_expiry(p, l);
+    if (lapse_due && (!release || *release > t || lapse <= *release) &&
+        (!expiry || *expiry > t || lapse <= *expiry)) {
+      if (history) history->push_back(membership_lapsed_entry(p, lapse));
+      lapse_due = false;
+      continue;
+    }
     const bool do_release = release && *release <= t && (!expiry || *release <= *expiry);
     if (do_release) {
       auto it = std::min_element(l.pending.begin(), l.pending.end(),
@@ -470,18 +506,7 @@ void advance(const Program& p, Ledger& l, Timestamp t, std::vector<HistoryEntry>
                                  });
       const PendingPoints pend = *it;
       l.pending.erase(it);
-      credit_points(p, l, pend.points, pend.available_at);
-      // Released points start their expiry clock now (program.md, "Pending points").
-      if (p.expiry == ExpiryPolicy::inactivity &&
-          (!l.last_activity || *l.last_activity < pend.available_at))
-        l.last_activity = pend.available_at;
-      if (history) {
-        HistoryEntry h = entry(p, pend.event_id, "pending_released", pend.available_at);
-        h.points = pend.points;
-        h.lines.push_back({"pending", pend.points,
-                           Explain::of("earn.pending_released").arg("points", pend.points)});
-        history->push_back(std::move(h));
-      }
+      release_pending(p, l, pend, history);
       continue;
     }
     if (expiry && *expiry <= t) {

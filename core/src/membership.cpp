@@ -55,6 +55,19 @@ std::optional<Timestamp> membership_next_change(const Program& p, const Membersh
   return std::nullopt;
 }
 
+std::optional<Timestamp> membership_lapse_at(const Program& p, const MembershipState& m) {
+  if (!p.membership || !m.started || !m.until) return std::nullopt;
+  if (!m.paid || m.cancelled) return m.until;
+  return Timestamp{m.until->ms + p.membership->grace_days * kDayMs};
+}
+
+HistoryEntry membership_lapsed_entry(const Program& p, Timestamp at) {
+  HistoryEntry h = history_entry(p, "", "membership", at);
+  h.lines.push_back(
+      {p.membership->id, 0, Explain::of("membership.lapsed").arg("membership", p.membership->id)});
+  return h;
+}
+
 namespace {
 
 void record(const Program& p, MemberState& s, const Event& e, Explain why, i64 amount = 0) {

@@ -18,6 +18,12 @@ i64 trial_days_left(const Program& program, const MembershipState& m, Timestamp 
 std::optional<Timestamp> membership_next_change(const Program& program, const MembershipState& m,
                                                 Timestamp after);
 
+// The instant the status becomes `lapsed` (the end of a trial or of a cancelled period, the end of
+// grace after a paid one), if the membership runs.
+std::optional<Timestamp> membership_lapse_at(const Program& program, const MembershipState& m);
+// The `membership` history entry that says so.
+HistoryEntry membership_lapsed_entry(const Program& program, Timestamp at);
+
 void membership_event(const Program& program, MemberState& state, const Event& event);
 
 }  // namespace loyalty

@@ -1,6 +1,7 @@
 // metrics: program figures over [from, until) from the members' events (spec/engine.md).
 #include <algorithm>
 
+#include "metrics_membership.hpp"
 #include "operations.hpp"
 
 namespace loyalty {
@@ -107,6 +108,8 @@ json op_metrics(const Program& p, const In& request) {
   std::map<std::string, i64> by_channel;
   if (p.tiers)
     for (const auto& l : p.tiers->levels) tiers[l.id] = 0;
+  std::optional<MembershipTally> membership;
+  if (p.membership) membership.emplace(p, from, until);
 
   const In members = request.at("members");
   for (std::size_t m = 0; m < members.array().size(); ++m) {
@@ -142,6 +145,7 @@ json op_metrics(const Program& p, const In& request) {
     orders += member_orders;
     buyers += member_orders > 0;
     if (!enrolled) continue;
+    if (membership) membership->add_member(history);
     if (*enrolled < from)
       ++start_members;
     else
@@ -158,20 +162,23 @@ json op_metrics(const Program& p, const In& request) {
   const json aov = decimal4(revenue, orders);
   const json frequency = decimal4(orders, buyers);
   // customer value = AOV × frequency = revenue / buyers, computed exactly.
-  return Obj()("members", Obj()("enrolled_total", enrolled_total)(
-                              "enrolled_in_period", new_members)("at_start", start_members)(
-                              "at_end", end_members)("churned", churned)("by_channel", by_channel))(
-      "adoption_rate", decimal4(enrolled_total, total_customers))("orders", orders)(
-      "buyers", buyers)("revenue_minor", revenue)("average_order_value_minor", aov)(
-      "purchase_frequency", frequency)("customer_value_minor", decimal4(revenue, buyers))(
-      "points", Obj()("issued", issued)("redeemed", redeemed)("expired", expired))(
-      "redemption_rate", decimal4(redeemed, issued))("churn_days", churn_days)(
-      "customer_retention_rate", decimal4(static_cast<i128>(end_members - new_members) * 100,
-                                          start_members))("tier_distribution", tiers)(
-      "segments", Obj()("heavy", heavy)("medium", medium)("low", low)(
-                      "cutoffs", Obj()("heavy", heavy_min)("medium", medium_min)))(
-      "currency", p.currency.code)("from", format_timestamp(from, p.zone))(
-      "until", format_timestamp(until, p.zone));
+  json out =
+      Obj()("members", Obj()("enrolled_total", enrolled_total)("enrolled_in_period", new_members)(
+                           "at_start", start_members)("at_end", end_members)("churned", churned)(
+                           "by_channel", by_channel))(
+          "adoption_rate", decimal4(enrolled_total, total_customers))("orders", orders)(
+          "buyers", buyers)("revenue_minor", revenue)("average_order_value_minor", aov)(
+          "purchase_frequency", frequency)("customer_value_minor", decimal4(revenue, buyers))(
+          "points", Obj()("issued", issued)("redeemed", redeemed)("expired", expired))(
+          "redemption_rate", decimal4(redeemed, issued))("churn_days", churn_days)(
+          "customer_retention_rate", decimal4(static_cast<i128>(end_members - new_members) * 100,
+                                              start_members))("tier_distribution", tiers)(
+          "segments", Obj()("heavy", heavy)("medium", medium)("low", low)(
+                          "cutoffs", Obj()("heavy", heavy_min)("medium", medium_min)))(
+          "currency", p.currency.code)("from", format_timestamp(from, p.zone))(
+          "until", format_timestamp(until, p.zone));
+  if (membership) out["membership"] = membership->to_json();
+  return out;
 }
 
 }  // namespace loyalty

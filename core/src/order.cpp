@@ -592,7 +592,6 @@ namespace {
   debit_points(ledger, rd.cost, false);
   ledger.lifetime.redeemed = add(ledger.lifetime.redeemed, rd.cost);
   ledger.store_credit_minor = sub(ledger.store_credit_minor, rd.store_credit);
-  ledger.store_credit_minor = add(ledger.store_credit_minor, out.cashback);
   for (const auto& a : out.applied) {
     const Reward* r = p.reward(a.reward);
     if (a.voucher.empty() && r && r->limit)
@@ -604,15 +603,17 @@ namespace {
     if (!a.coupon.empty())
       counter_bump(ledger, "coupon:" + coupon_key(a.coupon), Limit{1, Period::lifetime}, o.at,
                    p.zone);
-  if (out.points > 0) {
-    if (p.pending_days > 0) {
-      out.pending = true;
-      out.available_at = Timestamp{o.at.ms + p.pending_days * kDayMs};
-      ledger.pending.push_back({out.points, out.available_at, o.event_id});
-    } else {
-      credit_points(p, ledger, out.points, o.at);
-    }
-  } else if (out.points < 0) {
+  // Cashback waits with the order's points (spec/engagement.md, "Edge cases").
+  if (p.pending_days > 0 && (out.points > 0 || out.cashback > 0)) {
+    out.pending = true;
+    out.available_at = Timestamp{o.at.ms + p.pending_days * kDayMs};
+    ledger.pending.push_back(
+        {std::max<i64>(out.points, 0), out.available_at, o.event_id, out.cashback});
+  } else {
+    ledger.store_credit_minor = add(ledger.store_credit_minor, out.cashback);
+    if (out.points > 0) credit_points(p, ledger, out.points, o.at);
+  }
+  if (out.points < 0) {
     debit_points(ledger, -out.points, true);
   }
   ledger.lifetime.earned = add(ledger.lifetime.earned, out.points);
@@ -727,7 +728,7 @@ OrderOutcome process_order(const Program& p, Ledger& ledger, const OrderRequest&
   ledger.lifetime.spend_minor = add(ledger.lifetime.spend_minor, out.spend);
   ledger.lifetime.orders += 1;
   if (p.uses_audience) note_order_time(ledger, o.at);
-  count_segments(p, ledger, cart, o.at, 1);
+  count_segments(p, ledger, cart, o.at, 1, &out.lines);
   order_challenges(p, ledger, o, who, out);
   // Inactivity is "no earning or redemption" (program.md): an order that only buys (a gift card
   // that earns nothing) does not restart the clock, and pending points restart it on release.

@@ -108,8 +108,24 @@ void take_back_points(Ledger& l, const OrderRecord& rec, i64 points) {
     pend.points -= take;
     left -= take;
   }
-  std::erase_if(l.pending, [](const PendingPoints& x) { return x.points == 0; });
+  std::erase_if(l.pending, [](const PendingPoints& x) { return x.points == 0 && !x.credit_minor; });
   debit_points(l, left, true);
+}
+
+// Takes back `credit` of the order's cashback: still pending first, then off the credit held
+// (never below zero). Returns what was taken.
+i64 take_back_cashback(Ledger& l, const OrderRecord& rec, i64 credit) {
+  i64 left = credit;
+  for (auto& pend : l.pending) {
+    if (pend.event_id != rec.event_id || left == 0) continue;
+    const i64 take = std::min(left, pend.credit_minor);
+    pend.credit_minor -= take;
+    left -= take;
+  }
+  std::erase_if(l.pending, [](const PendingPoints& x) { return x.points == 0 && !x.credit_minor; });
+  const i64 held = std::min(left, l.store_credit_minor);
+  l.store_credit_minor -= held;
+  return credit - left + held;
 }
 
 class Walkback {
@@ -182,10 +198,8 @@ class Walkback {
   // Store credit: the cashback of the refunded units comes back off the credit held (never
   // below zero); a full refund returns the credit the order spent.
   void store_credit(const Recomputed& now, bool full) {
-    const i64 take =
-        std::min(std::max<i64>(0, rec_.cashback - now.cashback), l_.store_credit_minor);
+    const i64 take = take_back_cashback(l_, rec_, std::max<i64>(0, rec_.cashback - now.cashback));
     if (take > 0) {
-      l_.store_credit_minor -= take;
       line("cashback", 0, explain("refund.cashback").arg("credit_minor", take));
     }
     rec_.cashback = now.cashback;

@@ -20,10 +20,11 @@ struct Lot {
   std::optional<Timestamp> expires_at;
 };
 
-struct PendingPoints {
+struct PendingPoints {  // an order's points, and its cashback, waiting for pending_days
   i64 points = 0;
   Timestamp available_at;
   std::string event_id;
+  i64 credit_minor = 0;  // store credit from cashback rules
 };
 
 struct Voucher {

@@ -276,9 +276,11 @@ json state_to_json(const MemberState& s, const Program& p) {
   out["program_version"] = l.program_version ? l.program_version : p.version;
   out["balance"] = l.balance;
   json pending = json::array();
-  for (const auto& x : l.pending)
+  for (const auto& x : l.pending) {
     pending.push_back(
         Obj()("points", x.points)("available_at", ts(x.available_at, p))("event_id", x.event_id));
+    if (x.credit_minor) pending.back()["credit_minor"] = x.credit_minor;
+  }
   out["pending"] = std::move(pending);
   json lots = json::array();
   for (const auto& x : l.lots)
@@ -334,9 +336,9 @@ void read_points(const In& in, Ledger& l) {
   if (auto pending = in.find("pending")) {
     for (std::size_t i = 0; i < pending->array().size(); ++i) {
       const In x = pending->at(i);
-      x.object({"points", "available_at", "event_id"});
+      x.object({"points", "available_at", "event_id", "credit_minor"});
       l.pending.push_back({x.at("points").integer(0), read_timestamp(x.at("available_at")),
-                           x.string("event_id", "")});
+                           x.string("event_id", ""), x.integer("credit_minor", 0, 0)});
     }
   }
   if (auto lots = in.find("lots")) {

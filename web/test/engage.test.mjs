@@ -94,6 +94,7 @@ describe('engagement in the widget (issue 16)', () => {
   let server;
   let browser;
   let waiting = '';
+  let served; // the program the server runs
   const have = new Set(); // the parts of PARTS the core answers, and 'order-coupons'
 
   // Whether the core takes the program (the server refuses to start on an invalid one).
@@ -125,6 +126,7 @@ describe('engagement in the widget (issue 16)', () => {
         have.add(name);
       }
     }
+    served = program;
     server = await startServer(program);
     await enroll(server, 'probe');
     const probe = await server.shopper('probe', 'POST', '/v1/members/me/spins', { wheel: 'lucky' });
@@ -420,6 +422,30 @@ describe('engagement in the widget (issue 16)', () => {
     await page.waitForFunction(() => /Store credit: −/.test(document.querySelector('loyalty-checkout').shadowRoot.querySelector('[part=store-credit]').textContent));
     assert.deepEqual(page.errors, []);
     await page.context().close();
+  });
+
+  test('cashback waiting with pending points is shown apart and cannot be spent yet', async (t) => {
+    if (missing('cashback')) return t.skip(missing('cashback'));
+    const pendingServer = await startServer({ ...structuredClone(served), pending_days: 14 });
+    try {
+      await enroll(pendingServer, 'iris');
+      const cart = { currency: 'PEN', lines: [{ sku: 'beans', category: 'beans', unit_price_minor: 10000, quantity: 1 }] };
+      const order = await pendingServer.admin('POST', '/v1/orders', { member_id: 'iris', order_id: 'i-1', cart });
+      assert.equal(order.status, 200, JSON.stringify(order.data));
+      assert.equal(order.data.store_credit_minor, 0, 'nothing to spend before the return window ends');
+      const credit = order.data.pending.reduce((n, p) => n + (p.credit_minor ?? 0), 0);
+      assert.ok(credit > 0, 'the cashback waits with the points');
+      const page = await openPage(browser, pendingServer.page('pending-credit', { token: mintToken('iris'), body: '<loyalty-portal></loyalty-portal>' }));
+      await page.locator('loyalty-portal').locator('[part=balance]').waitFor();
+      const money = await page.evaluate((m) => new Intl.NumberFormat('en', { style: 'currency', currency: 'PEN', currencyDisplay: 'narrowSymbol' }).format(m / 100), credit);
+      const text = await shadow(page, 'loyalty-portal');
+      assert.ok(text.includes(`${money} store credit from`), text.slice(0, 300));
+      assert.doesNotMatch(text, /0 points pending/);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    } finally {
+      await pendingServer.stop();
+    }
   });
 
   for (const locale of ['en', 'es']) {

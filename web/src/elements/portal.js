@@ -15,6 +15,14 @@ const hidden = (r, t) => r.coupon_only || (t.rewards.get(r.id)?.type ?? r.type) 
 const SOON_MS = 60 * 86_400_000;
 const HISTORY_SHOWN = 12;
 
+/** What waits for the return window in `field` (points, or cashback's credit_minor): its sum, with the first release date. */
+function waiting(pending, field, text) {
+  const entries = (pending ?? []).filter((p) => p[field] > 0);
+  if (!entries.length) return null;
+  const sum = entries.reduce((n, p) => n + p[field], 0);
+  return h('p', { class: 'sub' }, text(sum, entries.map((p) => p.available_at).sort()[0]));
+}
+
 export class LoyaltyPortal extends LoyaltyElement {
   static get observedAttributes() {
     return ['compact'];
@@ -86,8 +94,6 @@ export class LoyaltyPortal extends LoyaltyElement {
   header(view, t) {
     const s = view.state;
     const tier = s.tier?.id ? h('span', { class: 'badge', part: 'tier' }, t.tierName(s.tier.id)) : null;
-    const pending = (s.pending ?? []).reduce((n, p) => n + p.points, 0);
-    const firstPending = (s.pending ?? []).map((p) => p.available_at).sort()[0];
     return h(
       'div',
       { class: 'head', part: 'header' },
@@ -96,9 +102,10 @@ export class LoyaltyPortal extends LoyaltyElement {
         {},
         h('p', { class: 'eyebrow' }, t.t('portal.available')),
         h('p', { class: 'balance', part: 'balance' }, t.number(s.balance), h('small', {}, t.unit(s.balance))),
-        pending ? h('p', { class: 'sub' }, t.t('portal.pending', { points: t.points(pending), date: t.date(firstPending) })) : null,
+        waiting(s.pending, 'points', (points, date) => t.t('portal.pending', { points: t.points(points), date: t.date(date) })),
         pendingRedemptions(view, t, getApp()),
         s.store_credit_minor ? h('p', { class: 'sub' }, t.t('portal.store_credit', { amount: t.money(s.store_credit_minor) })) : null,
+        waiting(s.pending, 'credit_minor', (amount, date) => t.t('portal.store_credit_pending', { amount: t.money(amount), date: t.date(date) })),
       ),
       tier,
     );

@@ -9,6 +9,7 @@ export default {
   'portal.pending': '{points} pending until {date}',
   'portal.member_since': 'Member since {date}',
   'portal.store_credit': '{amount} store credit',
+  'portal.store_credit_pending': '{amount} store credit from {date}',
   'portal.see_all': 'See all rewards',
 
   'tier.badge': '{tier}',
@@ -255,6 +256,7 @@ export default {
   'coupon.claimed': 'Code {code}: {reward}',
   'earn.action_reward': 'Thanks for {action}: {reward}',
   'cashback.earned': '{rule}: {amount} store credit ({percent}% back)',
+  'cashback.released': 'Return window over: {amount} store credit available',
   'store_credit.spent': '{amount} paid with store credit',
   'refund.cashback': 'Store credit taken back: {amount}',
   'refund.store_credit_returned': 'Store credit returned: {amount}',

@@ -7,6 +7,7 @@ export default {
   'portal.pending': '{points} pendientes hasta el {date}',
   'portal.member_since': 'Socio desde {date}',
   'portal.store_credit': '{amount} de saldo en tienda',
+  'portal.store_credit_pending': '{amount} de saldo en tienda a partir del {date}',
   'portal.see_all': 'Ver todas las recompensas',
 
   'tier.badge': '{tier}',
@@ -253,6 +254,7 @@ export default {
   'coupon.claimed': 'Código {code}: {reward}',
   'earn.action_reward': 'Gracias por {action}: {reward}',
   'cashback.earned': '{rule}: {amount} de saldo a favor ({percent} % de vuelta)',
+  'cashback.released': 'Plazo de devolución cumplido: {amount} de saldo a favor disponible',
   'store_credit.spent': '{amount} pagados con saldo a favor',
   'refund.cashback': 'Saldo a favor retirado: {amount}',
   'refund.store_credit_returned': 'Saldo a favor devuelto: {amount}',

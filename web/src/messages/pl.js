@@ -8,6 +8,7 @@ export default {
   'portal.pending': '{points} oczekuje do {date}',
   'portal.member_since': 'Członek od {date}',
   'portal.store_credit': '{amount} środków w sklepie',
+  'portal.store_credit_pending': '{amount} środków w sklepie od {date}',
   'portal.see_all': 'Zobacz wszystkie nagrody',
 
   'tier.badge': '{tier}',
@@ -254,6 +255,7 @@ export default {
   'coupon.claimed': 'Kod {code}: {reward}',
   'earn.action_reward': 'Dziękujemy za {action}: {reward}',
   'cashback.earned': '{rule}: {amount} środków w sklepie ({percent}% zwrotu)',
+  'cashback.released': 'Okres zwrotu minął: {amount} środków w sklepie do wykorzystania',
   'store_credit.spent': '{amount} zapłacono środkami w sklepie',
   'refund.cashback': 'Cofnięte środki w sklepie: {amount}',
   'refund.store_credit_returned': 'Zwrócone środki w sklepie: {amount}',

@@ -8,6 +8,7 @@ export default {
   'portal.pending': '{points} în așteptare până la {date}',
   'portal.member_since': 'Membru din {date}',
   'portal.store_credit': '{amount} credit în magazin',
+  'portal.store_credit_pending': '{amount} credit în magazin de la {date}',
   'portal.see_all': 'Vezi toate recompensele',
 
   'tier.badge': '{tier}',
@@ -254,6 +255,7 @@ export default {
   'coupon.claimed': 'Codul {code}: {reward}',
   'earn.action_reward': 'Mulțumim pentru {action}: {reward}',
   'cashback.earned': '{rule}: {amount} credit în magazin ({percent}% înapoi)',
+  'cashback.released': 'Perioada de retur s-a încheiat: {amount} credit în magazin disponibil',
   'store_credit.spent': '{amount} plătiți cu credit în magazin',
   'refund.cashback': 'Credit în magazin retras: {amount}',
   'refund.store_credit_returned': 'Credit în magazin returnat: {amount}',
