@@ -99,6 +99,38 @@ TEST_F(Engage, SpinAnswersThePrizeTheServerDrewAndARetryTheSamePrize) {
   EXPECT_EQ(spins, 1);
 }
 
+// An Idempotency-Key is the caller's own: another shopper sending the same key gets their own
+// spin and claim, never the first caller's answer, and cannot block the first caller's retry.
+TEST_F(Engage, AKeyUsedByAnotherShopperIsTheirOwn) {
+  enrol("kim");
+  enrol("lee");
+  auto kim_spin = spin("kim", "lucky", "shared-key");
+  ASSERT_EQ(kim_spin->status, 200) << kim_spin->body;
+  auto lee_spin = spin("lee", "lucky", "shared-key");
+  ASSERT_EQ(lee_spin->status, 200) << lee_spin->body;
+  EXPECT_EQ(body(lee_spin)["state"]["member_id"], "lee");
+  auto kim_claim = claim("kim", "NEWS10", "shared-claim");
+  ASSERT_EQ(kim_claim->status, 200) << kim_claim->body;
+  auto lee_claim = claim("lee", "NEWS10", "shared-claim");
+  ASSERT_EQ(lee_claim->status, 200) << lee_claim->body;
+  EXPECT_EQ(body(lee_claim)["state"]["member_id"], "lee");
+  EXPECT_NE(body(lee_claim)["voucher"], body(kim_claim)["voucher"]);
+
+  // Each one's ledger holds exactly its own spin; the first caller's retry is still its answer.
+  for (const char* member : {"kim", "lee"}) {
+    const json ledger = events(member);
+    int spins = 0, claims = 0;
+    for (const auto& e : ledger["events"]) {
+      spins += e["type"] == "spin";
+      claims += e["type"] == "claim";
+    }
+    EXPECT_EQ(spins, 1) << member;
+    EXPECT_EQ(claims, 1) << member;
+  }
+  EXPECT_EQ(body(spin("kim", "lucky", "shared-key")), body(kim_spin));
+  EXPECT_EQ(body(claim("kim", "NEWS10", "shared-claim")), body(kim_claim));
+}
+
 TEST_F(Engage, DrawsAreTheServersAndVary) {
   enrol("ben");
   std::set<std::string> prizes;

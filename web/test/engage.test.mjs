@@ -196,6 +196,16 @@ describe('engagement in the widget (issue 16)', () => {
     const turn = await page.evaluate(() => document.querySelector('loyalty-portal').shadowRoot.querySelector('.wheel-disc').style.transform);
     assert.match(turn, /rotate\(\d+(\.\d+)?deg\)/);
     assert.ok(parseFloat(turn.slice(7)) >= 1800, `turned at least five times: ${turn}`);
+    // The slice numbers stay upright: on screen each one's rotation is the disc's turn undone.
+    const tilts = await page.evaluate(() => [...document.querySelector('loyalty-portal').shadowRoot.querySelectorAll('.seg-no')].map((n) => {
+      const m = new DOMMatrix(getComputedStyle(n).transform);
+      const disc = new DOMMatrix(getComputedStyle(n.parentNode).transform);
+      const both = disc.multiply(m);
+      return Math.round((Math.atan2(both.b, both.a) * 180) / Math.PI);
+    }));
+    assert.ok(tilts.length > 0, 'the wheel has numbered slices');
+    assert.deepEqual(tilts.filter((d) => d !== 0 && d !== -0), [], `numbers tilted: ${tilts}`);
+    await wheel.screenshot({ path: path.join(SCREENSHOTS, 'engage-wheel-after-spin-en.png') });
     const button = wheel.getByRole('button');
     await page.waitForFunction(() => document.querySelector('loyalty-portal').shadowRoot.querySelector('[data-key=spin-lucky]')?.disabled);
     const why = await page.evaluate(() => {
@@ -437,10 +447,9 @@ describe('engagement in the widget (issue 16)', () => {
       assert.ok(credit > 0, 'the cashback waits with the points');
       const page = await openPage(browser, pendingServer.page('pending-credit', { token: mintToken('iris'), body: '<loyalty-portal></loyalty-portal>' }));
       await page.locator('loyalty-portal').locator('[part=balance]').waitFor();
-      const money = await page.evaluate((m) => new Intl.NumberFormat('en', { style: 'currency', currency: 'PEN', currencyDisplay: 'narrowSymbol' }).format(m / 100), credit);
       const text = await shadow(page, 'loyalty-portal');
-      assert.ok(text.includes(`${money} store credit from`), text.slice(0, 300));
-      assert.doesNotMatch(text, /0 points pending/);
+      assert.match(text, new RegExp(`S/\\s${(credit / 100).toFixed(2).replace('.', '\\.')} store credit from`), text.slice(0, 300));
+      assert.match(text, /100 points pending until/, "the points wait beside the credit");
       assert.deepEqual(page.errors, []);
       await page.context().close();
     } finally {

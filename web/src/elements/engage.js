@@ -42,6 +42,8 @@ function point(deg, r = 100) {
   return `${(r * Math.sin(a)).toFixed(2)} ${(-r * Math.cos(a)).toFixed(2)}`;
 }
 
+const upright = (turn) => `transform: rotate(${-turn}deg)`;
+
 function disc(parts, turn) {
   const paths = parts.map((s, i) =>
     s.to - s.from >= 359.99
@@ -50,7 +52,8 @@ function disc(parts, turn) {
   );
   const labels = parts.map((s, i) => {
     const [x, y] = point((s.from + s.to) / 2, 66).split(' ');
-    return s.to - s.from >= 14 ? svg('text', { x, y, class: 'seg-no' }, document.createTextNode(String(i + 1))) : null;
+    // Each number turns back as much as the disc turns, so it stays upright wherever the disc stops.
+    return s.to - s.from >= 14 ? svg('text', { x, y, class: 'seg-no', style: upright(turn) }, document.createTextNode(String(i + 1))) : null;
   });
   return svg('g', { class: 'wheel-disc', style: `transform: rotate(${turn}deg)` }, ...paths, ...labels);
 }
@@ -113,6 +116,7 @@ export function wheelCard(w, t, app, el) {
     const g = wheelSvg.querySelector('.wheel-disc');
     g.getBoundingClientRect(); // the start position is laid out before the transition starts
     g.style.transform = `rotate(${memo.turn}deg)`;
+    for (const label of g.querySelectorAll('.seg-no')) label.setAttribute('style', upright(memo.turn));
     let finished = false;
     const finish = () => {
       if (finished) return;
