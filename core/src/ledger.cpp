@@ -7,6 +7,7 @@
 #include "games.hpp"
 #include "membership.hpp"
 #include "policy.hpp"
+#include "profile.hpp"
 #include "stable_order.hpp"
 
 namespace loyalty {
@@ -67,15 +68,7 @@ void enroll(const Program& p, MemberState& s, const Event& e) {
   check_fields(in, {"channel", "birthday", "referred_by", "phone", "email", "name"});
   Ledger& l = s.ledger;
   std::string birthday;
-  if (auto b = in.find("birthday")) {
-    birthday = b->string();
-    const bool ok = birthday.size() == 5 && isdigit(birthday[0]) && isdigit(birthday[1]) &&
-                    birthday[2] == '-' && isdigit(birthday[3]) && isdigit(birthday[4]);
-    const int m = ok ? std::stoi(birthday.substr(0, 2)) : 0,
-              d = ok ? std::stoi(birthday.substr(3)) : 0;
-    if (!ok || m < 1 || m > 12 || d < 1 || d > 31)
-      b->fail("expected a birthday \"MM-DD\", got " + b->v.dump());
-  }
+  if (auto b = in.find("birthday")) birthday = read_birthday(*b);
   for (const char* f : {"channel", "phone", "email", "name"})
     if (auto x = in.find(f)) x->string_or_empty();
   const std::string referred_by = in.string("referred_by", "");
@@ -429,7 +422,8 @@ Event parse_event(const In& outer) {
                                  "claim",
                                  "membership_start",
                                  "membership_payment",
-                                 "membership_cancel"};
+                                 "membership_cancel",
+                                 "profile"};
   if (std::find(std::begin(kTypes), std::end(kTypes), e.type) == std::end(kTypes))
     type.fail("unknown event type \"" + e.type + "\"");
   e.member_id = in.string("member_id", "");
@@ -634,6 +628,8 @@ void apply_event(const Program& p, MemberState& s, const Event& e, const Program
     claim_event(p, s, e);
   else if (e.type.starts_with("membership_"))
     membership_event(p, s, e);
+  else if (e.type == "profile")
+    profile_event(p, s, e);
   else
     check_fields(e.in(), {});  // tick: the time and the birthday check are all it brings
   settle_late_event(p, s, e);

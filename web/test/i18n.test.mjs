@@ -28,7 +28,7 @@ test('every catalog has every English message with the same placeholders and its
 
 test('every explanation key the core can write has a message', () => {
   const src = fs.readdirSync(path.join(ROOT, 'core/src')).map((f) => fs.readFileSync(path.join(ROOT, 'core/src', f), 'utf8')).join('\n');
-  const keys = new Set(src.match(/"(earn|adjust|expire|redeem|refund|prize|challenge|coupon|cashback|store_credit|membership|audience)\.[a-z_]+"/g).map((k) => k.slice(1, -1)).filter((k) => !/\.(hpp|cpp|h)$/.test(k)));
+  const keys = new Set(src.match(/"(earn|adjust|expire|redeem|refund|prize|challenge|coupon|cashback|store_credit|membership|audience|profile)\.[a-z_]+"/g).map((k) => k.slice(1, -1)).filter((k) => !/\.(hpp|cpp|h)$/.test(k)));
   // docs/engagement-json.md, "History, added kinds and keys": the widget has them before the core writes them.
   for (const k of ['prize.points', 'prize.voucher', 'prize.none', 'challenge.step', 'challenge.done', 'coupon.claimed', 'earn.action_reward', 'cashback.earned', 'store_credit.spent', 'refund.cashback', 'refund.store_credit_returned', 'refund.coupon_returned', 'membership.trial', 'membership.waiting', 'membership.paid', 'membership.cancelled', 'audience.segment']) keys.add(k);
   for (const t of ['per_spend', 'per_item', 'per_order', 'bonus']) keys.add(`earn.${t}`); // built as "earn." + type

@@ -270,6 +270,9 @@ export default {
   'history.kind.challenge': 'Challenge',
   'history.kind.claim': 'Coupon',
   'history.kind.membership': 'Membership',
+  'history.kind.profile': 'Profile',
+  'profile.birthday': 'Birthday saved: your gift comes in your birthday month',
+  'profile.birthday_removed': 'Birthday removed',
 
   'reward.status.audience_locked': 'Not available to you yet',
   'reward.status.requirement_not_met': { one: 'With at least {count} {what} in the cart', other: 'With at least {count} {what} in the cart' },

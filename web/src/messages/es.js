@@ -268,6 +268,9 @@ export default {
   'history.kind.challenge': 'Reto',
   'history.kind.claim': 'Cupón',
   'history.kind.membership': 'Membresía',
+  'history.kind.profile': 'Perfil',
+  'profile.birthday': 'Cumpleaños guardado: tu regalo llega en el mes de tu cumpleaños',
+  'profile.birthday_removed': 'Cumpleaños eliminado',
 
   'reward.status.audience_locked': 'Todavía no está disponible para ti',
   'reward.status.requirement_not_met': { one: 'Con al menos {count} {what} en el carrito', other: 'Con al menos {count} {what} en el carrito' },

@@ -269,6 +269,9 @@ export default {
   'history.kind.challenge': 'Wyzwanie',
   'history.kind.claim': 'Kupon',
   'history.kind.membership': 'Członkostwo',
+  'history.kind.profile': 'Profil',
+  'profile.birthday': 'Zapisano urodziny: prezent przyjdzie w miesiącu urodzin',
+  'profile.birthday_removed': 'Usunięto datę urodzin',
 
   'reward.status.audience_locked': 'Jeszcze niedostępne dla Ciebie',
   'reward.status.requirement_not_met': { one: 'Gdy w koszyku jest co najmniej {count} szt.: {what}', few: 'Gdy w koszyku są co najmniej {count} szt.: {what}', many: 'Gdy w koszyku jest co najmniej {count} szt.: {what}', other: 'Gdy w koszyku jest co najmniej {count} szt.: {what}' },

@@ -269,6 +269,9 @@ export default {
   'history.kind.challenge': 'Provocare',
   'history.kind.claim': 'Cupon',
   'history.kind.membership': 'Abonament',
+  'history.kind.profile': 'Profil',
+  'profile.birthday': 'Ziua de naștere a fost salvată: cadoul vine în luna ta de naștere',
+  'profile.birthday_removed': 'Ziua de naștere a fost ștearsă',
 
   'reward.status.audience_locked': 'Încă nu este disponibil pentru tine',
   'reward.status.requirement_not_met': { one: 'Cu cel puțin {count} {what} în coș', few: 'Cu cel puțin {count} {what} în coș', other: 'Cu cel puțin {count} de {what} în coș' },
