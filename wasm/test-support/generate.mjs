@@ -280,7 +280,7 @@ function event(r, i, p, rewards) {
   if (p.wheels) extra.push('spin', 'claim', 'order');
   if (p.membership) extra.push('membership_start', 'membership_payment', 'membership_cancel');
   const type = r.pick(['order', 'order', 'order', 'refund', 'action', 'redeem', 'adjust',
-    'referral_completed', 'tick', ...extra]);
+    'referral_completed', 'tick', 'profile', ...extra]);
   const e = { id: `evt-${i}`, at, type };
   switch (type) {
     case 'order':
@@ -316,6 +316,10 @@ function event(r, i, p, rewards) {
       break;
     case 'referral_completed':
       e.referee = `m-${r.int(2, 99)}`;
+      break;
+    case 'profile':
+      e.birthday = r.chance(0.2) ? null : `${pad(r.int(1, 12))}-${pad(r.int(1, 28))}`;
+      if (r.chance(0.3)) e.name = 'Generated Name';
       break;
     default:
       break;
