@@ -448,8 +448,10 @@ void read_internal(const In& x, const Program& p, bool ledger_only, MemberState&
     for (const auto& [k, v] : c->v.members()) {
       const In pair = c->member(v, k);
       if (pair.array().size() != 2) pair.fail("expected [period_start, count]");
-      l.counters[std::string(k)] =
-          Counter{pair.at(std::size_t{0}).integer(), pair.at(std::size_t{1}).integer(0)};
+      // Starts before the lifetime's are lifetime starts written before it was JavaScript-safe
+      // (INT64_MIN / 2, or that number rounded by a browser's JSON.parse).
+      const i64 start = std::max(pair.at(std::size_t{0}).integer(), kLifetimeStartMs);
+      l.counters[std::string(k)] = Counter{start, pair.at(std::size_t{1}).integer(0)};
     }
   }
   if (auto h = x.find("held")) l.held = held_from(*h);

@@ -190,7 +190,7 @@ Timestamp period_start(Timestamp t, Period p, const Zone& zone) {
       day = days_from_civil(lt.year, 1, 1);
       break;
     case Period::lifetime:
-      return Timestamp{INT64_MIN / 2};
+      return Timestamp{kLifetimeStartMs};
   }
   return start_of_local_day(day, zone);
 }

@@ -17,6 +17,9 @@ struct Timestamp {
 };
 
 constexpr i64 kDayMs = 86'400'000;
+// 0000-01-01T00:00:00Z: before any timestamp the engine reads, and exact as a JavaScript number,
+// so a state that went through JSON.parse in the browser keeps its lifetime counters.
+constexpr i64 kLifetimeStartMs = -62'167'219'200'000;
 
 // "2026-11-20T17:59:00-05:00", "2026-11-20T22:59:00.123Z"; throws with the reader's code.
 Timestamp read_timestamp(const In& in);
@@ -38,8 +41,9 @@ LocalTime local_time(Timestamp t, const Zone& zone);
 
 enum class Period { day, week, month, year, lifetime };
 bool parse_period(const std::string& name, Period& out);
-// The start of the calendar period containing t (store-local); lifetime starts at the epoch.
-// A period starts at the first instant of its first local day (Zone::instant_of).
+// The start of the calendar period containing t (store-local); lifetime starts at
+// kLifetimeStartMs. A period starts at the first instant of its first local day
+// (Zone::instant_of).
 Timestamp period_start(Timestamp t, Period p, const Zone& zone);
 Timestamp year_start(int year, const Zone& zone);
 

@@ -2,83 +2,14 @@
 // announced; no spin animation under prefers-reduced-motion; disabled with its reason), the
 // coupon field at checkout, the claim field, the membership card, store credit, locked rewards
 // saying why, and axe-core with screenshots in English and Spanish at 375 px
-// (build/screenshots/web/engage-*). The program is the cafe demo plus the engagement fields,
-// built here so the demo's own program can change freely.
-//
-// Until the core answers the engagement events, the server refuses them (invalid_event): every
-// test here is skipped with that reason instead of failing.
+// (build/screenshots/web/engage-*). The program is engage-program.mjs's: every test runs on it.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SCREENSHOTS, enroll, launchBrowser, mintToken, openPage, programFile, startServer } from './harness.mjs';
+import { engageProgram } from './engage-program.mjs';
+import { SCREENSHOTS, enroll, launchBrowser, mintToken, openPage, startServer } from './harness.mjs';
 
-// The program in parts: the cafe demo with wheels and coupons (the suite needs them), and the
-// parts added when the core accepts them, so each test runs as soon as the core can answer it.
-export function engageProgram() {
-  const p = programFile('cafe');
-  p.default_language = 'en';
-  p.rewards.push({ id: 'news-10', name: { en: '10% off', es: '10 % de descuento' }, type: 'percent_discount', cost: 0, percent: 10 });
-  p.coupons = [{ code: 'NEWS10', reward: 'news-10', per_member: 1 }];
-  p.wheels = [
-    {
-      id: 'lucky',
-      name: { en: 'Lucky wheel', es: 'Ruleta de la suerte' },
-      limit: { count: 1, per: 'day' },
-      prizes: [
-        { id: 'p50', weight: 1, points: 50 },
-        { id: 'coffee', weight: 1, reward: 'free-coffee', name: { en: 'A free coffee', es: 'Un café gratis' } },
-        { id: 'none', weight: 2 },
-      ],
-    },
-  ];
-  return p;
-}
-
-export const PARTS = {
-  challenges(p) {
-    p.challenges = [
-      {
-        id: 'hunt',
-        name: { en: 'Treasure hunt', es: 'Búsqueda del tesoro' },
-        ordered: true,
-        steps: [
-          { id: 'review', action: 'review', name: { en: 'Write a review', es: 'Escribe una reseña' } },
-          { id: 'pastry', order: { match: { categories: ['pastries'] } }, name: { en: 'Buy a pastry', es: 'Compra un pan dulce' } },
-        ],
-        reward: 'free-appetizer',
-        points: 30,
-      },
-    ];
-  },
-  membership(p) {
-    p.membership = {
-      id: 'plus', name: 'Plus', fee_minor: 1990, period: 'month', trial_days: 30, grace_days: 3,
-      benefits: [{ en: 'A free latte every week', es: 'Un latte gratis cada semana' }, 'free_shipping'],
-    };
-    p.rewards.push(
-      { id: 'plus-latte', name: { en: 'Plus latte', es: 'Latte Plus' }, type: 'free_item', cost: 50, match: { categories: ['coffee'] }, audience: { membership: true } },
-      { id: 'veteran', name: { en: "Veteran's treat", es: 'Premio veterano' }, type: 'fixed_discount', cost: 60, amount_minor: 500, audience: { min_member_days: 365 } },
-    );
-  },
-  requires(p) {
-    p.rewards.push({ id: 'pastry-deal', name: { en: 'Free pastry with three coffees', es: 'Pan dulce gratis con tres cafés' }, type: 'free_item', cost: 10, match: { categories: ['pastries'] }, requires: { match: { categories: ['coffee'] }, min_quantity: 3 } });
-  },
-  frequency(p) {
-    p.rewards.push(
-      { id: 'regulars', name: { en: 'Regulars\' croissant', es: 'Croissant del cliente fiel' }, type: 'free_item', cost: 30, match: { categories: ['pastries'] }, audience: { min_orders: { count: 3, days: 30 } } },
-      { id: 'welcome-back', name: { en: 'Welcome back coffee', es: 'Café de bienvenida' }, type: 'free_item', cost: 30, match: { categories: ['coffee'] }, audience: { lapsed_days: 60 } },
-    );
-  },
-  segments(p) {
-    p.segments = [{ id: 'pastry-lovers', name: { en: 'Pastry lovers', es: 'Amantes del pan dulce' }, bought: { categories: ['pastries'] } }];
-    p.rewards.push({ id: 'baker', name: { en: "Baker's dozen", es: 'Docena del panadero' }, type: 'free_item', cost: 20, match: { categories: ['pastries'] }, audience: { segments: ['pastry-lovers'] } });
-  },
-  cashback(p) {
-    p.earn.push({ id: 'cb', name: { en: '5% back in store credit', es: '5 % de vuelta en saldo' }, type: 'cashback', percent: '5' });
-    p.rewards.push({ id: 'store-credit', name: { en: 'Store credit', es: 'Saldo a favor' }, type: 'store_credit_spend', cost: 0 });
-  },
-};
 
 const CART = {
   currency: 'PEN',
@@ -93,63 +24,12 @@ const shadow = (page, el) => page.evaluate((s) => document.querySelector(s)?.sha
 describe('engagement in the widget (issue 16)', () => {
   let server;
   let browser;
-  let waiting = '';
   let served; // the program the server runs
-  const have = new Set(); // the parts of PARTS the core answers, and 'order-coupons'
-
-  // Whether the core takes the program (the server refuses to start on an invalid one).
-  const accepted = async (program) => {
-    try {
-      await (await startServer(program)).stop();
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const missing = (...parts) => {
-    const lacking = parts.filter((x) => !have.has(x));
-    return waiting || (lacking.length ? `the core does not answer ${lacking.join(', ')} yet` : '');
-  };
 
   before(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    let program = engageProgram();
-    if (!(await accepted(program))) {
-      waiting = 'the core refuses wheels or coupons in a program';
-      return;
-    }
-    for (const [name, add] of Object.entries(PARTS)) {
-      const next = structuredClone(program);
-      add(next);
-      if (await accepted(next)) {
-        program = next;
-        have.add(name);
-      }
-    }
-    served = program;
-    server = await startServer(program);
-    await enroll(server, 'probe');
-    const probe = await server.shopper('probe', 'POST', '/v1/members/me/spins', { wheel: 'lucky' });
-    if (probe.status === 400 && probe.data?.error?.code === 'invalid_event') {
-      waiting = `the core does not answer spins yet: ${probe.data.error.message}`;
-      return;
-    }
-    // What the core answers at run time, not only in the program.
-    const preview = await server.shopper('probe', 'POST', '/v1/members/me/preview', { cart: CART, coupons: ['NEWS10'] });
-    if (preview.status === 200 && preview.data.redeem?.applied?.some((a) => a.coupon)) have.add('order-coupons');
-    if (have.has('membership') && (await server.admin('POST', '/v1/members/probe/membership', { type: 'membership_start' })).status !== 200) have.delete('membership');
-    if (have.has('challenges')) {
-      const r = await server.shopper('probe', 'POST', '/v1/members/me/actions', { action: 'review' });
-      if (!JSON.stringify(r.data?.history ?? '').includes('challenge.step')) have.delete('challenges');
-    }
-    if (have.has('requires')) {
-      const r = await server.shopper('probe', 'POST', '/v1/members/me/preview', { cart: CART });
-      if (r.data?.rewards?.find((x) => x.id === 'pastry-deal')?.status !== 'requirement_not_met') have.delete('requires');
-    }
-    if (have.has('cashback')) {
-      const r = await server.admin('POST', '/v1/orders', { member_id: 'probe', order_id: 'p-1', cart: CART });
-      if (!(r.data?.store_credit_minor > 0)) have.delete('cashback');
-    }
+    served = engageProgram();
+    server = await startServer(served);
     browser = await launchBrowser();
   });
 
@@ -175,7 +55,6 @@ describe('engagement in the widget (issue 16)', () => {
   };
 
   test('the wheel spins to the prize the server drew, announces it, then says why it cannot spin again', async (t) => {
-    if (missing()) return t.skip(missing());
     await enroll(server, 'wendy');
     const page = await open('wendy', { width: 1280, motion: 'no-preference' });
     const wheel = page.locator('loyalty-portal').locator('[part=wheel]');
@@ -220,7 +99,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('under prefers-reduced-motion the wheel does not turn: the result is shown and announced at once', async (t) => {
-    if (missing()) return t.skip(missing());
     await enroll(server, 'rita');
     const page = await open('rita', { locale: 'es' });
     await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -236,7 +114,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('a spin whose answer is lost is sent again with its key: one spin, the same prize', async (t) => {
-    if (missing()) return t.skip(missing());
     await enroll(server, 'lena');
     const page = await open('lena');
     // The first answer is lost on the way back: the server applied the spin, the page saw an error.
@@ -270,7 +147,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('a coupon code at checkout: a good one takes its discount off, an unknown one says so', async (t) => {
-    if (missing('order-coupons')) return t.skip(missing('order-coupons'));
     await enroll(server, 'cora');
     const page = await open('cora', { body: '<loyalty-checkout></loyalty-checkout>' });
     await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
@@ -295,7 +171,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('the membership card: the trial with its days left and benefits; a non-member can start one; locked rewards say why', async (t) => {
-    if (missing('membership')) return t.skip(missing('membership'));
     await enroll(server, 'mia');
     const started = await server.admin('POST', '/v1/members/mia/membership', { type: 'membership_start' });
     assert.equal(started.status, 200, JSON.stringify(started.data));
@@ -322,7 +197,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('a reward whose requirement the cart does not meet says so at checkout, and applies once it does', async (t) => {
-    if (missing('requires')) return t.skip(missing('requires'));
     await enroll(server, 'rex');
     const page = await open('rex', { locale: 'es', body: '<loyalty-checkout></loyalty-checkout>' });
     await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
@@ -336,7 +210,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('a challenge shows its steps and which are done; the checkout says what the cart completes', async (t) => {
-    if (missing('challenges')) return t.skip(missing('challenges'));
     await enroll(server, 'hugo');
     const page = await open('hugo', { body: '<loyalty-portal></loyalty-portal><loyalty-checkout></loyalty-checkout>' });
     await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
@@ -356,7 +229,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('rewards for frequent buyers and for members we missed say why they are locked', async (t) => {
-    if (missing('frequency')) return t.skip(missing('frequency'));
     await enroll(server, 'fred');
     const order = await server.admin('POST', '/v1/orders', { member_id: 'fred', order_id: 'f-1', cart: CART });
     assert.equal(order.status, 200, JSON.stringify(order.data));
@@ -374,7 +246,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('a reward for a segment says which; an order that puts the member in it unlocks it', async (t) => {
-    if (missing('segments')) return t.skip(missing('segments'));
     await enroll(server, 'sam');
     const page = await open('sam', { locale: 'es' });
     const row = page.locator('loyalty-portal').locator('[data-reward=baker]');
@@ -390,7 +261,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('claiming a code in the portal puts its voucher in the list', async (t) => {
-    if (missing()) return t.skip(missing());
     await enroll(server, 'clara');
     const page = await open('clara');
     const portal = page.locator('loyalty-portal');
@@ -412,7 +282,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('store credit is shown in the portal and spent at checkout', async (t) => {
-    if (missing('cashback')) return t.skip(missing('cashback'));
     await enroll(server, 'cleo');
     const order = await server.admin('POST', '/v1/orders', { member_id: 'cleo', order_id: 'c-1', cart: { currency: 'PEN', lines: [{ sku: 'beans', category: 'beans', unit_price_minor: 10000, quantity: 1 }] } });
     assert.equal(order.status, 200, JSON.stringify(order.data));
@@ -435,7 +304,6 @@ describe('engagement in the widget (issue 16)', () => {
   });
 
   test('cashback waiting with pending points is shown apart and cannot be spent yet', async (t) => {
-    if (missing('cashback')) return t.skip(missing('cashback'));
     const pendingServer = await startServer({ ...structuredClone(served), pending_days: 14 });
     try {
       await enroll(pendingServer, 'iris');
@@ -459,17 +327,16 @@ describe('engagement in the widget (issue 16)', () => {
 
   for (const locale of ['en', 'es']) {
     test(`axe finds nothing serious in the engagement parts (${locale}, 375 px); screenshots`, async (t) => {
-      if (missing()) return t.skip(missing());
       const member = `look-${locale}`;
       await enroll(server, member);
-      if (have.has('membership')) await server.admin('POST', `/v1/members/${member}/membership`, { type: 'membership_start' });
-      if (have.has('challenges')) await server.shopper(member, 'POST', '/v1/members/me/actions', { action: 'review' });
-      if (have.has('cashback')) await server.admin('POST', '/v1/orders', { member_id: member, order_id: `${member}-1`, cart: { currency: 'PEN', lines: [{ sku: 'beans', category: 'beans', unit_price_minor: 4000, quantity: 1 }] } });
+      await server.admin('POST', `/v1/members/${member}/membership`, { type: 'membership_start' });
+      await server.shopper(member, 'POST', '/v1/members/me/actions', { action: 'review' });
+      await server.admin('POST', '/v1/orders', { member_id: member, order_id: `${member}-1`, cart: { currency: 'PEN', lines: [{ sku: 'beans', category: 'beans', unit_price_minor: 4000, quantity: 1 }] } });
       const body = '<h1>Shop</h1><loyalty-portal></loyalty-portal><loyalty-checkout></loyalty-checkout>';
       const page = await open(member, { locale, body });
       await page.evaluate((cart) => window.Loyalty.setCart(cart), CART);
       const checkout = page.locator('loyalty-checkout');
-      await checkout.locator('#coupon-code').fill(have.has('order-coupons') ? 'NEWS10' : 'NOPE');
+      await checkout.locator('#coupon-code').fill('NEWS10');
       await checkout.locator('[data-key=coupon-code-go]').click();
       await page.waitForFunction(() => !!document.querySelector('loyalty-checkout').shadowRoot.querySelector('[part=coupon], #coupon-code-msg'));
       await page.locator('loyalty-portal').locator('[data-key=spin-lucky]').click();
@@ -480,8 +347,8 @@ describe('engagement in the widget (issue 16)', () => {
       });
       assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
       const shots = [['loyalty-portal', 'wheels'], ['loyalty-checkout', 'panel']];
-      if (have.has('membership')) shots.push(['loyalty-portal', 'membership']);
-      if (have.has('challenges')) shots.push(['loyalty-portal', 'challenges']);
+      shots.push(['loyalty-portal', 'membership']);
+      shots.push(['loyalty-portal', 'challenges']);
       for (const [el, part] of shots) {
         const file = path.join(SCREENSHOTS, `engage-${part}-${locale}-375.png`);
         await page.locator(el).locator(`[part=${part}]`).first().screenshot({ path: file });
@@ -490,7 +357,7 @@ describe('engagement in the widget (issue 16)', () => {
       await page.locator('loyalty-portal').screenshot({ path: path.join(SCREENSHOTS, `engage-portal-${locale}-375.png`) });
       const text = await shadow(page, 'loyalty-portal');
       assert.match(text, locale === 'es' ? /Ruleta de la suerte/ : /Lucky wheel/);
-      if (have.has('challenges')) assert.match(text, locale === 'es' ? /1 de 2 pasos hechos/ : /1 of 2 steps done/, 'the review did the first step');
+      assert.match(text, locale === 'es' ? /1 de 2 pasos hechos/ : /1 of 2 steps done/, 'the review did the first step');
       assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), false, 'no horizontal scrolling');
       assert.deepEqual(page.errors, []);
       await page.context().close();
