@@ -3,10 +3,14 @@
 // write and one sweep give, from states the core itself made.
 #include <gtest/gtest.h>
 
+#include <httplib.h>
+
 #include <map>
+#include <thread>
 
 #include "loyalty/loyalty.hpp"
 #include "loyalty/time.hpp"
+#include "webhook_client.hpp"
 #include "webhook_events.hpp"
 #include "webhook_signature.hpp"
 
@@ -142,6 +146,79 @@ TEST(WebhookEvents, BodiesCarryIdTypeTimeAndData) {
   EXPECT_EQ(
       srv::webhook_body(e, "2026-03-02T15:00:00Z"),
       R"({"created_at":"2026-03-02T15:00:00Z","data":{"member_id":"m-1"},"id":"m-1:tier.changed:o1","type":"tier.changed"})");
+}
+
+TEST(WebhookClient, UrlsAreHttpOrHttpsWithAHost) {
+  srv::WebhookTarget t;
+  ASSERT_TRUE(srv::parse_webhook_url("https://shop.example/hooks/loyalty?x=1", t));
+  EXPECT_TRUE(t.tls);
+  EXPECT_EQ(t.host, "shop.example");
+  EXPECT_EQ(t.port, "443");
+  EXPECT_EQ(t.target, "/hooks/loyalty?x=1");
+  ASSERT_TRUE(srv::parse_webhook_url("http://127.0.0.1:8081", t));
+  EXPECT_EQ(t.port, "8081");
+  EXPECT_EQ(t.target, "/");
+  EXPECT_FALSE(srv::parse_webhook_url("ftp://x/", t));
+  EXPECT_FALSE(srv::parse_webhook_url("http://user:pw@x/", t));
+  EXPECT_FALSE(srv::parse_webhook_url("http:///path", t));
+}
+
+// A receiver on loopback that checks what it gets as a merchant's backend would.
+class Receiver {
+ public:
+  explicit Receiver(int status, std::chrono::milliseconds delay = {}) {
+    server_.Post("/hooks", [=, this](const httplib::Request& req, httplib::Response& res) {
+      std::this_thread::sleep_for(delay);
+      signature_ = req.get_header_value("Loyalty-Signature");
+      event_id_ = req.get_header_value("Loyalty-Event-Id");
+      body_ = req.body;
+      res.status = status;
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  srv::WebhookTarget target() const {
+    srv::WebhookTarget t;
+    srv::parse_webhook_url("http://127.0.0.1:" + std::to_string(port_) + "/hooks", t);
+    return t;
+  }
+  std::string signature_, event_id_, body_;
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(WebhookClient, PostsTheSignedBodyAndReportsTheAnswer) {
+  Receiver ok(200);
+  const std::string body = R"({"id":"m-1:tier.changed:o1"})";
+  const std::string sig = srv::webhook_signature("s", 1700000000, body);
+  const auto r = srv::post_webhook(ok.target(), "m-1:tier.changed:o1", sig, body,
+                                   std::chrono::milliseconds(2000));
+  EXPECT_TRUE(r.delivered()) << r.error;
+  EXPECT_EQ(ok.body_, body);
+  EXPECT_EQ(ok.event_id_, "m-1:tier.changed:o1");
+  EXPECT_TRUE(srv::webhook_signature_valid(ok.signature_, "s", ok.body_, 1700000000));
+
+  Receiver failing(503);
+  EXPECT_EQ(
+      srv::post_webhook(failing.target(), "x", sig, body, std::chrono::milliseconds(2000)).status,
+      503);
+  Receiver slow(200, std::chrono::milliseconds(1500));
+  const auto late =
+      srv::post_webhook(slow.target(), "x", sig, body, std::chrono::milliseconds(300));
+  EXPECT_FALSE(late.delivered());
+  EXPECT_EQ(late.status, 0) << "a receiver that does not answer in time is a failed attempt";
+  srv::WebhookTarget closed = ok.target();
+  closed.port = "1";  // nothing listens there
+  EXPECT_FALSE(
+      srv::post_webhook(closed, "x", sig, body, std::chrono::milliseconds(500)).delivered());
 }
 
 }  // namespace
