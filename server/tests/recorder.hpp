@@ -18,8 +18,9 @@ namespace srvtest {
 inline void append_exchange(const std::string& file, const httplib::Request& req,
                             const httplib::Response& res) {
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  nlohmann::json headers = nlohmann::json::array();
+  nlohmann::json headers = nlohmann::json::array(), response_headers = nlohmann::json::object();
   for (const auto& h : req.headers) headers.push_back(h.first);
+  for (const auto& h : res.headers) response_headers[h.first] = h.second;
   nlohmann::json line = {
       {"test", test ? std::string(test->test_suite_name()) + "." + test->name() : ""},
       {"method", req.method},
@@ -28,6 +29,7 @@ inline void append_exchange(const std::string& file, const httplib::Request& req
       {"request_content_type", req.get_header_value("Content-Type")},
       {"status", res.status},
       {"content_type", res.get_header_value("Content-Type")},
+      {"response_headers", response_headers},
       {"body", res.body}};
   // Huge bodies (the 413 tests) are left out; the validator reads bodies of accepted requests.
   if (req.body.size() <= 65536) line["request_body"] = req.body;

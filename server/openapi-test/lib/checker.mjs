@@ -121,22 +121,42 @@ export function makeChecker(doc) {
     const documented = responses?.[String(status)] ?? responses?.[`${String(status)[0]}XX`];
     if (!documented) return [`${where}: status ${status} is not documented`];
     const response = deref(doc, documented);
+    const errors = checkHeaders(response, x, `${where}: ${status}`);
     if (!response.content) {
-      return x.body === "" ? [] : [`${where}: ${status} is documented without a body, got one`];
+      return x.body === "" ? errors : [...errors, `${where}: ${status} is documented without a body, got one`];
     }
     const type = mediaType(x.content_type);
     const media = response.content[type];
     if (!media)
-      return [`${where}: ${status} answered ${type || "no content type"}, documented ${Object.keys(response.content).join(", ")}`];
-    if (!media.schema || type !== "application/json") return [];
+      return [...errors, `${where}: ${status} answered ${type || "no content type"}, documented ${Object.keys(response.content).join(", ")}`];
+    if (!media.schema || type !== "application/json") return errors;
     let body;
     try {
       body = JSON.parse(x.body);
     } catch {
-      return [`${where}: ${status} body is not JSON`];
+      return [...errors, `${where}: ${status} body is not JSON`];
     }
     const validate = validator(media.schema);
-    return validate(body) ? [] : [`${where}: ${status} body does not match the schema: ${ajvErrors(validate)}`];
+    if (!validate(body)) errors.push(`${where}: ${status} body does not match the schema: ${ajvErrors(validate)}`);
+    return errors;
+  }
+
+  // Documented response headers: present when required, valid against their schema when sent.
+  function checkHeaders(response, x, where) {
+    if (!x.response_headers) return []; // a recording made before headers were recorded
+    const sent = new Map(Object.entries(x.response_headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const errors = [];
+    for (const [name, ref] of Object.entries(response.headers ?? {})) {
+      const header = deref(doc, ref);
+      const value = sent.get(name.toLowerCase());
+      if (value === undefined) {
+        if (header.required) errors.push(`${where} lacks the required header ${name}`);
+        continue;
+      }
+      const validate = validator(header.schema ?? {});
+      if (!validate(value)) errors.push(`${where} header ${name}: ${JSON.stringify(value)} ${ajvErrors(validate)}`);
+    }
+    return errors;
   }
 
   // What an accepted request must have carried, by the document.
@@ -213,8 +233,10 @@ export function makeChecker(doc) {
       o.parameters.forEach((p) => compile(p.schema));
       const body = o.op.requestBody && deref(doc, o.op.requestBody);
       Object.values(body?.content ?? {}).forEach((m) => compile(m.schema));
-      for (const r of Object.values(o.op.responses ?? {}))
+      for (const r of Object.values(o.op.responses ?? {})) {
         Object.values(deref(doc, r).content ?? {}).forEach((m) => compile(m.schema));
+        Object.values(deref(doc, r).headers ?? {}).forEach((h) => compile(deref(doc, h).schema));
+      }
     }
     for (const r of Object.values(catchAll.responses ?? {}))
       Object.values(deref(doc, r).content ?? {}).forEach((m) => compile(m.schema));

@@ -17,6 +17,8 @@ test("a documented exchange passes", () => {
     body: error("unknown_member", "/member_id") }), []);
   assert.deepEqual(problems({ method: "GET", path: "/nope", status: 404, body: error("not_found") }), []);
   assert.deepEqual(problems({ method: "OPTIONS", path: "/v1/members/me", status: 204, body: "", content_type: "" }), []);
+  assert.deepEqual(problems({ method: "GET", path: "/v1/program", status: 304, body: "", content_type: "",
+    response_headers: { etag: '"3"' } }), []);
 });
 
 test("each kind of disagreement is reported", () => {
@@ -40,6 +42,10 @@ test("each kind of disagreement is reported", () => {
       request_headers: ["Authorization", "Idempotency-Key"], request_body: '{"action":""}', body: "{}" }, /request body its schema refuses/],
     "accepted query outside its schema": [{ method: "GET", path: "/v1/events?limit=5000",
       request_headers: admin, body: '{"events":[],"last_seq":0,"more":false}' }, /query limit=5000/],
+    "a required header missing": [{ status: 429, body: error("rate_limited"), response_headers: {} },
+      /lacks the required header Retry-After/],
+    "a header outside its schema": [{ method: "GET", path: "/v1/program", status: 304, body: "",
+      content_type: "", response_headers: { ETag: "3" } }, /header ETag: "3"/],
     "304 with a body": [{ method: "GET", path: "/v1/program", status: 304, body: "{}" }, /without a body, got one/],
   };
   for (const [name, [over, expected]] of Object.entries(cases)) {
