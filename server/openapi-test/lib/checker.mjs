@@ -30,10 +30,9 @@ function rewriteRefs(node) {
 }
 
 export function makeAjv(doc) {
-  // strict: unknown keywords, ignored keywords and type mistakes in the document are errors
-  // (strictRequired only off: `then: {required: [...]}` of a conditional names members defined
-  // beside the `if`, which it cannot see).
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
+  // strict: unknown keywords, ignored keywords, type mistakes and `required` members no
+  // `properties` define are errors in the document.
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: SCHEMAS_ID, $defs: rewriteRefs(doc.components?.schemas ?? {}) });
   return ajv;
