@@ -219,6 +219,31 @@ export function makeChecker(doc) {
     return [checkResponse(catchAll.responses, x.status, x, `${where} [no operation: x-catch-all]`), "catch-all"];
   }
 
+  // Every example of a media type (`example`, `examples.*.value`) against its schema.
+  function checkExamples() {
+    const errors = [];
+    let count = 0;
+    const visit = (node, where) => {
+      if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${where}/${i}`));
+      if (node === null || typeof node !== "object") return;
+      if (node.schema && ("example" in node || node.examples)) {
+        const values = "example" in node ? [["example", node.example]] : [];
+        for (const [name, ex] of Object.entries(node.examples ?? {}))
+          values.push([`examples/${name}`, deref(doc, ex).value]);
+        const validate = validator(node.schema);
+        for (const [name, value] of values) {
+          count++;
+          if (!validate(value)) errors.push(`${where}/${name}: ${ajvErrors(validate)}`);
+        }
+      }
+      for (const [k, v] of Object.entries(node))
+        if (k !== "schema" && k !== "schemas") visit(v, `${where}/${k}`);
+    };
+    visit(doc.paths, "#/paths");
+    visit(doc.components?.responses, "#/components/responses");
+    return { count, errors };
+  }
+
   // Compiles every schema the operations use (strict mode throws on a bad one).
   function compileAll() {
     let count = 0;
@@ -242,7 +267,7 @@ export function makeChecker(doc) {
     return count;
   }
 
-  return { operations, check, find, compileAll };
+  return { operations, check, find, compileAll, checkExamples };
 }
 
 export function readRecording(file) {

@@ -19,3 +19,9 @@ test("every schema of the document compiles in Ajv's strict mode", () => {
   const checker = makeChecker(doc);
   assert.ok(checker.compileAll() > 50);
 });
+
+test("every example in the document matches its schema", () => {
+  const { count, errors } = makeChecker(loadDocument()).checkExamples();
+  assert.ok(count >= 4, `only ${count} examples found`);
+  assert.deepEqual(errors, []);
+});
