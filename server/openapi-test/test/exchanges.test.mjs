@@ -12,7 +12,7 @@ import { loadDocument, makeChecker, readRecording } from "../lib/checker.mjs";
 const RECORDING =
   process.env.LOYALTY_RECORD_RESPONSES ||
   fileURLToPath(new URL("../../../build/server-exchanges.jsonl", import.meta.url));
-// The suite makes 2 000-2 250 exchanges from 56 tests (the kill -9 test's streams vary); far
+// The suite makes 2 000-2 400 exchanges from 56 tests (the kill -9 test's streams vary); far
 // fewer means the recording is not the whole suite's.
 const MIN_EXCHANGES = 1500;
 const MIN_TESTS = 40;
