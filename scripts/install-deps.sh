@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, and nothing when it is all there: Debian packages
-# (apt-get update + install only when one is missing) and the npm packages of wasm/, web/ and
-# demo/ (npm ci where a package-lock.json exists). Only Debian's and npm's registries are used.
+# (apt-get update + install only when one is missing) and the npm packages of wasm/, web/,
+# demo/ and server/openapi-test/ (npm ci where a package-lock.json exists). Only Debian's and
+# npm's registries are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ fi
 
 # npm ci wipes node_modules, so it runs only when the lock file changed since the last install
 # (npm records the installed tree in node_modules/.package-lock.json) or when forced.
-for dir in wasm web demo; do
+for dir in wasm web demo server/openapi-test; do
   [[ -f $dir/package-lock.json ]] || continue
   stamp=$dir/node_modules/.package-lock.json
   if [[ ${LOYALTY_FORCE_NPM_CI:-0} == 1 || ! -f $stamp || $dir/package-lock.json -nt $stamp || $dir/package.json -nt $stamp ]]; then

@@ -20,7 +20,12 @@ stage_done
 
 stage "native: build (Release, Ninja) and ctest"
 build_native
+# The server tests record every HTTP exchange they make; the js stage checks them all against
+# server/openapi.yaml (server/openapi-test).
+rm -f build/server-exchanges.jsonl
+export LOYALTY_RECORD_RESPONSES=$ROOT/build/server-exchanges.jsonl
 ctest --test-dir build --output-on-failure -j"$JOBS"
+unset LOYALTY_RECORD_RESPONSES
 stage_done
 
 stage "sanitizers: one clang ASan+UBSan tree: ctest, and two fuzzers for ${FUZZ_SECONDS}s each"
@@ -32,8 +37,10 @@ build_wasm
 build_web
 stage_done
 
-stage "js: npm test in wasm/, web/ and demo/ (parity, widget and demo in Chromium)"
+stage "js: npm test in wasm/, web/, demo/ and server/openapi-test/ (parity, widget and demo in Chromium, the server's answers against its OpenAPI document)"
 (cd wasm && npm test)
+echo "---- npm test in server/openapi-test/"
+(cd server/openapi-test && LOYALTY_RECORD_RESPONSES=$ROOT/build/server-exchanges.jsonl npm test)
 for dir in web demo; do
   if [[ -f $dir/package.json ]] && node -e "process.exit(require('./$dir/package.json').scripts?.test ? 0 : 1)"; then
     echo "---- npm test in $dir/"

@@ -15,6 +15,7 @@
 
 #include "auth.hpp"
 #include "clock.hpp"
+#include "recorder.hpp"
 
 namespace srvtest {
 
@@ -109,6 +110,7 @@ std::unique_ptr<httplib::Client> ServerProcess::client() const {
   auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
   c->set_connection_timeout(5);
   c->set_read_timeout(30);
+  record_exchanges(*c);  // when LOYALTY_RECORD_RESPONSES is set (server/openapi-test)
   return c;
 }
 
