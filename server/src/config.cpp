@@ -25,6 +25,8 @@ a second one refuses to start (it holds an exclusive lock on <db>.lock).
   --admin-key KEY, --token-secret S          discouraged: a secret on the command line is visible to
                                              every user of the machine (ps); use a file or the environment
   --cors-origin URL    LOYALTY_CORS_ORIGIN   allowed browser origin; repeatable (env: comma-separated)
+  --trusted-proxy ADDR                       a proxy's address whose X-Forwarded-For names the
+                                             client for the rate limit; repeatable
   --static DIR         LOYALTY_STATIC        serve files from DIR at / (for the demo)
   --rate-limit R       LOYALTY_RATE_LIMIT    requests/second per client (shopper or address), burst 2R;
                                              0 = off; calls with the right admin key are not limited,
@@ -227,6 +229,8 @@ bool read_flags(int argc, char** argv, Config& c, SecretSources& admin, SecretSo
         c.cors_origins.push_back(next());
       } else if (a == "--static")
         c.static_dir = next();
+      else if (a == "--trusted-proxy")
+        c.trusted_proxies.push_back(next());
       else if (a == "--rate-limit")
         c.rate_limit = std::stod(next());
       else if (a == "--max-body")

@@ -18,6 +18,9 @@ struct Config {
   // Where the secrets came from ("file", "env" or "flag"); a flag shows them to `ps`.
   std::string admin_key_source, token_secret_source;
   std::vector<std::string> cors_origins;
+  // Peers whose X-Forwarded-For names the client (deploy/nginx.conf): the rate limit counts the
+  // client, not the proxy every request comes from.
+  std::vector<std::string> trusted_proxies;
   std::string static_dir;
   double rate_limit = 20;              // requests per second per client; 0 = off
   std::size_t max_body = 1u << 20;     // bytes; larger bodies get 413

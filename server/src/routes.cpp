@@ -14,6 +14,17 @@ using nlohmann::json;
 
 namespace {
 
+// The client's address: the peer's, or, when the peer is a trusted proxy, the last address its
+// X-Forwarded-For names (the one the proxy saw; earlier ones are the client's own claims).
+std::string client_address(const Request& req, const std::vector<std::string>& trusted) {
+  if (std::find(trusted.begin(), trusted.end(), req.remote) == trusted.end()) return req.remote;
+  const std::string forwarded = req.header("X-Forwarded-For");
+  const auto comma = forwarded.rfind(',');
+  std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
+  last.erase(0, last.find_first_not_of(' '));
+  return last.empty() ? req.remote : last;
+}
+
 // The error object's code, kept for the access log.
 std::string error_code_of(const std::string& body) {
   const auto j = json::parse(body, nullptr, false);
@@ -242,7 +253,7 @@ std::optional<Response> Api::admit(const Request& req) {
     return res;
   }
   if (!limiter_.enabled()) return std::nullopt;
-  std::string client = "addr:" + req.remote;
+  std::string client = "addr:" + client_address(req, config_.trusted_proxies);
   std::string token;
   if (is_bearer(req, token)) {
     auto check = verify_token(token, config_.token_secret, now_ms() / 1000);

@@ -359,6 +359,28 @@ TEST_F(Hardening, OnlyTheRightAdminKeyLiftsTheRateLimit) {
   EXPECT_EQ(http_->Get("/v1/members/me", shopper(token("m-1")))->status, 200);
 }
 
+// Behind a trusted proxy (deploy/nginx.conf) every request comes from the proxy's address: its
+// X-Forwarded-For names the client, so one busy client does not use up everyone's bucket. From
+// anyone else the header is the client's own claim and changes nothing.
+TEST_F(Hardening, TheRateLimitCountsTheClientBehindATrustedProxyOnly) {
+  const auto burst = [&](const std::string& forwarded) {
+    int limited = 0;
+    for (int i = 0; i < 12; ++i)
+      limited += http_->Get("/v1/program", {{"X-Forwarded-For", forwarded}})->status == 429;
+    return limited;
+  };
+  start({"--rate-limit", "2", "--trusted-proxy", "127.0.0.1"});
+  EXPECT_GT(burst("203.0.113.7"), 0);
+  EXPECT_EQ(http_->Get("/v1/program", {{"X-Forwarded-For", "198.51.100.9"}})->status, 200)
+      << "another client behind the proxy has its own bucket";
+  EXPECT_EQ(http_->Get("/v1/program", {{"X-Forwarded-For", "spoofed, 198.51.100.10"}})->status, 200)
+      << "the address the proxy saw is the last one";
+  start({"--rate-limit", "2"});
+  EXPECT_GT(burst("203.0.113.7"), 0);
+  EXPECT_EQ(http_->Get("/v1/program", {{"X-Forwarded-For", "198.51.100.9"}})->status, 429)
+      << "without --trusted-proxy the header is ignored: a client cannot claim a fresh bucket";
+}
+
 // --- tokens -------------------------------------------------------------------------------------
 
 TEST_F(Hardening, TokensWithOddClaimsOrHeadersAre401) {
