@@ -84,8 +84,10 @@ export class LoyaltyAdmin {
     return this.request('GET', `/v1/metrics?${q}`);
   }
   events(memberId) { return this.request('GET', `/v1/events?member=${encodeURIComponent(memberId)}&limit=1000`); }
-  program() { return this.request('GET', '/v1/program', { admin: false }); }
-  putProgram(doc) { return this.request('PUT', '/v1/program', { body: doc }); }
+  program(version) {
+    return version ? this.request('GET', `/v1/program?version=${Number(version)}`) : this.request('GET', '/v1/program', { admin: false });
+  }
+  putProgram(doc, opts) { return this.request('PUT', '/v1/program', { body: doc, ...opts }); }
   programVersions() { return this.request('GET', '/v1/program/versions'); }
   memberState(memberId) {
     return this.request('GET', '/v1/members/me', { admin: false, token: mintToken(memberId, this.tokenSecret, 300) });

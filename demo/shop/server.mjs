@@ -439,6 +439,7 @@ function merchantPage(s) {
     <div class="m-publish"><button class="m-btn primary" data-publish disabled>${esc(tr('Publish version'))}</button><span data-publish-status role="status"></span></div>
     <h3>${esc(tr('Version history'))}</h3>
     <ol class="m-versions" data-versions></ol>
+    <div class="m-diff" data-diff role="region" aria-live="polite" aria-label="${esc(tr('Differences'))}"></div>
   </section>
   <section class="m-preview" aria-labelledby="pv-h">
     <div class="m-panel-head"><h2 id="pv-h">${esc(tr('Live preview'))}</h2><span class="m-sub">${esc(tr('computed in your browser by the WebAssembly core'))}</span></div>
@@ -681,6 +682,10 @@ async function handle(req, res) {
       return html(orderPage(s, o));
     }
     if (p === '/merchant') return html(merchantPage(s));
+    if (p === '/api/merchant/program' && url.searchParams.get('version')) {
+      const r = await loyalty[s.shopId].program(url.searchParams.get('version'));
+      return sendJson(res, r.status, { program: r.data });
+    }
     if (p === '/api/merchant/program') {
       const r = await loyalty[s.shopId].program();
       return sendJson(res, r.status, { program: r.data, etag: r.headers.get('etag'), versions: await versionList(s.shopId) });
@@ -708,7 +713,9 @@ async function handle(req, res) {
     const rm = /^\/api\/orders\/([\w-]+)\/refund$/.exec(p);
     if (rm) return reply(await refund(s, rm[1], body));
     if (p === '/api/merchant/program' && req.method === 'PUT') {
-      const r = await loyalty[s.shopId].putProgram(body.program);
+      // The page's key for this publish: a retried request publishes once.
+      const key = typeof body.key === 'string' && /^[\w-]{8,64}$/.test(body.key) ? body.key : undefined;
+      const r = await loyalty[s.shopId].putProgram(body.program, { idempotencyKey: key });
       if (r.ok) {
         const list = versions[s.shopId] ?? (versions[s.shopId] = []);
         list.unshift({ version: body.program?.version, at: new Date().toISOString(), note: String(body.note ?? '').slice(0, 200) });

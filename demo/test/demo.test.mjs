@@ -178,6 +178,9 @@ test('a merchant edits a rule and the preview follows', async () => {
   await page.waitForSelector('[data-preview-points]');
   const points = Number(await page.textContent('[data-preview-points]'));
   assert.equal(points, 34, 'sample cart: 2 lattes, a croissant and an empanadita = S/ 34.50');
+  // Rule names given per language read as text, never as an object.
+  assert.match(await page.locator('.pv-lines').innerText(), /1 (sol|point)/i);
+  assert.doesNotMatch(await page.locator('body').innerText(), /\[object Object\]/);
 
   const src = page.locator('[data-source]');
   const text = await src.inputValue();
@@ -339,6 +342,35 @@ test('publishing disables the button and moves the editor to the new version: a 
   await page.waitForTimeout(500);
   const after = await (await fetch(`${base}/loyalty-api/fashion/v1/program`)).json();
   assert.equal(after.version, before.version + 1, 'exactly one new version');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a merchant compares an earlier version with the live one in words, and rolls back to it once', async () => {
+  const page = await newPage(1366);
+  const live = await (await fetch(`${base}/loyalty-api/fashion/v1/program`)).json();
+  const earlier = await (await fetch(`${base}/api/merchant/program?shop=fashion&version=${live.version - 1}`)).json();
+  assert.notEqual(earlier.program.name, live.name, 'the previous test published a new name');
+  await page.goto(`${base}/switch?shop=fashion&lang=en&to=${encodeURIComponent('/merchant?shop=fashion')}`);
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.click(`[data-compare="${live.version - 1}"]`);
+  await expectText(page, '[data-diff]', `From v${live.version - 1} to v${live.version} (live)`);
+  await expectText(page, '[data-diff]', `name: ${earlier.program.name} → ${live.name}`);
+  await page.screenshot({ path: path.join(SHOTS, 'merchant-versions-desktop-en.png') });
+  const rollback = page.locator(`[data-rollback="${live.version - 1}"]`);
+  await rollback.click();
+  await rollback.click({ force: true, timeout: 2000 }).catch(() => {}); // a quick second click
+  await expectText(page, '[data-publish-status]', `Published v${live.version + 1}`);
+  await page.waitForTimeout(500);
+  const now = await (await fetch(`${base}/loyalty-api/fashion/v1/program`)).json();
+  assert.equal(now.version, live.version + 1, 'exactly one new version');
+  assert.equal(now.name, earlier.program.name, 'the old document is live again');
+  await expectText(page, '[data-versions]', `Rollback to v${live.version - 1}`);
+  await rollback.click();
+  await expectText(page, '[data-publish-status]', `v${live.version - 1} is what is live already`);
+  assert.equal((await (await fetch(`${base}/loyalty-api/fashion/v1/program`)).json()).version, live.version + 1);
+  await page.click(`[data-compare="${live.version - 1}"]`);
+  await expectText(page, '[data-diff]', 'No difference.');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

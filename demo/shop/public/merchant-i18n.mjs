@@ -104,5 +104,12 @@ export const ES = {
  "{redeemed} of {issued} points": "{redeemed} de {issued} puntos",
  "Merchant · {shop} loyalty program": "Comercio · programa de fidelidad de {shop}",
  "Nudge: {amount} more for another {reward}": "Sugerencia: {amount} más para otro {reward}",
- "Nudge: {amount} more to use {reward}": "Sugerencia: {amount} más para usar {reward}"
+ "Nudge: {amount} more to use {reward}": "Sugerencia: {amount} más para usar {reward}",
+ "Compare with live": "Comparar con la versión en vivo",
+ "Roll back to v{version}": "Volver a la v{version}",
+ "Rollback to v{version}": "Vuelta a la v{version}",
+ "From v{from} to v{to} (live)": "De la v{from} a la v{to} (en vivo)",
+ "No difference.": "Sin diferencias.",
+ "Differences": "Diferencias",
+ "v{version} is what is live already: nothing to publish.": "La v{version} es lo que ya está en vivo: no hay nada que publicar."
 };

@@ -5,6 +5,7 @@
 import { LoyaltyCore } from '/loyalty/wasm/loyalty-core.mjs';
 import { ES } from './merchant-i18n.mjs';
 import { jsonSyntaxError } from './json-position.mjs';
+import { programDiff } from './program-diff.mjs';
 import { storeOffset, withZone, zoneNames, zoneOf } from './store-zone.mjs';
 
 const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
@@ -279,19 +280,21 @@ const EXPLAIN = {
   'earn.multiplier': (a) => tr('×{factor} multiplier', { factor: a.factor ?? '' }),
   'earn.tier_multiplier': (a) => tr('×{factor} tier bonus', { factor: a.factor ?? '' }),
 };
+// A name may be given per language: the merchant page's, else the program's default, else any.
+const localText = (v, program) => (typeof v === 'string' ? v : v?.[cfg.lang] ?? v?.[program.default_language ?? 'en'] ?? Object.values(v ?? {})[0] ?? '');
+
 function explain(line, program) {
   const rule = (program.earn ?? []).find((r) => r.id === line.rule);
-  const name = rule?.name ?? (line.rule === 'tier' ? tr('Tier bonus') : line.rule);
+  const name = rule?.name ? localText(rule.name, program) : line.rule === 'tier' ? tr('Tier bonus') : line.rule;
   const f = EXPLAIN[line.explain?.key];
   return [name, f ? f(line.explain.args ?? {}) : (line.explain?.key ?? '').replace(/^earn\./, '').replace(/_/g, ' ')];
 }
 
 function renderPreview(p, before, program) {
-  // A name may be given per language: the merchant page's, else the program's default, else any.
-  const text = (v) => (typeof v === 'string' ? v : v?.[cfg.lang] ?? v?.[program.default_language ?? 'en'] ?? Object.values(v ?? {})[0] ?? '');
+  const text = (v) => localText(v, program);
   const rewardName = (id) => text((program.rewards ?? []).find((r) => r.id === id)?.name ?? id);
-  const tierName = (id) => (program.tiers?.levels ?? []).find((l) => l.id === id)?.name ?? id;
-  const cardName = (id) => (program.punch_cards ?? []).find((c) => c.id === id)?.name ?? id;
+  const tierName = (id) => text((program.tiers?.levels ?? []).find((l) => l.id === id)?.name ?? id);
+  const cardName = (id) => text((program.punch_cards ?? []).find((c) => c.id === id)?.name ?? id);
   const total = p.points?.total ?? 0;
   const delta = before ? total - (before.points?.total ?? 0) : 0;
   const head = el('div', { class: 'pv-head' },
@@ -332,24 +335,65 @@ function renderPreview(p, before, program) {
 function renderVersions(list) {
   const box = $('[data-versions]');
   const items = [];
-  if (published) items.push(el('li', { class: 'current' }, el('b', {}, `v${published.version ?? 1}`), ` ${tr('live now')}`));
-  for (const v of list ?? []) if (v.version !== published?.version) items.push(el('li', {}, el('b', {}, `v${v.version}`), ` ${tr('published')} ${new Date(v.at).toLocaleString(cfg.lang)}${v.note ? ` — ${v.note}` : ''}`));
+  const liveNote = (list ?? []).find((v) => v.version === published?.version)?.note;
+  if (published) items.push(el('li', { class: 'current' }, el('b', {}, `v${published.version ?? 1}`), ` ${tr('live now')}${liveNote ? ` — ${liveNote}` : ''}`));
+  for (const v of list ?? []) {
+    if (v.version === published?.version) continue;
+    items.push(el('li', { 'data-version': v.version }, el('b', {}, `v${v.version}`), ` ${tr('published')} ${new Date(v.at).toLocaleString(cfg.lang)}${v.note ? ` — ${v.note}` : ''} `,
+      el('button', { class: 'm-btn small', type: 'button', 'data-compare': v.version, onclick: () => compare(v.version) }, tr('Compare with live')),
+      el('button', { class: 'm-btn small', type: 'button', 'data-rollback': v.version, onclick: () => rollback(v.version) }, tr('Roll back to v{version}', { version: v.version }))));
+  }
   if (!list?.some((v) => v.version !== published?.version)) items.push(el('li', { class: 'm-muted' }, tr('Earlier versions stay on the server: every ledger entry records the version it was computed with.')));
   box.replaceChildren(...items);
 }
 
-// One publish at a time: the button is off from the click until the editor holds what the server
-// now serves (its new `version` included), so a second click has nothing left to publish.
-publishBtn.addEventListener('click', async () => {
-  if (!draft || publishing) return;
+async function versionDoc(version) {
+  const r = await fetch(`/api/merchant/program?shop=${cfg.shop}&version=${version}`);
+  const out = await r.json();
+  if (!r.ok) throw new Error(out.program?.error?.message ?? String(r.status));
+  return out.program;
+}
+
+/** What publishing again would change: from version `version` to the live one, in sentences. */
+async function compare(version) {
+  const box = $('[data-diff]');
+  try {
+    const lines = programDiff(await versionDoc(version), published, { lang: cfg.lang, money });
+    box.replaceChildren(el('h4', {}, tr('From v{from} to v{to} (live)', { from: version, to: published.version })),
+      lines.length ? el('ul', {}, lines.map((l) => el('li', {}, l))) : el('p', { class: 'm-muted' }, tr('No difference.')));
+  } catch (e) {
+    box.replaceChildren(el('p', {}, tr('Refused: {reason}', { reason: e.message })));
+  }
+}
+
+/**
+ * Publishes an old version's document again, as a new version with a note; a version that says
+ * what the live one says is not published again (a second click on the same rollback included).
+ */
+async function rollback(version) {
+  if (publishing) return;
+  const doc = await versionDoc(version).catch(() => null);
+  if (!doc) return;
+  if (!programDiff(doc, published).length) {
+    $('[data-publish-status]').textContent = tr('v{version} is what is live already: nothing to publish.', { version });
+    return;
+  }
+  await publish(doc, tr('Rollback to v{version}', { version }));
+}
+
+// One publish at a time: the buttons are off from the click until the editor holds what the
+// server now serves (its new `version` included), so a second click has nothing left to publish;
+// the request carries its own Idempotency-Key, so a retry of it publishes once.
+async function publish(source, note = '') {
+  if (!source || publishing) return;
   publishing = true;
   publishBtn.disabled = true;
-  const doc = structuredClone(draft);
-  if ((doc.version ?? 1) <= (published?.version ?? 0)) doc.version = (published?.version ?? 0) + 1;
+  const doc = structuredClone(source);
+  doc.version = Math.max(doc.version ?? 1, (published?.version ?? 0) + 1);
   const st = $('[data-publish-status]');
   st.textContent = tr('Publishing…');
   try {
-    const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc }) });
+    const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc, note, key: crypto.randomUUID() }) });
     const out = await r.json().catch(() => ({}));
     if (!r.ok) {
       st.textContent = tr('Refused: {reason}', { reason: out.result?.error?.message ?? r.status });
@@ -364,7 +408,9 @@ publishBtn.addEventListener('click', async () => {
     publishing = false;
     finish();
   }
-});
+}
+
+publishBtn.addEventListener('click', () => publish(draft));
 
 // The server may answer with sorted keys; a merchant reads "id, name, type" first.
 const FIRST = ['schema', 'id', 'name', 'version', 'type', 'currency', 'utc_offset', 'time_zone', 'points_label', 'pending_days', 'earn', 'tiers', 'punch_cards', 'rewards', 'expiry', 'limits'];
