@@ -18,9 +18,13 @@ stage "format: clang-format --dry-run --Werror over the C++ sources"
 git ls-files -z '*.cpp' '*.hpp' '*.h' | xargs -0 clang-format --dry-run --Werror
 stage_done
 
-stage "native: build (Release, Ninja) and ctest"
+stage "native: build (Release, Ninja) and ctest; the server's tests again on PostgreSQL"
 build_native
 ctest --test-dir build --output-on-failure -j"$JOBS"
+# The same server suite over a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
+PG_START=$SECONDS
+scripts/with-postgres.sh ctest --test-dir build --output-on-failure -L server -j"$JOBS"
+echo "---- the server suite on PostgreSQL: $((SECONDS - PG_START))s"
 stage_done
 
 stage "sanitizers: one clang ASan+UBSan tree: ctest, and two fuzzers for ${FUZZ_SECONDS}s each"
