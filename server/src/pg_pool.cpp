@@ -45,7 +45,7 @@ PgConn::PgConn(const std::string& url) {
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     throw StoreUnavailable(msg);
   }
-  PQexec(conn_, "SET client_min_messages = warning");  // no NOTICEs on stderr
+  PQclear(PQexec(conn_, "SET client_min_messages = warning"));  // no NOTICEs on stderr
 }
 
 PgResult PgConn::check(PGresult* raw) {
