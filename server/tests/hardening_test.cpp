@@ -331,6 +331,9 @@ TEST_F(Hardening, RecordsOfADatabaseFromBeforeExpiryCountFromTheUpgrade) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, R"({"stored":true})");  // still remembered, not expired at once
+  // The file is versioned from now on: each migration recorded once.
+  EXPECT_EQ(query(this->db(), "SELECT version FROM schema_migrations ORDER BY version"),
+            "version=1\nversion=2\n");
 }
 
 // --- the limiter --------------------------------------------------------------------------------

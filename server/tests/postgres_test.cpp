@@ -158,6 +158,25 @@ TEST_F(TwoInstances, AVersionPublishedOnOneInstanceIsTheOthersToo) {
   EXPECT_EQ(etag, "\"2\"");
 }
 
+TEST_F(TwoInstances, InstancesStartingTogetherApplyEachMigrationOnce) {
+  std::vector<std::unique_ptr<ServerProcess>> servers(4);
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (auto& s : servers)
+    threads.emplace_back([&] {
+      try {
+        s = std::make_unique<ServerProcess>(db());
+      } catch (const std::exception&) {
+        ++failed;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(query(db(), "SELECT version FROM schema_migrations ORDER BY version"),
+            "version=1\nversion=2\n");
+  EXPECT_EQ(query(db(), "SELECT version FROM programs"), "version=1\n");
+}
+
 // Runs alone (CMake: RUN_SERIAL): it stops the cluster every other PostgreSQL test uses.
 class DatabaseRestart : public TwoInstances {};
 
