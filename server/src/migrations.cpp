@@ -60,8 +60,8 @@ CREATE TABLE IF NOT EXISTS coupon_claims (
 )";
 
 // The same tables on PostgreSQL. Event seq and history ids come from sequences (unique across
-// instances; PostgresStore draws seq under a lock so it also grows in commit order), and so do
-// the numbers of the server's event ids.
+// instances; the feed shows a seq once none below it can still commit, PostgresStore::events),
+// and so do the numbers of the server's event ids.
 const char* kPostgres1 = R"(
 CREATE TABLE programs (
   version    BIGINT PRIMARY KEY,

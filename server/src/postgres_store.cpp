@@ -28,6 +28,7 @@ PgParam lock_key32(const std::string& s) {
 }
 
 const char* kLockTwo = "SELECT pg_advisory_xact_lock($1::int, $2::int)";
+const char* kLockTwoShared = "SELECT pg_advisory_xact_lock_shared($1::int, $2::int)";
 
 // Reads, shared by the store (on a leased connection) and a write (on its own).
 
@@ -99,11 +100,11 @@ bool PgCommit::program() {
   return r.affected() == 1;  // another instance published this version first
 }
 
-// seq is drawn under one lock held to the commit, so seqs also become visible in the order they
-// were drawn: a reader of /v1/events?after=N never sees N+1 before N (a plain sequence would let
-// a later seq commit first, and that reader would skip the earlier one for good).
+// seq comes from a sequence, drawn under the event_seq lock held *shared* to the commit: writers
+// never wait for one another on it, and the feed, which takes it exclusively for an instant,
+// learns the highest seq no write in flight can still undercut (PostgresStore::settled_seq).
 std::int64_t PgCommit::event() {
-  c_.exec(kLockTwo, {lock_class(PgLockClass::event_seq), pg_int(0)});
+  c_.exec(kLockTwoShared, {lock_class(PgLockClass::event_seq), pg_int(0)});
   const EventRow& e = *w_.event;
   const PgResult r = c_.exec(
       "INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) "
@@ -401,19 +402,38 @@ bool PostgresStore::member_exists(const std::string& member_id) {
   });
 }
 
+// A plain sequence hands out seqs in the order writes draw them, not the order they commit: a
+// feed reader at after=N could see N+2 committed while N+1 is still in flight, and skip N+1 for
+// good. Every write holds the event_seq lock shared from before it draws its seq to its commit;
+// taking it exclusively waits for those in flight (and holds new ones back for that instant), so
+// every seq drawn so far is then committed or abandoned. The feed shows seqs up to that one.
+std::int64_t PostgresStore::settled_seq(PgConn& c) {
+  c.exec("BEGIN");
+  try {
+    c.exec(kLockTwo, {lock_class(PgLockClass::event_seq), pg_int(0)});
+    const std::int64_t seq =
+        c.exec("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM event_seq").i64(0, 0);
+    c.exec("COMMIT");
+    return seq;
+  } catch (...) {
+    try {
+      c.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 std::vector<EventRow> PostgresStore::events(const std::string& member_id, std::int64_t after,
                                             int limit) {
   return pool_.run([&](PgPool::Lease& c) {
-    const char* cols =
-        "SELECT seq, member_id, event_id, type, at, program_version, body FROM events ";
+    const std::string sql = std::string(
+                                "SELECT seq, member_id, event_id, type, at, program_version, body "
+                                "FROM events WHERE seq > $1 AND seq <= $2 ") +
+                            (member_id.empty() ? "AND $4 = '' " : "AND member_id = $4 ") +
+                            "ORDER BY seq LIMIT $3";
     const PgResult r =
-        member_id.empty()
-            ? c->exec((std::string(cols) + "WHERE seq > $1 ORDER BY seq LIMIT $2").c_str(),
-                      {pg_int(after), pg_int(limit)})
-            : c->exec(
-                  (std::string(cols) + "WHERE member_id = $3 AND seq > $1 ORDER BY seq LIMIT $2")
-                      .c_str(),
-                  {pg_int(after), pg_int(limit), member_id});
+        c->exec(sql.c_str(), {pg_int(after), pg_int(settled_seq(*c)), pg_int(limit), member_id});
     std::vector<EventRow> out;
     for (int i = 0; i < r.rows(); ++i)
       out.push_back({r.i64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4),

@@ -37,6 +37,7 @@ class PostgresStore final : public Store {
 
  private:
   void migrate();
+  std::int64_t settled_seq(PgConn& c);
   std::unique_ptr<WriteTxn> begin(const char* lock_sql, const std::vector<PgParam>& key);
   PgPool pool_;
 };

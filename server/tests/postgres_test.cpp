@@ -4,6 +4,7 @@
 // versions and event numbering; and a restart of the database costs the requests during the
 // outage a 503, not the server. Skipped without LOYALTY_TEST_DB (scripts/with-postgres.sh).
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <atomic>
 #include <set>
@@ -12,6 +13,7 @@
 #include "clock.hpp"
 #include "harness.hpp"
 #include "pg_pool.hpp"
+#include "postgres_store.hpp"
 
 using namespace srvtest;
 using nlohmann::json;
@@ -175,6 +177,42 @@ TEST_F(TwoInstances, InstancesStartingTogetherApplyEachMigrationOnce) {
   EXPECT_EQ(query(db(), "SELECT version FROM schema_migrations ORDER BY version"),
             "version=1\nversion=2\n");
   EXPECT_EQ(query(db(), "SELECT version FROM programs"), "version=1\n");
+}
+
+// A write in flight holds the seq it drew while a later write commits a higher one. The feed must
+// not show the higher seq before the lower one is settled, or a reader paging with after= would
+// skip it for good. The write in flight is played here in SQL, the way the server's commit does
+// it (event_seq lock shared, then the seq), so it can be held open as long as the test wants.
+TEST_F(TwoInstances, TheFeedNeverShowsASeqWhileALowerOneIsInFlight) {
+  a_ = std::make_unique<ServerProcess>(db());
+  ASSERT_EQ(enrol(*a_, "m-1")->status, 201);  // seq 1
+  PGconn* slow = PQconnectdb(store_of(db()).c_str());
+  ASSERT_EQ(PQstatus(slow), CONNECTION_OK);
+  auto sql = [&](const std::string& statement) {
+    PGresult* r = PQexec(slow, statement.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    EXPECT_TRUE(ok) << PQresultErrorMessage(r);
+    PQclear(r);
+  };
+  sql("BEGIN");
+  sql("SELECT pg_advisory_xact_lock_shared(" +
+      std::to_string(static_cast<int>(srv::PgLockClass::event_seq)) + ", 0)");
+  sql("INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) VALUES "
+      "(nextval('event_seq'), 'ghost', 'ghost-1', 'adjust', '', 1, '{}')");  // seq 2, in flight
+  auto later =
+      a_->client()->Post("/v1/adjustments", admin("later"),
+                         R"({"member_id":"m-1","points":1,"reason":"r"})", "application/json");
+  ASSERT_EQ(later->status, 200);  // seq 3, committed
+  std::vector<long long> seen;
+  std::thread reader([&] {
+    const json feed = body(a_->client()->Get("/v1/events?member=&after=0", admin()));
+    for (const auto& e : feed["events"]) seen.push_back(e["seq"].get<long long>());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  sql("COMMIT");
+  reader.join();
+  PQfinish(slow);
+  EXPECT_EQ(seen, (std::vector<long long>{1, 2, 3}));
 }
 
 // Runs alone (CMake: RUN_SERIAL): it stops the cluster every other PostgreSQL test uses.
