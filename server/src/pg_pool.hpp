@@ -67,7 +67,7 @@ class PgPool {
     Lease(PgPool* pool, std::unique_ptr<PgConn> conn, bool reused)
         : pool_(pool), conn_(std::move(conn)), reused_(reused) {}
     Lease(Lease&&) = default;
-    Lease& operator=(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;  // would drop a connection without giving it back
     ~Lease();
     PgConn& operator*() const { return *conn_; }
     PgConn* operator->() const { return conn_.get(); }

@@ -72,10 +72,10 @@ class DatedReads : public ::testing::Test {
   // Every column of the member's row, and how many events and history entries are stored.
   std::string stored(const std::string& member) {
     std::string out;
-    for (const std::string sql : {"SELECT * FROM members WHERE member_id = '" + member + "'",
-                                  std::string("SELECT COUNT(*) AS events FROM events"),
-                                  std::string("SELECT COUNT(*) AS history FROM history"),
-                                  std::string("SELECT COUNT(*) AS idempotency FROM idempotency")})
+    for (const std::string& sql : {"SELECT * FROM members WHERE member_id = '" + member + "'",
+                                   std::string("SELECT COUNT(*) AS events FROM events"),
+                                   std::string("SELECT COUNT(*) AS history FROM history"),
+                                   std::string("SELECT COUNT(*) AS idempotency FROM idempotency")})
       out += query(db(), sql);
     return out;
   }
