@@ -16,15 +16,14 @@ std::int64_t pg_lock_key(const std::string& s) {
   return static_cast<std::int64_t>(h);
 }
 
+std::int32_t pg_lock_key32(const std::string& s) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(pg_lock_key(s)));
+}
+
 namespace {
 
 PgParam lock_class(PgLockClass c) {
   return pg_int(static_cast<int>(c));
-}
-
-// The low 32 bits of the hash, as the int the two-int lock form takes.
-PgParam lock_key32(const std::string& s) {
-  return pg_int(static_cast<std::int32_t>(static_cast<std::uint32_t>(pg_lock_key(s))));
 }
 
 const char* kLockTwo = "SELECT pg_advisory_xact_lock($1::int, $2::int)";
@@ -181,7 +180,7 @@ bool PgCommit::coupons() {
   auto claims = w_.coupon_claims;
   std::sort(claims.begin(), claims.end());
   for (const auto& [code, cap] : claims) {
-    c_.exec(kLockTwo, {lock_class(PgLockClass::coupon), lock_key32(code)});
+    c_.exec(kLockTwo, {lock_class(PgLockClass::coupon), pg_int(pg_lock_key32(code))});
     const PgResult r =
         c_.exec("INSERT INTO coupon_claims(code, member_id) VALUES ($1,$2) ON CONFLICT DO NOTHING",
                 {code, w_.member_id});

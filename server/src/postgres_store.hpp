@@ -45,6 +45,7 @@ class PostgresStore final : public Store {
 // The advisory-lock keys. Members use the one-bigint form; the server's own locks use the
 // two-int form, a key space PostgreSQL keeps apart from it, under these classes.
 enum class PgLockClass : int { migrations = 1, program = 2, coupon = 3, event_seq = 4 };
-std::int64_t pg_lock_key(const std::string& s);  // FNV-1a 64: the same on every instance
+std::int64_t pg_lock_key(const std::string& s);    // FNV-1a 64: the same on every instance
+std::int32_t pg_lock_key32(const std::string& s);  // its low 32 bits, for the two-int form
 
 }  // namespace srv

@@ -20,6 +20,35 @@ using nlohmann::json;
 
 namespace {
 
+// A connection of the test's own to the database behind a test path, to hold locks and rows the
+// way a write in flight would.
+class RawSession {
+ public:
+  explicit RawSession(const std::string& db_path) : c_(PQconnectdb(store_of(db_path).c_str())) {
+    EXPECT_EQ(PQstatus(c_), CONNECTION_OK) << PQerrorMessage(c_);
+  }
+  ~RawSession() { PQfinish(c_); }
+  // Runs one statement; its rows as "column=value\n" lines.
+  std::string sql(const std::string& statement) {
+    PGresult* r = PQexec(c_, statement.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    EXPECT_TRUE(ok) << statement << ": " << PQresultErrorMessage(r);
+    std::string out;
+    for (int row = 0; row < PQntuples(r); ++row)
+      for (int col = 0; col < PQnfields(r); ++col)
+        out += std::string(PQfname(r, col)) + "=" + PQgetvalue(r, row, col) + "\n";
+    PQclear(r);
+    return out;
+  }
+
+ private:
+  PGconn* c_;
+};
+
+std::string lock_class(srv::PgLockClass c) {
+  return std::to_string(static_cast<int>(c));
+}
+
 class TwoInstances : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -186,18 +215,12 @@ TEST_F(TwoInstances, InstancesStartingTogetherApplyEachMigrationOnce) {
 TEST_F(TwoInstances, TheFeedNeverShowsASeqWhileALowerOneIsInFlight) {
   a_ = std::make_unique<ServerProcess>(db());
   ASSERT_EQ(enrol(*a_, "m-1")->status, 201);  // seq 1
-  PGconn* slow = PQconnectdb(store_of(db()).c_str());
-  ASSERT_EQ(PQstatus(slow), CONNECTION_OK);
-  auto sql = [&](const std::string& statement) {
-    PGresult* r = PQexec(slow, statement.c_str());
-    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    EXPECT_TRUE(ok) << PQresultErrorMessage(r);
-    PQclear(r);
-  };
-  sql("BEGIN");
-  sql("SELECT pg_advisory_xact_lock_shared(" +
-      std::to_string(static_cast<int>(srv::PgLockClass::event_seq)) + ", 0)");
-  sql("INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) VALUES "
+  RawSession slow(db());
+  slow.sql("BEGIN");
+  slow.sql("SELECT pg_advisory_xact_lock_shared(" + lock_class(srv::PgLockClass::event_seq) +
+           ", 0)");
+  slow.sql(
+      "INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) VALUES "
       "(nextval('event_seq'), 'ghost', 'ghost-1', 'adjust', '', 1, '{}')");  // seq 2, in flight
   auto later =
       a_->client()->Post("/v1/adjustments", admin("later"),
@@ -209,10 +232,62 @@ TEST_F(TwoInstances, TheFeedNeverShowsASeqWhileALowerOneIsInFlight) {
     for (const auto& e : feed["events"]) seen.push_back(e["seq"].get<long long>());
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  sql("COMMIT");
+  slow.sql("COMMIT");
   reader.join();
-  PQfinish(slow);
   EXPECT_EQ(seen, (std::vector<long long>{1, 2, 3}));
+}
+
+// A write whose connection dies after it has written its rows but before COMMIT: 503, and none of
+// its rows stay. The test holds the lock of the coupon code the claim takes last in its commit
+// (after the event, history, idempotency record and snapshot), then ends the server's backend.
+TEST_F(TwoInstances, AWriteCutOffBeforeItsCommitLeavesNothing) {
+  a_ = std::make_unique<ServerProcess>(
+      db(), std::vector<std::string>{"--program", program_path("engage.json")});
+  ASSERT_EQ(enrol(*a_, "eva")->status, 201);
+  RawSession admin_session(db());
+  // Every row a claim writes: the event, history entries, the idempotency record (its key ends
+  // with the caller's key), the coupon's claim, the snapshot.
+  const std::string claim_rows =
+      "SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM history) AS history, "
+      "(SELECT COUNT(*) FROM idempotency WHERE key LIKE '% claim-1') AS keys, "
+      "(SELECT COUNT(*) FROM coupon_claims) AS claims, "
+      "(SELECT md5(state) FROM members WHERE member_id = 'eva') AS state";
+  const std::string before = admin_session.sql(claim_rows);
+  RawSession holder(db());
+  holder.sql("BEGIN");
+  holder.sql("SELECT pg_advisory_xact_lock(" + lock_class(srv::PgLockClass::coupon) + ", " +
+             std::to_string(srv::pg_lock_key32("news10")) + ")");
+  int cut_status = 0;
+  json cut_body;
+  std::thread claim([&] {
+    auto r = a_->client()->Post("/v1/members/me/claims", shopper(token("eva"), "claim-1"),
+                                R"({"code":"NEWS10"})", "application/json");
+    cut_status = r ? r->status : -1;
+    cut_body = body(r);
+  });
+  // Backends of this test's database waiting for an advisory lock: the claim's (other tests run
+  // beside this one on the same cluster, in databases of their own).
+  const std::string waiting =
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+      "(SELECT oid FROM pg_database WHERE datname = current_database())";
+  std::string pids;
+  for (int i = 0; i < 100 && pids.empty(); ++i) {
+    pids = admin_session.sql(waiting);
+    if (pids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(pids.empty()) << "the claim never reached the code's lock";
+  admin_session.sql("SELECT pg_terminate_backend(pid) FROM (" + waiting + ") w");
+  claim.join();
+  holder.sql("ROLLBACK");
+  EXPECT_EQ(cut_status, 503) << cut_body.dump();
+  EXPECT_EQ(cut_body["error"]["code"], "unavailable");
+  EXPECT_EQ(events(*a_, "eva")["events"].size(), 1u);  // the enrolment only
+  EXPECT_EQ(admin_session.sql(claim_rows), before) << "a row of the cut-off claim stayed";
+  auto again = a_->client()->Post("/v1/members/me/claims", shopper(token("eva"), "claim-1"),
+                                  R"({"code":"NEWS10"})", "application/json");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(events(*a_, "eva")["events"].size(), 2u);
 }
 
 // Runs alone (CMake: RUN_SERIAL): it stops the cluster every other PostgreSQL test uses.
