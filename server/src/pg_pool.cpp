@@ -33,10 +33,12 @@ bool is_unavailable(const std::string& sqlstate) {
 }  // namespace
 
 PgConn::PgConn(const std::string& url) {
-  // connect_timeout first, so a URL that sets its own wins; without one libpq would wait for an
-  // unresponsive host as long as the kernel lets it.
-  const char* keys[] = {"connect_timeout", "dbname", nullptr};
-  const char* values[] = {"5", url.c_str(), nullptr};
+  // Defaults first, so a URL that sets its own wins. Without connect_timeout libpq waits for an
+  // unresponsive host as long as the kernel lets it; without the keepalive times a connection to
+  // a host that vanished (no reset sent) looks alive for two hours. TCP only; sockets ignore them.
+  const char* keys[] = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
+                        "keepalives_count", "dbname",          nullptr};
+  const char* values[] = {"5", "30", "10", "3", url.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = conn_ ? PQerrorMessage(conn_) : "out of memory";
