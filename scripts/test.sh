@@ -18,13 +18,17 @@ stage "format: clang-format --dry-run --Werror over the C++ sources"
 git ls-files -z '*.cpp' '*.hpp' '*.h' | xargs -0 clang-format --dry-run --Werror
 stage_done
 
-stage "native: build (Release, Ninja) and ctest"
+stage "native: build (Release, Ninja) and ctest; the server's tests again on PostgreSQL"
 build_native
 # The server tests record every HTTP exchange they make; the js stage checks them all against
 # server/openapi.yaml (server/openapi-test).
 rm -f build/server-exchanges.jsonl
 export LOYALTY_RECORD_RESPONSES=$ROOT/build/server-exchanges.jsonl
 ctest --test-dir build --output-on-failure -j"$JOBS"
+# The same server suite over a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
+PG_START=$SECONDS
+scripts/with-postgres.sh ctest --test-dir build --output-on-failure -L server -j"$JOBS"
+echo "---- the server suite on PostgreSQL: $((SECONDS - PG_START))s"
 unset LOYALTY_RECORD_RESPONSES
 stage_done
 

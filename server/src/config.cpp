@@ -13,11 +13,14 @@ const char* usage() {
 usage: loyalty-server [flags]
        loyalty-server --mint-token MEMBER [--ttl SECONDS] --token-secret-file FILE
 
-Every flag can also be given in the environment (flag wins). Only one server may use a database:
-a second one refuses to start (it holds an exclusive lock on <db>.lock).
+Every flag can also be given in the environment (flag wins). Only one server may use a SQLite
+database: a second one refuses to start (it holds an exclusive lock on <db>.lock). Any number may
+share a PostgreSQL database.
   --port N             LOYALTY_PORT          port (default 8080; 0 = any free port, printed on stdout)
   --bind ADDR          LOYALTY_BIND          address to listen on (default 127.0.0.1)
-  --db FILE            LOYALTY_DB            SQLite database (default loyalty.db; created if absent)
+  --db FILE|URL        LOYALTY_DB            SQLite database (default loyalty.db; created if absent), or
+                                             PostgreSQL: postgresql://user@host:port/dbname (or postgres://)
+  --db-pool N          LOYALTY_DB_POOL       PostgreSQL connections per instance (default 8)
   --program FILE       LOYALTY_PROGRAM       program document to start with when the db has none
   --admin-key-file F   LOYALTY_ADMIN_KEY_FILE     file holding the key merchant calls send as X-Admin-Key
   --token-secret-file F LOYALTY_TOKEN_SECRET_FILE file holding the HS256 secret of shopper tokens
@@ -167,6 +170,7 @@ bool read_environment(Config& c, std::string& error) {
     if (auto v = env("LOYALTY_BODY_TIMEOUT"); !v.empty()) c.body_timeout_s = std::stod(v);
     if (auto v = env("LOYALTY_IDEMPOTENCY_DAYS"); !v.empty()) c.idempotency_days = std::stod(v);
     if (auto v = env("LOYALTY_SYNC"); !v.empty()) c.sync = v;
+    if (auto v = env("LOYALTY_DB_POOL"); !v.empty()) c.db_pool = std::stoi(v);
     if (auto v = env("LOYALTY_COUPON_CAP"); !v.empty())
       for (const auto& cap : split_commas(v))
         if (!add_coupon_cap(cap, c)) {
@@ -251,6 +255,8 @@ bool read_flags(int argc, char** argv, Config& c, SecretSources& admin, SecretSo
         c.idempotency_days = std::stod(next());
       else if (a == "--sync")
         c.sync = next();
+      else if (a == "--db-pool")
+        c.db_pool = std::stoi(next());
       else if (a == "--coupon-cap") {
         if (env_caps) {
           c.coupon_caps.clear();
@@ -297,6 +303,10 @@ bool check_values(const Config& c, std::string& error) {
     }
   if (!(c.idempotency_days > 0 && c.idempotency_days <= 3650)) {
     error = "--idempotency-days must be > 0 and <= 3650";
+    return false;
+  }
+  if (c.db_pool < 1 || c.db_pool > 256) {
+    error = "--db-pool must be 1-256";
     return false;
   }
   if (c.port < 0 || c.port > 65535) {

@@ -11,10 +11,11 @@ namespace srv {
 struct Config {
   int port = 8080;  // 0 = any free port (printed on stdout)
   std::string bind = "127.0.0.1";
-  std::string db = "loyalty.db";
-  std::string program_file;  // used only when the database holds no program
-  std::string admin_key;     // empty = admin calls always 403
-  std::string token_secret;  // empty = shopper calls always 401
+  std::string db = "loyalty.db";  // a SQLite file, or a postgresql:// URL
+  int db_pool = 8;                // PostgreSQL connections (a request holds one at a time)
+  std::string program_file;       // used only when the database holds no program
+  std::string admin_key;          // empty = admin calls always 403
+  std::string token_secret;       // empty = shopper calls always 401
   // Where the secrets came from ("file", "env" or "flag"); a flag shows them to `ps`.
   std::string admin_key_source, token_secret_source;
   std::vector<std::string> cors_origins;

@@ -328,7 +328,15 @@ struct Periodic {
     timer.expires_after(delay);
     timer.async_wait([this](beast::error_code ec) {
       if (ec) return;
-      net::post(pool, job);
+      // A job that fails (the database is down, say) is logged and tried again next period: an
+      // exception escaping a worker would end the process.
+      net::post(pool, [this] {
+        try {
+          job();
+        } catch (const std::exception& e) {
+          log_event("job_failed", e.what());
+        }
+      });
       arm(period);
     });
   }

@@ -18,9 +18,8 @@ std::string request_hash(const std::string& method, const std::string& path,
   return sha256_hex(material);
 }
 
-IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::string& hash) {
+IdemLookup idempotency_lookup(const std::optional<IdempotencyRow>& row, const std::string& hash) {
   IdemLookup r;
-  auto row = store.idempotency(key);
   if (!row) return r;
   if (row->request_hash != hash) {
     r.kind = IdemLookup::conflict;

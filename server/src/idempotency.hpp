@@ -20,7 +20,9 @@ struct IdemLookup {
   std::int64_t history_end = 0, history_len = 0;  // IdempotencyRow
 };
 
-IdemLookup idempotency_lookup(Store& store, const std::string& key, const std::string& hash);
+// What the stored record under a key (store.idempotency(key), or the same read inside a write)
+// means for a request with `hash`.
+IdemLookup idempotency_lookup(const std::optional<IdempotencyRow>& row, const std::string& hash);
 
 // The stored form of a caller's Idempotency-Key: scoped by the caller ("admin", "member:<id>")
 // and the route, so a shopper's key can never answer or block the merchant's write, another

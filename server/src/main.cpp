@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "auth.hpp"
@@ -59,6 +60,16 @@ void warn_about_flag_secrets(const srv::Config& c) {
                    "LOYALTY_TOKEN_SECRET");
 }
 
+// The database as the log may show it: a URL's password is not written out.
+std::string redacted_db(const std::string& db) {
+  const auto scheme = db.find("://");
+  const auto at = db.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return db;
+  const auto colon = db.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return db;
+  return db.substr(0, colon + 1) + "***" + db.substr(at);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,8 +104,11 @@ int main(int argc, char** argv) {
 
   try {
     raise_open_file_limit();
-    srv::InstanceLock lock(c.db);
-    srv::Store store(c.db, c.sync);
+    // One process per SQLite file; PostgreSQL serialises instances itself.
+    std::optional<srv::InstanceLock> lock;
+    if (!srv::is_postgres_url(c.db)) lock.emplace(c.db);
+    auto opened = srv::open_store(c.db, {c.sync, c.db_pool});
+    srv::Store& store = *opened;
     const auto ttl_ms = static_cast<std::int64_t>(c.idempotency_days * 86400.0 * 1000.0);
     store.set_idempotency_ttl_ms(ttl_ms);
     srv::Service service(store);
@@ -110,10 +124,14 @@ int main(int argc, char** argv) {
     // Expired idempotency records: swept at start and every hour (or every TTL, when shorter).
     server.every(std::chrono::milliseconds(std::min<std::int64_t>(ttl_ms, 3600 * 1000)),
                  [&store, ttl_ms] { store.sweep_idempotency(srv::now_ms() - ttl_ms); });
+    // Versions other instances publish reach this one's reads within a second (its writes read
+    // the newest version inside their transaction anyway).
+    if (store.shared())
+      server.every(std::chrono::seconds(1), [&service] { service.refresh_program(); });
     std::printf("{\"listening\":\"%s:%d\"}\n", c.bind.c_str(), port);
     std::fflush(stdout);
     warn_about_flag_secrets(c);
-    srv::log_event("start", c.bind + ":" + std::to_string(port) + " db=" + c.db);
+    srv::log_event("start", c.bind + ":" + std::to_string(port) + " db=" + redacted_db(c.db));
     server.run();
     srv::log_event("stop", "");
   } catch (const std::exception& e) {

@@ -287,6 +287,12 @@ Response Api::handle(const Request& req) {
     } else {
       fail(res, 404, "not_found", "no such resource");
     }
+  } catch (const StoreUnavailable& e) {
+    // The database went away mid-request: its transaction is rolled back, nothing is stored,
+    // and the same request (same Idempotency-Key) may simply be sent again.
+    res = Response{};
+    res.set_header("Retry-After", "1");
+    fail(res, 503, "unavailable", std::string("the database is unavailable: ") + e.what());
   } catch (const std::exception& e) {
     res = Response{};
     fail(res, 500, "internal_error", e.what());

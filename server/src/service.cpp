@@ -85,12 +85,6 @@ std::string event_id_for(std::int64_t seq) {
 
 }  // namespace
 
-Service::Service(Store& store) : store_(store) {
-  // Event ids continue after the highest one stored ("srv-" + 12 digits sorts numerically).
-  const std::string last = store_.max_event_id("srv-");
-  if (last.size() > 4) last_event_number_ = std::stoll(last.substr(4));
-}
-
 Service::Program Service::program() {
   std::lock_guard lock(program_mutex_);
   return program_;
@@ -100,8 +94,24 @@ std::string Service::now_rfc3339() {
   return program().engine->store_time(now_ms() / 1000 * 1000);  // to the second
 }
 
-std::mutex& Service::member_mutex(const std::string& member_id) {
-  return member_mutexes_[std::hash<std::string>{}(member_id) % member_mutexes_.size()];
+// A shared store's writers may be other instances: the newest version is read inside the write's
+// transaction, so no write applies a program older than one another instance has published.
+Service::Program Service::program_for_write(WriteTxn& txn) {
+  if (store_.shared()) {
+    const std::int64_t latest = txn.latest_program_version();
+    if (latest > program().version)
+      if (auto row = txn.program_version(latest)) {
+        std::string err;
+        install(row->document, row->version, err);
+      }
+  }
+  return program();
+}
+
+void Service::refresh_program() {
+  auto row = store_.latest_program();
+  std::string err;
+  if (row && row->version > program().version) install(row->document, row->version, err);
 }
 
 bool Service::install(const std::string& document, std::int64_t version, std::string& error) {
@@ -111,7 +121,8 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
     return false;
   }
   std::lock_guard lock(program_mutex_);
-  program_ = {engine, document, version};
+  // Two refreshes may race; the newer version wins whichever installs last.
+  if (version >= program_.version) program_ = {engine, document, version};
   return true;
 }
 
@@ -135,8 +146,14 @@ bool Service::load_program(const std::string& initial_document, std::string& err
   const auto ver = doc.find("version");
   const std::int64_t version =
       ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
-  if (!store_.insert_program(version, canonical, format_utc(now_ms()), error)) return false;
-  return install(canonical, version, error);
+  // Instances starting together over one new database each try; one version 1 is stored.
+  if (!store_.insert_program({version, canonical, format_utc(now_ms())}, error)) return false;
+  auto row = store_.latest_program();
+  if (!row) {
+    error = "the program was not stored";
+    return false;
+  }
+  return install(row->document, row->version, error);
 }
 
 namespace {
@@ -187,11 +204,7 @@ Reply Service::program_versions() {
 }
 
 Reply Service::put_program(const std::string& body, const WriteKey& k) {
-  auto idem = idempotency_lookup(store_, k.key, k.hash);
-  if (idem.kind == IdemLookup::replay) return {idem.status, idem.response, ""};
-  if (idem.kind == IdemLookup::conflict)
-    return error_reply(409, "idempotency_conflict",
-                       "this Idempotency-Key was used with another request");
+  if (auto used = answer_for_used_key(k)) return *used;
   if (loyalty::nests_deeper_than(body, kMaxDepth))
     return error_reply(413, "too_large",
                        "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
@@ -208,13 +221,15 @@ Reply Service::put_program(const std::string& body, const WriteKey& k) {
   const std::int64_t version =
       ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
 
-  std::lock_guard writer(store_.writer_mutex());
-  Program current = program();
-  if (version <= current.version)
-    return error_reply(
-        409, "version_conflict",
-        "the new program version must be greater than " + std::to_string(current.version),
-        "/version");
+  // Publishes are serialised (on every instance) by the program's lock; the version check reads
+  // what is stored, which may be newer than what this instance runs.
+  auto txn = store_.begin_program_write();
+  if (auto used = answer_for_used_key(k, txn.get())) return *used;
+  const std::int64_t current = std::max(program().version, txn->latest_program_version());
+  if (version <= current)
+    return error_reply(409, "version_conflict",
+                       "the new program version must be greater than " + std::to_string(current),
+                       "/version");
   const auto warnings = v.find("warnings");
   json answer = {
       {"version", version},
@@ -227,12 +242,13 @@ Reply Service::put_program(const std::string& body, const WriteKey& k) {
   w.idem_status = r.status;
   w.idem_response = r.body;
   std::string err;
-  switch (store_.commit(w, err)) {
+  const CommitResult committed = txn->commit(w, err);
+  txn.reset();
+  switch (committed) {
     case CommitResult::ok:
       break;
     case CommitResult::idempotency_conflict: {
-      auto again = idempotency_lookup(store_, k.key, k.hash);
-      if (again.kind == IdemLookup::replay) return {again.status, again.response, ""};
+      if (auto again = answer_for_used_key(k)) return *again;
       return error_reply(409, "idempotency_conflict",
                          "this Idempotency-Key was used with another request");
     }
@@ -371,8 +387,8 @@ void Service::complete_referral(const std::string& member_id,
 }
 
 // The answer stored under a key used before (the first answer again, or a 409), if it was.
-std::optional<Reply> Service::answer_for_used_key(const WriteKey& k) {
-  auto idem = idempotency_lookup(store_, k.key, k.hash);
+std::optional<Reply> Service::answer_for_used_key(const WriteKey& k, WriteTxn* txn) {
+  auto idem = idempotency_lookup(txn ? txn->idempotency(k.key) : store_.idempotency(k.key), k.hash);
   if (idem.kind == IdemLookup::conflict)
     return error_reply(409, "idempotency_conflict",
                        "this Idempotency-Key was used with another request");
@@ -383,9 +399,10 @@ std::optional<Reply> Service::answer_for_used_key(const WriteKey& k) {
   json view = json::parse(idem.response, nullptr, false);
   if (!view.is_object()) return error_reply(500, "storage_error", "unreadable stored answer");
   json history = json::array();
-  for (const auto& row :
-       store_.history_before(string_member(view, "member_id"), idem.history_end + 1,
-                             static_cast<int>(idem.history_len)))
+  const std::string member_id = string_member(view, "member_id");
+  const auto len = static_cast<int>(idem.history_len);
+  for (const auto& row : txn ? txn->history_before(member_id, idem.history_end + 1, len)
+                             : store_.history_before(member_id, idem.history_end + 1, len))
     history.push_back(json::parse(row.entry, nullptr, false));
   view["history"] = std::move(history);
   return Reply{idem.status, view.dump(), ""};
@@ -394,11 +411,13 @@ std::optional<Reply> Service::answer_for_used_key(const WriteKey& k) {
 Reply Service::write_event(const std::string& member_id, json event, bool enrol,
                            const std::string& at_override, const WriteKey& k) {
   if (auto used = answer_for_used_key(k)) return *used;
-  std::lock_guard member_lock(member_mutex(member_id));
-  // A twin request with the same key may have finished while this one waited for the member.
-  if (auto used = answer_for_used_key(k)) return *used;
+  // The member's lock, held to the commit: on every instance, one write per member at a time.
+  auto txn = store_.begin_write(member_id);
+  // A twin request with the same key may have finished (here or on another instance) while this
+  // one waited for the member.
+  if (auto used = answer_for_used_key(k, txn.get())) return *used;
 
-  auto snapshot = store_.member_snapshot(member_id);
+  auto snapshot = txn->member_snapshot(member_id);
   if (enrol && snapshot)
     return error_reply(409, "member_exists", "member " + member_id + " is enrolled already",
                        "/member_id");
@@ -415,15 +434,15 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
                                     : snapshot->history_total >= 0 ? snapshot->history_total
                                                                    : before->history_total();
 
-  Program p = program();
+  Program p = program_for_write(*txn);
   // Ids are allocated under the member's lock, so one member's events carry increasing ids;
   // the core runs outside the writer lock, so one member's rules overlap another's commit.
-  const std::string event_id = event_id_for(++last_event_number_);
+  const std::string event_id = event_id_for(txn->next_event_number());
   event["id"] = event_id;
   event["at"] = at_override.empty() ? now_rfc3339() : at_override;
   const std::string response =
-      apply_event(p, member_id, snapshot ? &snapshot->state : nullptr, event);
-  return store_outcome(p, member_id, event, total_before, response, enrol, k);
+      apply_event(*txn, p, member_id, snapshot ? &snapshot->state : nullptr, event);
+  return store_outcome(std::move(txn), p, member_id, event, total_before, response, enrol, k);
 }
 
 // The core's `apply` of the event on the stored state at the server's now, under the version
@@ -432,13 +451,13 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
 // back for the core, which rejects a second order with its id and recomputes it for a refund,
 // under the version the order was evaluated under (`order_program`), so a publish never changes
 // what an order earned.
-std::string Service::apply_event(const Program& p, const std::string& member_id,
+std::string Service::apply_event(WriteTxn& txn, const Program& p, const std::string& member_id,
                                  const std::string* snapshot, const json& event) {
   std::string state = snapshot ? *snapshot : std::string("null");
   std::string req = "{\"event\":" + event.dump() + ",\"now\":\"" + now_rfc3339() + "\"";
   const std::string order_id = string_member(event, "order_id");
   if (snapshot && !order_id.empty()) {
-    if (auto record = store_.order_record(member_id, order_id)) {
+    if (auto record = txn.order_record(member_id, order_id)) {
       json full = json::parse(*snapshot, nullptr, false);
       json order = json::parse(*record, nullptr, false);
       if (full.is_object() && full["internal"].is_object() && order.is_object()) {
@@ -448,7 +467,7 @@ std::string Service::apply_event(const Program& p, const std::string& member_id,
       const auto version = order.is_object() ? order.find("program_version") : order.end();
       if (string_member(event, "type") == "refund" && version != order.end() &&
           version->is_number_integer() && version->get<std::int64_t>() != p.version)
-        if (auto row = store_.program_version(version->get<std::int64_t>()))
+        if (auto row = txn.program_version(version->get<std::int64_t>()))
           req += ",\"order_program\":" + row->document;
     }
   }
@@ -459,7 +478,8 @@ std::string Service::apply_event(const Program& p, const std::string& member_id,
 // Stores what the core answered: a rejection stores only its idempotency record; an accepted
 // event stores the event, the new state, the history entries it wrote (the member's full history
 // is the sum of these) and an idempotency record without the history (rebuilt from the entries).
-Reply Service::store_outcome(const Program& p, const std::string& member_id, const json& event,
+Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
+                             const std::string& member_id, const json& event,
                              std::int64_t history_total_before, const std::string& response,
                              bool enrol, const WriteKey& k) {
   if (loyalty::is_error(response))
@@ -485,7 +505,7 @@ Reply Service::store_outcome(const Program& p, const std::string& member_id, con
                     ""};
       w.idem_status = r.status;
       w.idem_response = r.body;
-      return commit_write(w, r, member_id, k);
+      return commit_write(std::move(txn), w, r, member_id, k);
     }
   }
   const Reply r{enrol ? 201 : 200, after->view(), ""};
@@ -526,17 +546,14 @@ Reply Service::store_outcome(const Program& p, const std::string& member_id, con
   w.idem_status = r.status;
   w.idem_response = after->view(false);
   w.idem_history_len = static_cast<int>(history.size());
-  return commit_write(w, r, member_id, k);
+  return commit_write(std::move(txn), w, r, member_id, k);
 }
 
-Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string& member_id,
-                            const WriteKey& k) {
+Reply Service::commit_write(std::unique_ptr<WriteTxn> txn, const WriteSet& w, const Reply& r,
+                            const std::string& member_id, const WriteKey& k) {
   std::string err;
-  CommitResult committed;
-  {
-    std::lock_guard writer(store_.writer_mutex());
-    committed = store_.commit(w, err);
-  }
+  const CommitResult committed = txn->commit(w, err);
+  txn.reset();  // the member's lock is free again (a refusal below takes it anew)
   switch (committed) {
     case CommitResult::ok:
       return r;
@@ -559,7 +576,7 @@ Reply Service::commit_write(const WriteSet& w, const Reply& r, const std::string
       only_key.idem_hash = k.hash;
       only_key.idem_status = refused.status;
       only_key.idem_response = refused.body;
-      return commit_write(only_key, refused, member_id, k);
+      return commit_write(store_.begin_write(member_id), only_key, refused, member_id, k);
     }
     default:
       return error_reply(500, "storage_error", err);

@@ -1,9 +1,8 @@
 // What the server does, independent of HTTP: member writes through the rules core (apply on the
 // stored snapshot, event + snapshot + idempotency record in one transaction, writes for one member
-// serialised), reads, program versions, metrics. Every answer is a status and the JSON bytes.
+// serialised across instances), reads, program versions, metrics. Every answer is a status and the
+// JSON bytes.
 #pragma once
-#include <array>
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -43,9 +42,12 @@ struct WriteKey {
 
 class Service {
  public:
-  explicit Service(Store& store);
+  explicit Service(Store& store) : store_(store) {}
   // Loads the newest stored program, or stores `initial_document` when there is none.
   bool load_program(const std::string& initial_document, std::string& error);
+
+  // Takes a version another instance stored since (shared stores only; called every second).
+  void refresh_program();
 
   Reply get_program(const std::string& if_none_match);
   // A stored version (404 unknown_version when there is none), and the list of them.
@@ -86,26 +88,26 @@ class Service {
   };
   Program program();
   bool install(const std::string& document, std::int64_t version, std::string& error);
-  std::mutex& member_mutex(const std::string& member_id);
-  Reply commit_write(const WriteSet& w, const Reply& r, const std::string& member_id,
-                     const WriteKey& k);
+  // The newest program, taken inside a write: another instance may have published one.
+  Program program_for_write(WriteTxn& txn);
+  Reply commit_write(std::unique_ptr<WriteTxn> txn, const WriteSet& w, const Reply& r,
+                     const std::string& member_id, const WriteKey& k);
   void complete_referral(const std::string& member_id, const loyalty::MemberDocument& state);
-  std::optional<Reply> answer_for_used_key(const WriteKey& k);
+  // `txn`: read the key inside that write (what another instance committed before its lock).
+  std::optional<Reply> answer_for_used_key(const WriteKey& k, WriteTxn* txn = nullptr);
   // The shared write path: idempotency, serialisation, the core, one transaction.
   Reply write_event(const std::string& member_id, nlohmann::json event, bool enrol,
                     const std::string& at_override, const WriteKey& k);
-  std::string apply_event(const Program& p, const std::string& member_id,
+  std::string apply_event(WriteTxn& txn, const Program& p, const std::string& member_id,
                           const std::string* snapshot, const nlohmann::json& event);
-  Reply store_outcome(const Program& p, const std::string& member_id, const nlohmann::json& event,
-                      std::int64_t history_total_before, const std::string& response, bool enrol,
-                      const WriteKey& k);
+  Reply store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p, const std::string& member_id,
+                      const nlohmann::json& event, std::int64_t history_total_before,
+                      const std::string& response, bool enrol, const WriteKey& k);
 
   Store& store_;
   std::map<std::string, std::int64_t> coupon_caps_;
   std::mutex program_mutex_;
   Program program_;
-  std::array<std::mutex, 256> member_mutexes_;
-  std::atomic<std::int64_t> last_event_number_{0};
 };
 
 }  // namespace srv

@@ -1,13 +1,13 @@
-// SQLite storage: the append-only event ledger, member snapshots, program versions and
-// idempotency records. WAL mode; every write is one transaction; one writer connection (guarded by
-// writer_mutex()) and a pool of reader connections that never block it.
+// Storage behind the service: the append-only event ledger, member snapshots, program versions and
+// idempotency records, with the row types both stores share. Two implementations: SqliteStore
+// (one process over one file) and PostgresStore (several instances over one database); open_store
+// picks one from --db. Every write is one WriteTxn: taken under a lock on its key (a member, a
+// coupon code's cap, the program), read inside it, committed or rolled back whole.
 #pragma once
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,7 +64,7 @@ struct HistoryRow {  // one stored outcome: a history entry as the engine wrote 
 // Everything one write stores, in one transaction.
 struct WriteSet {
   std::string member_id;
-  std::optional<EventRow> event;     // absent for a write that stores no event
+  std::optional<EventRow> event;     // absent for a write that stores no event; seq is assigned
   std::optional<std::string> state;  // new snapshot (with last_seq = event seq)
   StoredView dated;                  // stored with the snapshot
   bool new_member = false;           // insert, failing when the member exists
@@ -91,73 +91,83 @@ enum class CommitResult {
   failed
 };
 
+// The database cannot be reached (down, restarting, connection lost): the request is answered
+// 503 and nothing of it is stored (its transaction, if one was open, is rolled back).
+struct StoreUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One write, from its lock to its commit. Reads inside it see every write committed before the
+// lock was taken, so read → rules → commit is one step for the key. Destroyed uncommitted, it
+// rolls back and releases the lock.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  virtual std::optional<IdempotencyRow> idempotency(const std::string& key) = 0;
+  virtual std::optional<MemberSnapshot> member_snapshot(const std::string& member_id) = 0;
+  virtual std::optional<std::string> order_record(const std::string& member_id,
+                                                  const std::string& order_id) = 0;
+  virtual std::int64_t latest_program_version() = 0;  // 0: none
+  virtual std::optional<ProgramRow> program_version(std::int64_t version) = 0;
+  // As Store::history_before (a write reads through its own connection: holding one while
+  // waiting for a second could starve the pool).
+  virtual std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
+                                                 int limit) = 0;
+  // The number of the next server event id ("srv-" + 12 digits), unique across instances.
+  virtual std::int64_t next_event_number() = 0;
+  // Stores everything or nothing; the transaction is over afterwards, whatever the result.
+  virtual CommitResult commit(const WriteSet& w, std::string& error) = 0;
+};
+
 class Store {
  public:
-  Store(const std::string& path, const std::string& sync);  // throws std::runtime_error
-  ~Store();
+  virtual ~Store() = default;
+  Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Reads (any thread).
-  std::optional<ProgramRow> latest_program();
-  std::optional<ProgramRow> program_version(std::int64_t version);
-  std::vector<ProgramRow> programs();  // every stored version, newest first
-  std::optional<std::string> member_state(const std::string& member_id);
-  std::optional<MemberSnapshot> member_snapshot(const std::string& member_id);
-  std::optional<MemberRead> member_read(const std::string& member_id);
-  // An order's record as the core last wrote it (what a refund recomputes).
-  std::optional<std::string> order_record(const std::string& member_id,
-                                          const std::string& order_id);
-  bool member_exists(const std::string& member_id);
-  std::vector<EventRow> events(const std::string& member_id, std::int64_t after, int limit);
-  std::vector<std::string> member_event_bodies(const std::string& member_id);
-  // Every member with its event bodies, in ledger order (for metrics).
-  std::vector<std::pair<std::string, std::vector<std::string>>> all_member_events();
+  // Reads (any thread), each on its own snapshot of committed data.
+  virtual std::optional<ProgramRow> latest_program() = 0;
+  virtual std::optional<ProgramRow> program_version(std::int64_t version) = 0;
+  virtual std::vector<ProgramRow> programs() = 0;  // every stored version, newest first
+  virtual std::optional<std::string> member_state(const std::string& member_id) = 0;
+  virtual std::optional<MemberRead> member_read(const std::string& member_id) = 0;
+  virtual bool member_exists(const std::string& member_id) = 0;
+  virtual std::vector<EventRow> events(const std::string& member_id, std::int64_t after,
+                                       int limit) = 0;
   // A record younger than the idempotency TTL; an expired one is as good as absent.
-  std::optional<IdempotencyRow> idempotency(const std::string& key);
-  void set_idempotency_ttl_ms(std::int64_t ttl_ms) { idem_ttl_ms_ = ttl_ms; }
+  virtual std::optional<IdempotencyRow> idempotency(const std::string& key) = 0;
+  // A member's stored history entries with id < before, at most `limit`, oldest first.
+  virtual std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
+                                                 int limit) = 0;
+  // Every member with their stored history entries, oldest first (for metrics).
+  virtual std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history() = 0;
+
+  // A write under the member's lock: one member's writes run one after the other, across every
+  // instance. A program publish has a lock of its own.
+  virtual std::unique_ptr<WriteTxn> begin_write(const std::string& member_id) = 0;
+  virtual std::unique_ptr<WriteTxn> begin_program_write() = 0;
+  // The first program, at start (no-op success when `version` is stored already).
+  virtual bool insert_program(const ProgramRow& row, std::string& error) = 0;
   // Deletes records created before `cutoff_ms` (Unix ms), in small batches so writes go on
   // between them. Returns how many were deleted.
-  std::int64_t sweep_idempotency(std::int64_t cutoff_ms);
-  // A member's stored history entries with id < before, at most `limit`, oldest first.
-  std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
-                                         int limit);
-  // Every member with their stored history entries, oldest first (for metrics).
-  std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history();
-  std::string max_event_id(const std::string& prefix);  // "" when none
-  // How many members have claimed `code` (normalised).
-  std::int64_t coupon_claimants(const std::string& code);
+  virtual std::int64_t sweep_idempotency(std::int64_t cutoff_ms) = 0;
+  // True when other instances may write the same database (what this one caches may be stale).
+  virtual bool shared() const = 0;
 
-  // Writes: commit() is called under writer_mutex(); an event with seq 0 gets the next seq.
-  std::mutex& writer_mutex() { return writer_mutex_; }
-  std::int64_t next_seq();  // the seq the next stored event gets
-  CommitResult commit(const WriteSet& w, std::string& error);
-  bool insert_program(std::int64_t version, const std::string& document,
-                      const std::string& created_at, std::string& error);
+  void set_idempotency_ttl_ms(std::int64_t ttl_ms) { idem_ttl_ms_ = ttl_ms; }
 
- private:
-  struct Reader;
-  class Lease;
-  sqlite3* open_connection(bool writer);
-  void migrate_idempotency_expiry();
-  Lease lease();
-  void give_back(sqlite3* db);
-  void close_reader(sqlite3* db);
-
-  std::string path_, sync_;
-  sqlite3* writer_ = nullptr;
-  std::mutex writer_mutex_;
-  std::int64_t last_seq_ = 0;
+ protected:
   std::int64_t idem_ttl_ms_ = 30LL * 86400 * 1000;
-  std::mutex pool_mutex_;
-  std::vector<sqlite3*> pool_;
-  sqlite3_stmt* insert_event_ = nullptr;
-  sqlite3_stmt* upsert_member_ = nullptr;
-  sqlite3_stmt* insert_member_ = nullptr;
-  sqlite3_stmt* insert_idem_ = nullptr;
-  sqlite3_stmt* insert_history_ = nullptr;
-  sqlite3_stmt* upsert_order_ = nullptr;
-  std::int64_t last_history_id(const std::string& member_id);  // writer connection
 };
+
+struct StoreOptions {
+  std::string sync = "full";  // SQLite synchronous
+  int pool = 8;               // PostgreSQL connections
+};
+
+// `postgresql://…` or `postgres://…`: PostgreSQL; anything else: a SQLite file.
+bool is_postgres_url(const std::string& db);
+std::unique_ptr<Store> open_store(const std::string& db, const StoreOptions& options);
 
 }  // namespace srv

@@ -1,6 +1,8 @@
 #include "harness.hpp"
 
+#include <libpq-fe.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +11,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -33,6 +38,130 @@ std::string program_path(const std::string& name) {
   return std::string(LOYALTY_SERVER_TEST_DIR) + "/programs/" + name;
 }
 
+namespace {
+
+std::string test_db_url() {
+  const char* v = std::getenv("LOYALTY_TEST_DB");
+  return v ? v : "";
+}
+
+// `base` with its database name replaced by `name` (postgresql://who@host/NAME?params).
+std::string with_database(const std::string& base, const std::string& name) {
+  const auto authority = base.find("://") + 3;
+  const auto slash = base.find('/', authority);
+  const auto query = base.find('?', authority);
+  const std::string head = base.substr(0, slash == std::string::npos ? query : slash);
+  return head + "/" + name + (query == std::string::npos ? "" : base.substr(query));
+}
+
+// Runs `sql` on the PostgreSQL database `url`: rows as "column=value\n" lines.
+std::string pg_query(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  std::string out, error;
+  if (PQstatus(c) != CONNECTION_OK) {
+    error = PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+      error = PQresultErrorMessage(r);
+    for (int row = 0; row < PQntuples(r); ++row)
+      for (int col = 0; col < PQnfields(r); ++col)
+        out += std::string(PQfname(r, col)) + "=" +
+               (PQgetisnull(r, row, col) ? "NULL" : PQgetvalue(r, row, col)) + "\n";
+    PQclear(r);
+  }
+  PQfinish(c);
+  if (!error.empty()) throw std::runtime_error("postgres: " + error + " in: " + sql);
+  return out;
+}
+
+std::string sqlite_query(const std::string& path, const std::string& sql) {
+  sqlite3* h = nullptr;
+  std::string out;
+  if (sqlite3_open(path.c_str(), &h) != SQLITE_OK) {
+    sqlite3_close(h);
+    throw std::runtime_error("cannot open " + path);
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    const std::string error = sqlite3_errmsg(h);
+    sqlite3_close(h);
+    throw std::runtime_error("sqlite: " + error + " in: " + sql);
+  }
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      const auto* text = sqlite3_column_text(st, i);
+      out += std::string(sqlite3_column_name(st, i)) + "=" +
+             (text ? reinterpret_cast<const char*>(text) : "NULL") + "\n";
+    }
+  sqlite3_finalize(st);
+  const std::string error = rc == SQLITE_DONE ? "" : sqlite3_errmsg(h);
+  sqlite3_close(h);
+  if (!error.empty()) throw std::runtime_error("sqlite: " + error + " in: " + sql);
+  return out;
+}
+
+// Test db paths and the PostgreSQL databases made for them.
+struct Databases {
+  std::mutex mutex;
+  std::map<std::string, std::string> by_path;  // path -> database name
+};
+Databases& databases() {
+  static Databases d;
+  return d;
+}
+
+// Drops the databases made for paths under `dir` (the servers using them have stopped; FORCE
+// ends any connection a killed server's backend still holds).
+void drop_databases_under(const std::string& dir) {
+  if (!on_postgres()) return;
+  std::lock_guard lock(databases().mutex);
+  auto& m = databases().by_path;
+  for (auto it = m.begin(); it != m.end();) {
+    if (it->first.rfind(dir + "/", 0) != 0) {
+      ++it;
+      continue;
+    }
+    try {
+      pg_query(test_db_url(), "DROP DATABASE IF EXISTS " + it->second + " WITH (FORCE)");
+    } catch (const std::exception&) {  // the cluster is down (a restart test failed midway)
+    }
+    it = m.erase(it);
+  }
+}
+
+}  // namespace
+
+bool on_postgres() {
+  return !test_db_url().empty();
+}
+
+std::string store_of(const std::string& db_path) {
+  if (!on_postgres()) return db_path;
+  std::lock_guard lock(databases().mutex);
+  auto& name = databases().by_path[db_path];
+  if (name.empty()) {
+    static std::mt19937_64 rng{std::random_device{}()};
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "t_%016llx", static_cast<unsigned long long>(rng()));
+    name = buf;
+    pg_query(test_db_url(), "CREATE DATABASE " + name);
+  }
+  return with_database(test_db_url(), name);
+}
+
+std::string query(const std::string& db_path, const std::string& sql) {
+  return on_postgres() ? pg_query(store_of(db_path), sql) : sqlite_query(db_path, sql);
+}
+
+void pg_ctl(const std::string& action) {
+  const char* ctl = std::getenv("LOYALTY_TEST_PG_CTL");
+  if (!ctl) throw std::runtime_error("LOYALTY_TEST_PG_CTL is not set");
+  const std::string cmd = std::string(ctl) + " " + action;
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error(cmd + " failed");
+}
+
 TempDir::TempDir() {
   char tmpl[] = "/tmp/loyalty-server-test-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
@@ -40,15 +169,16 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  drop_databases_under(path_);
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }
 
 ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra,
                              std::vector<std::string> env, bool secret_flags) {
-  std::vector<std::string> args = {
-      LOYALTY_SERVER_BIN,        "--port", "0", "--bind", "127.0.0.1", "--db", db, "--program",
-      program_path("basic.json")};
+  std::vector<std::string> args = {LOYALTY_SERVER_BIN, "--port",    "0",
+                                   "--bind",           "127.0.0.1", "--db",
+                                   store_of(db),       "--program", program_path("basic.json")};
   if (secret_flags) args.insert(args.end(), {"--admin-key", kAdminKey, "--token-secret", kSecret});
   bool has_rate = false;
   for (const auto& a : extra) has_rate = has_rate || a == "--rate-limit";

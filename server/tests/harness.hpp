@@ -1,5 +1,10 @@
 // Starts the real loyalty-server binary on a free loopback port with a temporary database, and
 // small helpers to talk to it with httplib's client.
+//
+// One suite, two stores: with LOYALTY_TEST_DB set (a postgresql:// URL; scripts/with-postgres.sh
+// sets it) every server runs on PostgreSQL instead. Tests still name a database by a path in
+// their TempDir; each path becomes a fresh PostgreSQL database of its own (servers started with
+// the same path share it), dropped with the TempDir.
 #pragma once
 #include <httplib.h>
 #include <sys/types.h>
@@ -17,6 +22,16 @@ extern const char* const kSecret;
 
 std::string read_file(const std::string& path);
 std::string program_path(const std::string& name);  // tests/programs/<name>
+
+bool on_postgres();  // LOYALTY_TEST_DB is set
+// What --db gets for `db_path`: the path itself, or the URL of its PostgreSQL database (created
+// on first use).
+std::string store_of(const std::string& db_path);
+// A statement on the database behind `db_path`, either store: its rows as "column=value\n"
+// lines (NULL as "NULL"). Throws std::runtime_error when the statement fails.
+std::string query(const std::string& db_path, const std::string& sql);
+// Runs LOYALTY_TEST_PG_CTL `stop` or `start` (the throwaway cluster of with-postgres.sh).
+void pg_ctl(const std::string& action);
 
 class TempDir {
  public:

@@ -4,7 +4,6 @@
 // The server's clock is libfaketime's, read from a file the test rewrites (as
 // bench/member_growth.py does), so instants are exact.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -72,24 +71,12 @@ class DatedReads : public ::testing::Test {
   }
   // Every column of the member's row, and how many events and history entries are stored.
   std::string stored(const std::string& member) {
-    sqlite3* h = nullptr;
     std::string out;
-    sqlite3_open_v2(db().c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-    for (const std::string sql :
-         {"SELECT * FROM members WHERE member_id = '" + member + "'",
-          std::string("SELECT COUNT(*) FROM events"), std::string("SELECT COUNT(*) FROM history"),
-          std::string("SELECT COUNT(*) FROM idempotency")}) {
-      sqlite3_stmt* st = nullptr;
-      sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr);
-      while (sqlite3_step(st) == SQLITE_ROW)
-        for (int i = 0; i < sqlite3_column_count(st); ++i) {
-          const auto* text = sqlite3_column_text(st, i);
-          out += std::string(sqlite3_column_name(st, i)) + "=" +
-                 (text ? reinterpret_cast<const char*>(text) : "NULL") + "\n";
-        }
-      sqlite3_finalize(st);
-    }
-    sqlite3_close(h);
+    for (const std::string& sql : {"SELECT * FROM members WHERE member_id = '" + member + "'",
+                                   std::string("SELECT COUNT(*) AS events FROM events"),
+                                   std::string("SELECT COUNT(*) AS history FROM history"),
+                                   std::string("SELECT COUNT(*) AS idempotency FROM idempotency")})
+      out += query(db(), sql);
     return out;
   }
   std::string column(const std::string& member, const std::string& name) {
@@ -198,14 +185,9 @@ TEST_F(DatedReads, AReadBeforeTheInstantIsTheStoredView) {
   std::string view = column("cy", "state");
   ASSERT_EQ(view.rfind("{\"balance\":0,", 0), 0u) << view;
   view[11] = '7';
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db().c_str(), &h), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(h, "UPDATE members SET view = ? WHERE member_id = 'cy'", -1, &st, nullptr);
-  sqlite3_bind_text(st, 1, view.c_str(), -1, SQLITE_TRANSIENT);
-  EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
+  std::string quoted;
+  for (char c : view) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  query(db(), "UPDATE members SET view = '" + quoted + "' WHERE member_id = 'cy'");
 
   set_clock(kT0 + kHour);
   EXPECT_EQ(json::parse(me("cy"))["balance"], 7);

@@ -1,7 +1,6 @@
 // End-to-end tests of the real loyalty-server binary over loopback HTTP.
 #include <gtest/gtest.h>
 
-#include <sqlite3.h>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -966,18 +965,8 @@ TEST_F(Server, StoredProgramVersions) {
 
 // The stored snapshot as it is in the database (what the last write left).
 std::string stored_state(const std::string& db, const std::string& member) {
-  sqlite3* h = nullptr;
-  std::string out;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(h, "SELECT state FROM members WHERE member_id = ?", -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, member.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(h);
-  return out;
+  const std::string row = query(db, "SELECT state FROM members WHERE member_id = '" + member + "'");
+  return row.empty() ? row : row.substr(6, row.size() - 7);  // "state=" … "\n"
 }
 
 // GET /v1/members/me answers the state as of now (pending points released, lots expired) while

@@ -1,0 +1,130 @@
+#include "migrations.hpp"
+
+namespace srv {
+
+const char* const kMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT "
+    "NOT NULL)";
+
+namespace {
+
+// Version 1 is the schema as it stood when migrations were introduced. On SQLite it is written
+// with IF NOT EXISTS: a file made by an older server already holds some of it (SqliteStore then
+// adds the columns such a file lacks, in the same transaction).
+const char* kSqlite1 = R"(
+CREATE TABLE IF NOT EXISTS programs (
+  version    INTEGER PRIMARY KEY,
+  document   TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  seq             INTEGER PRIMARY KEY,
+  member_id       TEXT NOT NULL,
+  event_id        TEXT NOT NULL UNIQUE,
+  type            TEXT NOT NULL,
+  at              TEXT NOT NULL,
+  program_version INTEGER NOT NULL,
+  body            TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_member ON events(member_id, seq);
+CREATE TABLE IF NOT EXISTS members (
+  member_id     TEXT PRIMARY KEY,
+  state         TEXT NOT NULL,
+  last_seq      INTEGER NOT NULL,
+  history_total INTEGER NOT NULL DEFAULT -1,
+  view          TEXT,
+  view_marks    TEXT NOT NULL DEFAULT '',
+  view_until    INTEGER,
+  view_version  INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS idempotency (
+  key          TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  response     TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL DEFAULT 0,
+  history_end  INTEGER NOT NULL DEFAULT 0,
+  history_len  INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS history (
+  id        INTEGER PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  entry     TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS history_member ON history(member_id, id);
+CREATE TABLE IF NOT EXISTS orders (
+  member_id TEXT NOT NULL,
+  order_id  TEXT NOT NULL,
+  record    TEXT NOT NULL,
+  PRIMARY KEY (member_id, order_id));
+CREATE TABLE IF NOT EXISTS coupon_claims (
+  code      TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  PRIMARY KEY (code, member_id));
+)";
+
+// The same tables on PostgreSQL. Event seq and history ids come from sequences (unique across
+// instances; the feed shows a seq once none below it can still commit, PostgresStore::events),
+// and so do the numbers of the server's event ids.
+const char* kPostgres1 = R"(
+CREATE TABLE programs (
+  version    BIGINT PRIMARY KEY,
+  document   TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE SEQUENCE event_seq;
+CREATE SEQUENCE event_number;
+CREATE TABLE events (
+  seq             BIGINT PRIMARY KEY,
+  member_id       TEXT NOT NULL,
+  event_id        TEXT NOT NULL UNIQUE,
+  type            TEXT NOT NULL,
+  at              TEXT NOT NULL,
+  program_version BIGINT NOT NULL,
+  body            TEXT NOT NULL);
+CREATE INDEX events_member ON events(member_id, seq);
+CREATE TABLE members (
+  member_id     TEXT PRIMARY KEY,
+  state         TEXT NOT NULL,
+  last_seq      BIGINT NOT NULL,
+  history_total BIGINT NOT NULL DEFAULT -1,
+  view          TEXT,
+  view_marks    TEXT NOT NULL DEFAULT '',
+  view_until    BIGINT,
+  view_version  BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE idempotency (
+  key          TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  response     TEXT NOT NULL,
+  created_ms   BIGINT NOT NULL DEFAULT 0,
+  history_end  BIGINT NOT NULL DEFAULT 0,
+  history_len  BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE history (
+  id        BIGSERIAL PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  seq       BIGINT NOT NULL,
+  entry     TEXT NOT NULL);
+CREATE INDEX history_member ON history(member_id, id);
+CREATE TABLE orders (
+  member_id TEXT NOT NULL,
+  order_id  TEXT NOT NULL,
+  record    TEXT NOT NULL,
+  PRIMARY KEY (member_id, order_id));
+CREATE TABLE coupon_claims (
+  code      TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  PRIMARY KEY (code, member_id));
+)";
+
+// The sweep deletes by age; the index keeps it from reading every record.
+const char* kIdempotencyCreated =
+    "CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_ms)";
+
+const Migration kMigrations[] = {
+    {1, "the tables", kSqlite1, kPostgres1},
+    {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+}  // namespace srv

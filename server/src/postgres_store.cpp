@@ -1,0 +1,467 @@
+#include "postgres_store.hpp"
+
+#include <algorithm>
+
+#include "clock.hpp"
+#include "migrations.hpp"
+
+namespace srv {
+
+std::int64_t pg_lock_key(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(h);
+}
+
+std::int32_t pg_lock_key32(const std::string& s) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(pg_lock_key(s)));
+}
+
+namespace {
+
+PgParam lock_class(PgLockClass c) {
+  return pg_int(static_cast<int>(c));
+}
+
+const char* kLockTwo = "SELECT pg_advisory_xact_lock($1::int, $2::int)";
+const char* kLockTwoShared = "SELECT pg_advisory_xact_lock_shared($1::int, $2::int)";
+
+// Reads, shared by the store (on a leased connection) and a write (on its own).
+
+std::optional<ProgramRow> read_program(PgConn& c, const char* where,
+                                       const std::vector<PgParam>& params) {
+  const std::string sql =
+      std::string("SELECT version, document, created_at FROM programs ") + where;
+  const PgResult r = c.exec(sql.c_str(), params);
+  if (r.rows() == 0) return std::nullopt;
+  return ProgramRow{r.i64(0, 0), r.text(0, 1), r.text(0, 2)};
+}
+
+std::optional<IdempotencyRow> read_idempotency(PgConn& c, const std::string& key,
+                                               std::int64_t ttl_ms) {
+  const PgResult r = c.exec(
+      "SELECT request_hash, status, response, history_end, history_len FROM idempotency "
+      "WHERE key = $1 AND created_ms >= $2",
+      {key, pg_int(now_ms() - ttl_ms)});
+  if (r.rows() == 0) return std::nullopt;
+  return IdempotencyRow{r.text(0, 0), static_cast<int>(r.i64(0, 1)), r.text(0, 2), r.i64(0, 3),
+                        r.i64(0, 4)};
+}
+
+std::vector<HistoryRow> read_history_before(PgConn& c, const std::string& member_id,
+                                            std::int64_t before, int limit) {
+  const PgResult r = c.exec(
+      "SELECT id, entry FROM history WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+      {member_id, pg_int(before), pg_int(limit)});
+  std::vector<HistoryRow> out;
+  for (int i = r.rows() - 1; i >= 0; --i) out.push_back({r.i64(i, 0), r.text(i, 1)});
+  return out;
+}
+
+// The statements of a commit, in order; any PgError rolls the whole write back.
+class PgCommit {
+ public:
+  PgCommit(PgConn& c, const WriteSet& w, std::int64_t ttl_ms) : c_(c), w_(w), ttl_ms_(ttl_ms) {}
+  CommitResult run();
+
+ private:
+  bool program();
+  std::int64_t event();
+  std::int64_t history(std::int64_t seq);
+  void orders();
+  bool idempotency(std::int64_t history_end);
+  bool member(std::int64_t seq);
+  bool coupons();
+  PgConn& c_;
+  const WriteSet& w_;
+  std::int64_t ttl_ms_;
+};
+
+CommitResult PgCommit::run() {
+  if (w_.program && !program()) return CommitResult::program_exists;
+  const std::int64_t seq = w_.event ? event() : 0;
+  const std::int64_t history_end = history(seq);
+  orders();
+  if (!w_.idem_key.empty() && !idempotency(history_end)) return CommitResult::idempotency_conflict;
+  if (w_.state && !member(seq)) return CommitResult::member_exists;
+  if (!coupons()) return CommitResult::coupon_cap_reached;
+  return CommitResult::ok;
+}
+
+bool PgCommit::program() {
+  const PgResult r = c_.exec(
+      "INSERT INTO programs(version, document, created_at) VALUES ($1,$2,$3) "
+      "ON CONFLICT (version) DO NOTHING",
+      {pg_int(w_.program->version), w_.program->document, w_.program->created_at});
+  return r.affected() == 1;  // another instance published this version first
+}
+
+// seq comes from a sequence, drawn under the event_seq lock held *shared* to the commit: writers
+// never wait for one another on it, and the feed, which takes it exclusively for an instant,
+// learns the highest seq no write in flight can still undercut (PostgresStore::settled_seq).
+std::int64_t PgCommit::event() {
+  c_.exec(kLockTwoShared, {lock_class(PgLockClass::event_seq), pg_int(0)});
+  const EventRow& e = *w_.event;
+  const PgResult r = c_.exec(
+      "INSERT INTO events(seq, member_id, event_id, type, at, program_version, body) "
+      "VALUES (nextval('event_seq'),$1,$2,$3,$4,$5,$6) RETURNING seq",
+      {e.member_id, e.event_id, e.type, e.at, pg_int(e.program_version), e.body});
+  return r.i64(0, 0);
+}
+
+std::int64_t PgCommit::history(std::int64_t seq) {
+  std::int64_t end = 0;
+  for (const auto& entry : w_.history)
+    end = c_.exec("INSERT INTO history(member_id, seq, entry) VALUES ($1,$2,$3) RETURNING id",
+                  {w_.member_id, pg_int(seq), entry})
+              .i64(0, 0);
+  if (w_.idem_history_len > 0 && end == 0)
+    end = c_.exec("SELECT COALESCE(MAX(id), 0) FROM history WHERE member_id = $1", {w_.member_id})
+              .i64(0, 0);
+  return end;
+}
+
+void PgCommit::orders() {
+  for (const auto& [order_id, record] : w_.orders)
+    c_.exec(
+        "INSERT INTO orders(member_id, order_id, record) VALUES ($1,$2,$3) "
+        "ON CONFLICT (member_id, order_id) DO UPDATE SET record = excluded.record",
+        {w_.member_id, order_id, record});
+}
+
+// An expired record under the same key (not swept yet) is replaced; a live one is a conflict (no
+// row changed). A twin inserting the same key on another instance waits here for this one's
+// commit, then finds the key taken.
+bool PgCommit::idempotency(std::int64_t history_end) {
+  const std::int64_t now = now_ms();
+  const PgResult r = c_.exec(
+      "INSERT INTO idempotency(key, request_hash, status, response, history_end, history_len, "
+      "created_ms) VALUES ($1,$2,$3,$4,$5,$6,$7) "
+      "ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, "
+      "status = excluded.status, response = excluded.response, "
+      "history_end = excluded.history_end, history_len = excluded.history_len, "
+      "created_ms = excluded.created_ms WHERE idempotency.created_ms < $8",
+      {w_.idem_key, w_.idem_hash, pg_int(w_.idem_status), w_.idem_response,
+       pg_int(w_.idem_history_len > 0 ? history_end : 0), pg_int(w_.idem_history_len), pg_int(now),
+       pg_int(now - ttl_ms_)});
+  return r.affected() == 1;
+}
+
+bool PgCommit::member(std::int64_t seq) {
+  const auto& d = w_.dated;
+  const std::vector<PgParam> params = {w_.member_id,
+                                       *w_.state,
+                                       pg_int(seq),
+                                       pg_int(w_.history_total),
+                                       d.view,
+                                       d.marks,
+                                       d.until_ms ? pg_int(*d.until_ms) : PgParam(),
+                                       pg_int(d.program_version)};
+  const std::string insert =
+      "INSERT INTO members(member_id, state, last_seq, history_total, view, view_marks, "
+      "view_until, view_version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ";
+  const std::string sql =
+      w_.new_member ? insert + "ON CONFLICT (member_id) DO NOTHING"
+                    : insert +
+                          "ON CONFLICT (member_id) DO UPDATE SET state = excluded.state, "
+                          "last_seq = excluded.last_seq, history_total = excluded.history_total, "
+                          "view = excluded.view, view_marks = excluded.view_marks, "
+                          "view_until = excluded.view_until, view_version = excluded.view_version";
+  return c_.exec(sql.c_str(), params).affected() == 1;
+}
+
+// The server's cap on a coupon (--coupon-cap) counts members under the code's lock, held to the
+// commit, so two instances cannot both take the last place. Codes are locked in sorted order:
+// two writes claiming the same two codes cannot each hold the one the other waits for.
+bool PgCommit::coupons() {
+  auto claims = w_.coupon_claims;
+  std::sort(claims.begin(), claims.end());
+  for (const auto& [code, cap] : claims) {
+    c_.exec(kLockTwo, {lock_class(PgLockClass::coupon), pg_int(pg_lock_key32(code))});
+    const PgResult r =
+        c_.exec("INSERT INTO coupon_claims(code, member_id) VALUES ($1,$2) ON CONFLICT DO NOTHING",
+                {code, w_.member_id});
+    if (cap < 0 || r.affected() == 0) continue;  // uncapped, or this member holds a place
+    if (c_.exec("SELECT COUNT(*) FROM coupon_claims WHERE code = $1", {code}).i64(0, 0) > cap)
+      return false;
+  }
+  return true;
+}
+
+// A write: one transaction on one leased connection, begun under its lock.
+class PgWriteTxn final : public WriteTxn {
+ public:
+  PgWriteTxn(PgPool::Lease lease, const PostgresStore& store)
+      : lease_(std::move(lease)), store_(store) {}
+  ~PgWriteTxn() override { finish("ROLLBACK"); }
+  std::optional<IdempotencyRow> idempotency(const std::string& key) override {
+    return read_idempotency(*lease_, key, store_.idempotency_ttl_ms());
+  }
+  std::optional<MemberSnapshot> member_snapshot(const std::string& member_id) override {
+    const PgResult r =
+        lease_->exec("SELECT state, history_total FROM members WHERE member_id = $1", {member_id});
+    if (r.rows() == 0) return std::nullopt;
+    return MemberSnapshot{r.text(0, 0), r.i64(0, 1)};
+  }
+  std::optional<std::string> order_record(const std::string& member_id,
+                                          const std::string& order_id) override {
+    const PgResult r = lease_->exec(
+        "SELECT record FROM orders WHERE member_id = $1 AND order_id = $2", {member_id, order_id});
+    if (r.rows() == 0) return std::nullopt;
+    return r.text(0, 0);
+  }
+  std::int64_t latest_program_version() override {
+    return lease_->exec("SELECT COALESCE(MAX(version), 0) FROM programs").i64(0, 0);
+  }
+  std::optional<ProgramRow> program_version(std::int64_t version) override {
+    return read_program(*lease_, "WHERE version = $1", {pg_int(version)});
+  }
+  std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
+                                         int limit) override {
+    return read_history_before(*lease_, member_id, before, limit);
+  }
+  std::int64_t next_event_number() override {
+    return lease_->exec("SELECT nextval('event_number')").i64(0, 0);
+  }
+  CommitResult commit(const WriteSet& w, std::string& error) override;
+
+ private:
+  void finish(const char* sql) noexcept;
+  PgPool::Lease lease_;
+  const PostgresStore& store_;
+  bool done_ = false;
+};
+
+CommitResult PgWriteTxn::commit(const WriteSet& w, std::string& error) {
+  CommitResult result;
+  try {
+    result = PgCommit(*lease_, w, store_.idempotency_ttl_ms()).run();
+  } catch (const PgError& e) {
+    error = e.what();
+    result = CommitResult::failed;
+  }
+  if (result != CommitResult::ok) {
+    finish("ROLLBACK");
+    return result;
+  }
+  done_ = true;  // a COMMIT that fails (connection lost) throws StoreUnavailable: the outcome
+  lease_->exec("COMMIT");  // is unknown, and a retry with the same key finds out which
+  return CommitResult::ok;
+}
+
+void PgWriteTxn::finish(const char* sql) noexcept {
+  if (done_) return;
+  done_ = true;
+  try {
+    lease_->exec(sql);
+  } catch (...) {  // the connection is gone: the server rolls the transaction back itself
+  }
+}
+
+}  // namespace
+
+PostgresStore::PostgresStore(const std::string& url, int pool_size) : pool_(url, pool_size) {
+  migrate();
+}
+
+// Each migration in its own transaction under the migrations' lock: instances starting together
+// wait for one another, and each finds what the first applied recorded.
+void PostgresStore::migrate() {
+  auto c = pool_.acquire();
+  for (const auto& m : migrations()) {
+    c->exec("BEGIN");
+    try {
+      c->exec(kLockTwo, {lock_class(PgLockClass::migrations), pg_int(0)});
+      c->exec_script(kMigrationsTable);
+      if (c->exec("SELECT 1 FROM schema_migrations WHERE version = $1", {pg_int(m.version)})
+              .rows() == 0) {
+        c->exec_script(m.postgres);
+        c->exec("INSERT INTO schema_migrations(version, applied_at) VALUES ($1, $2)",
+                {pg_int(m.version), format_utc(now_ms())});
+      }
+      c->exec("COMMIT");
+    } catch (...) {
+      try {
+        c->exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+}
+
+std::unique_ptr<WriteTxn> PostgresStore::begin(const char* lock_sql,
+                                               const std::vector<PgParam>& key) {
+  // BEGIN and the lock may run twice (on a new connection when a pooled one had died): nothing
+  // is written before them.
+  return pool_.run([&](PgPool::Lease& c) -> std::unique_ptr<WriteTxn> {
+    c->exec("BEGIN");
+    try {
+      c->exec(lock_sql, key);
+    } catch (...) {
+      try {
+        c->exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+    return std::make_unique<PgWriteTxn>(std::move(c), *this);
+  });
+}
+
+std::unique_ptr<WriteTxn> PostgresStore::begin_write(const std::string& member_id) {
+  return begin("SELECT pg_advisory_xact_lock($1::bigint)", {pg_int(pg_lock_key(member_id))});
+}
+
+std::unique_ptr<WriteTxn> PostgresStore::begin_program_write() {
+  return begin(kLockTwo, {lock_class(PgLockClass::program), pg_int(0)});
+}
+
+bool PostgresStore::insert_program(const ProgramRow& row, std::string& error) {
+  try {
+    pool_.run([&](PgPool::Lease& c) {
+      c->exec(
+          "INSERT INTO programs(version, document, created_at) VALUES ($1,$2,$3) "
+          "ON CONFLICT (version) DO NOTHING",
+          {pg_int(row.version), row.document, row.created_at});
+    });
+    return true;
+  } catch (const PgError& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+std::int64_t PostgresStore::sweep_idempotency(std::int64_t cutoff_ms) {
+  std::int64_t deleted = 0;
+  for (;;) {
+    const std::int64_t n = pool_.run([&](PgPool::Lease& c) {
+      return c
+          ->exec(
+              "DELETE FROM idempotency WHERE key IN "
+              "(SELECT key FROM idempotency WHERE created_ms < $1 LIMIT 500)",
+              {pg_int(cutoff_ms)})
+          .affected();
+    });
+    deleted += n;
+    if (n < 500) return deleted;
+  }
+}
+
+std::optional<ProgramRow> PostgresStore::latest_program() {
+  return pool_.run(
+      [&](PgPool::Lease& c) { return read_program(*c, "ORDER BY version DESC LIMIT 1", {}); });
+}
+
+std::optional<ProgramRow> PostgresStore::program_version(std::int64_t version) {
+  return pool_.run(
+      [&](PgPool::Lease& c) { return read_program(*c, "WHERE version = $1", {pg_int(version)}); });
+}
+
+std::vector<ProgramRow> PostgresStore::programs() {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r =
+        c->exec("SELECT version, document, created_at FROM programs ORDER BY version DESC");
+    std::vector<ProgramRow> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.i64(i, 0), r.text(i, 1), r.text(i, 2)});
+    return out;
+  });
+}
+
+std::optional<std::string> PostgresStore::member_state(const std::string& member_id) {
+  return pool_.run([&](PgPool::Lease& c) -> std::optional<std::string> {
+    const PgResult r = c->exec("SELECT state FROM members WHERE member_id = $1", {member_id});
+    if (r.rows() == 0) return std::nullopt;
+    return r.text(0, 0);
+  });
+}
+
+std::optional<MemberRead> PostgresStore::member_read(const std::string& member_id) {
+  return pool_.run([&](PgPool::Lease& c) -> std::optional<MemberRead> {
+    const PgResult r = c->exec(
+        "SELECT state, view, view_marks, view_until, view_version FROM members "
+        "WHERE member_id = $1",
+        {member_id});
+    if (r.rows() == 0) return std::nullopt;
+    MemberRead m{r.text(0, 0), {}};
+    if (!r.null(0, 1)) m.dated.view = r.text(0, 1);
+    m.dated.marks = r.text(0, 2);
+    if (!r.null(0, 3)) m.dated.until_ms = r.i64(0, 3);
+    m.dated.program_version = r.i64(0, 4);
+    return m;
+  });
+}
+
+bool PostgresStore::member_exists(const std::string& member_id) {
+  return pool_.run([&](PgPool::Lease& c) {
+    return c->exec("SELECT 1 FROM members WHERE member_id = $1", {member_id}).rows() > 0;
+  });
+}
+
+// A plain sequence hands out seqs in the order writes draw them, not the order they commit: a
+// feed reader at after=N could see N+2 committed while N+1 is still in flight, and skip N+1 for
+// good. Every write holds the event_seq lock shared from before it draws its seq to its commit;
+// taking it exclusively waits for those in flight (and holds new ones back for that instant), so
+// every seq drawn so far is then committed or abandoned. The feed shows seqs up to that one.
+std::int64_t PostgresStore::settled_seq(PgConn& c) {
+  c.exec("BEGIN");
+  try {
+    c.exec(kLockTwo, {lock_class(PgLockClass::event_seq), pg_int(0)});
+    const std::int64_t seq =
+        c.exec("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM event_seq").i64(0, 0);
+    c.exec("COMMIT");
+    return seq;
+  } catch (...) {
+    try {
+      c.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+std::vector<EventRow> PostgresStore::events(const std::string& member_id, std::int64_t after,
+                                            int limit) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const std::string sql = std::string(
+                                "SELECT seq, member_id, event_id, type, at, program_version, body "
+                                "FROM events WHERE seq > $1 AND seq <= $2 ") +
+                            (member_id.empty() ? "AND $4 = '' " : "AND member_id = $4 ") +
+                            "ORDER BY seq LIMIT $3";
+    const PgResult r =
+        c->exec(sql.c_str(), {pg_int(after), pg_int(settled_seq(*c)), pg_int(limit), member_id});
+    std::vector<EventRow> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({r.i64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4),
+                     r.i64(i, 5), r.text(i, 6)});
+    return out;
+  });
+}
+
+std::optional<IdempotencyRow> PostgresStore::idempotency(const std::string& key) {
+  return pool_.run([&](PgPool::Lease& c) { return read_idempotency(*c, key, idem_ttl_ms_); });
+}
+
+std::vector<HistoryRow> PostgresStore::history_before(const std::string& member_id,
+                                                      std::int64_t before, int limit) {
+  return pool_.run(
+      [&](PgPool::Lease& c) { return read_history_before(*c, member_id, before, limit); });
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> PostgresStore::all_member_history() {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec("SELECT member_id, entry FROM history ORDER BY member_id, id");
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      std::string m = r.text(i, 0);
+      if (out.empty() || out.back().first != m) out.push_back({m, {}});
+      out.back().second.push_back(r.text(i, 1));
+    }
+    return out;
+  });
+}
+
+}  // namespace srv

@@ -1,0 +1,609 @@
+#include "sqlite_store.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "clock.hpp"
+#include "migrations.hpp"
+
+namespace srv {
+namespace {
+
+// Columns added to the first schema before migrations were versioned, each with the default an
+// older row means (upgrade_unversioned).
+struct AddedColumn {
+  const char *table, *column, *definition;
+};
+const AddedColumn kAddedColumns[] = {
+    // The reply's history is not stored twice: these say which entries of `history` it held.
+    {"idempotency", "history_end", "INTEGER NOT NULL DEFAULT 0"},
+    {"idempotency", "history_len", "INTEGER NOT NULL DEFAULT 0"},
+    // The snapshot's internal.history_total, so a write need not parse the snapshot for it.
+    {"members", "history_total", "INTEGER NOT NULL DEFAULT -1"},
+    // The view a read answers until time alone changes it (StoredView); an older row has none
+    // (view_version 0) and is read the slow way until its next write.
+    {"members", "view", "TEXT"},
+    {"members", "view_marks", "TEXT NOT NULL DEFAULT ''"},
+    {"members", "view_until", "INTEGER"},
+    {"members", "view_version", "INTEGER NOT NULL DEFAULT 0"},
+};
+
+void exec(sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "sqlite error";
+    sqlite3_free(err);
+    throw std::runtime_error(msg + " in: " + sql.substr(0, 80));
+  }
+}
+
+sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK)
+    throw std::runtime_error(std::string("prepare: ") + sqlite3_errmsg(db));
+  return st;
+}
+
+// Reader connections keep their prepared statements (keyed by the SQL text's address).
+struct Cache {
+  std::unordered_map<sqlite3*, std::unordered_map<const char*, sqlite3_stmt*>> stmts;
+  std::mutex mutex;
+};
+Cache& cache() {
+  static Cache c;
+  return c;
+}
+
+struct Stmt {
+  sqlite3_stmt* st;
+  bool cached = false;
+  Stmt(sqlite3* db, const char* sql) : st(prepare(db, sql)) {}
+  Stmt(sqlite3* db, const char* sql, bool) : cached(true) {
+    std::lock_guard lock(cache().mutex);  // a connection is leased to one thread at a time
+    auto& per_db = cache().stmts[db];
+    auto it = per_db.find(sql);
+    st = it != per_db.end() ? it->second : (per_db[sql] = prepare(db, sql));
+  }
+  ~Stmt() {
+    if (cached) {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
+    } else {
+      sqlite3_finalize(st);
+    }
+  }
+  void text(int i, const std::string& s) {
+    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void i64(int i, std::int64_t v) { sqlite3_bind_int64(st, i, v); }
+  bool step() {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(sqlite3_errmsg(sqlite3_db_handle(st)));
+  }
+  std::string col_text(int i) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i)))
+             : std::string();
+  }
+  std::int64_t col_i64(int i) { return sqlite3_column_int64(st, i); }
+};
+
+void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
+  sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+
+int run(sqlite3_stmt* st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc;
+}
+
+}  // namespace
+
+class SqliteStore::Lease {
+ public:
+  Lease(SqliteStore* s, sqlite3* db) : s_(s), db_(db) {}
+  Lease(Lease&& o) noexcept : s_(o.s_), db_(o.db_) { o.db_ = nullptr; }
+  ~Lease() {
+    if (db_) s_->give_back(db_);
+  }
+  sqlite3* get() const { return db_; }
+
+ private:
+  SqliteStore* s_;
+  sqlite3* db_;
+};
+
+sqlite3* SqliteStore::open_connection(bool writer) {
+  sqlite3* db = nullptr;
+  const int flags = (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+                    SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path_.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "cannot open";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open database " + path_ + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  if (writer) {
+    exec(db, "PRAGMA journal_mode=WAL");
+    exec(db, "PRAGMA synchronous=" + sync_);
+  }
+  return db;
+}
+
+namespace {
+
+bool has_column(sqlite3* db, const char* table, const char* column) {
+  Stmt q(db,
+         (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str());
+  q.text(1, column);
+  return q.step();
+}
+
+void add_missing_columns(sqlite3* db) {
+  for (const auto& c : kAddedColumns)
+    if (!has_column(db, c.table, c.column))
+      exec(db,
+           std::string("ALTER TABLE ") + c.table + " ADD COLUMN " + c.column + " " + c.definition);
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, const std::string& sync)
+    : path_(path), sync_(sync) {
+  writer_ = open_connection(true);
+  migrate();
+  prepare_writes();
+  // Event ids continue after the highest one stored ("srv-" + 12 digits sorts numerically).
+  const std::string last = max_event_id("srv-");
+  if (last.size() > 4) last_event_number_ = std::stoll(last.substr(4));
+}
+
+void SqliteStore::prepare_writes() {
+  insert_event_ = prepare(writer_,
+                          "INSERT INTO events(seq, member_id, event_id, type, at, program_version, "
+                          "body) VALUES (?,?,?,?,?,?,?)");
+  upsert_member_ = prepare(
+      writer_,
+      "INSERT INTO members(member_id, state, last_seq, history_total, view, view_marks, "
+      "view_until, view_version) VALUES (?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(member_id) DO UPDATE SET state = excluded.state, last_seq = excluded.last_seq, "
+      "history_total = excluded.history_total, view = excluded.view, "
+      "view_marks = excluded.view_marks, view_until = excluded.view_until, "
+      "view_version = excluded.view_version");
+  insert_member_ = prepare(writer_,
+                           "INSERT INTO members(member_id, state, last_seq, history_total, view, "
+                           "view_marks, view_until, view_version) VALUES (?,?,?,?,?,?,?,?)");
+  // An expired record under the same key (not swept yet) is replaced; a live one is a conflict
+  // (no row changed).
+  insert_idem_ =
+      prepare(writer_,
+              "INSERT INTO idempotency(key, request_hash, status, response, history_end, "
+              "history_len, created_ms) VALUES (?1,?2,?3,?4,?5,?6,?7) "
+              "ON CONFLICT(key) DO UPDATE SET "
+              "request_hash = excluded.request_hash, status = excluded.status, "
+              "response = excluded.response, history_end = excluded.history_end, "
+              "history_len = excluded.history_len, created_ms = excluded.created_ms "
+              "WHERE idempotency.created_ms < ?8");
+  insert_history_ = prepare(writer_, "INSERT INTO history(member_id, seq, entry) VALUES (?,?,?)");
+  upsert_order_ =
+      prepare(writer_,
+              "INSERT INTO orders(member_id, order_id, record) VALUES (?,?,?) "
+              "ON CONFLICT(member_id, order_id) DO UPDATE SET record = excluded.record");
+}
+
+SqliteStore::~SqliteStore() {
+  for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_, insert_history_,
+                   upsert_order_})
+    sqlite3_finalize(st);
+  for (auto* db : pool_) close_reader(db);
+  sqlite3_close(writer_);
+}
+
+SqliteStore::Lease SqliteStore::lease() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!pool_.empty()) {
+      sqlite3* db = pool_.back();
+      pool_.pop_back();
+      return Lease(this, db);
+    }
+  }
+  return Lease(this, open_connection(false));
+}
+
+void SqliteStore::give_back(sqlite3* db) {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (pool_.size() < 64) {
+      pool_.push_back(db);
+      return;
+    }
+  }
+  close_reader(db);
+}
+
+void SqliteStore::close_reader(sqlite3* db) {
+  {
+    std::lock_guard lock(cache().mutex);
+    for (auto& [sql, st] : cache().stmts[db]) sqlite3_finalize(st);
+    cache().stmts.erase(db);
+  }
+  sqlite3_close(db);
+}
+
+std::optional<ProgramRow> SqliteStore::latest_program() {
+  auto l = lease();
+  static const char* sql =
+      "SELECT version, document, created_at FROM programs ORDER BY version DESC LIMIT 1";
+  Stmt q(l.get(), sql, true);
+  if (!q.step()) return std::nullopt;
+  return ProgramRow{q.col_i64(0), q.col_text(1), q.col_text(2)};
+}
+
+std::optional<ProgramRow> SqliteStore::program_version(std::int64_t version) {
+  auto l = lease();
+  static const char* sql = "SELECT version, document, created_at FROM programs WHERE version = ?";
+  Stmt q(l.get(), sql, true);
+  q.i64(1, version);
+  if (!q.step()) return std::nullopt;
+  return ProgramRow{q.col_i64(0), q.col_text(1), q.col_text(2)};
+}
+
+std::vector<ProgramRow> SqliteStore::programs() {
+  auto l = lease();
+  static const char* sql =
+      "SELECT version, document, created_at FROM programs ORDER BY version DESC";
+  Stmt q(l.get(), sql, true);
+  std::vector<ProgramRow> out;
+  while (q.step()) out.push_back({q.col_i64(0), q.col_text(1), q.col_text(2)});
+  return out;
+}
+
+std::optional<std::string> SqliteStore::member_state(const std::string& member_id) {
+  auto l = lease();
+  static const char* sql = "SELECT state FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  if (!q.step()) return std::nullopt;
+  return q.col_text(0);
+}
+
+std::optional<MemberSnapshot> SqliteStore::member_snapshot(const std::string& member_id) {
+  auto l = lease();
+  static const char* sql = "SELECT state, history_total FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  if (!q.step()) return std::nullopt;
+  return MemberSnapshot{q.col_text(0), q.col_i64(1)};
+}
+
+std::optional<MemberRead> SqliteStore::member_read(const std::string& member_id) {
+  auto l = lease();
+  static const char* sql =
+      "SELECT state, view, view_marks, view_until, view_version FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  if (!q.step()) return std::nullopt;
+  MemberRead r{q.col_text(0), {}};
+  if (sqlite3_column_type(q.st, 1) != SQLITE_NULL) r.dated.view = q.col_text(1);
+  r.dated.marks = q.col_text(2);
+  if (sqlite3_column_type(q.st, 3) != SQLITE_NULL) r.dated.until_ms = q.col_i64(3);
+  r.dated.program_version = q.col_i64(4);
+  return r;
+}
+
+std::optional<std::string> SqliteStore::order_record(const std::string& member_id,
+                                                     const std::string& order_id) {
+  auto l = lease();
+  static const char* sql = "SELECT record FROM orders WHERE member_id = ? AND order_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  q.text(2, order_id);
+  if (!q.step()) return std::nullopt;
+  return q.col_text(0);
+}
+
+bool SqliteStore::member_exists(const std::string& member_id) {
+  auto l = lease();
+  static const char* sql = "SELECT 1 FROM members WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  return q.step();
+}
+
+std::vector<EventRow> SqliteStore::events(const std::string& member_id, std::int64_t after,
+                                          int limit) {
+  auto l = lease();
+  Stmt q(l.get(),
+         member_id.empty()
+             ? "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
+               "WHERE seq > ?2 ORDER BY seq LIMIT ?3"
+             : "SELECT seq, member_id, event_id, type, at, program_version, body FROM events "
+               "WHERE member_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+  if (!member_id.empty()) q.text(1, member_id);
+  q.i64(2, after);
+  q.i64(3, limit);
+  std::vector<EventRow> out;
+  while (q.step())
+    out.push_back({q.col_i64(0), q.col_text(1), q.col_text(2), q.col_text(3), q.col_text(4),
+                   q.col_i64(5), q.col_text(6)});
+  return out;
+}
+
+std::optional<IdempotencyRow> SqliteStore::idempotency(const std::string& key) {
+  auto l = lease();
+  static const char* sql =
+      "SELECT request_hash, status, response, history_end, history_len FROM idempotency WHERE "
+      "key = ? AND created_ms >= ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, key);
+  q.i64(2, now_ms() - idem_ttl_ms_);
+  if (!q.step()) return std::nullopt;
+  return IdempotencyRow{q.col_text(0), static_cast<int>(q.col_i64(1)), q.col_text(2), q.col_i64(3),
+                        q.col_i64(4)};
+}
+
+std::vector<HistoryRow> SqliteStore::history_before(const std::string& member_id,
+                                                    std::int64_t before, int limit) {
+  auto l = lease();
+  static const char* sql =
+      "SELECT id, entry FROM history WHERE member_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  q.i64(2, before);
+  q.i64(3, limit);
+  std::vector<HistoryRow> out;
+  while (q.step()) out.push_back({q.col_i64(0), q.col_text(1)});
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> SqliteStore::all_member_history() {
+  auto l = lease();
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  Stmt q(l.get(), "SELECT member_id, entry FROM history ORDER BY member_id, id");
+  while (q.step()) {
+    std::string m = q.col_text(0);
+    if (out.empty() || out.back().first != m) out.push_back({m, {}});
+    out.back().second.push_back(q.col_text(1));
+  }
+  return out;
+}
+
+std::int64_t SqliteStore::last_history_id(const std::string& member_id) {
+  Stmt q(writer_, "SELECT COALESCE(MAX(id), 0) FROM history WHERE member_id = ?");
+  q.text(1, member_id);
+  q.step();
+  return q.col_i64(0);
+}
+
+std::string SqliteStore::max_event_id(const std::string& prefix) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT MAX(event_id) FROM events WHERE event_id >= ?1 AND event_id < ?1 || '~'");
+  q.text(1, prefix);
+  if (!q.step()) return "";
+  return q.col_text(0);
+}
+
+CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
+  auto fail = [&](CommitResult r) {
+    error = sqlite3_errmsg(writer_);
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return r;
+  };
+  if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail(CommitResult::failed);
+  if (w.program) {
+    Stmt q(writer_, "INSERT INTO programs(version, document, created_at) VALUES (?,?,?)");
+    q.i64(1, w.program->version);
+    q.text(2, w.program->document);
+    q.text(3, w.program->created_at);
+    int rc = sqlite3_step(q.st);
+    if (rc == SQLITE_CONSTRAINT) return fail(CommitResult::program_exists);
+    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  std::int64_t seq = 0;
+  if (w.event) {
+    const EventRow& e = *w.event;
+    if (e.seq > 0)
+      sqlite3_bind_int64(insert_event_, 1, e.seq);
+    else
+      sqlite3_bind_null(insert_event_, 1);  // the next seq, in commit order
+    bind_text(insert_event_, 2, e.member_id);
+    bind_text(insert_event_, 3, e.event_id);
+    bind_text(insert_event_, 4, e.type);
+    bind_text(insert_event_, 5, e.at);
+    sqlite3_bind_int64(insert_event_, 6, e.program_version);
+    bind_text(insert_event_, 7, e.body);
+    if (run(insert_event_) != SQLITE_DONE) return fail(CommitResult::failed);
+    seq = sqlite3_last_insert_rowid(writer_);
+  }
+  std::int64_t history_end = 0;
+  for (const auto& entry : w.history) {
+    bind_text(insert_history_, 1, w.member_id);
+    sqlite3_bind_int64(insert_history_, 2, seq);
+    bind_text(insert_history_, 3, entry);
+    if (run(insert_history_) != SQLITE_DONE) return fail(CommitResult::failed);
+    history_end = sqlite3_last_insert_rowid(writer_);
+  }
+  if (w.idem_history_len > 0 && history_end == 0) history_end = last_history_id(w.member_id);
+  for (const auto& [order_id, record] : w.orders) {
+    bind_text(upsert_order_, 1, w.member_id);
+    bind_text(upsert_order_, 2, order_id);
+    bind_text(upsert_order_, 3, record);
+    if (run(upsert_order_) != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  if (!w.idem_key.empty()) {
+    bind_text(insert_idem_, 1, w.idem_key);
+    bind_text(insert_idem_, 2, w.idem_hash);
+    sqlite3_bind_int(insert_idem_, 3, w.idem_status);
+    bind_text(insert_idem_, 4, w.idem_response);
+    sqlite3_bind_int64(insert_idem_, 5, w.idem_history_len > 0 ? history_end : 0);
+    sqlite3_bind_int64(insert_idem_, 6, w.idem_history_len);
+    const std::int64_t now = now_ms();
+    sqlite3_bind_int64(insert_idem_, 7, now);
+    sqlite3_bind_int64(insert_idem_, 8, now - idem_ttl_ms_);
+    int rc = run(insert_idem_);
+    if (rc == SQLITE_CONSTRAINT || (rc == SQLITE_DONE && sqlite3_changes(writer_) == 0))
+      return fail(CommitResult::idempotency_conflict);
+    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  if (w.state) {
+    sqlite3_stmt* st = w.new_member ? insert_member_ : upsert_member_;
+    bind_text(st, 1, w.member_id);
+    bind_text(st, 2, *w.state);
+    sqlite3_bind_int64(st, 3, seq);
+    sqlite3_bind_int64(st, 4, w.history_total);
+    if (w.dated.view) bind_text(st, 5, *w.dated.view);  // else NULL: the snapshot is the view
+    bind_text(st, 6, w.dated.marks);
+    if (w.dated.until_ms) sqlite3_bind_int64(st, 7, *w.dated.until_ms);
+    sqlite3_bind_int64(st, 8, w.dated.program_version);
+    int rc = run(st);
+    if (rc == SQLITE_CONSTRAINT && w.new_member) return fail(CommitResult::member_exists);
+    if (rc != SQLITE_DONE) return fail(CommitResult::failed);
+  }
+  // The server's cap on a coupon (--coupon-cap) counts members, in this transaction: a member
+  // claiming again (per_member > 1) takes no second place, and past the cap nothing is stored.
+  for (const auto& [code, cap] : w.coupon_claims) {
+    Stmt claim(writer_, "INSERT OR IGNORE INTO coupon_claims(code, member_id) VALUES (?, ?)");
+    claim.text(1, code);
+    claim.text(2, w.member_id);
+    if (sqlite3_step(claim.st) != SQLITE_DONE) return fail(CommitResult::failed);
+    if (cap < 0 || sqlite3_changes(writer_) == 0) continue;
+    Stmt count(writer_, "SELECT COUNT(*) FROM coupon_claims WHERE code = ?");
+    count.text(1, code);
+    if (sqlite3_step(count.st) != SQLITE_ROW) return fail(CommitResult::failed);
+    if (sqlite3_column_int64(count.st, 0) > cap) return fail(CommitResult::coupon_cap_reached);
+  }
+  if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail(CommitResult::failed);
+  return CommitResult::ok;
+}
+
+// Each migration not yet recorded runs in one transaction with its record. BEGIN IMMEDIATE takes
+// the file's write lock before the check, so two processes starting at once cannot both apply
+// one (the second then stops at <db>.lock anyway).
+void SqliteStore::migrate() {
+  exec(writer_, kMigrationsTable);
+  for (const auto& m : migrations()) {
+    exec(writer_, "BEGIN IMMEDIATE");
+    try {
+      bool applied = false;
+      {
+        Stmt q(writer_, "SELECT 1 FROM schema_migrations WHERE version = ?");
+        q.i64(1, m.version);
+        applied = q.step();
+      }
+      if (!applied) {
+        exec(writer_, m.sqlite);
+        if (m.version == 1) upgrade_unversioned();
+        Stmt q(writer_, "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)");
+        q.i64(1, m.version);
+        q.text(2, format_utc(now_ms()));
+        q.step();
+      }
+      exec(writer_, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+}
+
+// A file made before migrations were versioned holds tables of an older shape, which version 1's
+// CREATE IF NOT EXISTS leaves alone: they get the columns added since, each with the value an
+// older row means. Records from before expiry existed (no created_ms) count from now.
+void SqliteStore::upgrade_unversioned() {
+  if (!has_column(writer_, "idempotency", "created_ms")) {
+    exec(writer_, "ALTER TABLE idempotency ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0");
+    exec(writer_, "UPDATE idempotency SET created_ms = " + std::to_string(now_ms()));
+  }
+  add_missing_columns(writer_);
+}
+
+std::int64_t SqliteStore::sweep_idempotency(std::int64_t cutoff_ms) {
+  std::int64_t deleted = 0;
+  for (;;) {
+    std::lock_guard lock(writer_mutex_);
+    Stmt q(writer_,
+           "DELETE FROM idempotency WHERE rowid IN "
+           "(SELECT rowid FROM idempotency WHERE created_ms < ? LIMIT 500)");
+    q.i64(1, cutoff_ms);
+    q.step();
+    const int n = sqlite3_changes(writer_);
+    deleted += n;
+    if (n < 500) return deleted;
+  }
+}
+
+// INSERT OR IGNORE: the version stored already is no failure (what was stored stays).
+bool SqliteStore::insert_program(const ProgramRow& row, std::string& error) {
+  std::lock_guard lock(writer_mutex_);
+  sqlite3_stmt* st = prepare(
+      writer_, "INSERT OR IGNORE INTO programs(version, document, created_at) VALUES (?,?,?)");
+  sqlite3_bind_int64(st, 1, row.version);
+  bind_text(st, 2, row.document);
+  bind_text(st, 3, row.created_at);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) error = sqlite3_errmsg(writer_);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE;
+}
+
+namespace {
+
+// A write on SQLite: the key's in-process mutex (one process per file, so it is the only lock
+// that matters) held from the first read to the commit; the reads use reader connections, which
+// see every commit made before the lock was taken; the commit takes the writer connection.
+class SqliteWriteTxn final : public WriteTxn {
+ public:
+  SqliteWriteTxn(SqliteStore& store, std::mutex& key_mutex) : store_(store), lock_(key_mutex) {}
+  std::optional<IdempotencyRow> idempotency(const std::string& key) override {
+    return store_.idempotency(key);
+  }
+  std::optional<MemberSnapshot> member_snapshot(const std::string& member_id) override {
+    return store_.member_snapshot(member_id);
+  }
+  std::optional<std::string> order_record(const std::string& member_id,
+                                          const std::string& order_id) override {
+    return store_.order_record(member_id, order_id);
+  }
+  std::int64_t latest_program_version() override {
+    auto row = store_.latest_program();  // one process: only startup and put_program ask
+    return row ? row->version : 0;
+  }
+  std::optional<ProgramRow> program_version(std::int64_t version) override {
+    return store_.program_version(version);
+  }
+  std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
+                                         int limit) override {
+    return store_.history_before(member_id, before, limit);
+  }
+  std::int64_t next_event_number() override { return store_.next_event_number(); }
+  CommitResult commit(const WriteSet& w, std::string& error) override {
+    std::lock_guard writer(store_.writer_mutex());
+    return store_.commit(w, error);
+  }
+
+ private:
+  SqliteStore& store_;
+  std::unique_lock<std::mutex> lock_;
+};
+
+}  // namespace
+
+std::unique_ptr<WriteTxn> SqliteStore::begin_write(const std::string& member_id) {
+  auto& m = member_mutexes_[std::hash<std::string>{}(member_id) % member_mutexes_.size()];
+  return std::make_unique<SqliteWriteTxn>(*this, m);
+}
+
+std::unique_ptr<WriteTxn> SqliteStore::begin_program_write() {
+  return std::make_unique<SqliteWriteTxn>(*this, program_mutex_);
+}
+
+}  // namespace srv

@@ -1,0 +1,76 @@
+// SQLite storage: one process over one file (main.cpp holds <db>.lock). WAL mode; every write is
+// one transaction on the one writer connection (guarded by a mutex); reads use a pool of reader
+// connections that never block it. A member's write lock is an in-process mutex: with one
+// process per file that is the whole story.
+#pragma once
+#include <sqlite3.h>
+
+#include <array>
+#include <atomic>
+#include <mutex>
+
+#include "store.hpp"
+
+namespace srv {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const std::string& sync);  // throws std::runtime_error
+  ~SqliteStore() override;
+
+  std::optional<ProgramRow> latest_program() override;
+  std::optional<ProgramRow> program_version(std::int64_t version) override;
+  std::vector<ProgramRow> programs() override;
+  std::optional<std::string> member_state(const std::string& member_id) override;
+  std::optional<MemberSnapshot> member_snapshot(const std::string& member_id);
+  std::optional<MemberRead> member_read(const std::string& member_id) override;
+  std::optional<std::string> order_record(const std::string& member_id,
+                                          const std::string& order_id);
+  bool member_exists(const std::string& member_id) override;
+  std::vector<EventRow> events(const std::string& member_id, std::int64_t after,
+                               int limit) override;
+  std::optional<IdempotencyRow> idempotency(const std::string& key) override;
+  std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
+                                         int limit) override;
+  std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history() override;
+
+  std::unique_ptr<WriteTxn> begin_write(const std::string& member_id) override;
+  std::unique_ptr<WriteTxn> begin_program_write() override;
+  bool insert_program(const ProgramRow& row, std::string& error) override;
+  std::int64_t sweep_idempotency(std::int64_t cutoff_ms) override;
+  bool shared() const override { return false; }
+
+  // Under the writer mutex, in one transaction (SqliteWriteTxn::commit).
+  CommitResult commit(const WriteSet& w, std::string& error);
+  std::mutex& writer_mutex() { return writer_mutex_; }
+  std::int64_t next_event_number() { return ++last_event_number_; }
+
+ private:
+  class Lease;
+  sqlite3* open_connection(bool writer);
+  void migrate();
+  void upgrade_unversioned();
+  void prepare_writes();
+  std::string max_event_id(const std::string& prefix);  // "" when none
+  Lease lease();
+  void give_back(sqlite3* db);
+  void close_reader(sqlite3* db);
+  std::int64_t last_history_id(const std::string& member_id);  // writer connection
+
+  std::string path_, sync_;
+  sqlite3* writer_ = nullptr;
+  std::mutex writer_mutex_;
+  std::array<std::mutex, 256> member_mutexes_;  // begin_write's locks, by hash of the member
+  std::mutex program_mutex_;                    // begin_program_write's
+  std::atomic<std::int64_t> last_event_number_{0};
+  std::mutex pool_mutex_;
+  std::vector<sqlite3*> pool_;
+  sqlite3_stmt* insert_event_ = nullptr;
+  sqlite3_stmt* upsert_member_ = nullptr;
+  sqlite3_stmt* insert_member_ = nullptr;
+  sqlite3_stmt* insert_idem_ = nullptr;
+  sqlite3_stmt* insert_history_ = nullptr;
+  sqlite3_stmt* upsert_order_ = nullptr;
+};
+
+}  // namespace srv
