@@ -1,0 +1,364 @@
+// The JSON Schema of the program document (schema/loyalty-program.schema.json, issue 21) against
+// the core, which is the truth about what is accepted: the core's `validate` of {program} decides.
+// - the schema compiles in Ajv's strict mode (draft 2020-12, formats asserted);
+// - every program the core accepts is valid under the schema: the programs of tests/vectors,
+//   bench/program.json and generated programs (test-support/generate.mjs, seeded);
+// - every program the core rejects is invalid under the schema, unless the reason is one of
+//   NOT_EXPRESSIBLE below (each says why a schema cannot say it), over the invalid vectors,
+//   generated mutations and a hand-written list of each cross-field rule;
+// - the comparison has teeth: a schema loosened or tightened in one place fails it.
+// LOYALTY_SCHEMA_CASES (default 2000) and LOYALTY_SCHEMA_SEED choose the generated set.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { VARIANTS, WASM_ROOT, core, vectors } from '../test-support/doors.mjs';
+import { mutate, program, rng } from '../test-support/generate.mjs';
+
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(WASM_ROOT, 'schema/loyalty-program.schema.json'), 'utf8'));
+const BENCH = JSON.parse(fs.readFileSync(path.join(WASM_ROOT, 'bench/program.json'), 'utf8'));
+const CASES = Number(process.env.LOYALTY_SCHEMA_CASES ?? 2000);
+const SEED = Number(process.env.LOYALTY_SCHEMA_SEED ?? 20261202);
+// An emptied or moved vector folder must fail, not pass on nothing.
+const MIN_ACCEPTED_VECTORS = 80;
+const MIN_REJECTED_VECTORS = 6; // of the 14 invalid programs there, 8 are refused by the schema (2026-12)
+
+function compile(schema = SCHEMA) {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+function valueAt(doc, pointer) {
+  let v = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = v[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+// What the core rejects and a JSON Schema cannot say. Each kind: why, how the core's error is
+// recognised, and a program the core rejects for that reason while the schema accepts it.
+const BASE = { schema: 'loyalty-program/1', id: 'p', currency: 'PEN' };
+const REWARD = { id: 'r', name: 'R', type: 'free_shipping', cost: 0 };
+export const NOT_EXPRESSIBLE = [
+  {
+    kind: 'duplicate ids (rules, rewards, cards, tiers, wheels, prizes, steps, options, segments; coupon codes ignoring case)',
+    why: 'uniqueItems compares whole items; a schema cannot ask for one member to be unique across items',
+    is: (e) => /^duplicate /.test(e.message),
+    example: { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1 }, { id: 'a', type: 'per_order', points: 2 }] },
+  },
+  {
+    kind: 'references: a reward, tier or segment named must exist',
+    why: 'a schema cannot compare a value with ids found elsewhere in the document',
+    is: (e) => /^no (reward|tier|segment) with id /.test(e.message),
+    example: { ...BASE, earn: [{ id: 'a', type: 'birthday', reward: 'nope' }] },
+  },
+  {
+    kind: 'audiences that can never hold (a segment both required and excluded; max_member_days <= min_member_days)',
+    why: 'comparing two values of the document',
+    is: (e) => /can never hold/.test(e.message),
+    example: { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, audience: { min_member_days: 30, max_member_days: 10 } }] },
+  },
+  {
+    kind: 'time zone names',
+    why: 'the core reads them from its own tz table or as a POSIX TZ rule; the schema only asks for a non-empty string',
+    is: (e) => /^unknown time zone /.test(e.message),
+    example: { ...BASE, time_zone: 'Mars/Olympus' },
+  },
+  {
+    kind: 'when.until later than when.from',
+    why: 'comparing two values of the document',
+    is: (e) => /must be later than from/.test(e.message),
+    example: { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, when: { from: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' } }] },
+  },
+  {
+    kind: 'when.hours start and end differ',
+    why: 'comparing two values ("12:00" and "12:00:00" are the same time)',
+    is: (e) => /start and end must differ/.test(e.message),
+    example: { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, when: { hours: ['12:00', '12:00'] } }] },
+  },
+  {
+    kind: 'two tier levels with the same min',
+    why: 'uniqueness of one member across items',
+    is: (e) => /two levels share the minimum/.test(e.message),
+    example: { ...BASE, tiers: { levels: [{ id: 'a', min: 0 }, { id: 'b', min: 0 }] } },
+  },
+  {
+    kind: 'limits.refund_days >= pending_days',
+    why: 'comparing two values of the document',
+    is: (e) => /refund_days must be at least pending_days/.test(e.message),
+    example: { ...BASE, pending_days: 30, limits: { refund_days: 10 } },
+  },
+  {
+    kind: 'the weights of a wheel add up to at most 10^9',
+    why: 'a sum over items',
+    is: (e) => /weights of a wheel must add up/.test(e.message),
+    example: { ...BASE, wheels: [{ id: 'w', prizes: [{ id: 'a', weight: 600000000 }, { id: 'b', weight: 600000000 }] }] },
+  },
+  {
+    kind: 'requires.match that no line can meet (everything it includes it also excludes)',
+    why: 'comparing lists of the document',
+    is: (e) => /no cart line can match/.test(e.message),
+    example: { ...BASE, rewards: [{ ...REWARD, requires: { match: { skus: ['a'], exclude_skus: ['a'] } } }] },
+  },
+  {
+    kind: 'a JSON number with more than 4 decimals (or a fractional one above 10^14), and decimal strings above 922337203685477',
+    why: 'multipleOf 0.0001 is unreliable in binary floating point (validators reject 1.1), and the schema keeps the string pattern readable',
+    is: (e, doc) => /must be a number with at most 4 decimals/.test(e.message) &&
+      (typeof valueAt(doc, e.path) === 'number' || /^0*[0-9]{15}(\.|$)/.test(String(valueAt(doc, e.path)))),
+    example: { ...BASE, earn: [{ id: 'a', type: 'multiplier', factor: 1.23456 }] },
+  },
+  {
+    kind: 'integers beyond 2^53 (only `version` allows them)',
+    why: 'a JavaScript validator reads them rounded: 2^63 reads as 9223372036854775807, the maximum',
+    is: (e, doc) => e.code === 'overflow' && Math.abs(valueAt(doc, e.path)) > 2 ** 53,
+    example: { ...BASE, version: 2 ** 63 },
+  },
+  {
+    kind: 'strings holding a lone UTF-16 surrogate (text that is not Unicode)',
+    why: 'JSON Schema sees strings as code points and has no way to refuse an unpaired surrogate',
+    is: (e) => e.code === 'invalid_json',
+    example: { ...BASE, id: '\ud800' },
+  },
+];
+
+// Rules across fields the schema does express (if/then, not, contains): the core rejects each
+// example and so must the schema.
+const EXPRESSED = {
+  'time_zone and utc_offset': { ...BASE, time_zone: 'Europe/Warsaw', utc_offset: '+01:00' },
+  'voucher_days and voucher_expires': { ...BASE, rewards: [{ ...REWARD, voucher_days: 3, voucher_expires: 'end_of_day' }] },
+  'a birthday rule with points and reward': { ...BASE, rewards: [REWARD], earn: [{ id: 'b', type: 'birthday', points: 5, reward: 'r' }] },
+  'a birthday rule with neither': { ...BASE, earn: [{ id: 'b', type: 'birthday' }] },
+  'an action rule without points or reward': { ...BASE, earn: [{ id: 'a', type: 'action', action: 'review' }] },
+  'a step with action and order': { ...BASE, challenges: [{ id: 'c', steps: [{ id: 's', action: 'x', order: {} }] }] },
+  'a step with neither': { ...BASE, challenges: [{ id: 'c', steps: [{ id: 's' }] }] },
+  'a segment bought and not_bought': { ...BASE, segments: [{ id: 's', bought: {}, not_bought: {} }] },
+  'expiry none with days': { ...BASE, expiry: { policy: 'none', days: 3 } },
+  'expiry rolling without days': { ...BASE, expiry: { policy: 'rolling' } },
+  'upgrade_applies_to_crossing_order without tiers': { ...BASE, upgrade_applies_to_crossing_order: true },
+  'the lowest tier above 0': { ...BASE, tiers: { levels: [{ id: 'a', min: 5 }] } },
+  'store_credit_spend with a cost': { ...BASE, rewards: [{ id: 'c', type: 'store_credit_spend', cost: 5 }] },
+  'a field of another earning type': { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, factor: 2 }] },
+  'a field of another reward type': { ...BASE, rewards: [{ ...REWARD, amount_minor: 5 }] },
+  'an unknown field in a match': { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, match: { sku: ['x'] } }] },
+  'audience on a punch card': { ...BASE, rewards: [REWARD], punch_cards: [{ id: 'c', reward: 'r', audience: {} }] },
+  'a factor of 0': { ...BASE, earn: [{ id: 'a', type: 'multiplier', factor: '0.0000' }] },
+  'a factor above 1000': { ...BASE, earn: [{ id: 'a', type: 'multiplier', factor: '1000.0001' }] },
+  'a percent_discount of 0.5': { ...BASE, rewards: [{ id: 'd', type: 'percent_discount', percent: 0.5 }] },
+  'a decimal string with a comma': { ...BASE, point_value_minor: '0,5' },
+  'a timestamp on 30 February': { ...BASE, wheels: [{ id: 'w', when: { from: '2026-02-30T00:00:00Z' }, prizes: [{ id: 'a', weight: 1 }] }] },
+  'an hour 24:30': { ...BASE, wheels: [{ id: 'w', when: { hours: ['10:00', '24:30'] }, prizes: [{ id: 'a', weight: 1 }] }] },
+  'a coupon code of white space': { ...BASE, rewards: [REWARD], coupons: [{ code: ' \t', reward: 'r' }] },
+  'points_label mixing forms and languages': { ...BASE, points_label: { en: { one: 'point', other: 'points' }, one: 'x' } },
+  'points_label with a "two" form': { ...BASE, points_label: { one: 'point', two: 'points', other: 'points' } },
+  'a name object with an empty text': { ...BASE, name: { en: '' } },
+  'min_orders.days above 366': { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, audience: { min_orders: { count: 1, days: 367 } } }] },
+};
+
+// Edges the core accepts and so must the schema: null as absent, "24:00", lower-case t and z,
+// decimal strings with leading zeros, labels by language, `use: any_time`, details of any type.
+const ACCEPTED = {
+  'null for optional fields': {
+    ...BASE, name: null, version: null, tiers: null, expiry: null, time_zone: null, utc_offset: '-05:00',
+    limits: { max_points_per_order: null, max_rewards_per_order: null },
+    earn: [{ id: 'a', type: 'per_spend', points: 1, per_minor: null, match: null, when: { from: null, days: null } }],
+    rewards: [{ ...REWARD, voucher_days: null, voucher_expires: 'end_of_day', audience: null, description: null }],
+  },
+  'store-local edges': {
+    ...BASE, utc_offset: 'z',
+    wheels: [{ id: 'w', when: { from: '2026-02-28t10:00:00.123456789z', hours: ['22:00', '24:00'] }, prizes: [{ id: 'a', weight: 1000000000 }] }],
+  },
+  'decimals as numbers and strings': {
+    ...BASE, point_value_minor: '0000.8333',
+    tiers: { levels: [{ id: 'a', min: 0, earn_multiplier: '0.0001' }, { id: 'b', min: 1, earn_multiplier: 1.5 }] },
+    earn: [{ id: 'm', type: 'multiplier', factor: '1000.0000' }, { id: 'c', type: 'cashback', percent: '0.01' }],
+    rewards: [{ id: 'd', type: 'percent_discount', percent: '100' }, { id: 'p', type: 'points_discount', step_points: 1, step_minor: 1, max_order_percent: 1 }],
+  },
+  'texts and labels in several languages': {
+    ...BASE, default_language: 'es-PE', name: { 'es-PE': 'Café', EN: 'Cafe' },
+    points_label: { pl: { one: 'punkt', few: 'punkty', many: 'punktów', other: 'punktu' }, en: { one: 'point', other: 'points', few: null } },
+    membership: { id: 'plus', fee_minor: 1, benefits: ['x', { en: 'y' }] },
+  },
+  'fulfilment rewards and use': {
+    ...BASE, rewards: [{ id: 'g', type: 'gift_card', details: ['any', 1] }, { id: 'e', type: 'experience', details: 'a day out', use: 'any_time' },
+      { id: 'n', type: 'free_item', use: 'now', requires: { match: {} } }, { id: 's', type: 'store_credit_spend', cost: null }],
+  },
+  'audiences': {
+    ...BASE, tiers: { period: { rolling_days: 365 }, levels: [{ id: 'gold', min: 0 }] }, segments: [{ id: 's', not_bought: { categories: ['meat'] } }],
+    earn: [{ id: 'a', type: 'per_order', points: 0, audience: { tiers: ['gold'], membership: false, min_member_days: 0, max_member_days: 1, min_orders: { count: 1, days: 366 }, lapsed_days: 36500, segments: ['s'], not_segments: [] } }],
+  },
+};
+
+function engineError(c, prog) {
+  const out = JSON.parse(c.callJson('validate', JSON.stringify({ program: prog })));
+  return out.error ?? null;
+}
+
+function explained(error, prog) {
+  return NOT_EXPRESSIBLE.find((k) => k.is(error, prog)) ?? null;
+}
+
+// Compares the schema with the core over programs: {accepted, rejectedBySchema, notExpressible,
+// failures} where failures are programs the core accepts and the schema refuses, or the core
+// refuses for a reason the schema can express and the schema accepts.
+function compare(c, validate, programs) {
+  const out = { accepted: 0, rejectedBySchema: 0, notExpressible: new Map(), failures: [] };
+  for (const { name, prog } of programs) {
+    const error = engineError(c, prog);
+    const valid = validate(prog);
+    if (!error) {
+      out.accepted++;
+      if (!valid) out.failures.push(`${name}: the core accepts it, the schema refuses: ${JSON.stringify(validate.errors.slice(0, 3))}`);
+    } else if (!valid) {
+      out.rejectedBySchema++;
+    } else {
+      const kind = explained(error, prog);
+      if (kind) out.notExpressible.set(kind.kind, (out.notExpressible.get(kind.kind) ?? 0) + 1);
+      else out.failures.push(`${name}: the core refuses it (${error.path}: ${error.message}), the schema accepts it`);
+    }
+  }
+  return out;
+}
+
+function vectorPrograms() {
+  const programs = [];
+  for (const v of vectors()) {
+    let req;
+    try {
+      req = JSON.parse(v.request);
+    } catch {
+      continue; // invalid-json: not a program
+    }
+    if (req && typeof req === 'object' && req.program && typeof req.program === 'object') programs.push({ name: `${v.operation}/${v.name}`, prog: req.program });
+  }
+  return programs;
+}
+
+function generatedPrograms(n, seed) {
+  const r = rng(seed);
+  const list = [];
+  for (let i = 0; i < n; i++) {
+    const prog = program(r);
+    list.push({ name: `generated #${i}`, prog });
+    list.push({ name: `generated #${i}, mutated`, prog: mutate(r, prog) });
+  }
+  return list;
+}
+
+// One change at a time to an accepted program, at every place in it: each string gets a letter
+// more, each number turns negative and fractional, each boolean a string, each object an unknown
+// member. Nearly every enum, pattern, range, type and closed object of the schema is met this way.
+function perturbed(name, prog) {
+  const out = [];
+  const walk = (value, set, at) => {
+    const add = (what, v) => {
+      const copy = structuredClone(prog);
+      set(copy, v);
+      out.push({ name: `${name} with ${at || '/'} ${what}`, prog: copy });
+    };
+    if (typeof value === 'string') {
+      add('+"x"', `${value}x`);
+    } else if (typeof value === 'number') {
+      add('negative', -value - 1);
+      add('+0.5', value + 0.5);
+    } else if (typeof value === 'boolean') {
+      add('as a string', String(value));
+    } else if (value && typeof value === 'object') {
+      if (!Array.isArray(value)) add('+ an unknown member', { ...value, zz_unknown: 1 });
+      for (const k of Object.keys(value)) {
+        const child = Array.isArray(value) ? Number(k) : k;
+        walk(value[child], (doc, v) => {
+          let parent = doc;
+          for (const step of at.split('/').slice(1)) parent = parent[Array.isArray(parent) ? Number(step) : step];
+          parent[child] = v;
+        }, `${at}/${k}`);
+      }
+    }
+  };
+  walk(prog, (doc, v) => Object.assign(doc, v), '');
+  return out;
+}
+
+function report(t, what, result) {
+  const kinds = [...result.notExpressible].map(([k, n]) => `${n}× ${k}`).join('; ') || 'none';
+  t.diagnostic(`${what}: ${result.accepted} accepted by core and schema, ${result.rejectedBySchema} rejected by both, not expressible: ${kinds}`);
+}
+
+describe('JSON Schema of the program (schema/loyalty-program.schema.json)', () => {
+  const c = core(VARIANTS[0]);
+
+  test('compiles in Ajv strict mode as draft 2020-12', () => {
+    assert.equal(SCHEMA.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    assert.ok(SCHEMA.$id && SCHEMA.title && SCHEMA.description);
+    assert.equal(typeof compile(), 'function');
+  });
+
+  test('every program of tests/vectors and bench/: accepted ⇔ valid, unless not expressible', async (t) => {
+    const programs = [...vectorPrograms(), { name: 'bench/program.json', prog: BENCH }];
+    const result = compare(await c, compile(), programs);
+    report(t, 'vectors', result);
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.accepted >= MIN_ACCEPTED_VECTORS, `only ${result.accepted} accepted programs in the vectors`);
+    assert.ok(result.rejectedBySchema >= MIN_REJECTED_VECTORS, `only ${result.rejectedBySchema} rejections expressed`);
+  });
+
+  test(`${CASES} generated programs and as many mutations (seed ${SEED}): accepted ⇔ valid, unless not expressible`, async (t) => {
+    const result = compare(await c, compile(), generatedPrograms(CASES, SEED));
+    report(t, 'generated', result);
+    assert.deepEqual(result.failures.slice(0, 20), []);
+    assert.ok(result.accepted >= CASES / 2, `only ${result.accepted} generated programs accepted`);
+    assert.ok(result.rejectedBySchema >= CASES / 4, `only ${result.rejectedBySchema} generated rejections expressed`);
+  });
+
+  test('one change at a time at every place of the accepted vector programs and 100 generated ones: accepted ⇔ valid, unless not expressible', async (t) => {
+    const core_ = await c;
+    const accepted = [...vectorPrograms(), ...generatedPrograms(100, SEED + 2).filter((p) => !p.name.endsWith('mutated'))]
+      .filter((p) => engineError(core_, p.prog) === null);
+    const result = compare(core_, compile(), accepted.flatMap((p) => perturbed(p.name, p.prog)));
+    report(t, 'perturbed', result);
+    assert.deepEqual(result.failures.slice(0, 20), []);
+    assert.ok(result.rejectedBySchema >= 5000, `only ${result.rejectedBySchema} perturbations refused by both`);
+  });
+
+  test('each kind the schema cannot express: the core rejects its example for that reason, the schema accepts it', async () => {
+    const validate = compile();
+    for (const k of NOT_EXPRESSIBLE) {
+      const error = engineError(await c, k.example);
+      assert.ok(error, `${k.kind}: the core accepts the example`);
+      assert.ok(k.is(error, k.example), `${k.kind}: the core rejects it for another reason: ${error.message}`);
+      assert.ok(validate(k.example), `${k.kind}: the schema now rejects it: move it out of NOT_EXPRESSIBLE (${JSON.stringify(validate.errors)})`);
+    }
+  });
+
+  test('cross-field rules the schema expresses: the core and the schema reject each', async () => {
+    const validate = compile();
+    for (const [name, prog] of Object.entries(EXPRESSED)) {
+      assert.ok(engineError(await c, prog), `${name}: the core accepts it`);
+      assert.equal(validate(prog), false, `${name}: the schema accepts it`);
+    }
+  });
+
+  test('edges the core accepts (null as absent, 24:00, lower-case t/z, decimals, languages): the schema accepts each', async () => {
+    const validate = compile();
+    for (const [name, prog] of Object.entries(ACCEPTED)) {
+      assert.equal(engineError(await c, prog), null, `${name}: the core refuses it`);
+      assert.ok(validate(prog), `${name}: ${JSON.stringify(validate.errors)}`);
+    }
+  });
+
+  test('the comparison has teeth: a schema loosened or tightened in one place fails it', async () => {
+    const programs = [...vectorPrograms(), ...generatedPrograms(300, SEED + 1)];
+    const loose = structuredClone(SCHEMA);
+    delete loose.$defs.match.additionalProperties; // unknown fields of a match now pass
+    const tight = structuredClone(SCHEMA);
+    tight.$defs.earn_multiplier.properties.factor.anyOf[0].maximum = 1.4; // factors of 1.5 now fail
+    for (const [name, schema] of [['loosened', loose], ['tightened', tight]]) {
+      const result = compare(await c, compile(schema), programs);
+      assert.ok(result.failures.length > 0, `the ${name} schema went unnoticed`);
+    }
+  });
+});
