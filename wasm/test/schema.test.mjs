@@ -5,8 +5,10 @@
 //   bench/program.json and generated programs (test-support/generate.mjs, seeded);
 // - every program the core rejects is invalid under the schema, unless the reason is one of
 //   NOT_EXPRESSIBLE below (each says why a schema cannot say it), over the invalid vectors,
-//   generated mutations and a hand-written list of each cross-field rule;
-// - the comparison has teeth: a schema loosened or tightened in one place fails it.
+//   generated mutations, one change at a time at every place of the accepted programs, and a
+//   hand-written list of each cross-field rule;
+// - the comparison has teeth: a schema loosened or tightened in one place fails it;
+// - the one difference on purpose: `$schema` (for editors) is allowed by the schema, refused by the core.
 // LOYALTY_SCHEMA_CASES (default 2000) and LOYALTY_SCHEMA_SEED choose the generated set.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -348,6 +350,14 @@ describe('JSON Schema of the program (schema/loyalty-program.schema.json)', () =
       assert.equal(engineError(await c, prog), null, `${name}: the core refuses it`);
       assert.ok(validate(prog), `${name}: ${JSON.stringify(validate.errors)}`);
     }
+  });
+
+  // The one place the schema is wider than the core on purpose: editors read `$schema` in a
+  // program file; the core refuses it like any unknown field (README: strip it before sending).
+  test('"$schema" in a program: the schema allows it for editors, the core refuses it', async () => {
+    const prog = { $schema: './node_modules/@loyalty/core-wasm/schema/loyalty-program.schema.json', ...BASE };
+    assert.ok(compile()(prog));
+    assert.match(engineError(await c, prog)?.message ?? 'accepted', /unknown field "\$schema"/, 'the core accepts $schema now: say so in the schema\'s description and the README');
   });
 
   test('the comparison has teeth: a schema loosened or tightened in one place fails it', async () => {
