@@ -193,7 +193,7 @@ const ACCEPTED = {
     membership: { id: 'plus', fee_minor: 1, benefits: ['x', { en: 'y' }] },
   },
   'fulfilment rewards and use': {
-    ...BASE, rewards: [{ id: 'g', type: 'gift_card', details: ['any', 1] }, { id: 'e', type: 'experience', details: 'a day out', use: 'any_time' },
+    ...BASE, rewards: [{ id: 'g', type: 'gift_card', details: ['any', 1], description: '' }, { id: 'e', type: 'experience', details: 'a day out', use: 'any_time' },
       { id: 'n', type: 'free_item', use: 'now', requires: { match: {} } }, { id: 's', type: 'store_credit_spend', cost: null }],
   },
   'audiences': {
@@ -262,7 +262,8 @@ function generatedPrograms(n, seed) {
 
 // One change at a time to an accepted program, at every place in it: each string gets a letter
 // more, each number turns negative and fractional, each boolean a string, each object an unknown
-// member. Nearly every enum, pattern, range, type and closed object of the schema is met this way.
+// member, and each member is left out and set to null in turn. Nearly every enum, pattern, range,
+// type, required member and closed object of the schema is met this way.
 function perturbed(name, prog) {
   const out = [];
   const walk = (value, set, at) => {
@@ -282,15 +283,23 @@ function perturbed(name, prog) {
       if (!Array.isArray(value)) add('+ an unknown member', { ...value, zz_unknown: 1 });
       for (const k of Object.keys(value)) {
         const child = Array.isArray(value) ? Number(k) : k;
-        walk(value[child], (doc, v) => {
+        const parentIn = (doc) => {
           let parent = doc;
           for (const step of at.split('/').slice(1)) parent = parent[Array.isArray(parent) ? Number(step) : step];
-          parent[child] = v;
-        }, `${at}/${k}`);
+          return parent;
+        };
+        if (!Array.isArray(value)) {
+          add(`without ${k}`, (() => { const { [k]: _, ...rest } = value; return rest; })());
+          if (value[k] !== null) add(`with ${k} null`, { ...value, [k]: null });
+        }
+        walk(value[child], (doc, v) => { parentIn(doc)[child] = v; }, `${at}/${k}`);
       }
     }
   };
-  walk(prog, (doc, v) => Object.assign(doc, v), '');
+  walk(prog, (doc, v) => {
+    for (const k of Object.keys(doc)) delete doc[k];
+    Object.assign(doc, v);
+  }, '');
   return out;
 }
 
@@ -325,9 +334,10 @@ describe('JSON Schema of the program (schema/loyalty-program.schema.json)', () =
     assert.ok(result.rejectedBySchema >= CASES / 4, `only ${result.rejectedBySchema} generated rejections expressed`);
   });
 
-  test('one change at a time at every place of the accepted vector programs and 100 generated ones: accepted ⇔ valid, unless not expressible', async (t) => {
+  test('one change at a time at every place of the accepted vector programs, the edges below and 100 generated ones: accepted ⇔ valid, unless not expressible', async (t) => {
     const core_ = await c;
-    const accepted = [...vectorPrograms(), ...generatedPrograms(100, SEED + 2).filter((p) => !p.name.endsWith('mutated'))]
+    const edges = Object.entries(ACCEPTED).map(([name, prog]) => ({ name, prog }));
+    const accepted = [...vectorPrograms(), ...edges, ...generatedPrograms(100, SEED + 2).filter((p) => !p.name.endsWith('mutated'))]
       .filter((p) => engineError(core_, p.prog) === null);
     const result = compare(core_, compile(), accepted.flatMap((p) => perturbed(p.name, p.prog)));
     report(t, 'perturbed', result);
