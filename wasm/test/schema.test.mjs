@@ -196,6 +196,78 @@ const ACCEPTED = {
     ...BASE, rewards: [{ id: 'g', type: 'gift_card', details: ['any', 1], description: '' }, { id: 'e', type: 'experience', details: 'a day out', use: 'any_time' },
       { id: 'n', type: 'free_item', use: 'now', requires: { match: {} } }, { id: 's', type: 'store_credit_spend', cost: null }],
   },
+  // Members in places no vector or generated program puts them (the perturbation test then
+  // changes each of them too).
+  'every member in every place': {
+    ...BASE, time_zone: 'America/Lima', version: 3, upgrade_applies_to_crossing_order: true,
+    tiers: { basis: 'orders', period: 'calendar_year', retain: 'none', upgrade_applies_to_crossing_order: false, levels: [{ id: 'm', name: 'M', min: 0, benefits: ['x'] }] },
+    segments: [{ id: 's', name: 'S', bought: { skus: ['a'] } }],
+    rewards: [
+      { id: 'r', name: 'R', description: 'd', type: 'percent_discount', percent: 10, max_minor: 500, cost: 10, match: { categories: ['c'] }, use: 'now', limit: { count: 2 }, voucher_expires: 'end_of_day' },
+      { id: 'f', type: 'free_item', match: { skus: ['a'] }, max_value_minor: 300, requires: { match: { skus: ['b'] }, min_quantity: 2 }, voucher_days: 7, audience: { segments: ['s'] } },
+    ],
+    earn: [
+      { id: 'e1', name: 'E1', type: 'per_item', points: 1, rounding: 'ceil', max_points: 10 },
+      { id: 'e2', name: 'E2', type: 'birthday', reward: 'r', voucher_expires: 'end_of_day', max_points: 0 },
+      { id: 'e3', type: 'spend_threshold', every_minor: 1000, reward: 'f', voucher_days: 30, when: { days: ['mon'] } },
+      { id: 'e4', type: 'action', action: 'survey', reward: 'r', voucher_days: 1, limit: { count: 1, per: 'day' } },
+      { id: 'e5', type: 'referral', name: { en: 'Refer' }, audience: { tiers: ['m'] } },
+      { id: 'e6', type: 'signup', points: 5, max_points: 5 },
+    ],
+    punch_cards: [{ id: 'p', reward: 'f', voucher_expires: 'end_of_day', required: 1000000 }],
+    wheels: [{ id: 'w', audience: { membership: true }, when: { days: ['sat'] }, limit: { count: 1, per: 'week' }, prizes: [{ id: 'z', name: 'Z', weight: 1, points: 5, reward: 'r' }] }],
+    coupons: [{ code: 'Hi', reward: 'r', audience: { lapsed_days: 30 }, min_order_minor: 1000, when: { until: '2027-01-01T00:00:00Z' }, voucher_days: 2 }],
+    challenges: [{ id: 'c', audience: { min_orders: { count: 2, days: 30 } }, when: { from: '2026-01-01T00:00:00Z' }, steps: [{ id: 's1', name: 'S1', order: { min_order_minor: 100 } }] }],
+    membership: { id: 'plus', name: 'Plus', fee_minor: 1990, period: 'year', trial_days: 3650, grace_days: 365 },
+  },
+  'maxima': {
+    ...BASE, pending_days: 3650, point_value_minor: 922337203685477, expiry: { policy: 'inactivity', days: 36500 },
+    limits: { max_points_per_order: 1e15, max_rewards_per_order: 1000, refund_days: 36500 },
+    tiers: { period: { rolling_days: 36500 }, levels: [{ id: 'a', min: 0, earn_multiplier: 922337203685477 }, { id: 'b', min: 1e15 }] },
+    earn: [
+      { id: 'a', type: 'per_spend', points: 1e15, per_minor: 1e15, max_points: 1e15, min_order_minor: 1e15 },
+      { id: 'b', type: 'bonus', points: 1e15, min_quantity: 1e15, audience: { min_member_days: 36499, max_member_days: 36500, lapsed_days: 36500, min_orders: { count: 1000000, days: 366 } } },
+      { id: 'c', type: 'multiplier', factor: 1000 }, { id: 'd', type: 'cashback', percent: 100 },
+      { id: 'e', type: 'spend_threshold', every_minor: 1e15, reward: 'f', voucher_days: 36500 },
+      { id: 'g', type: 'action', action: 'x', points: 1e15, limit: { count: 1e15 } },
+      { id: 'h', type: 'referral', referrer_points: 1e15, referee_points: 1e15 },
+    ],
+    rewards: [
+      { id: 'f', type: 'fixed_discount', amount_minor: 1e15, cost: 1e15, min_order_minor: 1e15 },
+      { id: 'p', type: 'percent_discount', percent: 100, max_minor: 1e15 },
+      { id: 'i', type: 'free_item', max_value_minor: 1e15, requires: { match: {}, min_quantity: 1000000 } },
+      { id: 'd', type: 'points_discount', step_points: 1e15, step_minor: 1e15, min_points: 1e15, max_order_percent: 100 },
+    ],
+    punch_cards: [{ id: 'c', reward: 'f', required: 1000000, max_punches_per_day: 1000000 }],
+    wheels: [{ id: 'w', prizes: [{ id: 'a', weight: 1e9, points: 1e15 }] }],
+    coupons: [{ code: 'X', reward: 'f', per_member: 1000000, min_order_minor: 1e15 }],
+    challenges: [{ id: 'c', points: 1e15, steps: [{ id: 's', order: { min_order_minor: 1e15 } }] }],
+    membership: { id: 'm', fee_minor: 1e15, trial_days: 3650, grace_days: 365 },
+  },
+  'minima': {
+    ...BASE, version: 1, pending_days: 0, point_value_minor: 0, expiry: { policy: 'rolling', days: 1 },
+    limits: { max_points_per_order: 0, max_rewards_per_order: 0, refund_days: 1 },
+    tiers: { period: { rolling_days: 1 }, levels: [{ id: 'a', min: 0, earn_multiplier: 0.0001 }] },
+    earn: [
+      { id: 'a', type: 'per_spend', points: 0, per_minor: 1, max_points: 0, min_order_minor: 0 },
+      { id: 'b', type: 'bonus', points: 0, min_quantity: 1, audience: { min_member_days: 0, max_member_days: 1, lapsed_days: 1, min_orders: { count: 1, days: 1 } } },
+      { id: 'c', type: 'multiplier', factor: 0.0001 }, { id: 'd', type: 'cashback', percent: 0.0001 },
+      { id: 'e', type: 'spend_threshold', every_minor: 1, reward: 'f', voucher_days: 1 },
+      { id: 'g', type: 'action', action: 'x', points: 0, limit: { count: 1 } },
+      { id: 'h', type: 'referral', referrer_points: 0, referee_points: 0 },
+    ],
+    rewards: [
+      { id: 'f', type: 'fixed_discount', amount_minor: 1, cost: 0, min_order_minor: 0 },
+      { id: 'p', type: 'percent_discount', percent: 1, max_minor: 1 },
+      { id: 'i', type: 'free_item', max_value_minor: 1, requires: { match: {}, min_quantity: 1 } },
+      { id: 'd', type: 'points_discount', step_points: 1, step_minor: 1, min_points: 0, max_order_percent: 1 },
+    ],
+    punch_cards: [{ id: 'c', reward: 'f', required: 1, max_punches_per_day: 1 }],
+    wheels: [{ id: 'w', prizes: [{ id: 'a', weight: 1, points: 0 }] }],
+    coupons: [{ code: 'X', reward: 'f', per_member: 1, min_order_minor: 0 }],
+    challenges: [{ id: 'c', points: 0, steps: [{ id: 's', order: { min_order_minor: 0 } }] }],
+    membership: { id: 'm', fee_minor: 1, trial_days: 0, grace_days: 0 },
+  },
   'audiences': {
     ...BASE, tiers: { period: { rolling_days: 365 }, levels: [{ id: 'gold', min: 0 }] }, segments: [{ id: 's', not_bought: { categories: ['meat'] } }],
     earn: [{ id: 'a', type: 'per_order', points: 0, audience: { tiers: ['gold'], membership: false, min_member_days: 0, max_member_days: 1, min_orders: { count: 1, days: 366 }, lapsed_days: 36500, segments: ['s'], not_segments: [] } }],
@@ -261,7 +333,8 @@ function generatedPrograms(n, seed) {
 }
 
 // One change at a time to an accepted program, at every place in it: each string gets a letter
-// more, each number turns negative and fractional, each boolean a string, each object an unknown
+// more, each number turns negative, fractional, one more and one less (at the bounds of the
+// 'minima' and 'maxima' programs: just outside), each boolean a string, each object an unknown
 // member, and each member is left out and set to null in turn. Nearly every enum, pattern, range,
 // type, required member and closed object of the schema is met this way.
 function perturbed(name, prog) {
@@ -277,6 +350,8 @@ function perturbed(name, prog) {
     } else if (typeof value === 'number') {
       add('negative', -value - 1);
       add('+0.5', value + 0.5);
+      add('+1', value + 1);
+      add('-1', value - 1);
     } else if (typeof value === 'boolean') {
       add('as a string', String(value));
     } else if (value && typeof value === 'object') {
