@@ -135,8 +135,9 @@ export const NOT_EXPRESSIBLE = [
   },
 ];
 
-// Rules across fields the schema does express (if/then, not, contains): the core rejects each
-// example and so must the schema.
+// Rules the schema does express beyond one value's type and range — across fields (if/then, not,
+// contains), list lengths, closed objects, key names: the core rejects each example and so must
+// the schema.
 const EXPRESSED = {
   'time_zone and utc_offset': { ...BASE, time_zone: 'Europe/Warsaw', utc_offset: '+01:00' },
   'voucher_days and voucher_expires': { ...BASE, rewards: [{ ...REWARD, voucher_days: 3, voucher_expires: 'end_of_day' }] },
@@ -165,6 +166,16 @@ const EXPRESSED = {
   'points_label mixing forms and languages': { ...BASE, points_label: { en: { one: 'point', other: 'points' }, one: 'x' } },
   'points_label with a "two" form': { ...BASE, points_label: { one: 'point', two: 'points', other: 'points' } },
   'a name object with an empty text': { ...BASE, name: { en: '' } },
+  'hours with one time': { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, when: { hours: ['10:00'] } }] },
+  'hours with three times': { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, when: { hours: ['10:00', '11:00', '12:00'] } }] },
+  'no days': { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, when: { days: [] } }] },
+  'a wheel without prizes': { ...BASE, wheels: [{ id: 'w', prizes: [] }] },
+  'a challenge without steps': { ...BASE, challenges: [{ id: 'c', steps: [] }] },
+  'a choice without options': { ...BASE, rewards: [{ id: 'c', type: 'choice', options: [] }] },
+  'tiers without levels': { ...BASE, tiers: { levels: [] } },
+  'a name object without languages': { ...BASE, name: {} },
+  'an empty points_label': { ...BASE, points_label: {} },
+  'a rule that is not an object': { ...BASE, earn: ['per_order'] },
   'min_orders.days above 366': { ...BASE, earn: [{ id: 'a', type: 'per_order', points: 1, audience: { min_orders: { count: 1, days: 367 } } }] },
 };
 
@@ -268,6 +279,8 @@ const ACCEPTED = {
     challenges: [{ id: 'c', points: 0, steps: [{ id: 's', order: { min_order_minor: 0 } }] }],
     membership: { id: 'm', fee_minor: 1, trial_days: 0, grace_days: 0 },
   },
+  'empty lists': { ...BASE, earn: [], rewards: [], punch_cards: [], wheels: [], coupons: [], challenges: [], segments: [],
+    tiers: { levels: [{ id: 'a', min: 0, benefits: [] }] }, membership: { id: 'm', fee_minor: 1, benefits: [] } },
   'audiences': {
     ...BASE, tiers: { period: { rolling_days: 365 }, levels: [{ id: 'gold', min: 0 }] }, segments: [{ id: 's', not_bought: { categories: ['meat'] } }],
     earn: [{ id: 'a', type: 'per_order', points: 0, audience: { tiers: ['gold'], membership: false, min_member_days: 0, max_member_days: 1, min_orders: { count: 1, days: 366 }, lapsed_days: 36500, segments: ['s'], not_segments: [] } }],
@@ -431,7 +444,7 @@ describe('JSON Schema of the program (schema/loyalty-program.schema.json)', () =
     }
   });
 
-  test('cross-field rules the schema expresses: the core and the schema reject each', async () => {
+  test('rules across fields, list lengths, closed objects, key names: the core and the schema reject each', async () => {
     const validate = compile();
     for (const [name, prog] of Object.entries(EXPRESSED)) {
       assert.ok(engineError(await c, prog), `${name}: the core accepts it`);
@@ -439,7 +452,7 @@ describe('JSON Schema of the program (schema/loyalty-program.schema.json)', () =
     }
   });
 
-  test('edges the core accepts (null as absent, 24:00, lower-case t/z, decimals, languages): the schema accepts each', async () => {
+  test('edges the core accepts (null as absent, 24:00, lower-case t/z, decimals, languages, bounds, empty lists): the schema accepts each', async () => {
     const validate = compile();
     for (const [name, prog] of Object.entries(ACCEPTED)) {
       assert.equal(engineError(await c, prog), null, `${name}: the core refuses it`);
