@@ -2,6 +2,8 @@
 // layer (loyalty-core.mjs, node.mjs) with its types, and the release module that
 // scripts/build.sh wasm built (loyalty_core.js + .wasm, copied from build/wasm, never rebuilt here).
 // build/wasm itself is left as it is: the widget, the demo and the size report read it.
+// The program's JSON Schema is not built: package.json's `files` ships schema/ as it is in the
+// repository, so an editor finds it at the same path in both.
 //
 // dist/ is emptied first, so a tarball never carries files of an earlier build. In dist/:
 // - the types are named .d.mts, the name TypeScript reads for an .mjs, so they are ES module types

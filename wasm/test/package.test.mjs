@@ -4,7 +4,8 @@
 // run time, that every target of package.json's `exports` is in it, that Node loads the packaged
 // module through `@loyalty/core-wasm/node` and through the browser entry (with the packaged
 // loyalty_core.js/.wasm, as a bundler wires them) and answers a vector's request with the
-// vector's response bytes, and that TypeScript finds the types by the package's name.
+// vector's response bytes, that the program's JSON Schema (for editors) is there by its exported
+// name, and that TypeScript finds the types by the package's name.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -27,6 +28,7 @@ const SHIPPED = [
   'dist/node.mjs',
   'dist/package.json',
   'package.json',
+  'schema/loyalty-program.schema.json',
 ];
 const VECTOR = path.join(VECTORS, 'preview/free-item-and-fixed-discount');
 
@@ -60,7 +62,7 @@ describe('the npm package, installed from its tarball', () => {
 
   test('every target of exports, main and types is in the installed package', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
-    assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './loyalty_core.js', './loyalty_core.wasm', './node', './package.json']);
+    assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './loyalty_core.js', './loyalty_core.wasm', './node', './package.json', './schema/loyalty-program.schema.json']);
     for (const entry of ['.', './node']) assert.deepEqual(Object.keys(pkg.exports[entry]), ['types', 'import'], `${entry}: types first, then import`);
     for (const t of [...exportTargets(pkg.exports), pkg.main, pkg.types]) {
       assert.ok(fs.existsSync(path.join(installed, t)), `${t} is in the package`);
@@ -90,6 +92,7 @@ process.stdout.write(JSON.stringify({
   entry: viaEntry.call('preview', request),
   thrown,
   name: require('${NAME}/package.json').name,
+  schema: require('${NAME}/schema/loyalty-program.schema.json'),
 }));
 `,
     );
@@ -105,6 +108,8 @@ process.stdout.write(JSON.stringify({
     assert.deepEqual(got.entry, JSON.parse(expected), 'call through the browser entry gives the response');
     assert.equal(got.thrown, 'invalid_json', 'errors are LoyaltyError of the same module');
     assert.equal(got.name, NAME);
+    // The JSON Schema for editors and validators, by its exported name, as in the repository.
+    assert.deepEqual(got.schema, JSON.parse(fs.readFileSync(path.join(WASM_ROOT, 'schema/loyalty-program.schema.json'), 'utf8')));
   });
 
   test('TypeScript resolves the types by the package name (tsc --noEmit, nodenext)', () => {
