@@ -30,6 +30,10 @@ share a PostgreSQL database.
   --cors-origin URL    LOYALTY_CORS_ORIGIN   allowed browser origin; repeatable (env: comma-separated)
   --trusted-proxy ADDR                       a proxy's address whose X-Forwarded-For names the
                                              client for the rate limit; repeatable
+  --webhook-url URL                          where events are posted (http or https); repeatable
+  --webhook-secret-file F LOYALTY_WEBHOOK_SECRET  the secret that signs them (Loyalty-Signature)
+  --webhook-retry-ms MS                      the first retry's delay, doubling to an hour, for
+                                             3 days (default 30000)
   --static DIR         LOYALTY_STATIC        serve files from DIR at / (for the demo)
   --rate-limit R       LOYALTY_RATE_LIMIT    requests/second per client (shopper or address), burst 2R;
                                              0 = off; calls with the right admin key are not limited,
@@ -235,6 +239,12 @@ bool read_flags(int argc, char** argv, Config& c, SecretSources& admin, SecretSo
         c.static_dir = next();
       else if (a == "--trusted-proxy")
         c.trusted_proxies.push_back(next());
+      else if (a == "--webhook-url")
+        c.webhook_urls.push_back(next());
+      else if (a == "--webhook-secret-file")
+        c.webhook_secret_file = next();
+      else if (a == "--webhook-retry-ms")
+        c.webhook_retry_ms = std::stoll(next());
       else if (a == "--rate-limit")
         c.rate_limit = std::stod(next());
       else if (a == "--max-body")
@@ -332,6 +342,28 @@ bool check_values(const Config& c, std::string& error) {
   return true;
 }
 
+// The webhook secret from its file or the environment; receivers need one, and http(s) URLs.
+bool resolve_webhooks(Config& c, std::string& error) {
+  SecretSources s{"", c.webhook_secret_file, env("LOYALTY_WEBHOOK_SECRET"), ""};
+  std::string source;
+  if (!resolve_secret(s, "webhook secret", "webhook-secret", c.webhook_secret, source, error))
+    return false;
+  for (const auto& url : c.webhook_urls)
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      error = "--webhook-url must be an http:// or https:// URL, got " + url;
+      return false;
+    }
+  if (!c.webhook_urls.empty() && c.webhook_secret.empty()) {
+    error = "--webhook-url needs a secret: --webhook-secret-file or LOYALTY_WEBHOOK_SECRET";
+    return false;
+  }
+  if (c.webhook_retry_ms < 100 || c.webhook_retry_ms > 3'600'000) {
+    error = "--webhook-retry-ms must be 100-3600000";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
@@ -344,7 +376,7 @@ std::optional<Config> parse_config(int argc, char** argv, std::string& error) {
       !resolve_secret(secret, "token secret", "token-secret", c.token_secret, c.token_secret_source,
                       error))
     return std::nullopt;
-  if (!check_values(c, error)) return std::nullopt;
+  if (!resolve_webhooks(c, error) || !check_values(c, error)) return std::nullopt;
   return c;
 }
 

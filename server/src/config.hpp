@@ -22,6 +22,10 @@ struct Config {
   // Peers whose X-Forwarded-For names the client (deploy/nginx.conf): the rate limit counts the
   // client, not the proxy every request comes from.
   std::vector<std::string> trusted_proxies;
+  // Webhooks (spec/sync.md): receivers, the signing secret, the first retry's delay.
+  std::vector<std::string> webhook_urls;
+  std::string webhook_secret, webhook_secret_file;
+  std::int64_t webhook_retry_ms = 30'000;
   std::string static_dir;
   double rate_limit = 20;              // requests per second per client; 0 = off
   std::size_t max_body = 1u << 20;     // bytes; larger bodies get 413

@@ -113,6 +113,8 @@ int main(int argc, char** argv) {
     store.set_idempotency_ttl_ms(ttl_ms);
     srv::Service service(store);
     service.set_coupon_caps(c.coupon_caps);
+    srv::Webhooks webhooks(store, {c.webhook_urls, c.webhook_secret, c.webhook_retry_ms});
+    service.set_webhooks(webhooks);
     if (!service.load_program(initial, error)) {
       std::fprintf(stderr, "loyalty-server: %s\n", error.c_str());
       return 1;
@@ -128,6 +130,9 @@ int main(int argc, char** argv) {
     // the newest version inside their transaction anyway).
     if (store.shared())
       server.every(std::chrono::seconds(1), [&service] { service.refresh_program(); });
+    // The outbox: what is due is posted every second, by whichever instance comes first.
+    if (webhooks.enabled())
+      server.every(std::chrono::seconds(1), [&webhooks] { webhooks.deliver(srv::now_ms()); });
     std::printf("{\"listening\":\"%s:%d\"}\n", c.bind.c_str(), port);
     std::fflush(stdout);
     warn_about_flag_secrets(c);

@@ -116,9 +116,28 @@ CREATE TABLE coupon_claims (
 const char* kIdempotencyCreated =
     "CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_ms)";
 
+// The webhook outbox (spec/sync.md, "Webhooks"): one row per event and receiver, written in the
+// event's own transaction; delivered_ms is set once the receiver said 2xx, dead once retries end.
+const char* kOutbox = R"(
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+  id              TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_ms      BIGINT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms BIGINT NOT NULL,
+  delivered_ms    BIGINT,
+  dead            INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (id, url));
+CREATE INDEX IF NOT EXISTS webhook_outbox_due ON webhook_outbox(next_attempt_ms)
+  WHERE delivered_ms IS NULL AND dead = 0;
+)";
+
 const Migration kMigrations[] = {
     {1, "the tables", kSqlite1, kPostgres1},
     {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
+    {3, "the webhook outbox", kOutbox, kOutbox},
 };
 
 }  // namespace

@@ -75,6 +75,7 @@ class PgCommit {
   bool idempotency(std::int64_t history_end);
   bool member(std::int64_t seq);
   bool coupons();
+  void webhooks();
   PgConn& c_;
   const WriteSet& w_;
   std::int64_t ttl_ms_;
@@ -88,7 +89,18 @@ CommitResult PgCommit::run() {
   if (!w_.idem_key.empty() && !idempotency(history_end)) return CommitResult::idempotency_conflict;
   if (w_.state && !member(seq)) return CommitResult::member_exists;
   if (!coupons()) return CommitResult::coupon_cap_reached;
+  webhooks();
   return CommitResult::ok;
+}
+
+// In the event's own transaction: a rolled-back write leaves no delivery, a committed one always
+// has its rows.
+void PgCommit::webhooks() {
+  for (const auto& h : w_.webhooks)
+    c_.exec(
+        "INSERT INTO webhook_outbox(id, url, body, created_ms, next_attempt_ms) "
+        "VALUES ($1,$2,$3,$4,$4) ON CONFLICT DO NOTHING",
+        {h.id, h.url, h.body, pg_int(h.created_ms)});
 }
 
 bool PgCommit::program() {
@@ -349,6 +361,39 @@ std::int64_t PostgresStore::sweep_idempotency(std::int64_t cutoff_ms) {
     deleted += n;
     if (n < 500) return deleted;
   }
+}
+
+// SKIP LOCKED: instances claiming at once take different rows; the lease pushes a claimed row's
+// next attempt back, so a crashed instance's rows come due again once it runs out.
+std::vector<OutboxRow> PostgresStore::claim_webhooks(std::int64_t now_ms, int limit,
+                                                     std::int64_t lease_ms) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(
+        "UPDATE webhook_outbox SET next_attempt_ms = $2 WHERE (id, url) IN "
+        "(SELECT id, url FROM webhook_outbox WHERE delivered_ms IS NULL AND dead = 0 AND "
+        "next_attempt_ms <= $1 ORDER BY next_attempt_ms LIMIT $3 FOR UPDATE SKIP LOCKED) "
+        "RETURNING id, url, body, created_ms, attempts",
+        {pg_int(now_ms), pg_int(now_ms + lease_ms), pg_int(limit)});
+    std::vector<OutboxRow> rows;
+    for (int i = 0; i < r.rows(); ++i)
+      rows.push_back(
+          {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.i64(i, 3), static_cast<int>(r.i64(i, 4))});
+    return rows;
+  });
+}
+
+void PostgresStore::webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,
+                                      std::optional<std::int64_t> next_attempt_ms,
+                                      const std::string& error) {
+  pool_.run([&](PgPool::Lease& c) {
+    c->exec(
+        "UPDATE webhook_outbox SET attempts = attempts + 1, delivered_ms = $3, "
+        "next_attempt_ms = $4, dead = $5, last_error = $6 WHERE id = $1 AND url = $2",
+        {row.id, row.url, delivered ? pg_int(now_ms) : PgParam{},
+         pg_int(next_attempt_ms.value_or(now_ms)), pg_int(!delivered && !next_attempt_ms),
+         error.substr(0, 500)});
+    return 0;
+  });
 }
 
 std::optional<ProgramRow> PostgresStore::latest_program() {

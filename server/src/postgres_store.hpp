@@ -32,6 +32,11 @@ class PostgresStore final : public Store {
   bool insert_program(const ProgramRow& row, std::string& error) override;
   std::int64_t sweep_idempotency(std::int64_t cutoff_ms) override;
   bool shared() const override { return true; }
+  std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
+                                        std::int64_t lease_ms) override;
+  void webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,
+                         std::optional<std::int64_t> next_attempt_ms,
+                         const std::string& error) override;
 
   std::int64_t idempotency_ttl_ms() const { return idem_ttl_ms_; }
 

@@ -442,7 +442,8 @@ Reply Service::write_event(const std::string& member_id, json event, bool enrol,
   event["at"] = at_override.empty() ? now_rfc3339() : at_override;
   const std::string response =
       apply_event(*txn, p, member_id, snapshot ? &snapshot->state : nullptr, event);
-  return store_outcome(std::move(txn), p, member_id, event, total_before, response, enrol, k);
+  return store_outcome(std::move(txn), p, member_id, event,
+                       {snapshot ? &snapshot->state : nullptr, total_before}, response, enrol, k);
 }
 
 // The core's `apply` of the event on the stored state at the server's now, under the version
@@ -479,16 +480,15 @@ std::string Service::apply_event(WriteTxn& txn, const Program& p, const std::str
 // event stores the event, the new state, the history entries it wrote (the member's full history
 // is the sum of these) and an idempotency record without the history (rebuilt from the entries).
 Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
-                             const std::string& member_id, const json& event,
-                             std::int64_t history_total_before, const std::string& response,
-                             bool enrol, const WriteKey& k) {
+                             const std::string& member_id, const json& event, const Before& before,
+                             const std::string& response, bool enrol, const WriteKey& k) {
   if (loyalty::is_error(response))
     return engine_error(json::parse(response, nullptr, false), "/event");
   std::string err;
   const auto after = loyalty::MemberDocument::parse(response, &err, true);
   if (!after) return error_reply(500, "engine_error", err);
   const std::vector<std::string> history = after->history();
-  const std::int64_t written = after->history_total() - history_total_before;
+  const std::int64_t written = after->history_total() - before.history_total;
   const auto first_new =
       history.end() - std::min<std::int64_t>(std::max<std::int64_t>(written, 0),
                                              static_cast<std::int64_t>(history.size()));
@@ -546,6 +546,9 @@ Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
   w.idem_status = r.status;
   w.idem_response = after->view(false);
   w.idem_history_len = static_cast<int>(history.size());
+  if (webhooks_)
+    w.webhooks = webhooks_->rows_for(*p.engine, member_id, event_id, before.state, r.body,
+                                     w.history, now_ms());
   return commit_write(std::move(txn), w, r, member_id, k);
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store.hpp"
+#include "webhooks.hpp"
 
 namespace srv {
 
@@ -69,6 +70,8 @@ class Service {
   Reply claim(const std::string& member_id, const std::string& code, const WriteKey& k);
   // --coupon-cap: normalised code -> how many members may claim it.
   void set_coupon_caps(std::map<std::string, std::int64_t> caps) { coupon_caps_ = std::move(caps); }
+  // Accepted writes add their webhook deliveries to the outbox in their own transaction.
+  void set_webhooks(const Webhooks& webhooks) { webhooks_ = &webhooks; }
 
   Reply get_member(const std::string& member_id);
   // The member's stored history entries with cursor < before, at most `limit`, oldest first.
@@ -100,11 +103,18 @@ class Service {
                     const std::string& at_override, const WriteKey& k);
   std::string apply_event(WriteTxn& txn, const Program& p, const std::string& member_id,
                           const std::string* snapshot, const nlohmann::json& event);
+  // The member as the write found them: the stored state (null for a new member) and its count
+  // of history entries.
+  struct Before {
+    const std::string* state = nullptr;
+    std::int64_t history_total = 0;
+  };
   Reply store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p, const std::string& member_id,
-                      const nlohmann::json& event, std::int64_t history_total_before,
+                      const nlohmann::json& event, const Before& before,
                       const std::string& response, bool enrol, const WriteKey& k);
 
   Store& store_;
+  const Webhooks* webhooks_ = nullptr;
   std::map<std::string, std::int64_t> coupon_caps_;
   std::mutex program_mutex_;
   Program program_;

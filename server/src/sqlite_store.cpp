@@ -480,6 +480,17 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
     if (sqlite3_step(count.st) != SQLITE_ROW) return fail(CommitResult::failed);
     if (sqlite3_column_int64(count.st, 0) > cap) return fail(CommitResult::coupon_cap_reached);
   }
+  // The webhook outbox, in the event's own transaction (a rolled-back write leaves none).
+  for (const auto& h : w.webhooks) {
+    Stmt q(writer_,
+           "INSERT OR IGNORE INTO webhook_outbox(id, url, body, created_ms, next_attempt_ms) "
+           "VALUES (?1, ?2, ?3, ?4, ?4)");
+    q.text(1, h.id);
+    q.text(2, h.url);
+    q.text(3, h.body);
+    q.i64(4, h.created_ms);
+    if (sqlite3_step(q.st) != SQLITE_DONE) return fail(CommitResult::failed);
+  }
   if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail(CommitResult::failed);
   return CommitResult::ok;
@@ -539,6 +550,47 @@ std::int64_t SqliteStore::sweep_idempotency(std::int64_t cutoff_ms) {
     deleted += n;
     if (n < 500) return deleted;
   }
+}
+
+std::vector<OutboxRow> SqliteStore::claim_webhooks(std::int64_t now_ms, int limit,
+                                                   std::int64_t lease_ms) {
+  std::lock_guard lock(writer_mutex_);
+  std::vector<OutboxRow> rows;
+  Stmt q(writer_,
+         "SELECT id, url, body, created_ms, attempts FROM webhook_outbox WHERE delivered_ms IS "
+         "NULL AND dead = 0 AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?");
+  q.i64(1, now_ms);
+  q.i64(2, limit);
+  while (q.step())
+    rows.push_back({q.col_text(0), q.col_text(1), q.col_text(2), q.col_i64(3),
+                    static_cast<int>(q.col_i64(4))});
+  for (const auto& r : rows) {
+    Stmt lease(writer_, "UPDATE webhook_outbox SET next_attempt_ms = ? WHERE id = ? AND url = ?");
+    lease.i64(1, now_ms + lease_ms);
+    lease.text(2, r.id);
+    lease.text(3, r.url);
+    lease.step();
+  }
+  return rows;
+}
+
+void SqliteStore::webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,
+                                    std::optional<std::int64_t> next_attempt_ms,
+                                    const std::string& error) {
+  std::lock_guard lock(writer_mutex_);
+  Stmt q(writer_,
+         "UPDATE webhook_outbox SET attempts = attempts + 1, delivered_ms = ?, "
+         "next_attempt_ms = ?, dead = ?, last_error = ? WHERE id = ? AND url = ?");
+  if (delivered)
+    q.i64(1, now_ms);
+  else
+    sqlite3_bind_null(q.st, 1);
+  q.i64(2, next_attempt_ms.value_or(now_ms));
+  q.i64(3, !delivered && !next_attempt_ms);
+  q.text(4, error.substr(0, 500));
+  q.text(5, row.id);
+  q.text(6, row.url);
+  q.step();
 }
 
 // INSERT OR IGNORE: the version stored already is no failure (what was stored stays).

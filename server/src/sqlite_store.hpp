@@ -39,6 +39,11 @@ class SqliteStore final : public Store {
   bool insert_program(const ProgramRow& row, std::string& error) override;
   std::int64_t sweep_idempotency(std::int64_t cutoff_ms) override;
   bool shared() const override { return false; }
+  std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
+                                        std::int64_t lease_ms) override;
+  void webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,
+                         std::optional<std::int64_t> next_attempt_ms,
+                         const std::string& error) override;
 
   // Under the writer mutex, in one transaction (SqliteWriteTxn::commit).
   CommitResult commit(const WriteSet& w, std::string& error);

@@ -61,6 +61,13 @@ struct HistoryRow {  // one stored outcome: a history entry as the engine wrote 
   std::string entry;
 };
 
+// One webhook delivery waiting in the outbox: an event for one receiver.
+struct OutboxRow {
+  std::string id, url, body;
+  std::int64_t created_ms = 0;
+  int attempts = 0;  // made so far
+};
+
 // Everything one write stores, in one transaction.
 struct WriteSet {
   std::string member_id;
@@ -80,6 +87,7 @@ struct WriteSet {
   // Coupon codes this write claimed (normalised, config.hpp coupon_code_key), each with the
   // server's cap on members claiming it (-1: none). A claim past its cap fails the whole write.
   std::vector<std::pair<std::string, std::int64_t>> coupon_claims;
+  std::vector<OutboxRow> webhooks;  // kept once per (id, url): a retried write adds none
 };
 
 enum class CommitResult {
@@ -154,6 +162,15 @@ class Store {
   virtual std::int64_t sweep_idempotency(std::int64_t cutoff_ms) = 0;
   // True when other instances may write the same database (what this one caches may be stale).
   virtual bool shared() const = 0;
+
+  // Webhook deliveries due at `now_ms`, at most `limit`, each leased for `lease_ms` (pushed back
+  // so another instance does not take it meanwhile), oldest first.
+  virtual std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
+                                                std::int64_t lease_ms) = 0;
+  // The outcome of one attempt: delivered, or the next attempt's time (none: the row is dead).
+  virtual void webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,
+                                 std::optional<std::int64_t> next_attempt_ms,
+                                 const std::string& error) = 0;
 
   void set_idempotency_ttl_ms(std::int64_t ttl_ms) { idem_ttl_ms_ = ttl_ms; }
 

@@ -41,7 +41,8 @@ void exchange(Stream& stream, const http::request<http::string_body>& req,
   parser->body_limit(64 * 1024);  // a receiver's answer is read, never kept
   http::async_write(stream, req, [&stream, buffer, parser, done](beast::error_code ec, auto) {
     if (ec) return done(0, "write: " + ec.message());
-    http::async_read(stream, *buffer, *parser, [parser, done](beast::error_code ec, auto) {
+    // The handler keeps the buffer and the parser alive until the read is over.
+    http::async_read(stream, *buffer, *parser, [buffer, parser, done](beast::error_code ec, auto) {
       if (ec) return done(0, "read: " + ec.message());
       done(static_cast<int>(parser->get().result_int()), "");
     });

@@ -54,9 +54,9 @@ bool webhook_signature_valid(const std::string& header, const std::string& secre
          CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
-std::int64_t webhook_retry_delay_ms(int attempts) {
-  const int doublings = std::clamp(attempts - 1, 0, 7);  // 30 s × 2^7 = 64 min: capped at 60
-  return std::min<std::int64_t>(30'000LL << doublings, 3'600'000);
+std::int64_t webhook_retry_delay_ms(int attempts, std::int64_t first_ms) {
+  const int doublings = std::clamp(attempts - 1, 0, 20);
+  return std::min<std::int64_t>(first_ms << doublings, 3'600'000);
 }
 
 bool webhook_gives_up(std::int64_t created_ms, std::int64_t now_ms) {

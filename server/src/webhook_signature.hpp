@@ -17,10 +17,10 @@ bool webhook_signature_valid(const std::string& header, const std::string& secre
                              const std::string& body, std::int64_t now_seconds,
                              std::int64_t tolerance_seconds = 300);
 
-// When to try a failed delivery again: 30 s after the first attempt, doubling to at most an
-// hour between attempts, for 3 days after the event; none after that (the delivery is dead).
-// `attempts` counts the attempts made so far (>= 1).
-std::int64_t webhook_retry_delay_ms(int attempts);
+// When to try a failed delivery again: `first_ms` (30 s by default) after the first attempt,
+// doubling to at most an hour between attempts, for 3 days after the event; none after that (the
+// delivery is dead). `attempts` counts the attempts made so far (>= 1).
+std::int64_t webhook_retry_delay_ms(int attempts, std::int64_t first_ms = 30'000);
 bool webhook_gives_up(std::int64_t created_ms, std::int64_t now_ms);
 
 }  // namespace srv
