@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(cmake g++ clang libclang-rt-14-dev nlohmann-json3-dev libboost-dev libcpp-httplib-dev
           libssl-dev libsqlite3-dev libgtest-dev libbenchmark-dev emscripten chromium clang-format
           faketime   # faketime: server/bench/member_growth.py moves the server's clock by days
-          libpq-dev postgresql)  # the server's PostgreSQL store; its tests run a throwaway cluster
+          libpq-dev postgresql   # the server's PostgreSQL store; its tests run a throwaway cluster
+          nginx-light)           # deploy/nginx.conf; the proxy tests run it in front of two servers
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
