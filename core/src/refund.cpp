@@ -98,31 +98,30 @@ std::optional<i64> points_of(const std::vector<std::pair<std::string, i64>>& by_
   return std::nullopt;
 }
 
-// Takes `points` the order credited back: still pending ones are simply cancelled, the rest
-// comes off the balance, which may go negative.
-void take_back_points(Ledger& l, const OrderRecord& rec, i64 points) {
-  i64 left = points;
+// Takes up to `amount` of what the order still has waiting in `field` (its points or its
+// cashback); an entry with nothing left goes. Returns what is left to take.
+i64 take_pending(Ledger& l, const OrderRecord& rec, i64 amount, i64 PendingPoints::*field) {
+  i64 left = amount;
   for (auto& pend : l.pending) {
     if (pend.event_id != rec.event_id || left == 0) continue;
-    const i64 take = std::min(left, pend.points);
-    pend.points -= take;
+    const i64 take = std::min(left, pend.*field);
+    pend.*field -= take;
     left -= take;
   }
   std::erase_if(l.pending, [](const PendingPoints& x) { return x.points == 0 && !x.credit_minor; });
-  debit_points(l, left, true);
+  return left;
+}
+
+// Takes `points` the order credited back: still pending ones are simply cancelled, the rest
+// comes off the balance, which may go negative.
+void take_back_points(Ledger& l, const OrderRecord& rec, i64 points) {
+  debit_points(l, take_pending(l, rec, points, &PendingPoints::points), true);
 }
 
 // Takes back `credit` of the order's cashback: still pending first, then off the credit held
 // (never below zero). Returns what was taken.
 i64 take_back_cashback(Ledger& l, const OrderRecord& rec, i64 credit) {
-  i64 left = credit;
-  for (auto& pend : l.pending) {
-    if (pend.event_id != rec.event_id || left == 0) continue;
-    const i64 take = std::min(left, pend.credit_minor);
-    pend.credit_minor -= take;
-    left -= take;
-  }
-  std::erase_if(l.pending, [](const PendingPoints& x) { return x.points == 0 && !x.credit_minor; });
+  const i64 left = take_pending(l, rec, credit, &PendingPoints::credit_minor);
   const i64 held = std::min(left, l.store_credit_minor);
   l.store_credit_minor -= held;
   return credit - left + held;
