@@ -1,6 +1,7 @@
 #include "program.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "program_parse.hpp"
@@ -609,6 +610,7 @@ Program parse_program(const In& outer) {
              "pending_days",
              "upgrade_applies_to_crossing_order",
              "default_language",
+             "default_country",
              "point_value_minor",
              "wheels",
              "coupons",
@@ -625,6 +627,14 @@ Program parse_program(const In& outer) {
     p.default_language = d->string();
     if (!language_tag(p.default_language))
       d->fail("expected a language tag like \"en\" or \"es-PE\", got " + d->v.dump());
+  }
+  // The country a phone number without its prefix belongs to (spec/sync.md, "Members'
+  // identifiers"): the server reads it; the rules do not.
+  if (auto c = in.find("default_country")) {
+    const std::string country = c->string();
+    if (country.size() != 2 || !std::isupper(static_cast<unsigned char>(country[0])) ||
+        !std::isupper(static_cast<unsigned char>(country[1])))
+      c->fail("expected an ISO 3166-1 alpha-2 country code like \"PE\", got " + c->v.dump());
   }
   const std::string& lang = p.default_language;
   p.name = parse_text(in, "name", p.id, lang, warnings);

@@ -134,10 +134,21 @@ CREATE INDEX IF NOT EXISTS webhook_outbox_due ON webhook_outbox(next_attempt_ms)
   WHERE delivered_ms IS NULL AND dead = 0;
 )";
 
+// Members' identifiers (spec/sync.md): a normalised phone or email names one member at most.
+const char* kMemberIds = R"(
+CREATE TABLE IF NOT EXISTS member_ids (
+  kind      TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  PRIMARY KEY (kind, value));
+CREATE INDEX IF NOT EXISTS member_ids_member ON member_ids(member_id);
+)";
+
 const Migration kMigrations[] = {
     {1, "the tables", kSqlite1, kPostgres1},
     {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
     {3, "the webhook outbox", kOutbox, kOutbox},
+    {4, "members' phones and emails, each unique", kMemberIds, kMemberIds},
 };
 
 }  // namespace

@@ -75,9 +75,15 @@ class PgCommit {
   bool idempotency(std::int64_t history_end);
   bool member(std::int64_t seq);
   bool coupons();
+  bool identifiers(std::string& taken);
   void webhooks();
   PgConn& c_;
   const WriteSet& w_;
+
+ public:
+  std::string taken_;  // the identifier kind another member holds (identifier_taken)
+
+ private:
   std::int64_t ttl_ms_;
 };
 
@@ -89,8 +95,29 @@ CommitResult PgCommit::run() {
   if (!w_.idem_key.empty() && !idempotency(history_end)) return CommitResult::idempotency_conflict;
   if (w_.state && !member(seq)) return CommitResult::member_exists;
   if (!coupons()) return CommitResult::coupon_cap_reached;
+  if (std::string taken; !identifiers(taken)) {
+    taken_ = taken;
+    return CommitResult::identifier_taken;
+  }
   webhooks();
   return CommitResult::ok;
+}
+
+// A unique key: of two enrolments with one email on two instances, the second waits for the
+// first's commit and then finds the row taken.
+bool PgCommit::identifiers(std::string& taken) {
+  for (const auto& [kind, value] : w_.identifiers) {
+    const PgResult r = c_.exec(
+        "INSERT INTO member_ids(kind, value, member_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
+        {kind, value, w_.member_id});
+    if (r.affected() == 1) continue;
+    const PgResult owner =
+        c_.exec("SELECT member_id FROM member_ids WHERE kind = $1 AND value = $2", {kind, value});
+    if (owner.rows() == 1 && owner.text(0, 0) == w_.member_id) continue;
+    taken = kind;
+    return false;
+  }
+  return true;
 }
 
 // In the event's own transaction: a rolled-back write leaves no delivery, a committed one always
@@ -250,7 +277,9 @@ class PgWriteTxn final : public WriteTxn {
 CommitResult PgWriteTxn::commit(const WriteSet& w, std::string& error) {
   CommitResult result;
   try {
-    result = PgCommit(*lease_, w, store_.idempotency_ttl_ms()).run();
+    PgCommit commit(*lease_, w, store_.idempotency_ttl_ms());
+    result = commit.run();
+    if (result == CommitResult::identifier_taken) error = commit.taken_;
   } catch (const PgError& e) {
     error = e.what();
     result = CommitResult::failed;
@@ -393,6 +422,16 @@ void PostgresStore::webhook_attempted(const OutboxRow& row, std::int64_t now_ms,
          pg_int(next_attempt_ms.value_or(now_ms)), pg_int(!delivered && !next_attempt_ms),
          error.substr(0, 500)});
     return 0;
+  });
+}
+
+std::optional<std::string> PostgresStore::member_by(const std::string& kind,
+                                                    const std::string& value) {
+  return pool_.run([&](PgPool::Lease& c) -> std::optional<std::string> {
+    const PgResult r =
+        c->exec("SELECT member_id FROM member_ids WHERE kind = $1 AND value = $2", {kind, value});
+    if (r.rows() == 0) return std::nullopt;
+    return r.text(0, 0);
   });
 }
 

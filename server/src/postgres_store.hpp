@@ -32,6 +32,7 @@ class PostgresStore final : public Store {
   bool insert_program(const ProgramRow& row, std::string& error) override;
   std::int64_t sweep_idempotency(std::int64_t cutoff_ms) override;
   bool shared() const override { return true; }
+  std::optional<std::string> member_by(const std::string& kind, const std::string& value) override;
   std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
                                         std::int64_t lease_ms) override;
   void webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,

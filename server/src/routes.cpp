@@ -200,6 +200,7 @@ const std::vector<Api::Route>& Api::routes() {
       {"GET", "/v1/program/versions", &Api::program_versions},
       {"PUT", "/v1/program", &Api::put_program},
       {"POST", "/v1/members", &Api::enrol},
+      {"GET", "/v1/members", &Api::find_member},
       {"GET", "/v1/members/me", &Api::get_me},
       {"GET", "/v1/members/me/history", &Api::history},
       {"POST", "/v1/members/me/preview", &Api::preview},
@@ -482,6 +483,18 @@ void Api::adjustment(const Request& req, Response& res) {
     return fail(res, 400, "invalid_request", "points must be an integer", "/points");
   send(res, service_.member_event(body["member_id"].get<std::string>(), "adjust",
                                   pick(body, {"points", "reason"}), "", k));
+}
+
+// GET /v1/members?phone= or ?email=: exactly one of the two.
+void Api::find_member(const Request& req, Response& res) {
+  if (!require_admin(req, res, config_)) return;
+  const bool phone = req.has_param("phone"), email = req.has_param("email");
+  if (phone == email)
+    return fail(res, 400, "invalid_request", "give exactly one of phone and email", "");
+  const std::string kind = phone ? "phone" : "email";
+  const std::string value = req.param(kind);
+  if (!valid_utf8(value)) return fail(res, 400, "invalid_request", kind + " must be text", kind);
+  send(res, service_.member_by(kind, value));
 }
 
 void Api::events(const Request& req, Response& res) {

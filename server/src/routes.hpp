@@ -57,6 +57,7 @@ class Api {
   void membership(const Request&, Response&, const std::string& member_id);
   // The merchant's reads.
   void events(const Request&, Response&);
+  void find_member(const Request&, Response&);
   void metrics(const Request&, Response&);
 
   static const std::vector<Route>& routes();

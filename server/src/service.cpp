@@ -120,9 +120,14 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
     error = engine->error_json();
     return false;
   }
+  const json doc = json::parse(document, nullptr, false);
+  const std::string country =
+      doc.is_object() && doc.contains("default_country") && doc["default_country"].is_string()
+          ? doc["default_country"].get<std::string>()
+          : "";
   std::lock_guard lock(program_mutex_);
   // Two refreshes may race; the newer version wins whichever installs last.
-  if (version >= program_.version) program_ = {engine, document, version};
+  if (version >= program_.version) program_ = {engine, document, version, country};
   return true;
 }
 
@@ -263,6 +268,36 @@ Reply Service::put_program(const std::string& body, const WriteKey& k) {
   return r;
 }
 
+std::optional<Reply> Service::normalize_identifiers(json& event,
+                                                    const std::string& default_country) {
+  std::string why;
+  if (event.contains("phone")) {
+    if (!event["phone"].is_string())
+      return error_reply(400, "invalid_request", "phone must be a string", "/phone");
+    auto phone = normalize_phone(event["phone"].get<std::string>(), default_country, why);
+    if (!phone) return error_reply(400, "invalid_request", why, "/phone");
+    event["phone"] = *phone;
+  }
+  if (event.contains("email")) {
+    if (!event["email"].is_string())
+      return error_reply(400, "invalid_request", "email must be a string", "/email");
+    auto email = normalize_email(event["email"].get<std::string>(), why);
+    if (!email) return error_reply(400, "invalid_request", why, "/email");
+    event["email"] = *email;
+  }
+  return std::nullopt;
+}
+
+Reply Service::member_by(const std::string& kind, const std::string& raw) {
+  std::string why;
+  const auto value = kind == "phone" ? normalize_phone(raw, program().default_country, why)
+                                     : normalize_email(raw, why);
+  if (!value) return error_reply(400, "invalid_request", why, kind);
+  const auto member = store_.member_by(kind, *value);
+  if (!member) return error_reply(404, "unknown_member", "no member with this " + kind);
+  return {200, json{{"member_id", *member}, {kind, *value}}.dump(), ""};
+}
+
 Reply Service::enroll(const json& body, const WriteKey& k) {
   static const char* kFields[] = {"member_id", "phone",   "email",      "name",
                                   "birthday",  "channel", "referred_by"};
@@ -296,6 +331,9 @@ Reply Service::enroll(const json& body, const WriteKey& k) {
   json event = {{"type", "enroll"}, {"member_id", member_id}};
   for (const auto& [key, value] : body.items())
     if (key != "member_id" && !value.is_null()) event[key] = value;
+  // Stored and looked up normalised: E.164 with the program's default_country, emails in lower
+  // case, so one member cannot enrol twice by spelling a number another way.
+  if (auto bad = normalize_identifiers(event, program().default_country)) return *bad;
   return write_event(member_id, std::move(event), true, "", k);
 }
 
@@ -542,6 +580,9 @@ Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
   w.orders = after->orders();
   w.history_total = after->history_total();
   w.new_member = enrol;
+  if (enrol)
+    for (const char* kind : {"phone", "email"})
+      if (event.contains(kind)) w.identifiers.emplace_back(kind, string_member(event, kind));
   w.history.assign(first_new, history.end());
   w.idem_status = r.status;
   w.idem_response = after->view(false);
@@ -568,6 +609,8 @@ Reply Service::commit_write(std::unique_ptr<WriteTxn> txn, const WriteSet& w, co
     case CommitResult::member_exists:
       return error_reply(409, "member_exists", "member " + member_id + " is enrolled already",
                          "/member_id");
+    case CommitResult::identifier_taken:
+      return error_reply(409, "identifier_taken", "another member has this " + err, "/" + err);
     case CommitResult::coupon_cap_reached: {
       // Nothing of the event is stored; the refusal is, so a retry answers it again.
       const Reply refused = error_reply(422, "limit_exceeded",

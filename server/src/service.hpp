@@ -14,6 +14,7 @@
 #include <loyalty/member.hpp>
 #include <nlohmann/json.hpp>
 
+#include "identity.hpp"
 #include "store.hpp"
 #include "webhooks.hpp"
 
@@ -57,6 +58,9 @@ class Service {
   Reply put_program(const std::string& body, const WriteKey& k);
 
   Reply enroll(const nlohmann::json& body, const WriteKey& k);
+  // The member a phone or an email names (`kind` "phone" or "email", as typed): normalised the
+  // way enrolment stores it.
+  Reply member_by(const std::string& kind, const std::string& raw);
   // Orders, refunds, adjustments, actions, redemptions: `fields` are the event's own members.
   // `at` empty = server now.
   Reply member_event(const std::string& member_id, const std::string& type, nlohmann::json fields,
@@ -88,6 +92,7 @@ class Service {
     std::shared_ptr<const loyalty::Engine> engine;
     std::string document;
     std::int64_t version = 0;
+    std::string default_country;  // the document's, for phone numbers without their prefix
   };
   Program program();
   bool install(const std::string& document, std::int64_t version, std::string& error);
@@ -109,6 +114,9 @@ class Service {
     const std::string* state = nullptr;
     std::int64_t history_total = 0;
   };
+  // The event's phone and email in the stored form, or the 400 that says why not.
+  std::optional<Reply> normalize_identifiers(nlohmann::json& event,
+                                             const std::string& default_country);
   Reply store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p, const std::string& member_id,
                       const nlohmann::json& event, const Before& before,
                       const std::string& response, bool enrol, const WriteKey& k);

@@ -480,6 +480,18 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
     if (sqlite3_step(count.st) != SQLITE_ROW) return fail(CommitResult::failed);
     if (sqlite3_column_int64(count.st, 0) > cap) return fail(CommitResult::coupon_cap_reached);
   }
+  for (const auto& [kind, value] : w.identifiers) {
+    Stmt q(writer_, "INSERT OR IGNORE INTO member_ids(kind, value, member_id) VALUES (?, ?, ?)");
+    q.text(1, kind);
+    q.text(2, value);
+    q.text(3, w.member_id);
+    if (sqlite3_step(q.st) != SQLITE_DONE) return fail(CommitResult::failed);
+    if (sqlite3_changes(writer_) == 0 && member_by_locked(kind, value) != w.member_id) {
+      const CommitResult taken = fail(CommitResult::identifier_taken);
+      error = kind;  // which identifier: the answer's pointer
+      return taken;
+    }
+  }
   // The webhook outbox, in the event's own transaction (a rolled-back write leaves none).
   for (const auto& h : w.webhooks) {
     Stmt q(writer_,
@@ -550,6 +562,21 @@ std::int64_t SqliteStore::sweep_idempotency(std::int64_t cutoff_ms) {
     deleted += n;
     if (n < 500) return deleted;
   }
+}
+
+std::optional<std::string> SqliteStore::member_by_locked(const std::string& kind,
+                                                         const std::string& value) {
+  Stmt q(writer_, "SELECT member_id FROM member_ids WHERE kind = ? AND value = ?");
+  q.text(1, kind);
+  q.text(2, value);
+  if (!q.step()) return std::nullopt;
+  return q.col_text(0);
+}
+
+std::optional<std::string> SqliteStore::member_by(const std::string& kind,
+                                                  const std::string& value) {
+  std::lock_guard lock(writer_mutex_);
+  return member_by_locked(kind, value);
 }
 
 std::vector<OutboxRow> SqliteStore::claim_webhooks(std::int64_t now_ms, int limit,

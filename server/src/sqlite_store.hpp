@@ -39,6 +39,7 @@ class SqliteStore final : public Store {
   bool insert_program(const ProgramRow& row, std::string& error) override;
   std::int64_t sweep_idempotency(std::int64_t cutoff_ms) override;
   bool shared() const override { return false; }
+  std::optional<std::string> member_by(const std::string& kind, const std::string& value) override;
   std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
                                         std::int64_t lease_ms) override;
   void webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,
@@ -51,6 +52,7 @@ class SqliteStore final : public Store {
   std::int64_t next_event_number() { return ++last_event_number_; }
 
  private:
+  std::optional<std::string> member_by_locked(const std::string& kind, const std::string& value);
   class Lease;
   sqlite3* open_connection(bool writer);
   void migrate();

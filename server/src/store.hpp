@@ -88,6 +88,9 @@ struct WriteSet {
   // server's cap on members claiming it (-1: none). A claim past its cap fails the whole write.
   std::vector<std::pair<std::string, std::int64_t>> coupon_claims;
   std::vector<OutboxRow> webhooks;  // kept once per (id, url): a retried write adds none
+  // The member's identifiers this write gives them ("phone" or "email", normalised): another
+  // member holding one fails the whole write (identifier_taken, the kind in the error).
+  std::vector<std::pair<std::string, std::string>> identifiers;
 };
 
 enum class CommitResult {
@@ -96,6 +99,7 @@ enum class CommitResult {
   member_exists,
   program_exists,
   coupon_cap_reached,
+  identifier_taken,
   failed
 };
 
@@ -150,6 +154,9 @@ class Store {
                                                  int limit) = 0;
   // Every member with their stored history entries, oldest first (for metrics).
   virtual std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history() = 0;
+  // The member a normalised identifier names ("phone" or "email"), if any.
+  virtual std::optional<std::string> member_by(const std::string& kind,
+                                               const std::string& value) = 0;
 
   // A write under the member's lock: one member's writes run one after the other, across every
   // instance. A program publish has a lock of its own.

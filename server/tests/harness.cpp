@@ -20,6 +20,7 @@
 
 #include "auth.hpp"
 #include "clock.hpp"
+#include "migrations.hpp"
 #include "recorder.hpp"
 
 namespace srvtest {
@@ -268,6 +269,12 @@ nlohmann::json body(const httplib::Result& r) {
 std::string cart_json(long long price_minor, int quantity) {
   return R"({"currency":"PEN","lines":[{"sku":"latte","category":"drinks","unit_price_minor":)" +
          std::to_string(price_minor) + R"(,"quantity":)" + std::to_string(quantity) + "}]}";
+}
+
+std::string every_migration() {
+  std::string out;
+  for (const auto& m : srv::migrations()) out += "version=" + std::to_string(m.version) + "\n";
+  return out;
 }
 
 }  // namespace srvtest

@@ -68,5 +68,7 @@ httplib::Headers admin(const std::string& idem = "");
 httplib::Headers shopper(const std::string& tok, const std::string& idem = "");
 nlohmann::json body(const httplib::Result& r);
 std::string cart_json(long long price_minor, int quantity = 1);
+// schema_migrations as query() shows it once every migration ran ("version=1\nversion=2\n...").
+std::string every_migration();
 
 }  // namespace srvtest

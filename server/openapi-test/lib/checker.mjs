@@ -203,7 +203,9 @@ export function makeChecker(doc) {
     const path = q < 0 ? x.path : x.path.slice(0, q);
     const query = new URLSearchParams(q < 0 ? "" : x.path.slice(q + 1));
     const where = `${x.test || "?"}: ${x.method} ${x.path.slice(0, 120)}`;
-    if (x.status >= 500) return [[`${where}: ${x.status}: the suite never expects a 5xx`], "5xx"];
+    // 503 `unavailable` is the documented answer while the database is down (the PostgreSQL
+    // restart tests); any other 5xx is a bug.
+    if (x.status >= 500 && x.status !== 503) return [[`${where}: ${x.status}: the suite never expects a 5xx`], "5xx"];
     const o = find(x.method, path);
     if (o) {
       const errors = checkResponse(o.op.responses, x.status, x, `${where} [${o.key}]`);

@@ -1,0 +1,100 @@
+// Members found by phone or email (spec/sync.md, "Members' identifiers"): E.164 with the
+// program's default_country, emails trimmed and lower-cased, each unique among members (409), on
+// either store.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "clock.hpp"
+#include "harness.hpp"
+#include "identity.hpp"
+
+using namespace srvtest;
+using nlohmann::json;
+
+namespace {
+
+std::string phone(const std::string& raw, const std::string& country = "PE") {
+  std::string why;
+  return srv::normalize_phone(raw, country, why).value_or("refused: " + why);
+}
+
+TEST(Identity, PhonesBecomeE164) {
+  EXPECT_EQ(phone("987 654 321"), "+51987654321");
+  EXPECT_EQ(phone("0987-654-321"), "+51987654321") << "one leading national 0 dropped";
+  EXPECT_EQ(phone("+51 (987) 654.321"), "+51987654321");
+  EXPECT_EQ(phone("0051987654321"), "+51987654321") << "00 is the international prefix";
+  EXPECT_EQ(phone("+48 601 234 567", "PE"), "+48601234567") << "a prefix wins over the country";
+  EXPECT_EQ(phone("601 234 567", "PL"), "+48601234567");
+  EXPECT_EQ(phone("0722 123 456", "RO"), "+40722123456");
+  EXPECT_EQ(phone("612 34 56 78", "ES"), "+34612345678");
+  EXPECT_EQ(phone("987654321", ""),
+            "refused: start the number with + or 00 (the program has no "
+            "default_country)");
+  EXPECT_TRUE(phone("98765a321").starts_with("refused"));
+  EXPECT_TRUE(phone("+51 9").starts_with("refused")) << "too short";
+  EXPECT_TRUE(phone("+1234567890123456").starts_with("refused")) << "16 digits";
+  EXPECT_TRUE(phone("9+87654321").starts_with("refused")) << "a + inside";
+  EXPECT_TRUE(phone("987654321", "ZZ").starts_with("refused: no calling code"));
+}
+
+TEST(Identity, EmailsAreTrimmedAndLowerCased) {
+  std::string why;
+  EXPECT_EQ(srv::normalize_email("  Ana.Perez@Example.COM \n", why), "ana.perez@example.com");
+  EXPECT_FALSE(srv::normalize_email("ana@", why));
+  EXPECT_FALSE(srv::normalize_email("@example.com", why));
+  EXPECT_FALSE(srv::normalize_email("ana perez@example.com", why));
+  EXPECT_FALSE(srv::normalize_email("a@b@c", why));
+}
+
+class Members : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    json program = json::parse(read_file(program_path("basic.json")));
+    program["default_country"] = "PE";
+    const std::string file = dir_.path() + "/program.json";
+    std::ofstream(file) << program.dump();
+    server_ = std::make_unique<ServerProcess>(dir_.path() + "/members.db",
+                                              std::vector<std::string>{"--program", file});
+    http_ = server_->client();
+  }
+  httplib::Result enrol(const json& body) {
+    return http_->Post("/v1/members",
+                       admin("k-" + std::to_string(++n_) + "-" + std::to_string(srv::now_ms())),
+                       body.dump(), "application/json");
+  }
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<httplib::Client> http_;
+  int n_ = 0;
+};
+
+TEST_F(Members, APhoneOrAnEmailNamesOneMemberHoweverItIsWritten) {
+  ASSERT_EQ(
+      enrol({{"member_id", "ana"}, {"phone", "987 654 321"}, {"email", "Ana@Example.com"}})->status,
+      201);
+  auto twin = enrol({{"member_id", "ana-2"}, {"phone", "+51 987-654-321"}});
+  ASSERT_EQ(twin->status, 409) << twin->body;
+  EXPECT_EQ(body(twin)["error"]["code"], "identifier_taken");
+  EXPECT_EQ(body(twin)["error"]["path"], "/phone");
+  auto same_mail = enrol({{"member_id", "ana-3"}, {"email", " ana@example.COM"}});
+  ASSERT_EQ(same_mail->status, 409);
+  EXPECT_EQ(body(same_mail)["error"]["path"], "/email");
+  EXPECT_EQ(http_->Get("/v1/members/me", shopper(token("ana-2")))->status, 404)
+      << "the refused enrolment stored nothing";
+
+  auto by_phone = http_->Get("/v1/members?phone=0987654321", admin());
+  ASSERT_EQ(by_phone->status, 200) << by_phone->body;
+  EXPECT_EQ(body(by_phone), (json{{"member_id", "ana"}, {"phone", "+51987654321"}}));
+  auto by_email = http_->Get("/v1/members?email=ANA%40example.com", admin());
+  ASSERT_EQ(by_email->status, 200);
+  EXPECT_EQ(body(by_email)["member_id"], "ana");
+  EXPECT_EQ(http_->Get("/v1/members?email=nobody%40example.com", admin())->status, 404);
+  EXPECT_EQ(http_->Get("/v1/members?phone=1&email=a%40b.c", admin())->status, 400);
+  EXPECT_EQ(http_->Get("/v1/members?phone=0987654321")->status, 403) << "admin only";
+  auto bad = enrol({{"member_id", "bo"}, {"phone", "call me"}});
+  ASSERT_EQ(bad->status, 400);
+  EXPECT_EQ(body(bad)["error"]["path"], "/phone");
+}
+
+}  // namespace
