@@ -58,29 +58,36 @@ int Webhooks::deliver(std::int64_t now_ms) {
     std::atomic<bool>& flag;
     ~Done() { flag = false; }
   } done{delivering_};
-  // A claimed row is another instance's for longer than its attempt can take; after a crash it
-  // comes due again once the lease runs out.
-  const auto due = store_.claim_webhooks(now_ms, kRoundSize, config_.timeout_ms + 5'000);
-  for (const auto& row : due) {
-    WebhookTarget target;
-    DeliveryResult result;
-    if (!parse_webhook_url(row.url, target)) {
-      result.error = "not an http(s) URL";
-    } else {
-      const std::string signature = webhook_signature(config_.secret, now_ms / 1000, row.body);
-      result = post_webhook(target, row.id, signature, row.body,
-                            std::chrono::milliseconds(config_.timeout_ms));
-    }
-    const std::int64_t after = srv::now_ms();
-    std::optional<std::int64_t> next;
-    if (!result.delivered() && !webhook_gives_up(row.created_ms, after))
-      next = after + webhook_retry_delay_ms(row.attempts + 1, config_.first_retry_ms);
-    const std::string error = result.delivered() ? ""
-                              : result.status    ? "HTTP " + std::to_string(result.status)
-                                                 : result.error;
-    store_.webhook_attempted(row, after, result.delivered(), next, error);
+  // One row at a time, each leased for longer than its attempt can take: another instance
+  // leaves it alone meanwhile, and after a crash it comes due again once the lease runs out.
+  int posted = 0;
+  for (; posted < kRoundSize; ++posted) {
+    const auto due = store_.claim_webhooks(now_ms, 1, config_.timeout_ms + 5'000);
+    if (due.empty()) break;
+    attempt(due.front());
   }
-  return static_cast<int>(due.size());
+  return posted;
+}
+
+void Webhooks::attempt(const OutboxRow& row) {
+  WebhookTarget target;
+  DeliveryResult result;
+  if (!parse_webhook_url(row.url, target)) {
+    result.error = "not an http(s) URL";
+  } else {
+    // Signed when sent: the receiver measures the signature's age from its own clock.
+    const std::string signature = webhook_signature(config_.secret, srv::now_ms() / 1000, row.body);
+    result = post_webhook(target, row.id, signature, row.body,
+                          std::chrono::milliseconds(config_.timeout_ms));
+  }
+  const std::int64_t after = srv::now_ms();
+  std::optional<std::int64_t> next;
+  if (!result.delivered() && !webhook_gives_up(row.created_ms, after))
+    next = after + webhook_retry_delay_ms(row.attempts + 1, config_.first_retry_ms);
+  const std::string error = result.delivered() ? ""
+                            : result.status    ? "HTTP " + std::to_string(result.status)
+                                               : result.error;
+  store_.webhook_attempted(row, after, result.delivered(), next, error);
 }
 
 }  // namespace srv

@@ -42,6 +42,8 @@ class Webhooks {
   int deliver(std::int64_t now_ms);
 
  private:
+  void attempt(const OutboxRow& row);  // posts one row and records the outcome
+
   Store& store_;
   WebhookConfig config_;
   std::atomic<bool> delivering_{false};  // one round at a time per instance
