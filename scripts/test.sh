@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The one command for the tests: installs what is missing, builds everything, runs every test.
 # Stages fail fast; the last line counts the stages that passed.
-#   FUZZ_SECONDS   how long each fuzzer runs (default 60)
+#   FUZZ_SECONDS   how long each fuzzer runs (default 30)
 #   SKIP_INSTALL=1 do not run scripts/install-deps.sh
 source "$(dirname "$0")/lib.sh"
 trap on_failure ERR
-FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 START=$SECONDS
 
 if [[ ${SKIP_INSTALL:-0} != 1 ]]; then
