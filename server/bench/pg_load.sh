@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes and reads per second, SQLite against PostgreSQL with one and two instances (not run by
+# Writes and reads per second, SQLite against PostgreSQL with 1, 2 and 4 instances (not run by
 # the tests): 200 members, $CONNS keep-alive clients of loyalty-http-bench for $DURATION s each.
 # Needs a cluster: scripts/with-postgres.sh server/bench/pg_load.sh [BUILD_DIR=build]
 set -euo pipefail
@@ -28,7 +28,7 @@ enrol() {
 import http.client, json, sys
 c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
 for i in range(200):
-    c.request("POST", "/v1/members", body=json.dumps({"member_id": f"bench-{i}", "email": "b@example.com"}),
+    c.request("POST", "/v1/members", body=json.dumps({"member_id": f"bench-{i}", "email": f"b{i}@example.com"}),
               headers={"X-Admin-Key": "bench-admin", "Idempotency-Key": f"enrol-{i}", "Content-Type": "application/json"})
     r = c.getresponse(); r.read()
 PY
@@ -42,11 +42,20 @@ enrol "$p"
 echo "sqlite: orders/s $(b "$p" orders), reads/s $(b "$p" reads)"
 psql "$LOYALTY_TEST_DB" -qc "CREATE DATABASE pgbench_$$"
 url="${LOYALTY_TEST_DB/\/postgres?//pgbench_$$?}"
-p1=$(start "$url" a)
-p2=$(start "$url" b)
-enrol "$p1"
-echo "postgresql, one instance: orders/s $(b "$p1" orders), reads/s $(b "$p1" reads)"
-b "$p1" orders > "$work/o1" &
-b "$p2" orders > "$work/o2" &
-wait %1 %2
-echo "postgresql, two instances at once: orders/s $(cat "$work/o1") + $(cat "$work/o2")"
+ports=()
+for n in a b c d; do ports+=("$(start "$url" "$n")"); done
+enrol "${ports[0]}"
+# N instances at once, each with its own $CONNS clients: the totals add up.
+together() {  # MODE N
+  local files=() jobs=()
+  for ((i = 0; i < $2; i++)); do
+    b "${ports[$i]}" "$1" > "$work/$1-$2-$i" &
+    jobs+=($!)
+    files+=("$work/$1-$2-$i")
+  done
+  wait "${jobs[@]}"  # the load clients only: the servers run on
+  cat "${files[@]}" | paste -sd+ | bc
+}
+for n in 1 2 4; do
+  echo "postgresql, $n instance(s): orders/s $(together orders "$n"), reads/s $(together reads "$n")"
+done
