@@ -23,9 +23,10 @@ std::string read_birthday(const In& field) {
 // history line names what changed, never the value (the history outlives an erasure).
 void profile_event(const Program& p, MemberState& s, const Event& e) {
   const In in = e.in();
-  check_event_fields(in, {"birthday", "name", "phone", "email"});
+  check_event_fields(in, {"birthday", "name", "phone", "email", "consent"});
   for (const char* f : {"name", "phone", "email"})
     if (auto x = in.find(f)) x->string_or_empty();
+  if (auto c = in.find("consent"); c && !c->v.is_object()) c->fail("expected an object");
   const bool given = in.v.find("birthday") != nullptr;  // null clears it
   std::optional<std::string> birthday;
   if (const auto field = in.find("birthday")) birthday = read_birthday(*field);

@@ -1,6 +1,7 @@
 // The member's profile as the rules see it (spec/sync.md, "Members' identifiers, profile and
-// consent"): a `profile` event changes the birthday from its instant on; the name, phone and email
-// it may carry are the server's, and the rules ignore them.
+// consent"): a `profile` event changes the birthday from its instant on; the name, phone, email
+// and consent it may carry are the server's, and the rules ignore them (consent never changes
+// points).
 #pragma once
 
 #include "ledger.hpp"

@@ -107,6 +107,8 @@ CommitResult PgCommit::run() {
 // first's commit and then finds the row taken.
 bool PgCommit::identifiers(std::string& taken) {
   for (const auto& [kind, value] : w_.identifiers) {
+    // A member has one of each kind: a new phone replaces the old one (which is free again).
+    c_.exec("DELETE FROM member_ids WHERE member_id = $1 AND kind = $2", {w_.member_id, kind});
     const PgResult r = c_.exec(
         "INSERT INTO member_ids(kind, value, member_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
         {kind, value, w_.member_id});

@@ -283,6 +283,10 @@ Response Api::handle(const Request& req) {
       membership(
           req, res,
           req.path.substr(kMembers.size(), req.path.size() - kMembers.size() - kMembership.size()));
+    } else if (req.method == "PATCH" && req.path.size() > kMembers.size() &&
+               req.path.compare(0, kMembers.size(), kMembers) == 0 &&
+               req.path.find('/', kMembers.size()) == std::string::npos) {
+      patch_member(req, res, req.path.substr(kMembers.size()));
     } else if (auto file = static_files_ ? static_files_->serve(req) : std::nullopt) {
       res = std::move(*file);
     } else {
@@ -435,6 +439,21 @@ void Api::membership(const Request& req, Response& res, const std::string& membe
     return fail(res, 400, "invalid_request", "only a membership_payment has amount_minor",
                 "/amount_minor");
   send(res, service_.member_event(member_id, type, pick(body, {"amount_minor"}), "", k));
+}
+
+// PATCH /v1/members/{id}: identifiers, profile and consent, as one `profile` event in the ledger.
+void Api::patch_member(const Request& req, Response& res, const std::string& member_id) {
+  json body;
+  WriteKey k;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k) || !parse_body(req, res, body) ||
+      !only(body, {"phone", "email", "name", "birthday", "consent"}, res))
+    return;
+  if (body.empty())
+    return fail(res, 400, "invalid_request",
+                "nothing to change: give phone, email, name, "
+                "birthday or consent",
+                "");
+  send(res, service_.update_profile(member_id, std::move(body), k));
 }
 
 void Api::enrol(const Request& req, Response& res) {

@@ -58,6 +58,7 @@ class Api {
   // The merchant's reads.
   void events(const Request&, Response&);
   void find_member(const Request&, Response&);
+  void patch_member(const Request&, Response&, const std::string& member_id);
   void metrics(const Request&, Response&);
 
   static const std::vector<Route>& routes();

@@ -298,6 +298,33 @@ Reply Service::member_by(const std::string& kind, const std::string& raw) {
   return {200, json{{"member_id", *member}, {kind, *value}}.dump(), ""};
 }
 
+Reply Service::update_profile(const std::string& member_id, json changes, const WriteKey& k) {
+  const std::string now = now_rfc3339();
+  if (changes.contains("consent")) {
+    json& consent = changes["consent"];
+    if (!consent.is_object() || consent.empty())
+      return error_reply(400, "invalid_request", "consent must be an object of channels",
+                         "/consent");
+    for (auto& [channel, given] : consent.items()) {
+      if (channel != "email" && channel != "sms" && channel != "push")
+        return error_reply(400, "invalid_request", "consent channels are email, sms and push",
+                           "/consent/" + channel);
+      if (!given.is_boolean())
+        return error_reply(400, "invalid_request", "consent is true or false",
+                           "/consent/" + channel);
+      given = json{{"given", given.get<bool>()}, {"at", now}};
+    }
+  }
+  for (const char* f : {"name", "phone", "email"})
+    if (changes.contains(f) && !changes[f].is_string())
+      return error_reply(400, "invalid_request", std::string(f) + " must be a string",
+                         std::string("/") + f);
+  if (auto bad = normalize_identifiers(changes, program().default_country)) return *bad;
+  changes["type"] = "profile";
+  changes["member_id"] = member_id;
+  return write_event(member_id, std::move(changes), false, now, k);
+}
+
 Reply Service::enroll(const json& body, const WriteKey& k) {
   static const char* kFields[] = {"member_id", "phone",   "email",      "name",
                                   "birthday",  "channel", "referred_by"};
@@ -580,7 +607,7 @@ Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
   w.orders = after->orders();
   w.history_total = after->history_total();
   w.new_member = enrol;
-  if (enrol)
+  if (enrol || type == "profile")
     for (const char* kind : {"phone", "email"})
       if (event.contains(kind)) w.identifiers.emplace_back(kind, string_member(event, kind));
   w.history.assign(first_new, history.end());

@@ -61,6 +61,9 @@ class Service {
   // The member a phone or an email names (`kind` "phone" or "email", as typed): normalised the
   // way enrolment stores it.
   Reply member_by(const std::string& kind, const std::string& raw);
+  // A `profile` event: a new phone or email (normalised, unique), name, birthday (null clears
+  // it), consent per channel (email, sms, push: true or false, stamped with the event's time).
+  Reply update_profile(const std::string& member_id, nlohmann::json changes, const WriteKey& k);
   // Orders, refunds, adjustments, actions, redemptions: `fields` are the event's own members.
   // `at` empty = server now.
   Reply member_event(const std::string& member_id, const std::string& type, nlohmann::json fields,

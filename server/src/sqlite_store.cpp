@@ -481,6 +481,11 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
     if (sqlite3_column_int64(count.st, 0) > cap) return fail(CommitResult::coupon_cap_reached);
   }
   for (const auto& [kind, value] : w.identifiers) {
+    // A member has one of each kind: a new phone replaces the old one (which is free again).
+    Stmt old(writer_, "DELETE FROM member_ids WHERE member_id = ? AND kind = ?");
+    old.text(1, w.member_id);
+    old.text(2, kind);
+    if (sqlite3_step(old.st) != SQLITE_DONE) return fail(CommitResult::failed);
     Stmt q(writer_, "INSERT OR IGNORE INTO member_ids(kind, value, member_id) VALUES (?, ?, ?)");
     q.text(1, kind);
     q.text(2, value);

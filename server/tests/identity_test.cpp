@@ -97,4 +97,43 @@ TEST_F(Members, APhoneOrAnEmailNamesOneMemberHoweverItIsWritten) {
   EXPECT_EQ(body(bad)["error"]["path"], "/phone");
 }
 
+TEST_F(Members, AProfileChangeMovesIdentifiersAndIsAnEventInTheLedger) {
+  ASSERT_EQ(enrol({{"member_id", "ana"}, {"phone", "987 654 321"}})->status, 201);
+  ASSERT_EQ(enrol({{"member_id", "bea"}, {"email", "bea@example.com"}})->status, 201);
+  const auto patch = [&](const std::string& member, const json& changes) {
+    return http_->Patch("/v1/members/" + member,
+                        admin("p-" + std::to_string(++n_) + "-" + std::to_string(srv::now_ms())),
+                        changes.dump(), "application/json");
+  };
+  auto changed = patch("ana", {{"phone", "+51 912 345 678"},
+                               {"email", "Ana@Example.com"},
+                               {"name", "Ana Pérez"},
+                               {"birthday", "03-15"},
+                               {"consent", {{"email", true}, {"sms", false}}}});
+  ASSERT_EQ(changed->status, 200) << changed->body;
+  EXPECT_EQ(http_->Get("/v1/members?phone=912345678", admin())->status, 200);
+  EXPECT_EQ(http_->Get("/v1/members?phone=987654321", admin())->status, 404)
+      << "the old phone is free again";
+  EXPECT_EQ(body(http_->Get("/v1/members?email=ana%40example.com", admin()))["member_id"], "ana");
+  // The change is a profile event: the birthday counts from then on, consent has its time.
+  const json feed = body(http_->Get("/v1/events?member=ana&limit=100", admin()));
+  const json& last = feed["events"].back();
+  EXPECT_EQ(last["type"], "profile");
+  EXPECT_EQ(last["event"]["phone"], "+51912345678");
+  EXPECT_EQ(last["event"]["consent"]["email"]["given"], true);
+  EXPECT_EQ(last["event"]["consent"]["sms"]["given"], false);
+  EXPECT_TRUE(last["event"]["consent"]["email"]["at"].is_string());
+  EXPECT_EQ(body(changed)["history"].back()["kind"], "profile");
+
+  auto taken = patch("bea", {{"phone", "912-345-678"}});
+  ASSERT_EQ(taken->status, 409) << taken->body;
+  EXPECT_EQ(body(taken)["error"]["path"], "/phone");
+  EXPECT_EQ(body(http_->Get("/v1/members?phone=912345678", admin()))["member_id"], "ana");
+  EXPECT_EQ(patch("bea", {{"consent", {{"fax", true}}}})->status, 400);
+  EXPECT_EQ(patch("bea", {{"colour", "blue"}})->status, 400);
+  EXPECT_EQ(patch("nobody", {{"name", "x"}})->status, 404);
+  auto again = patch("ana", {{"phone", "987 654 321"}});
+  ASSERT_EQ(again->status, 200) << "ana may take her old number back";
+}
+
 }  // namespace
