@@ -308,10 +308,10 @@ Reply Service::update_profile(const std::string& member_id, json changes, const 
     for (auto& [channel, given] : consent.items()) {
       if (channel != "email" && channel != "sms" && channel != "push")
         return error_reply(400, "invalid_request", "consent channels are email, sms and push",
-                           "/consent/" + channel);
+                           "/consent" + member_pointer(channel));
       if (!given.is_boolean())
         return error_reply(400, "invalid_request", "consent is true or false",
-                           "/consent/" + channel);
+                           "/consent" + member_pointer(channel));
       given = json{{"given", given.get<bool>()}, {"at", now}};
     }
   }

@@ -129,7 +129,9 @@ TEST_F(Members, AProfileChangeMovesIdentifiersAndIsAnEventInTheLedger) {
   ASSERT_EQ(taken->status, 409) << taken->body;
   EXPECT_EQ(body(taken)["error"]["path"], "/phone");
   EXPECT_EQ(body(http_->Get("/v1/members?phone=912345678", admin()))["member_id"], "ana");
-  EXPECT_EQ(patch("bea", {{"consent", {{"fax", true}}}})->status, 400);
+  auto fax = patch("bea", {{"consent", {{"fa/x", true}}}});
+  EXPECT_EQ(fax->status, 400);
+  EXPECT_EQ(body(fax)["error"]["path"], "/consent/fa~1x") << "a JSON pointer, escaped";
   EXPECT_EQ(patch("bea", {{"colour", "blue"}})->status, 400);
   EXPECT_EQ(patch("nobody", {{"name", "x"}})->status, 404);
   auto again = patch("ana", {{"phone", "987 654 321"}});
