@@ -130,6 +130,8 @@ int main(int argc, char** argv) {
     // the newest version inside their transaction anyway).
     if (store.shared())
       server.every(std::chrono::seconds(1), [&service] { service.refresh_program(); });
+    // Referral credits a crash left owed: paid at start and every 5 s (each one once, by its key).
+    server.every(std::chrono::seconds(5), [&service] { service.pay_owed_referrals(); });
     // The outbox: what is due is posted every second, by whichever instance comes first.
     if (webhooks.enabled())
       server.every(std::chrono::seconds(1), [&webhooks] { webhooks.deliver(srv::now_ms()); });

@@ -144,11 +144,21 @@ CREATE TABLE IF NOT EXISTS member_ids (
 CREATE INDEX IF NOT EXISTS member_ids_member ON member_ids(member_id);
 )";
 
+// A referee's first order owes the referrer a credit: written in the order's transaction, removed
+// once the referrer's referral_completed event is stored, so no crash in between loses it.
+const char* kReferralsOwed = R"(
+CREATE TABLE IF NOT EXISTS referrals_owed (
+  referee    TEXT PRIMARY KEY,
+  referrer   TEXT NOT NULL,
+  created_ms BIGINT NOT NULL);
+)";
+
 const Migration kMigrations[] = {
     {1, "the tables", kSqlite1, kPostgres1},
     {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
     {3, "the webhook outbox", kOutbox, kOutbox},
     {4, "members' phones and emails, each unique", kMemberIds, kMemberIds},
+    {5, "referral credits owed", kReferralsOwed, kReferralsOwed},
 };
 
 }  // namespace

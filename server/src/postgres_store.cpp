@@ -95,6 +95,11 @@ CommitResult PgCommit::run() {
   if (!w_.idem_key.empty() && !idempotency(history_end)) return CommitResult::idempotency_conflict;
   if (w_.state && !member(seq)) return CommitResult::member_exists;
   if (!coupons()) return CommitResult::coupon_cap_reached;
+  if (w_.referral_owed)
+    c_.exec(
+        "INSERT INTO referrals_owed(referee, referrer, created_ms) VALUES ($1,$2,$3) "
+        "ON CONFLICT DO NOTHING",
+        {w_.referral_owed->second, w_.referral_owed->first, pg_int(now_ms())});
   if (std::string taken; !identifiers(taken)) {
     taken_ = taken;
     return CommitResult::identifier_taken;
@@ -423,6 +428,24 @@ void PostgresStore::webhook_attempted(const OutboxRow& row, std::int64_t now_ms,
         {row.id, row.url, delivered ? pg_int(now_ms) : PgParam{},
          pg_int(next_attempt_ms.value_or(now_ms)), pg_int(!delivered && !next_attempt_ms),
          error.substr(0, 500)});
+    return 0;
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> PostgresStore::referrals_owed(int limit) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r =
+        c->exec("SELECT referee, referrer FROM referrals_owed ORDER BY created_ms LIMIT $1",
+                {pg_int(limit)});
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
+    return out;
+  });
+}
+
+void PostgresStore::referral_paid(const std::string& referee) {
+  pool_.run([&](PgPool::Lease& c) {
+    c->exec("DELETE FROM referrals_owed WHERE referee = $1", {referee});
     return 0;
   });
 }

@@ -370,8 +370,11 @@ Reply Service::member_event(const std::string& member_id, const std::string& typ
   event["type"] = type;
   event["member_id"] = member_id;
   Reply r = write_event(member_id, std::move(event), false, at, k);
+  // The credit the order owes, at once (pay_owed_referrals catches up after a crash).
   if (type == "order" && r.status == 200)
-    if (auto state = loyalty::MemberDocument::parse(r.body)) complete_referral(member_id, *state);
+    if (auto state = loyalty::MemberDocument::parse(r.body);
+        state && state->lifetime_orders() == 1 && !state->referred_by().empty())
+      pay_referral(member_id, state->referred_by());
   return r;
 }
 
@@ -441,14 +444,23 @@ Reply Service::claim(const std::string& member_id, const std::string& code, cons
 // A referred member's first order completes the referral: the referrer gets a
 // `referral_completed` event. Its idempotency key is derived from the referee, so it is applied
 // at most once however often the order is retried.
-void Service::complete_referral(const std::string& member_id,
-                                const loyalty::MemberDocument& state) {
-  if (state.lifetime_orders() != 1) return;
-  const std::string referrer = state.referred_by();
-  if (referrer.empty() || referrer == member_id || !store_.member_exists(referrer)) return;
-  const std::string key = server_key("referral-completed", member_id);
-  json event = {{"type", "referral_completed"}, {"member_id", referrer}, {"referee", member_id}};
-  write_event(referrer, std::move(event), false, "", WriteKey{key, sha256_hex(key)});
+// The referrer's credit a referee's first order owes (referrals_owed, written with the order):
+// posted under a key derived from the referee, so it is applied once however often it is tried,
+// then struck off. A refusal (an unknown referrer) is final too.
+void Service::pay_referral(const std::string& referee, const std::string& referrer) {
+  if (referrer != referee && store_.member_exists(referrer)) {
+    const std::string key = server_key("referral-completed", referee);
+    json event = {{"type", "referral_completed"}, {"member_id", referrer}, {"referee", referee}};
+    const Reply r =
+        write_event(referrer, std::move(event), false, "", WriteKey{key, sha256_hex(key)});
+    if (r.status >= 500) return;  // tried again by pay_owed_referrals
+  }
+  store_.referral_paid(referee);
+}
+
+void Service::pay_owed_referrals() {
+  for (const auto& [referee, referrer] : store_.referrals_owed(100))
+    pay_referral(referee, referrer);
 }
 
 // The answer stored under a key used before (the first answer again, or a 409), if it was.
@@ -607,6 +619,9 @@ Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
   w.orders = after->orders();
   w.history_total = after->history_total();
   w.new_member = enrol;
+  // A referee's first order owes the referrer a credit, in this very transaction.
+  if (type == "order" && after->lifetime_orders() == 1 && !after->referred_by().empty())
+    w.referral_owed.emplace(after->referred_by(), member_id);
   if (enrol || type == "profile")
     for (const char* kind : {"phone", "email"})
       if (event.contains(kind)) w.identifiers.emplace_back(kind, string_member(event, kind));

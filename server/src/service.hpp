@@ -50,6 +50,9 @@ class Service {
 
   // Takes a version another instance stored since (shared stores only; called every second).
   void refresh_program();
+  // Referral credits still owed (a crash between a referee's order and the referrer's credit):
+  // paid now; called at start and every few seconds.
+  void pay_owed_referrals();
 
   Reply get_program(const std::string& if_none_match);
   // A stored version (404 unknown_version when there is none), and the list of them.
@@ -103,7 +106,7 @@ class Service {
   Program program_for_write(WriteTxn& txn);
   Reply commit_write(std::unique_ptr<WriteTxn> txn, const WriteSet& w, const Reply& r,
                      const std::string& member_id, const WriteKey& k);
-  void complete_referral(const std::string& member_id, const loyalty::MemberDocument& state);
+  void pay_referral(const std::string& referee, const std::string& referrer);
   // `txn`: read the key inside that write (what another instance committed before its lock).
   std::optional<Reply> answer_for_used_key(const WriteKey& k, WriteTxn* txn = nullptr);
   // The shared write path: idempotency, serialisation, the core, one transaction.

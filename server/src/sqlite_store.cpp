@@ -497,6 +497,14 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
       return taken;
     }
   }
+  if (w.referral_owed) {
+    Stmt q(writer_,
+           "INSERT OR IGNORE INTO referrals_owed(referee, referrer, created_ms) VALUES (?, ?, ?)");
+    q.text(1, w.referral_owed->second);
+    q.text(2, w.referral_owed->first);
+    q.i64(3, now_ms());
+    if (sqlite3_step(q.st) != SQLITE_DONE) return fail(CommitResult::failed);
+  }
   // The webhook outbox, in the event's own transaction (a rolled-back write leaves none).
   for (const auto& h : w.webhooks) {
     Stmt q(writer_,
@@ -576,6 +584,22 @@ std::optional<std::string> SqliteStore::member_by_locked(const std::string& kind
   q.text(2, value);
   if (!q.step()) return std::nullopt;
   return q.col_text(0);
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::referrals_owed(int limit) {
+  std::lock_guard lock(writer_mutex_);
+  Stmt q(writer_, "SELECT referee, referrer FROM referrals_owed ORDER BY created_ms LIMIT ?");
+  q.i64(1, limit);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.col_text(0), q.col_text(1));
+  return out;
+}
+
+void SqliteStore::referral_paid(const std::string& referee) {
+  std::lock_guard lock(writer_mutex_);
+  Stmt q(writer_, "DELETE FROM referrals_owed WHERE referee = ?");
+  q.text(1, referee);
+  q.step();
 }
 
 std::optional<std::string> SqliteStore::member_by(const std::string& kind,

@@ -40,6 +40,8 @@ class SqliteStore final : public Store {
   std::int64_t sweep_idempotency(std::int64_t cutoff_ms) override;
   bool shared() const override { return false; }
   std::optional<std::string> member_by(const std::string& kind, const std::string& value) override;
+  std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) override;
+  void referral_paid(const std::string& referee) override;
   std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
                                         std::int64_t lease_ms) override;
   void webhook_attempted(const OutboxRow& row, std::int64_t now_ms, bool delivered,

@@ -91,6 +91,8 @@ struct WriteSet {
   // The member's identifiers this write gives them ("phone" or "email", normalised): another
   // member holding one fails the whole write (identifier_taken, the kind in the error).
   std::vector<std::pair<std::string, std::string>> identifiers;
+  // A referee's first order: (referrer, referee) owed a referral credit (referrals_owed).
+  std::optional<std::pair<std::string, std::string>> referral_owed;
 };
 
 enum class CommitResult {
@@ -154,6 +156,9 @@ class Store {
                                                  int limit) = 0;
   // Every member with their stored history entries, oldest first (for metrics).
   virtual std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history() = 0;
+  // Referral credits owed (referee, referrer), oldest first, and one paid.
+  virtual std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) = 0;
+  virtual void referral_paid(const std::string& referee) = 0;
   // The member a normalised identifier names ("phone" or "email"), if any.
   virtual std::optional<std::string> member_by(const std::string& kind,
                                                const std::string& value) = 0;

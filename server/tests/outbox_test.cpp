@@ -140,4 +140,49 @@ TEST_F(Outbox, DeliveriesCommittedBeforeASigkillArePostedByTheNextServer) {
       << "every committed event, from the outbox the killed server left";
 }
 
+// A referee's first order owes the referrer a credit, written with the order: paid at once, and
+// after a crash between the two (the row left in referrals_owed) by the next server.
+TEST(ReferralsOwed, ACreditACrashLeftOwedIsPaidByTheNextServer) {
+  TempDir dir;
+  const std::string db = dir.path() + "/referrals.db";
+  const std::vector<std::string> args{"--program", program_path("basic.json")};
+  auto enrol = [](ServerProcess& s, const json& body) {
+    return s.client()->Post("/v1/members", admin("e-" + body["member_id"].get<std::string>()),
+                            body.dump(), "application/json");
+  };
+  const auto balance = [](ServerProcess& s, const std::string& member) {
+    return body(s.client()->Get("/v1/members/me", shopper(token(member))))["balance"];
+  };
+  {
+    ServerProcess s(db, args);
+    ASSERT_EQ(enrol(s, {{"member_id", "ref"}, {"email", "ref@example.com"}})->status, 201);
+    ASSERT_EQ(enrol(s, {{"member_id", "new"}, {"email", "new@example.com"}, {"referred_by", "ref"}})
+                  ->status,
+              201);
+    // The paid-at-once path: a first order credits the referrer and owes nothing afterwards.
+    ASSERT_EQ(enrol(s, {{"member_id", "ref2"}, {"email", "ref2@example.com"}})->status, 201);
+    ASSERT_EQ(
+        enrol(s, {{"member_id", "new2"}, {"email", "new2@example.com"}, {"referred_by", "ref2"}})
+            ->status,
+        201);
+    auto order = s.client()->Post(
+        "/v1/orders", admin("o-new2"),
+        json::parse(R"({"member_id":"new2","order_id":"o-1","cart":)" + cart_json(1000) + "}")
+            .dump(),
+        "application/json");
+    ASSERT_EQ(order->status, 200) << order->body;
+    EXPECT_EQ(balance(s, "ref2"), 50);
+    EXPECT_EQ(query(db, "SELECT COUNT(*) AS n FROM referrals_owed"), "n=0\n");
+    s.kill9();
+  }
+  // As if "new"'s first order had committed and the server died before the referrer's credit.
+  query(db, "INSERT INTO referrals_owed(referee, referrer, created_ms) VALUES ('new', 'ref', 0)");
+  ServerProcess next(db, args);
+  for (int i = 0; i < 80 && balance(next, "ref") != 50; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(balance(next, "ref"), 50) << "the credit the crash left owed is paid at start";
+  EXPECT_EQ(query(db, "SELECT COUNT(*) AS n FROM referrals_owed"), "n=0\n");
+  EXPECT_EQ(balance(next, "ref2"), 50) << "and nothing is paid twice";
+}
+
 }  // namespace
