@@ -127,6 +127,7 @@ src.setAttribute('aria-describedby', `${status.id} ${problems.id}`);
 src.setAttribute('aria-label', tr('Program JSON'));
 
 let publishing = false; // a publish in flight: the button stays off until the server has answered
+let rollingBack = false; // a rollback fetching its version (before its publish starts)
 let timer = 0;
 function onEdit() {
   paint();
@@ -371,14 +372,20 @@ async function compare(version) {
  * what the live one says is not published again (a second click on the same rollback included).
  */
 async function rollback(version) {
-  if (publishing) return;
-  const doc = await versionDoc(version).catch(() => null);
-  if (!doc) return;
-  if (!programDiff(doc, published).length) {
-    $('[data-publish-status]').textContent = tr('v{version} is what is live already: nothing to publish.', { version });
-    return;
+  // Taken before the first await: a second click while this one fetches does nothing.
+  if (publishing || rollingBack) return;
+  rollingBack = true;
+  try {
+    const doc = await versionDoc(version).catch(() => null);
+    if (!doc) return;
+    if (!programDiff(doc, published).length) {
+      $('[data-publish-status]').textContent = tr('v{version} is what is live already: nothing to publish.', { version });
+      return;
+    }
+    await publish(doc, tr('Rollback to v{version}', { version }));
+  } finally {
+    rollingBack = false;
   }
-  await publish(doc, tr('Rollback to v{version}', { version }));
 }
 
 // One publish at a time: the buttons are off from the click until the editor holds what the
