@@ -611,6 +611,7 @@ Program parse_program(const In& outer) {
              "upgrade_applies_to_crossing_order",
              "default_language",
              "default_country",
+             "lapsed_days",
              "point_value_minor",
              "wheels",
              "coupons",
@@ -636,6 +637,9 @@ Program parse_program(const In& outer) {
         !std::isupper(static_cast<unsigned char>(country[1])))
       c->fail("expected an ISO 3166-1 alpha-2 country code like \"PE\", got " + c->v.dump());
   }
+  // When a member with no order for that many days counts as lapsed, for the server's
+  // member.lapsed webhook (spec/sync.md, "Webhooks"); the rules do not read it.
+  in.integer("lapsed_days", 90, 1, 36500);
   const std::string& lang = p.default_language;
   p.name = parse_text(in, "name", p.id, lang, warnings);
   if (auto v = in.find("point_value_minor")) {
