@@ -34,6 +34,9 @@ share a PostgreSQL database.
   --webhook-secret-file F LOYALTY_WEBHOOK_SECRET  the secret that signs them (Loyalty-Signature)
   --webhook-retry-ms MS                      the first retry's delay, doubling to an hour, for
                                              3 days (default 30000)
+  --expiry-notice-days N                     points.expiring goes out N days before (default 14)
+  --sweep-ms MS                              how often the time sweep looks for members due
+                                             (expiring, expired, lapsed; default 60000)
   --static DIR         LOYALTY_STATIC        serve files from DIR at / (for the demo)
   --rate-limit R       LOYALTY_RATE_LIMIT    requests/second per client (shopper or address), burst 2R;
                                              0 = off; calls with the right admin key are not limited,
@@ -245,6 +248,10 @@ bool read_flags(int argc, char** argv, Config& c, SecretSources& admin, SecretSo
         c.webhook_secret_file = next();
       else if (a == "--webhook-retry-ms")
         c.webhook_retry_ms = std::stoll(next());
+      else if (a == "--expiry-notice-days")
+        c.expiry_notice_days = std::stoll(next());
+      else if (a == "--sweep-ms")
+        c.sweep_ms = std::stoll(next());
       else if (a == "--rate-limit")
         c.rate_limit = std::stod(next());
       else if (a == "--max-body")
@@ -359,6 +366,14 @@ bool resolve_webhooks(Config& c, std::string& error) {
   }
   if (c.webhook_retry_ms < 100 || c.webhook_retry_ms > 3'600'000) {
     error = "--webhook-retry-ms must be 100-3600000";
+    return false;
+  }
+  if (c.expiry_notice_days < 0 || c.expiry_notice_days > 365) {
+    error = "--expiry-notice-days must be 0-365";
+    return false;
+  }
+  if (c.sweep_ms < 100 || c.sweep_ms > 86'400'000) {
+    error = "--sweep-ms must be 100-86400000";
     return false;
   }
   return true;

@@ -26,6 +26,8 @@ struct Config {
   std::vector<std::string> webhook_urls;
   std::string webhook_secret, webhook_secret_file;
   std::int64_t webhook_retry_ms = 30'000;
+  std::int64_t expiry_notice_days = 14;  // points.expiring, this long before
+  std::int64_t sweep_ms = 60'000;        // the time sweep's period
   std::string static_dir;
   double rate_limit = 20;              // requests per second per client; 0 = off
   std::size_t max_body = 1u << 20;     // bytes; larger bodies get 413

@@ -113,7 +113,8 @@ int main(int argc, char** argv) {
     store.set_idempotency_ttl_ms(ttl_ms);
     srv::Service service(store);
     service.set_coupon_caps(c.coupon_caps);
-    srv::Webhooks webhooks(store, {c.webhook_urls, c.webhook_secret, c.webhook_retry_ms});
+    srv::Webhooks webhooks(
+        store, {c.webhook_urls, c.webhook_secret, c.webhook_retry_ms, 5'000, c.expiry_notice_days});
     service.set_webhooks(webhooks);
     if (!service.load_program(initial, error)) {
       std::fprintf(stderr, "loyalty-server: %s\n", error.c_str());
@@ -135,6 +136,10 @@ int main(int argc, char** argv) {
     // The outbox: what is due is posted every second, by whichever instance comes first.
     if (webhooks.enabled())
       server.every(std::chrono::seconds(1), [&webhooks] { webhooks.deliver(srv::now_ms()); });
+    // Time-driven webhooks: members due, a bounded batch per round (the rest next round).
+    if (webhooks.enabled())
+      server.every(std::chrono::milliseconds(c.sweep_ms),
+                   [&service] { service.sweep_due(srv::now_ms(), 500); });
     std::printf("{\"listening\":\"%s:%d\"}\n", c.bind.c_str(), port);
     std::fflush(stdout);
     warn_about_flag_secrets(c);

@@ -153,12 +153,38 @@ CREATE TABLE IF NOT EXISTS referrals_owed (
   created_ms BIGINT NOT NULL);
 )";
 
+// The time sweep's schedule (spec/sync.md, "Webhooks"): one row per member, kept by every write.
+// Members stored before it are due at once, with their last order read from the ledger.
+const char* kSqliteSweep = R"(
+CREATE TABLE IF NOT EXISTS member_sweep (
+  member_id     TEXT PRIMARY KEY,
+  due_ms        BIGINT,
+  last_order_ms BIGINT);
+CREATE INDEX IF NOT EXISTS member_sweep_due ON member_sweep(due_ms) WHERE due_ms IS NOT NULL;
+INSERT OR IGNORE INTO member_sweep(member_id, due_ms, last_order_ms)
+  SELECT m.member_id, 0, (SELECT MAX(CAST(strftime('%s', e.at) AS INTEGER)) * 1000 FROM events e
+                          WHERE e.member_id = m.member_id AND e.type = 'order')
+  FROM members m;
+)";
+const char* kPostgresSweep = R"(
+CREATE TABLE IF NOT EXISTS member_sweep (
+  member_id     TEXT PRIMARY KEY,
+  due_ms        BIGINT,
+  last_order_ms BIGINT);
+CREATE INDEX IF NOT EXISTS member_sweep_due ON member_sweep(due_ms) WHERE due_ms IS NOT NULL;
+INSERT INTO member_sweep(member_id, due_ms, last_order_ms)
+  SELECT m.member_id, 0, (SELECT (MAX(EXTRACT(EPOCH FROM e.at::timestamptz)) * 1000)::BIGINT
+                          FROM events e WHERE e.member_id = m.member_id AND e.type = 'order')
+  FROM members m ON CONFLICT DO NOTHING;
+)";
+
 const Migration kMigrations[] = {
     {1, "the tables", kSqlite1, kPostgres1},
     {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
     {3, "the webhook outbox", kOutbox, kOutbox},
     {4, "members' phones and emails, each unique", kMemberIds, kMemberIds},
     {5, "referral credits owed", kReferralsOwed, kReferralsOwed},
+    {6, "the time sweep's schedule", kSqliteSweep, kPostgresSweep},
 };
 
 }  // namespace

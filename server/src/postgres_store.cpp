@@ -76,6 +76,7 @@ class PgCommit {
   bool member(std::int64_t seq);
   bool coupons();
   bool identifiers(std::string& taken);
+  void sweep();
   void webhooks();
   PgConn& c_;
   const WriteSet& w_;
@@ -104,8 +105,21 @@ CommitResult PgCommit::run() {
     taken_ = taken;
     return CommitResult::identifier_taken;
   }
+  sweep();
   webhooks();
   return CommitResult::ok;
+}
+
+void PgCommit::sweep() {
+  if (!w_.sweep) return;
+  const auto opt = [](const std::optional<std::int64_t>& v) -> PgParam {
+    return v ? PgParam(pg_int(*v)) : std::nullopt;
+  };
+  c_.exec(
+      "INSERT INTO member_sweep(member_id, due_ms, last_order_ms) VALUES ($1,$2,$3) "
+      "ON CONFLICT (member_id) DO UPDATE SET due_ms = excluded.due_ms, "
+      "last_order_ms = excluded.last_order_ms",
+      {w_.member_id, opt(w_.sweep->due_ms), opt(w_.sweep->last_order_ms)});
 }
 
 // A unique key: of two enrolments with one email on two instances, the second waits for the
@@ -268,6 +282,15 @@ class PgWriteTxn final : public WriteTxn {
   std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
                                          int limit) override {
     return read_history_before(*lease_, member_id, before, limit);
+  }
+  std::optional<SweepRow> sweep_row(const std::string& member_id) override {
+    const PgResult r = lease_->exec(
+        "SELECT due_ms, last_order_ms FROM member_sweep WHERE member_id = $1", {member_id});
+    if (r.rows() == 0) return std::nullopt;
+    SweepRow row;
+    if (!r.null(0, 0)) row.due_ms = r.i64(0, 0);
+    if (!r.null(0, 1)) row.last_order_ms = r.i64(0, 1);
+    return row;
   }
   std::int64_t next_event_number() override {
     return lease_->exec("SELECT nextval('event_number')").i64(0, 0);
@@ -439,6 +462,18 @@ std::vector<std::pair<std::string, std::string>> PostgresStore::referrals_owed(i
                 {pg_int(limit)});
     std::vector<std::pair<std::string, std::string>> out;
     for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
+    return out;
+  });
+}
+
+std::vector<std::string> PostgresStore::members_due(std::int64_t now_ms, int limit) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(
+        "SELECT member_id FROM member_sweep WHERE due_ms IS NOT NULL AND due_ms <= $1 "
+        "ORDER BY due_ms LIMIT $2",
+        {pg_int(now_ms), pg_int(limit)});
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
     return out;
   });
 }

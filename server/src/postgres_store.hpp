@@ -34,6 +34,7 @@ class PostgresStore final : public Store {
   bool shared() const override { return true; }
   std::optional<std::string> member_by(const std::string& kind, const std::string& value) override;
   std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) override;
+  std::vector<std::string> members_due(std::int64_t now_ms, int limit) override;
   void referral_paid(const std::string& referee) override;
   std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
                                         std::int64_t lease_ms) override;

@@ -125,9 +125,13 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
       doc.is_object() && doc.contains("default_country") && doc["default_country"].is_string()
           ? doc["default_country"].get<std::string>()
           : "";
+  const std::int64_t lapsed_days =
+      doc.is_object() && doc.contains("lapsed_days") && doc["lapsed_days"].is_number_integer()
+          ? doc["lapsed_days"].get<std::int64_t>()
+          : 90;
   std::lock_guard lock(program_mutex_);
   // Two refreshes may race; the newer version wins whichever installs last.
-  if (version >= program_.version) program_ = {engine, document, version, country};
+  if (version >= program_.version) program_ = {engine, document, version, country, lapsed_days};
   return true;
 }
 
@@ -626,6 +630,8 @@ Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
     for (const char* kind : {"phone", "email"})
       if (event.contains(kind)) w.identifiers.emplace_back(kind, string_member(event, kind));
   w.history.assign(first_new, history.end());
+  w.sweep =
+      sweep_after_write(*txn, p, member_id, event, r.body, w.dated.until_ms, after->clock_ms());
   w.idem_status = r.status;
   w.idem_response = after->view(false);
   w.idem_history_len = static_cast<int>(history.size());

@@ -53,6 +53,10 @@ class Service {
   // Referral credits still owed (a crash between a referee's order and the referrer's credit):
   // paid now; called at start and every few seconds.
   void pay_owed_referrals();
+  // The time sweep (spec/sync.md, "Webhooks"): members whose sweep is due at `now_ms` (at most
+  // `limit`, the longest waiting first) get their time-driven webhooks and their next due
+  // instant, each under the member's lock. Safe on every instance at once. Returns how many.
+  int sweep_due(std::int64_t now_ms, int limit);
 
   Reply get_program(const std::string& if_none_match);
   // A stored version (404 unknown_version when there is none), and the list of them.
@@ -98,7 +102,8 @@ class Service {
     std::shared_ptr<const loyalty::Engine> engine;
     std::string document;
     std::int64_t version = 0;
-    std::string default_country;  // the document's, for phone numbers without their prefix
+    std::string default_country;    // the document's, for phone numbers without their prefix
+    std::int64_t lapsed_days = 90;  // the document's, for member.lapsed
   };
   Program program();
   bool install(const std::string& document, std::int64_t version, std::string& error);
@@ -126,6 +131,14 @@ class Service {
   Reply store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p, const std::string& member_id,
                       const nlohmann::json& event, const Before& before,
                       const std::string& response, bool enrol, const WriteKey& k);
+
+  bool sweep_member(const std::string& member_id, std::int64_t now_ms);
+  // The member's sweep row after a write: their last order, and when the sweep next looks.
+  SweepRow sweep_after_write(WriteTxn& txn, const Program& p, const std::string& member_id,
+                             const nlohmann::json& event, const std::string& view,
+                             std::optional<std::int64_t> until_ms,
+                             std::optional<std::int64_t> clock_ms);
+  std::int64_t notice_days() const { return webhooks_ ? webhooks_->expiry_notice_days() : 14; }
 
   Store& store_;
   const Webhooks* webhooks_ = nullptr;

@@ -308,6 +308,31 @@ std::optional<std::string> SqliteStore::order_record(const std::string& member_i
   return q.col_text(0);
 }
 
+std::optional<SweepRow> SqliteStore::sweep_row(const std::string& member_id) {
+  auto l = lease();
+  static const char* sql = "SELECT due_ms, last_order_ms FROM member_sweep WHERE member_id = ?";
+  Stmt q(l.get(), sql, true);
+  q.text(1, member_id);
+  if (!q.step()) return std::nullopt;
+  SweepRow row;
+  if (sqlite3_column_type(q.st, 0) != SQLITE_NULL) row.due_ms = q.col_i64(0);
+  if (sqlite3_column_type(q.st, 1) != SQLITE_NULL) row.last_order_ms = q.col_i64(1);
+  return row;
+}
+
+std::vector<std::string> SqliteStore::members_due(std::int64_t now_ms, int limit) {
+  auto l = lease();
+  static const char* sql =
+      "SELECT member_id FROM member_sweep WHERE due_ms IS NOT NULL AND due_ms <= ? "
+      "ORDER BY due_ms LIMIT ?";
+  Stmt q(l.get(), sql, true);
+  q.i64(1, now_ms);
+  q.i64(2, limit);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.col_text(0));
+  return out;
+}
+
 bool SqliteStore::member_exists(const std::string& member_id) {
   auto l = lease();
   static const char* sql = "SELECT 1 FROM members WHERE member_id = ?";
@@ -505,6 +530,16 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
     q.i64(3, now_ms());
     if (sqlite3_step(q.st) != SQLITE_DONE) return fail(CommitResult::failed);
   }
+  if (w.sweep) {
+    Stmt q(writer_,
+           "INSERT INTO member_sweep(member_id, due_ms, last_order_ms) VALUES (?, ?, ?) "
+           "ON CONFLICT(member_id) DO UPDATE SET due_ms = excluded.due_ms, "
+           "last_order_ms = excluded.last_order_ms");
+    q.text(1, w.member_id);
+    if (w.sweep->due_ms) q.i64(2, *w.sweep->due_ms);  // else NULL: nothing ahead
+    if (w.sweep->last_order_ms) q.i64(3, *w.sweep->last_order_ms);
+    if (sqlite3_step(q.st) != SQLITE_DONE) return fail(CommitResult::failed);
+  }
   // The webhook outbox, in the event's own transaction (a rolled-back write leaves none).
   for (const auto& h : w.webhooks) {
     Stmt q(writer_,
@@ -691,6 +726,9 @@ class SqliteWriteTxn final : public WriteTxn {
   std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
                                          int limit) override {
     return store_.history_before(member_id, before, limit);
+  }
+  std::optional<SweepRow> sweep_row(const std::string& member_id) override {
+    return store_.sweep_row(member_id);
   }
   std::int64_t next_event_number() override { return store_.next_event_number(); }
   CommitResult commit(const WriteSet& w, std::string& error) override {

@@ -27,6 +27,8 @@ class SqliteStore final : public Store {
   std::optional<std::string> order_record(const std::string& member_id,
                                           const std::string& order_id);
   bool member_exists(const std::string& member_id) override;
+  std::optional<SweepRow> sweep_row(const std::string& member_id);
+  std::vector<std::string> members_due(std::int64_t now_ms, int limit) override;
   std::vector<EventRow> events(const std::string& member_id, std::int64_t after,
                                int limit) override;
   std::optional<IdempotencyRow> idempotency(const std::string& key) override;

@@ -61,6 +61,13 @@ struct HistoryRow {  // one stored outcome: a history entry as the engine wrote 
   std::string entry;
 };
 
+// When the time sweep next looks at a member (their time-driven webhooks: points expiring or
+// expired, a lapse, a membership status that time moves), and the instant of their last order.
+struct SweepRow {
+  std::optional<std::int64_t> due_ms;         // absent: nothing time-driven lies ahead
+  std::optional<std::int64_t> last_order_ms;  // absent: never ordered
+};
+
 // One webhook delivery waiting in the outbox: an event for one receiver.
 struct OutboxRow {
   std::string id, url, body;
@@ -93,6 +100,7 @@ struct WriteSet {
   std::vector<std::pair<std::string, std::string>> identifiers;
   // A referee's first order: (referrer, referee) owed a referral credit (referrals_owed).
   std::optional<std::pair<std::string, std::string>> referral_owed;
+  std::optional<SweepRow> sweep;  // the member's sweep row, replaced
 };
 
 enum class CommitResult {
@@ -127,6 +135,7 @@ class WriteTxn {
   // waiting for a second could starve the pool).
   virtual std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
                                                  int limit) = 0;
+  virtual std::optional<SweepRow> sweep_row(const std::string& member_id) = 0;
   // The number of the next server event id ("srv-" + 12 digits), unique across instances.
   virtual std::int64_t next_event_number() = 0;
   // Stores everything or nothing; the transaction is over afterwards, whatever the result.
@@ -159,6 +168,8 @@ class Store {
   // Referral credits owed (referee, referrer), oldest first, and one paid.
   virtual std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) = 0;
   virtual void referral_paid(const std::string& referee) = 0;
+  // Members whose sweep is due at `now_ms`, the longest waiting first, at most `limit`.
+  virtual std::vector<std::string> members_due(std::int64_t now_ms, int limit) = 0;
   // The member a normalised identifier names ("phone" or "email"), if any.
   virtual std::optional<std::string> member_by(const std::string& kind,
                                                const std::string& value) = 0;

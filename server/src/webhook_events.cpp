@@ -145,6 +145,27 @@ std::vector<WebhookEvent> sweep_events(const SweepFacts& s) {
   return out.take();
 }
 
+std::optional<std::int64_t> next_sweep_ms(const SweepSchedule& s) {
+  std::optional<std::int64_t> due;
+  const auto consider = [&](std::int64_t at) {
+    if (at > s.now_ms && (!due || at < *due)) due = at;
+  };
+  if (s.until_ms) consider(*s.until_ms);
+  if (s.view && s.view->is_object() && s.view->contains("next_expiry") &&
+      (*s.view)["next_expiry"].is_object()) {
+    const std::int64_t expiry = ms_of((*s.view)["next_expiry"].value("at", json()));
+    const std::int64_t notice = expiry - s.notice_days * kDayMs;
+    if (s.after_write && notice <= s.now_ms && s.now_ms < expiry) return s.now_ms;
+    consider(notice);
+  }
+  if (s.last_order_ms) {
+    const std::int64_t lapse = *s.last_order_ms + s.lapsed_days * kDayMs;
+    if (s.after_write && lapse <= s.now_ms) return s.now_ms;  // a past order, lapsed already
+    consider(lapse);
+  }
+  return due;
+}
+
 std::string webhook_body(const WebhookEvent& e, const std::string& created_at) {
   return json{{"id", e.id}, {"type", e.type}, {"created_at", created_at}, {"data", e.data}}.dump();
 }

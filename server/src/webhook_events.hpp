@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,23 @@ struct SweepFacts {
 };
 
 std::vector<WebhookEvent> sweep_events(const SweepFacts& sweep);
+
+// When the sweep must next look at a member whose view at `now_ms` is `view`: the first of the
+// instant time alone next changes it (`until_ms`, Engine::dated_view), the expiry notice of its
+// next lot, and its lapse — each only when after `now_ms`. A write (`after_write`) whose member
+// is inside a notice window or lapsed already is due at once, so the notice goes out even when
+// the write itself made the lot, and the lapse even when an imported order is that old (a sweep
+// that finds it sent adds nothing: the ids are the same). Nullopt: nothing lies ahead.
+struct SweepSchedule {
+  const nlohmann::json* view = nullptr;
+  std::optional<std::int64_t> until_ms;
+  std::int64_t now_ms = 0;
+  std::int64_t notice_days = 14;
+  std::int64_t lapsed_days = 90;
+  std::optional<std::int64_t> last_order_ms;
+  bool after_write = false;
+};
+std::optional<std::int64_t> next_sweep_ms(const SweepSchedule& s);
 
 // The JSON document a delivery posts: {"id", "type", "created_at", "data"}.
 std::string webhook_body(const WebhookEvent& event, const std::string& created_at);

@@ -44,6 +44,11 @@ std::vector<OutboxRow> Webhooks::rows_for(const loyalty::Engine& engine,
         nullptr, false);
   const auto events = webhook_events({member_id, event_id, before ? &was : nullptr, &now, &entries,
                                       catalog.is_object() ? &catalog : nullptr});
+  return rows_of(events, now_ms);
+}
+
+std::vector<OutboxRow> Webhooks::rows_of(const std::vector<WebhookEvent>& events,
+                                         std::int64_t now_ms) const {
   std::vector<OutboxRow> rows;
   const std::string created = loyalty::format_rfc3339(now_ms, 0);
   for (const auto& e : events)

@@ -12,6 +12,7 @@
 
 #include "store.hpp"
 #include "webhook_client.hpp"
+#include "webhook_events.hpp"
 
 namespace loyalty {
 class Engine;
@@ -24,6 +25,7 @@ struct WebhookConfig {
   std::string secret;
   std::int64_t first_retry_ms = 30'000;
   std::int64_t timeout_ms = 5'000;
+  std::int64_t expiry_notice_days = 14;  // points.expiring goes out this long before
 };
 
 class Webhooks {
@@ -37,6 +39,11 @@ class Webhooks {
                                   const std::string& event_id, const std::string* before,
                                   const std::string& after, const std::vector<std::string>& history,
                                   std::int64_t now_ms) const;
+
+  // The outbox rows of `events` (a sweep's) for every receiver, created at `now_ms`.
+  std::vector<OutboxRow> rows_of(const std::vector<WebhookEvent>& events,
+                                 std::int64_t now_ms) const;
+  std::int64_t expiry_notice_days() const { return config_.expiry_notice_days; }
 
   // One delivery round: posts what is due and records each outcome. Returns how many it posted.
   int deliver(std::int64_t now_ms);
