@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clock.hpp"
+#include "personal_data.hpp"
 
 namespace srv {
 namespace {
@@ -20,13 +21,14 @@ void emit(const nlohmann::json& j) {
 void log_request(const RequestLog& r) {
   nlohmann::json j = {{"ts", format_utc(now_ms())},
                       {"method", r.method},
-                      {"path", r.path},
+                      {"path", loggable_target(r.path)},
                       {"status", r.status},
                       {"ms", static_cast<double>(static_cast<long>(r.ms * 1000)) / 1000},
                       {"remote", r.remote},
                       {"in", r.bytes_in},
                       {"out", r.bytes_out}};
-  if (!r.principal.empty()) j["who"] = r.principal;
+  // The kind of caller only: a member's id in a log line would outlive their erasure.
+  if (!r.principal.empty()) j["who"] = r.principal.substr(0, r.principal.find(':'));
   if (!r.error_code.empty()) j["error"] = r.error_code;
   emit(j);
 }

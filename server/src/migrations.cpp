@@ -178,6 +178,27 @@ INSERT INTO member_sweep(member_id, due_ms, last_order_ms)
   FROM members m ON CONFLICT DO NOTHING;
 )";
 
+// Exports and erasures of personal data (spec/sync.md, "Data protection"), as the law asks them
+// to be recorded; an erased member's rows name the pseudonym.
+const char* kSqliteDataRequests = R"(
+CREATE TABLE IF NOT EXISTS data_requests (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind      TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  at_ms     BIGINT NOT NULL,
+  detail    TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS data_requests_member ON data_requests(member_id);
+)";
+const char* kPostgresDataRequests = R"(
+CREATE TABLE IF NOT EXISTS data_requests (
+  id        BIGSERIAL PRIMARY KEY,
+  kind      TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  at_ms     BIGINT NOT NULL,
+  detail    TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS data_requests_member ON data_requests(member_id);
+)";
+
 const Migration kMigrations[] = {
     {1, "the tables", kSqlite1, kPostgres1},
     {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
@@ -185,6 +206,7 @@ const Migration kMigrations[] = {
     {4, "members' phones and emails, each unique", kMemberIds, kMemberIds},
     {5, "referral credits owed", kReferralsOwed, kReferralsOwed},
     {6, "the time sweep's schedule", kSqliteSweep, kPostgresSweep},
+    {7, "exports and erasures of personal data", kSqliteDataRequests, kPostgresDataRequests},
 };
 
 }  // namespace

@@ -296,8 +296,14 @@ class PgWriteTxn final : public WriteTxn {
     return lease_->exec("SELECT nextval('event_number')").i64(0, 0);
   }
   CommitResult commit(const WriteSet& w, std::string& error) override;
+  CommitResult erase(const Erasure& e, std::string& error) override;
+  CommitResult replace_mentions(const std::string& member_id, const std::string& needle,
+                                const std::string& with, std::string& error) override;
 
  private:
+  // Runs `statements` and commits; any PgError rolls them back.
+  template <typename Statements>
+  CommitResult run_and_commit(Statements statements, std::string& error);
   void finish(const char* sql) noexcept;
   PgPool::Lease lease_;
   const PostgresStore& store_;
@@ -321,6 +327,94 @@ CommitResult PgWriteTxn::commit(const WriteSet& w, std::string& error) {
   done_ = true;  // a COMMIT that fails (connection lost) throws StoreUnavailable: the outcome
   lease_->exec("COMMIT");  // is unknown, and a retry with the same key finds out which
   return CommitResult::ok;
+}
+
+template <typename Statements>
+CommitResult PgWriteTxn::run_and_commit(Statements statements, std::string& error) {
+  CommitResult result = CommitResult::ok;
+  try {
+    result = statements(*lease_);
+  } catch (const PgError& e) {
+    error = e.what();
+    result = CommitResult::failed;
+  }
+  if (result != CommitResult::ok) {
+    finish("ROLLBACK");
+    return result;
+  }
+  done_ = true;
+  lease_->exec("COMMIT");
+  return CommitResult::ok;
+}
+
+// Every row of the member moves to the pseudonym, and the member's id, quoted as JSON (x, p) and
+// as the start of a webhook id (xs, ps), becomes the pseudonym's in them; see Erasure.
+static std::vector<std::pair<const char*, std::vector<PgParam>>> pg_erasure(const Erasure& e) {
+  const std::string &x = e.member_id, &p = e.pseudonym;
+  const std::string qx = json_string(x), qp = json_string(p), xs = id_prefix(x), ps = id_prefix(p);
+  return {
+      {"UPDATE events SET member_id = $2, body = replace(body, $3, $4) WHERE member_id = $1",
+       {x, p, qx, qp}},
+      {"UPDATE history SET member_id = $2, entry = replace(entry, $3, $4) WHERE member_id = $1",
+       {x, p, qx, qp}},
+      {"UPDATE orders SET member_id = $2, record = replace(record, $3, $4) WHERE member_id = $1",
+       {x, p, qx, qp}},
+      {"DELETE FROM member_ids WHERE member_id = $1", {x}},
+      {"UPDATE coupon_claims SET member_id = $2 WHERE member_id = $1", {x, p}},
+      {"UPDATE member_sweep SET member_id = $2 WHERE member_id = $1", {x, p}},
+      {"UPDATE referrals_owed SET referee = $2 WHERE referee = $1", {x, p}},
+      {"UPDATE referrals_owed SET referrer = $2 WHERE referrer = $1", {x, p}},
+      {"UPDATE webhook_outbox SET id = $2 || substr(id, length($1) + 1), "
+       "body = replace(replace(body, $3, $4), $5, $6) "
+       "WHERE substr(id, 1, length($1) + 1) = $1 || ':' AND strpos(body, '\"member_id\":' || $3) > "
+       "0",
+       {x, p, qx, qp, xs, ps}},
+      {"DELETE FROM idempotency WHERE strpos(response, $2) > 0 OR "
+       "strpos(key, ':member:' || $1 || ' ') > 0 OR strpos(key, ' /v1/members/' || $1 || ' ') > 0 "
+       "OR strpos(key, ' /v1/members/' || $1 || '/') > 0",
+       {x, qx}},
+      {"UPDATE data_requests SET member_id = $2 WHERE member_id = $1", {x, p}},
+      {"UPDATE members SET member_id = $2, state = $3, view = NULL, view_marks = '', "
+       "view_until = NULL, view_version = 0 WHERE member_id = $1",
+       {x, p, e.state}},
+  };
+}
+
+CommitResult PgWriteTxn::erase(const Erasure& e, std::string& error) {
+  return run_and_commit(
+      [&](PgConn& c) {
+        for (const auto& [sql, params] : pg_erasure(e)) c.exec(sql, params);
+        for (const auto& [seq, body] : e.events)
+          c.exec("UPDATE events SET body = $2 WHERE seq = $1", {pg_int(seq), body});
+        c.exec(
+            "INSERT INTO data_requests(kind, member_id, at_ms, detail) "
+            "VALUES ('erasure', $1, $2, $3)",
+            {e.pseudonym, pg_int(e.at_ms), e.record});
+        if (e.idem_key.empty()) return CommitResult::ok;
+        const PgResult r = c.exec(
+            "INSERT INTO idempotency(key, request_hash, status, response, history_end, "
+            "history_len, created_ms) VALUES ($1, $2, $3, $4, 0, 0, $5) ON CONFLICT DO NOTHING",
+            {e.idem_key, e.idem_hash, pg_int(e.idem_status), e.idem_response, pg_int(e.at_ms)});
+        return r.affected() == 1 ? CommitResult::ok : CommitResult::idempotency_conflict;
+      },
+      error);
+}
+
+CommitResult PgWriteTxn::replace_mentions(const std::string& member_id, const std::string& needle,
+                                          const std::string& with, std::string& error) {
+  return run_and_commit(
+      [&](PgConn& c) {
+        for (const char* sql : {
+                 "UPDATE events SET body = replace(body, $2, $3) WHERE member_id = $1",
+                 "UPDATE history SET entry = replace(entry, $2, $3) WHERE member_id = $1",
+                 "UPDATE orders SET record = replace(record, $2, $3) WHERE member_id = $1",
+                 "UPDATE members SET state = replace(state, $2, $3), view = replace(view, $2, $3) "
+                 "WHERE member_id = $1",
+             })
+          c.exec(sql, {member_id, json_string(needle), json_string(with)});
+        return CommitResult::ok;
+      },
+      error);
 }
 
 void PgWriteTxn::finish(const char* sql) noexcept {
@@ -475,6 +569,72 @@ std::vector<std::string> PostgresStore::members_due(std::int64_t now_ms, int lim
     std::vector<std::string> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
     return out;
+  });
+}
+
+std::vector<std::string> PostgresStore::member_ids() {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec("SELECT member_id FROM members ORDER BY member_id");
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    return out;
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> PostgresStore::identifiers_of(
+    const std::string& member_id) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(
+        "SELECT kind, value FROM member_ids WHERE member_id = $1 ORDER BY kind", {member_id});
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
+    return out;
+  });
+}
+
+std::vector<OutboxRow> PostgresStore::webhooks_about(const std::string& member_id) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(
+        "SELECT id, url, body, created_ms, attempts FROM webhook_outbox "
+        "WHERE substr(id, 1, length($1) + 1) = $1 || ':' ORDER BY created_ms, id",
+        {member_id});
+    std::vector<OutboxRow> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back(
+          {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.i64(i, 3), static_cast<int>(r.i64(i, 4))});
+    return out;
+  });
+}
+
+std::vector<DataRequestRow> PostgresStore::data_requests(const std::string& member_id) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r =
+        c->exec("SELECT kind, at_ms, detail FROM data_requests WHERE member_id = $1 ORDER BY id",
+                {member_id});
+    std::vector<DataRequestRow> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.i64(i, 1), r.text(i, 2)});
+    return out;
+  });
+}
+
+std::vector<std::string> PostgresStore::members_mentioning(const std::string& needle,
+                                                           const std::string& except) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(
+        "SELECT member_id FROM events WHERE strpos(body, $1) > 0 AND member_id <> $2 "
+        "UNION SELECT member_id FROM members WHERE strpos(state, $1) > 0 AND member_id <> $2",
+        {json_string(needle), except});
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    return out;
+  });
+}
+
+void PostgresStore::record_data_request(const std::string& member_id, const DataRequestRow& row) {
+  pool_.run([&](PgPool::Lease& c) {
+    c->exec("INSERT INTO data_requests(kind, member_id, at_ms, detail) VALUES ($1, $2, $3, $4)",
+            {row.kind, member_id, pg_int(row.at_ms), row.detail});
+    return 0;
   });
 }
 

@@ -35,6 +35,14 @@ class PostgresStore final : public Store {
   std::optional<std::string> member_by(const std::string& kind, const std::string& value) override;
   std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) override;
   std::vector<std::string> members_due(std::int64_t now_ms, int limit) override;
+  std::vector<std::string> member_ids() override;
+  std::vector<std::pair<std::string, std::string>> identifiers_of(
+      const std::string& member_id) override;
+  std::vector<OutboxRow> webhooks_about(const std::string& member_id) override;
+  std::vector<DataRequestRow> data_requests(const std::string& member_id) override;
+  std::vector<std::string> members_mentioning(const std::string& needle,
+                                              const std::string& except) override;
+  void record_data_request(const std::string& member_id, const DataRequestRow& row) override;
   void referral_paid(const std::string& referee) override;
   std::vector<OutboxRow> claim_webhooks(std::int64_t now_ms, int limit,
                                         std::int64_t lease_ms) override;

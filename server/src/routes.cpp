@@ -111,7 +111,10 @@ bool parse_body(const Request& req, Response& res, json& out) {
 
 // The write's Idempotency-Key, stored under the caller (res.principal, set by require_admin or
 // require_shopper) and the route, so no caller can answer or block another's write.
-bool write_key(const Request& req, Response& res, WriteKey& k) {
+// `key_path`: the path the key is stored under, when the real one names a member whose erasure
+// must not leave their id in the idempotency table.
+bool write_key(const Request& req, Response& res, WriteKey& k,
+               const std::string* key_path = nullptr) {
   if (!req.has_header("Idempotency-Key")) {
     fail(res, 400, "missing_idempotency_key", "every write needs an Idempotency-Key header");
     return false;
@@ -122,7 +125,7 @@ bool write_key(const Request& req, Response& res, WriteKey& k) {
          "Idempotency-Key must be 1-255 printable ASCII characters");
     return false;
   }
-  k.key = caller_key(res.principal, req.method, req.path, key);
+  k.key = caller_key(res.principal, req.method, key_path ? *key_path : req.path, key);
   k.hash = request_hash(req.method, req.path, res.principal, req.body);
   return true;
 }
@@ -213,6 +216,7 @@ const std::vector<Api::Route>& Api::routes() {
       {"POST", "/v1/adjustments", &Api::adjustment},
       {"GET", "/v1/events", &Api::events},
       {"GET", "/v1/metrics", &Api::metrics},
+      {"GET", "/v1/ledger-sample", &Api::ledger_sample},
   };
   return table;
 }
@@ -266,6 +270,20 @@ std::optional<Response> Api::admit(const Request& req) {
   return res;
 }
 
+// The member id of "/v1/members/{id}" + `suffix` requested with `method` (an id holds no "/").
+std::optional<std::string> member_route(const Request& req, const char* method,
+                                        const std::string& suffix) {
+  static const std::string kMembers = "/v1/members/";
+  const std::string& p = req.path;
+  if (req.method != method || p.size() <= kMembers.size() + suffix.size() ||
+      p.compare(0, kMembers.size(), kMembers) != 0 ||
+      p.compare(p.size() - suffix.size(), std::string::npos, suffix) != 0)
+    return std::nullopt;
+  std::string id = p.substr(kMembers.size(), p.size() - kMembers.size() - suffix.size());
+  if (id.find('/') != std::string::npos) return std::nullopt;
+  return id;
+}
+
 Response Api::handle(const Request& req) {
   Response res;
   try {
@@ -273,20 +291,16 @@ Response Api::handle(const Request& req) {
     const auto route = std::find_if(table.begin(), table.end(), [&](const Route& r) {
       return req.method == r.method && req.path == r.path;
     });
-    static const std::string kMembers = "/v1/members/", kMembership = "/membership";
     if (route != table.end()) {
       (this->*route->handler)(req, res);
-    } else if (req.method == "POST" && req.path.size() > kMembers.size() + kMembership.size() &&
-               req.path.compare(0, kMembers.size(), kMembers) == 0 &&
-               req.path.compare(req.path.size() - kMembership.size(), std::string::npos,
-                                kMembership) == 0) {
-      membership(
-          req, res,
-          req.path.substr(kMembers.size(), req.path.size() - kMembers.size() - kMembership.size()));
-    } else if (req.method == "PATCH" && req.path.size() > kMembers.size() &&
-               req.path.compare(0, kMembers.size(), kMembers) == 0 &&
-               req.path.find('/', kMembers.size()) == std::string::npos) {
-      patch_member(req, res, req.path.substr(kMembers.size()));
+    } else if (auto id = member_route(req, "POST", "/membership")) {
+      membership(req, res, *id);
+    } else if (auto id = member_route(req, "PATCH", "")) {
+      patch_member(req, res, *id);
+    } else if (auto id = member_route(req, "GET", "/export")) {
+      export_member(req, res, *id);
+    } else if (auto id = member_route(req, "POST", "/erase")) {
+      erase_member(req, res, *id);
     } else if (auto file = static_files_ ? static_files_->serve(req) : std::nullopt) {
       res = std::move(*file);
     } else {
@@ -439,6 +453,36 @@ void Api::membership(const Request& req, Response& res, const std::string& membe
     return fail(res, 400, "invalid_request", "only a membership_payment has amount_minor",
                 "/amount_minor");
   send(res, service_.member_event(member_id, type, pick(body, {"amount_minor"}), "", k));
+}
+
+// GET /v1/members/{id}/export: everything held about the member (recorded).
+void Api::export_member(const Request& req, Response& res, const std::string& member_id) {
+  if (!require_admin(req, res, config_)) return;
+  send(res, service_.export_member(member_id));
+}
+
+// POST /v1/members/{id}/erase: the personal data removed, the ledger kept under a pseudonym. The
+// key is stored under a path without the id, so the erasure's own record does not name them.
+void Api::erase_member(const Request& req, Response& res, const std::string& member_id) {
+  static const std::string kKeyPath = "/v1/members/{id}/erase";
+  WriteKey k;
+  if (!require_admin(req, res, config_) || !write_key(req, res, k, &kKeyPath)) return;
+  if (!req.body.empty()) return fail(res, 400, "invalid_request", "an erasure takes no body", "");
+  send(res, service_.erase_member(member_id, k));
+}
+
+// GET /v1/ledger-sample?size=&seed=&page=: the what-if simulator's pseudonymised ledgers.
+void Api::ledger_sample(const Request& req, Response& res) {
+  if (!require_admin(req, res, config_)) return;
+  std::int64_t size = 1000, seed = 1, page = 0;
+  if (req.has_param("size") && (!parse_int(req.param("size"), size) || size < 1 || size > 100000))
+    return fail(res, 400, "invalid_request", "size must be 1-100000", "/size");
+  if (req.has_param("seed") && (!parse_int(req.param("seed"), seed) || seed < 0))
+    return fail(res, 400, "invalid_request", "seed must be a non-negative integer", "/seed");
+  if (req.has_param("page") && (!parse_int(req.param("page"), page) || page < 0 ||
+                                page >= (size + Service::kSamplePage - 1) / Service::kSamplePage))
+    return fail(res, 400, "invalid_request", "page is past the sample's last page", "/page");
+  send(res, service_.ledger_sample(size, static_cast<std::uint64_t>(seed), page));
 }
 
 // PATCH /v1/members/{id}: identifiers, profile and consent, as one `profile` event in the ledger.

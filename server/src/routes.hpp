@@ -59,6 +59,9 @@ class Api {
   void events(const Request&, Response&);
   void find_member(const Request&, Response&);
   void patch_member(const Request&, Response&, const std::string& member_id);
+  void export_member(const Request&, Response&, const std::string& member_id);
+  void erase_member(const Request&, Response&, const std::string& member_id);
+  void ledger_sample(const Request&, Response&);
   void metrics(const Request&, Response&);
 
   static const std::vector<Route>& routes();

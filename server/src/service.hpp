@@ -95,6 +95,15 @@ class Service {
   Reply events(const std::string& member_id, std::int64_t after, int limit);
   Reply metrics(const nlohmann::json& request);
 
+  // Data protection (spec/sync.md): everything held about a member, as JSON (the request is
+  // recorded); and an erasure of their personal data, the ledger kept under a pseudonym.
+  Reply export_member(const std::string& member_id);
+  Reply erase_member(const std::string& member_id, const WriteKey& k);
+  // The what-if simulator's sample: `size` members drawn by `seed`, in pages of kSamplePage,
+  // each with their whole ledger under a pseudonym and without names, phones, emails, consent.
+  static constexpr int kSamplePage = 500;
+  Reply ledger_sample(std::int64_t size, std::uint64_t seed, std::int64_t page);
+
   std::string now_rfc3339();  // in the program's store time (the offset in force now)
 
  private:
@@ -133,6 +142,7 @@ class Service {
                       const std::string& response, bool enrol, const WriteKey& k);
 
   bool sweep_member(const std::string& member_id, std::int64_t now_ms);
+  std::vector<EventRow> all_events(const std::string& member_id);
   // The member's sweep row after a write: their last order, and when the sweep next looks.
   SweepRow sweep_after_write(WriteTxn& txn, const Program& p, const std::string& member_id,
                              const nlohmann::json& event, const std::string& view,

@@ -556,6 +556,158 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
   return CommitResult::ok;
 }
 
+bool SqliteStore::write(const char* sql, const std::vector<std::string>& params) {
+  Stmt q(writer_, sql);
+  for (std::size_t i = 0; i < params.size(); ++i) q.text(static_cast<int>(i) + 1, params[i]);
+  return sqlite3_step(q.st) == SQLITE_DONE;
+}
+
+// The member's id, quoted as JSON (?3, ?4) and as the prefix of a webhook id (?5, ?6), becomes
+// the pseudonym's in every row of theirs; see Erasure.
+const char* const kSqliteErasure[] = {
+    "UPDATE events SET member_id = ?2, body = replace(body, ?3, ?4) WHERE member_id = ?1",
+    "UPDATE history SET member_id = ?2, entry = replace(entry, ?3, ?4) WHERE member_id = ?1",
+    "UPDATE orders SET member_id = ?2, record = replace(record, ?3, ?4) WHERE member_id = ?1",
+    "DELETE FROM member_ids WHERE member_id = ?1",
+    "UPDATE coupon_claims SET member_id = ?2 WHERE member_id = ?1",
+    "UPDATE member_sweep SET member_id = ?2 WHERE member_id = ?1",
+    "UPDATE referrals_owed SET referee = ?2 WHERE referee = ?1",
+    "UPDATE referrals_owed SET referrer = ?2 WHERE referrer = ?1",
+    "UPDATE webhook_outbox SET id = ?2 || substr(id, length(?1) + 1), "
+    "body = replace(replace(body, ?3, ?4), ?5, ?6) "
+    "WHERE substr(id, 1, length(?1) + 1) = ?1 || ':' AND instr(body, '\"member_id\":' || ?3) > 0",
+    "DELETE FROM idempotency WHERE instr(response, ?3) > 0 OR "
+    "instr(key, ':member:' || ?1 || ' ') > 0 OR instr(key, ' /v1/members/' || ?1 || ' ') > 0 OR "
+    "instr(key, ' /v1/members/' || ?1 || '/') > 0",
+    "UPDATE data_requests SET member_id = ?2 WHERE member_id = ?1",
+};
+
+CommitResult SqliteStore::erase(const Erasure& e, std::string& error) {
+  auto fail = [&](CommitResult r) {
+    error = sqlite3_errmsg(writer_);
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return r;
+  };
+  if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail(CommitResult::failed);
+  const std::vector<std::string> ids = {e.member_id,
+                                        e.pseudonym,
+                                        json_string(e.member_id),
+                                        json_string(e.pseudonym),
+                                        id_prefix(e.member_id),
+                                        id_prefix(e.pseudonym)};
+  for (const char* sql : kSqliteErasure)
+    if (!write(sql, ids)) return fail(CommitResult::failed);
+  if (!write("UPDATE members SET member_id = ?2, state = ?3, view = NULL, view_marks = '', "
+             "view_until = NULL, view_version = 0 WHERE member_id = ?1",
+             {e.member_id, e.pseudonym, e.state}))
+    return fail(CommitResult::failed);
+  for (const auto& [seq, body] : e.events)
+    if (!write("UPDATE events SET body = ?2 WHERE seq = CAST(?1 AS INTEGER)",
+               {std::to_string(seq), body}))
+      return fail(CommitResult::failed);
+  if (!write("INSERT INTO data_requests(kind, member_id, at_ms, detail) "
+             "VALUES ('erasure', ?1, CAST(?2 AS INTEGER), ?3)",
+             {e.pseudonym, std::to_string(e.at_ms), e.record}))
+    return fail(CommitResult::failed);
+  if (!e.idem_key.empty()) {
+    if (!write("INSERT OR IGNORE INTO idempotency(key, request_hash, status, response, "
+               "history_end, history_len, created_ms) "
+               "VALUES (?1, ?2, CAST(?3 AS INTEGER), ?4, 0, 0, CAST(?5 AS INTEGER))",
+               {e.idem_key, e.idem_hash, std::to_string(e.idem_status), e.idem_response,
+                std::to_string(e.at_ms)}))
+      return fail(CommitResult::failed);
+    if (sqlite3_changes(writer_) == 0) return fail(CommitResult::idempotency_conflict);
+  }
+  if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail(CommitResult::failed);
+  return CommitResult::ok;
+}
+
+CommitResult SqliteStore::replace_mentions(const std::string& member_id, const std::string& needle,
+                                           const std::string& with, std::string& error) {
+  static const char* const kSql[] = {
+      "UPDATE events SET body = replace(body, ?2, ?3) WHERE member_id = ?1",
+      "UPDATE history SET entry = replace(entry, ?2, ?3) WHERE member_id = ?1",
+      "UPDATE orders SET record = replace(record, ?2, ?3) WHERE member_id = ?1",
+      "UPDATE members SET state = replace(state, ?2, ?3), view = replace(view, ?2, ?3) "
+      "WHERE member_id = ?1",
+  };
+  if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(writer_);
+    return CommitResult::failed;
+  }
+  for (const char* sql : kSql)
+    if (!write(sql, {member_id, json_string(needle), json_string(with)})) {
+      error = sqlite3_errmsg(writer_);
+      sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return CommitResult::failed;
+    }
+  sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr);
+  return CommitResult::ok;
+}
+
+std::vector<std::string> SqliteStore::member_ids() {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT member_id FROM members ORDER BY member_id");
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.col_text(0));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::identifiers_of(
+    const std::string& member_id) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT kind, value FROM member_ids WHERE member_id = ? ORDER BY kind");
+  q.text(1, member_id);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.col_text(0), q.col_text(1));
+  return out;
+}
+
+std::vector<OutboxRow> SqliteStore::webhooks_about(const std::string& member_id) {
+  auto l = lease();
+  Stmt q(l.get(),
+         "SELECT id, url, body, created_ms, attempts FROM webhook_outbox "
+         "WHERE substr(id, 1, length(?1) + 1) = ?1 || ':' ORDER BY created_ms, id");
+  q.text(1, member_id);
+  std::vector<OutboxRow> out;
+  while (q.step())
+    out.push_back({q.col_text(0), q.col_text(1), q.col_text(2), q.col_i64(3),
+                   static_cast<int>(q.col_i64(4))});
+  return out;
+}
+
+std::vector<DataRequestRow> SqliteStore::data_requests(const std::string& member_id) {
+  auto l = lease();
+  Stmt q(l.get(), "SELECT kind, at_ms, detail FROM data_requests WHERE member_id = ? ORDER BY id");
+  q.text(1, member_id);
+  std::vector<DataRequestRow> out;
+  while (q.step()) out.push_back({q.col_text(0), q.col_i64(1), q.col_text(2)});
+  return out;
+}
+
+std::vector<std::string> SqliteStore::members_mentioning(const std::string& needle,
+                                                         const std::string& except) {
+  auto l = lease();
+  Stmt q(l.get(),
+         "SELECT member_id FROM events WHERE instr(body, ?1) > 0 AND member_id <> ?2 "
+         "UNION SELECT member_id FROM members WHERE instr(state, ?1) > 0 AND member_id <> ?2");
+  q.text(1, json_string(needle));
+  q.text(2, except);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.col_text(0));
+  return out;
+}
+
+void SqliteStore::record_data_request(const std::string& member_id, const DataRequestRow& row) {
+  std::lock_guard lock(writer_mutex_);
+  if (!write("INSERT INTO data_requests(kind, member_id, at_ms, detail) "
+             "VALUES (?1, ?2, CAST(?3 AS INTEGER), ?4)",
+             {row.kind, member_id, std::to_string(row.at_ms), row.detail}))
+    throw std::runtime_error(sqlite3_errmsg(writer_));
+}
+
 // Each migration not yet recorded runs in one transaction with its record. BEGIN IMMEDIATE takes
 // the file's write lock before the check, so two processes starting at once cannot both apply
 // one (the second then stops at <db>.lock anyway).
@@ -731,6 +883,15 @@ class SqliteWriteTxn final : public WriteTxn {
     return store_.sweep_row(member_id);
   }
   std::int64_t next_event_number() override { return store_.next_event_number(); }
+  CommitResult erase(const Erasure& e, std::string& error) override {
+    std::lock_guard writer(store_.writer_mutex());
+    return store_.erase(e, error);
+  }
+  CommitResult replace_mentions(const std::string& member_id, const std::string& needle,
+                                const std::string& with, std::string& error) override {
+    std::lock_guard writer(store_.writer_mutex());
+    return store_.replace_mentions(member_id, needle, with, error);
+  }
   CommitResult commit(const WriteSet& w, std::string& error) override {
     std::lock_guard writer(store_.writer_mutex());
     return store_.commit(w, error);

@@ -50,13 +50,27 @@ class SqliteStore final : public Store {
                          std::optional<std::int64_t> next_attempt_ms,
                          const std::string& error) override;
 
-  // Under the writer mutex, in one transaction (SqliteWriteTxn::commit).
+  std::vector<std::string> member_ids() override;
+  std::vector<std::pair<std::string, std::string>> identifiers_of(
+      const std::string& member_id) override;
+  std::vector<OutboxRow> webhooks_about(const std::string& member_id) override;
+  std::vector<DataRequestRow> data_requests(const std::string& member_id) override;
+  std::vector<std::string> members_mentioning(const std::string& needle,
+                                              const std::string& except) override;
+  void record_data_request(const std::string& member_id, const DataRequestRow& row) override;
+
+  // Under the writer mutex, in one transaction (SqliteWriteTxn::commit, erase, replace_mentions).
   CommitResult commit(const WriteSet& w, std::string& error);
+  CommitResult erase(const Erasure& e, std::string& error);
+  CommitResult replace_mentions(const std::string& member_id, const std::string& needle,
+                                const std::string& with, std::string& error);
   std::mutex& writer_mutex() { return writer_mutex_; }
   std::int64_t next_event_number() { return ++last_event_number_; }
 
  private:
   std::optional<std::string> member_by_locked(const std::string& kind, const std::string& value);
+  // Runs `sql` on the writer with text parameters ?1, ?2, …; false (and the error) on failure.
+  bool write(const char* sql, const std::vector<std::string>& params);
   class Lease;
   sqlite3* open_connection(bool writer);
   void migrate();

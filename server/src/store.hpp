@@ -103,6 +103,27 @@ struct WriteSet {
   std::optional<SweepRow> sweep;  // the member's sweep row, replaced
 };
 
+// An export or erasure of a member's personal data (spec/sync.md, "Data protection"), recorded.
+struct DataRequestRow {
+  std::string kind;  // "export" or "erasure"
+  std::int64_t at_ms = 0;
+  std::string detail;  // JSON
+};
+
+// Everything one erasure changes, in one transaction under the member's lock: every row of the
+// member moves to `pseudonym`, the member's id becomes the pseudonym wherever it is quoted in
+// them (events, history, orders, snapshot, webhook archive), the rows with personal data get
+// their scrubbed text, identifiers and idempotency answers that name the member are deleted.
+struct Erasure {
+  std::string member_id, pseudonym;
+  std::string state;  // the scrubbed snapshot, under the pseudonym
+  std::vector<std::pair<std::int64_t, std::string>> events;  // seq -> scrubbed body
+  std::string record;                                        // data_requests detail (JSON)
+  std::int64_t at_ms = 0;
+  std::string idem_key, idem_hash, idem_response;
+  int idem_status = 0;
+};
+
 enum class CommitResult {
   ok,
   idempotency_conflict,
@@ -136,6 +157,12 @@ class WriteTxn {
   virtual std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
                                                  int limit) = 0;
   virtual std::optional<SweepRow> sweep_row(const std::string& member_id) = 0;
+  // Stores an erasure whole, or nothing; the transaction is over afterwards.
+  virtual CommitResult erase(const Erasure& e, std::string& error) = 0;
+  // In the rows of the locked member (events, history, snapshot, orders), the JSON string
+  // `needle` (quoted) becomes `with`: another member's id they mention, erased.
+  virtual CommitResult replace_mentions(const std::string& member_id, const std::string& needle,
+                                        const std::string& with, std::string& error) = 0;
   // The number of the next server event id ("srv-" + 12 digits), unique across instances.
   virtual std::int64_t next_event_number() = 0;
   // Stores everything or nothing; the transaction is over afterwards, whatever the result.
@@ -168,6 +195,17 @@ class Store {
   // Referral credits owed (referee, referrer), oldest first, and one paid.
   virtual std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) = 0;
   virtual void referral_paid(const std::string& referee) = 0;
+  // Data protection (spec/sync.md): every member id, sorted; the member's identifiers (kind,
+  // value); the webhook rows about them (ids "<member>:…"); their recorded exports and erasures;
+  // the other members whose stored rows quote `needle` (a JSON string: a referral); a record.
+  virtual std::vector<std::string> member_ids() = 0;
+  virtual std::vector<std::pair<std::string, std::string>> identifiers_of(
+      const std::string& member_id) = 0;
+  virtual std::vector<OutboxRow> webhooks_about(const std::string& member_id) = 0;
+  virtual std::vector<DataRequestRow> data_requests(const std::string& member_id) = 0;
+  virtual std::vector<std::string> members_mentioning(const std::string& needle,
+                                                      const std::string& except) = 0;
+  virtual void record_data_request(const std::string& member_id, const DataRequestRow& row) = 0;
   // Members whose sweep is due at `now_ms`, the longest waiting first, at most `limit`.
   virtual std::vector<std::string> members_due(std::int64_t now_ms, int limit) = 0;
   // The member a normalised identifier names ("phone" or "email"), if any.
@@ -205,6 +243,11 @@ struct StoreOptions {
   std::string sync = "full";  // SQLite synchronous
   int pool = 8;               // PostgreSQL connections
 };
+
+// `text` as a JSON string ("m-1" with its quotes), as stored rows quote a member's id; and the
+// start of a webhook id of the member as a body quotes it ("m-1: without the closing quote).
+std::string json_string(const std::string& text);
+std::string id_prefix(const std::string& member_id);
 
 // `postgresql://…` or `postgres://…`: PostgreSQL; anything else: a SQLite file.
 bool is_postgres_url(const std::string& db);

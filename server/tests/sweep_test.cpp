@@ -40,14 +40,16 @@ class Sweep : public ::testing::Test {
     auto r = s.client()->Post(path, admin(k), body.dump(), "application/json");
     return r ? r->status : 0;
   }
-  // A member enrolled now with one order of 10 000 (100 points) `days_ago`.
-  void member_with_order(const ServerProcess& s, const std::string& id, std::int64_t days_ago) {
-    ASSERT_EQ(post(s, "/v1/members", {{"member_id", id}, {"email", id + "@example.com"}}), 201);
+  // A member enrolled now with one order of 10 000 (100 points) `days_ago`; the order's time.
+  std::string member_with_order(const ServerProcess& s, const std::string& id,
+                                std::int64_t days_ago) {
+    EXPECT_EQ(post(s, "/v1/members", {{"member_id", id}, {"email", id + "@example.com"}}), 201);
     const std::string at = srv::format_rfc3339(srv::now_ms() - days_ago * kDay, -300);
-    ASSERT_EQ(post(s, "/v1/orders",
+    EXPECT_EQ(post(s, "/v1/orders",
                    json::parse(R"({"member_id":")" + id + R"(","order_id":"o-1","at":")" + at +
                                R"(","cart":)" + cart_json(10000) + "}")),
               200);
+    return at;
   }
   // Time-driven deliveries by member and type, and how often each id came.
   static std::map<std::string, int> timed(const std::vector<Delivery>& got) {
@@ -126,11 +128,11 @@ TEST_F(Sweep, TwoInstancesSweepingTheSameMembersSendEachEventOnce) {
 
 TEST_F(Sweep, MembersStoredBeforeTheScheduleAreScheduledFromTheirLedger) {
   Receiver receiver(200);
-  const std::string order_at = srv::format_rfc3339(srv::now_ms() - 40 * kDay, -300);
+  std::string order_at;
   {
     Receiver quiet(503);  // first server: deliveries fail, nothing reaches `receiver`
     ServerProcess server(db(), flags(quiet));
-    member_with_order(server, "old", 40);
+    order_at = member_with_order(server, "old", 40);
   }
   // As a database written before migration 6: no schedule, the migration not recorded (and no
   // delivery on record: the lapse comes from the sweep alone; the expiry went out with the write).
