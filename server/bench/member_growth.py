@@ -13,6 +13,8 @@ Then, side by side under the same load and database, a newcomer's first 21 order
 the regular's next 21 (medians over orders 6-15 of each) and 20 reads of each: the fair view of
 "the 10 000th order costs what the 10th costs" on a machine whose load moves.
 usage: server/bench/member_growth.py [BUILD_DIR=build] [ORDERS=10000] [REFUND_DAYS]
+On PostgreSQL: scripts/with-postgres.sh env BENCH_DB_FROM_TEST=1 server/bench/member_growth.py ...
+(the server then uses the throwaway cluster's LOYALTY_TEST_DB; growth is pg_database_size).
 """
 import base64, hashlib, hmac, http.client, json, os, sqlite3, statistics, subprocess, sys, tempfile
 import time
@@ -43,7 +45,7 @@ def token(member):
 def main():
     work = tempfile.mkdtemp(prefix="loyalty-growth-")
     clock = os.path.join(work, "clock")
-    db = os.path.join(work, "server.db")
+    db = os.environ["LOYALTY_TEST_DB"] if os.environ.get("BENCH_DB_FROM_TEST") else os.path.join(work, "server.db")
 
     def set_day(n):
         with open(clock, "w") as f:
@@ -90,9 +92,13 @@ def main():
             assert r.status == 200, (r.status, data[:300])
             return time.perf_counter() - t, len(data)
 
-        reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        on_postgres = db.startswith("postgres")
+        reader = None if on_postgres else sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 
         def used_bytes():
+            if on_postgres:
+                return int(subprocess.check_output(
+                    ["psql", db, "-tAc", "SELECT pg_database_size(current_database())"]))
             page = reader.execute("PRAGMA page_size").fetchone()[0]
             pages = reader.execute("PRAGMA page_count").fetchone()[0]
             free = reader.execute("PRAGMA freelist_count").fetchone()[0]

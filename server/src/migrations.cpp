@@ -199,6 +199,9 @@ CREATE TABLE IF NOT EXISTS data_requests (
 CREATE INDEX IF NOT EXISTS data_requests_member ON data_requests(member_id);
 )";
 
+// The merchant's note on a version ("why this change"), kept with the version it explains.
+const char* kProgramNote = "ALTER TABLE programs ADD COLUMN note TEXT NOT NULL DEFAULT ''";
+
 const Migration kMigrations[] = {
     {1, "the tables", kSqlite1, kPostgres1},
     {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
@@ -207,6 +210,7 @@ const Migration kMigrations[] = {
     {5, "referral credits owed", kReferralsOwed, kReferralsOwed},
     {6, "the time sweep's schedule", kSqliteSweep, kPostgresSweep},
     {7, "exports and erasures of personal data", kSqliteDataRequests, kPostgresDataRequests},
+    {8, "a note per program version", kProgramNote, kProgramNote},
 };
 
 }  // namespace

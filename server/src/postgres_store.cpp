@@ -153,9 +153,10 @@ void PgCommit::webhooks() {
 
 bool PgCommit::program() {
   const PgResult r = c_.exec(
-      "INSERT INTO programs(version, document, created_at) VALUES ($1,$2,$3) "
+      "INSERT INTO programs(version, document, created_at, note) VALUES ($1,$2,$3,$4) "
       "ON CONFLICT (version) DO NOTHING",
-      {pg_int(w_.program->version), w_.program->document, w_.program->created_at});
+      {pg_int(w_.program->version), w_.program->document, w_.program->created_at,
+       w_.program->note});
   return r.affected() == 1;  // another instance published this version first
 }
 
@@ -668,9 +669,10 @@ std::optional<ProgramRow> PostgresStore::program_version(std::int64_t version) {
 std::vector<ProgramRow> PostgresStore::programs() {
   return pool_.run([&](PgPool::Lease& c) {
     const PgResult r =
-        c->exec("SELECT version, document, created_at FROM programs ORDER BY version DESC");
+        c->exec("SELECT version, document, created_at, note FROM programs ORDER BY version DESC");
     std::vector<ProgramRow> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back({r.i64(i, 0), r.text(i, 1), r.text(i, 2)});
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({r.i64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
     return out;
   });
 }

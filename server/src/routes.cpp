@@ -339,10 +339,26 @@ void Api::program_versions(const Request& req, Response& res) {
   send(res, service_.program_versions());
 }
 
+// PUT /v1/program[?note=]: the note is part of what the key's hash covers; `If-Match: "N"`
+// publishes only over version N (412 otherwise), so two editors cannot overwrite each other.
 void Api::put_program(const Request& req, Response& res) {
   WriteKey k;
   if (!require_admin(req, res, config_) || !write_key(req, res, k)) return;
-  send(res, service_.put_program(req.body, k));
+  Service::PublishOptions o;
+  o.note = req.param("note");
+  if (!valid_utf8(o.note) || o.note.size() > 500)
+    return fail(res, 400, "invalid_request", "note must be UTF-8, at most 500 bytes", "/note");
+  k.hash = request_hash(req.method, req.path, res.principal, req.body + "\n" + o.note);
+  if (req.has_header("If-Match")) {
+    std::string tag = req.header("If-Match");
+    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+      tag = tag.substr(1, tag.size() - 2);
+    std::int64_t version = 0;
+    if (!parse_int(tag, version))
+      return fail(res, 400, "invalid_request", "If-Match must be a version's ETag like \"3\"", "");
+    o.if_match = version;
+  }
+  send(res, service_.put_program(req.body, o, k));
 }
 
 void Api::get_me(const Request& req, Response& res) {

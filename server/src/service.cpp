@@ -156,7 +156,7 @@ bool Service::load_program(const std::string& initial_document, std::string& err
   const std::int64_t version =
       ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
   // Instances starting together over one new database each try; one version 1 is stored.
-  if (!store_.insert_program({version, canonical, format_utc(now_ms())}, error)) return false;
+  if (!store_.insert_program({version, canonical, format_utc(now_ms()), ""}, error)) return false;
   auto row = store_.latest_program();
   if (!row) {
     error = "the program was not stored";
@@ -204,7 +204,8 @@ Reply Service::program_versions() {
     json v = {{"version", row.version},
               {"stored_at", row.created_at},
               {"id", nullptr},
-              {"name", nullptr}};
+              {"name", nullptr},
+              {"note", row.note}};
     for (const char* f : {"id", "name"})
       if (doc.is_object() && doc.contains(f) && doc[f].is_string()) v[f] = doc[f];
     versions.push_back(std::move(v));
@@ -212,40 +213,40 @@ Reply Service::program_versions() {
   return {200, json{{"versions", std::move(versions)}}.dump(), ""};
 }
 
-Reply Service::put_program(const std::string& body, const WriteKey& k) {
+Reply Service::put_program(const std::string& body, const PublishOptions& o, const WriteKey& k) {
   if (auto used = answer_for_used_key(k)) return *used;
   if (loyalty::nests_deeper_than(body, kMaxDepth))
     return error_reply(413, "too_large",
                        "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
-  const json doc = json::parse(body, nullptr, false);
+  json doc = json::parse(body, nullptr, false);
   if (doc.is_discarded()) return error_reply(400, "invalid_json", "the body is not JSON");
   if (!doc.is_object()) return error_reply(400, "invalid_program", "expected a program object");
-  const std::string canonical = doc.dump();
-  loyalty::Engine engine(canonical);
+  loyalty::Engine engine(doc.dump());
   if (!engine.ok()) return engine_error(json::parse(engine.error_json(), nullptr, false), "");
   const std::string validation = engine.call("validate", "{}");
   json v = json::parse(validation, nullptr, false);
   if (v.is_discarded() || v.contains("error")) return engine_error(v, "");
-  const auto ver = doc.find("version");
-  const std::int64_t version =
-      ver != doc.end() && ver->is_number_integer() ? ver->get<std::int64_t>() : 1;
 
-  // Publishes are serialised (on every instance) by the program's lock; the version check reads
-  // what is stored, which may be newer than what this instance runs.
+  // Publishes are serialised (on every instance) by the program's lock; the server assigns the
+  // next version (spec/sync.md, "Program versions"), whatever the document's own says.
   auto txn = store_.begin_program_write();
   if (auto used = answer_for_used_key(k, txn.get())) return *used;
   const std::int64_t current = std::max(program().version, txn->latest_program_version());
-  if (version <= current)
-    return error_reply(409, "version_conflict",
-                       "the new program version must be greater than " + std::to_string(current),
-                       "/version");
+  if (o.if_match && *o.if_match != current)
+    return error_reply(412, "version_conflict",
+                       "the program is at version " + std::to_string(current) + ", not " +
+                           std::to_string(*o.if_match) + ": reload it before publishing",
+                       "");
+  const std::int64_t version = current + 1;
+  doc["version"] = version;
+  const std::string canonical = doc.dump();
   const auto warnings = v.find("warnings");
   json answer = {
       {"version", version},
       {"warnings", warnings != v.end() && warnings->is_array() ? *warnings : json::array()}};
   Reply r{200, answer.dump(), "\"" + std::to_string(version) + "\""};
   WriteSet w;
-  w.program = ProgramRow{version, canonical, format_utc(now_ms())};
+  w.program = ProgramRow{version, canonical, format_utc(now_ms()), o.note};
   w.idem_key = k.key;
   w.idem_hash = k.hash;
   w.idem_status = r.status;

@@ -62,7 +62,13 @@ class Service {
   // A stored version (404 unknown_version when there is none), and the list of them.
   Reply get_program_version(std::int64_t version, const std::string& if_none_match);
   Reply program_versions();
-  Reply put_program(const std::string& body, const WriteKey& k);
+  // A new version: the next number after the stored ones (the document's own `version` is
+  // overwritten), with the merchant's note; with `if_match`, only when that is the current one.
+  struct PublishOptions {
+    std::string note;
+    std::optional<std::int64_t> if_match;
+  };
+  Reply put_program(const std::string& body, const PublishOptions& options, const WriteKey& k);
 
   Reply enroll(const nlohmann::json& body, const WriteKey& k);
   // The member a phone or an email names (`kind` "phone" or "email", as typed): normalised the

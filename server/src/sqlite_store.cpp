@@ -257,10 +257,10 @@ std::optional<ProgramRow> SqliteStore::program_version(std::int64_t version) {
 std::vector<ProgramRow> SqliteStore::programs() {
   auto l = lease();
   static const char* sql =
-      "SELECT version, document, created_at FROM programs ORDER BY version DESC";
+      "SELECT version, document, created_at, note FROM programs ORDER BY version DESC";
   Stmt q(l.get(), sql, true);
   std::vector<ProgramRow> out;
-  while (q.step()) out.push_back({q.col_i64(0), q.col_text(1), q.col_text(2)});
+  while (q.step()) out.push_back({q.col_i64(0), q.col_text(1), q.col_text(2), q.col_text(3)});
   return out;
 }
 
@@ -424,10 +424,11 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
   if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail(CommitResult::failed);
   if (w.program) {
-    Stmt q(writer_, "INSERT INTO programs(version, document, created_at) VALUES (?,?,?)");
+    Stmt q(writer_, "INSERT INTO programs(version, document, created_at, note) VALUES (?,?,?,?)");
     q.i64(1, w.program->version);
     q.text(2, w.program->document);
     q.text(3, w.program->created_at);
+    q.text(4, w.program->note);
     int rc = sqlite3_step(q.st);
     if (rc == SQLITE_CONSTRAINT) return fail(CommitResult::program_exists);
     if (rc != SQLITE_DONE) return fail(CommitResult::failed);

@@ -18,6 +18,7 @@ struct ProgramRow {
   std::int64_t version = 0;
   std::string document;
   std::string created_at;
+  std::string note;  // the merchant's, given on publish ("Double points on Fridays")
 };
 
 struct EventRow {

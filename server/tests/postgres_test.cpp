@@ -172,11 +172,13 @@ TEST_F(TwoInstances, AVersionPublishedOnOneInstanceIsTheOthersToo) {
   json doc = json::parse(read_file(program_path("basic.json")));
   doc["version"] = 2;
   auto put = [&](ServerProcess& s, const std::string& k) {
-    return s.client()->Put("/v1/program", admin(k), doc.dump(), "application/json");
+    auto headers = admin(k);
+    headers.emplace("If-Match", "\"1\"");  // both editors read version 1
+    return s.client()->Put("/v1/program", headers, doc.dump(), "application/json");
   };
   ASSERT_EQ(put(*a_, "publish-a")->status, 200);
   auto twice = put(*b_, "publish-b");  // B still runs version 1, the database holds 2
-  EXPECT_EQ(twice->status, 409);
+  EXPECT_EQ(twice->status, 412);
   EXPECT_EQ(body(twice)["error"]["code"], "version_conflict");
   // B's writes take the new version at once; its reads within a second or so.
   ASSERT_EQ(enrol(*b_, "m-1")->status, 201);

@@ -246,21 +246,29 @@ TEST_F(Server, ProgramVersions) {
   auto b = http_->Put("/v1/program", admin(key()), bad.dump(), "application/json");
   EXPECT_EQ(b->status, 400) << b->body;
   EXPECT_EQ(body(b)["error"]["path"], "/earn/0/pointz");
-  auto same =
-      http_->Put("/v1/program", admin(key()),
-                 json::parse(read_file(program_path("basic.json"))).dump(), "application/json");
-  EXPECT_EQ(same->status, 409);
+  // An editor who read an older version (If-Match) is refused, and nothing is stored.
+  auto stale_headers = admin(key());
+  stale_headers.emplace("If-Match", "\"0\"");
+  auto stale = http_->Put("/v1/program", stale_headers, doc.dump(), "application/json");
+  EXPECT_EQ(stale->status, 412) << stale->body;
+  EXPECT_EQ(body(stale)["error"]["code"], "version_conflict");
   auto shopper_put =
       http_->Put("/v1/program", shopper(token("m-1"), key()), doc.dump(), "application/json");
   EXPECT_EQ(shopper_put->status, 403);
 
+  // The server assigns the next version, whatever the document says (spec/sync.md).
   doc["earn"][0]["points"] = 2;
-  auto good = http_->Put("/v1/program", admin(key()), doc.dump(), "application/json");
+  doc["version"] = 1;
+  auto current_headers = admin(key());
+  current_headers.emplace("If-Match", "\"1\"");
+  auto good = http_->Put("/v1/program", current_headers, doc.dump(), "application/json");
   ASSERT_EQ(good->status, 200) << good->body;
+  EXPECT_EQ(body(good)["version"], 2);
   auto now = http_->Get("/v1/program", {{"If-None-Match", "\"1\""}});
   EXPECT_EQ(now->status, 200);
   EXPECT_EQ(now->get_header_value("ETag"), "\"2\"");
   EXPECT_EQ(body(now)["earn"][0]["points"], 2);
+  EXPECT_EQ(body(now)["version"], 2) << "the stored document carries the assigned version";
   // The new version earns, and the ledger records it; a restart keeps it.
   ASSERT_EQ(enrol("m-1")->status, 201);
   auto o = order("m-1", "o-1", 10000);
@@ -807,7 +815,8 @@ TEST_F(Server, MalformedInputNeverAnswers500) {
        {{"type", {}}, {"amount_minor", {}}, {"event_id", {}}}},
       {"PUT", "/v1/program", false, program, {}},
   };
-  // Every top-level member of the program document too (its version is the current one).
+  // Every top-level member of the program document too (published over a version that is not
+  // the current one, so a mutation the engine still accepts is refused: 412).
   std::vector<Member> program_members;
   for (const auto& [k, v] : program.items()) program_members.push_back({k, {}});
   program_members.push_back({"event_id", {}});
@@ -820,6 +829,7 @@ TEST_F(Server, MalformedInputNeverAnswers500) {
     req.headers = rt.shopper ? shopper(tok, key()) : admin(key());
     req.body = text;
     req.set_header("Content-Type", "application/json");
+    if (rt.path == "/v1/program") req.set_header("If-Match", "\"0\"");
     auto r = http_->send(req);
     ++sent;
     ASSERT_TRUE(r) << rt.path << " " << text.substr(0, 200);
@@ -926,9 +936,12 @@ TEST_F(Server, EnrolmentIsTimedByTheServer) {
 TEST_F(Server, StoredProgramVersions) {
   json doc = json::parse(read_file(program_path("basic.json")));
   for (int v = 2; v <= 3; ++v) {
-    doc["version"] = v;
     doc["name"] = "Version " + std::to_string(v);
-    ASSERT_EQ(http_->Put("/v1/program", admin(key()), doc.dump(), "application/json")->status, 200);
+    ASSERT_EQ(http_
+                  ->Put("/v1/program?note=Note%20" + std::to_string(v) + "%20%C3%B1", admin(key()),
+                        doc.dump(), "application/json")
+                  ->status,
+              200);
   }
   auto list = http_->Get("/v1/program/versions", admin());
   ASSERT_EQ(list->status, 200) << list->body;
@@ -939,6 +952,8 @@ TEST_F(Server, StoredProgramVersions) {
   EXPECT_EQ(versions[1]["version"], 2);
   EXPECT_EQ(versions[2]["version"], 1);
   EXPECT_EQ(versions[2]["name"], "Server test program");
+  EXPECT_EQ(versions[0]["note"], "Note 3 \u00f1") << "the note given on publish, kept";
+  EXPECT_EQ(versions[2]["note"], "");
   for (const auto& v : versions) {
     EXPECT_EQ(v["id"], "server-test");
     ASSERT_TRUE(v["stored_at"].is_string());
