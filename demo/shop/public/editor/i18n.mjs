@@ -180,6 +180,7 @@ export const EDITOR_ROWS = [
   ['Add benefit', 'Añadir beneficio', 'Dodaj korzyść', 'Adaugă un beneficiu'],
   // Expiry and limits
   ['Points expire', 'Los puntos vencen', 'Punkty wygasają', 'Punctele expiră'],
+  ['Expiry of points', 'Vencimiento de los puntos', 'Wygasanie punktów', 'Expirarea punctelor'],
   ['never', 'nunca', 'nigdy', 'niciodată'],
   ['a set number of days after they are earned', 'un número fijo de días después de ganarlos', 'po określonej liczbie dni od zdobycia', 'la un număr fix de zile după ce sunt câștigate'],
   ['after a time without activity', 'tras un tiempo sin actividad', 'po okresie bez aktywności', 'după o perioadă fără activitate'],

@@ -124,7 +124,7 @@ const TIERS = {
   ],
 };
 
-const EXPIRY = group('expiry', 'Points expire', [
+const EXPIRY = group('expiry', 'Expiry of points', [
   choice('policy', 'Points expire', [['none', 'never'], ['rolling', 'a set number of days after they are earned'], ['inactivity', 'after a time without activity']], { required: true }),
   int('days', 'Days', { showIf: (v) => v?.policy && v.policy !== 'none' }),
 ], { always: true });
