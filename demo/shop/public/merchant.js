@@ -305,7 +305,7 @@ async function runPreview() {
   const out = $('[data-preview-result]');
   if (!core) return;
   const seq = ++previewSeq;
-  if (!draft) { out.classList.add('stale'); return; }
+  if (!draft) { out.classList.add('stale'); out.dataset.staleNote = tr('The preview shows the last valid program.'); return; }
   const cart = sampleCart(draft);
   if (!cart.lines.length) { out.classList.remove('stale'); out.replaceChildren(el('p', { class: 'm-muted' }, tr('Add something to the sample cart.'))); return; }
   let events = null;
