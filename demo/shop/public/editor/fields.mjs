@@ -26,7 +26,7 @@ function control(ctx, desc, pointer, makeInput) {
   if (n.hintId) input.setAttribute('aria-describedby', n.hintId);
   if (desc.required) input.setAttribute('aria-required', 'true');
   const label = el('label', { for: id }, ctx.tr(desc.label));
-  const wide = desc.kind === 'json' || desc.kind === 'tags' ? ' wide' : '';
+  const wide = desc.kind === 'json' ? ' wide' : '';
   return el('div', { class: `f-field f-${desc.kind}${wide}` }, label, input, n.nodes);
 }
 

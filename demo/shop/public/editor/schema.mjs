@@ -24,7 +24,7 @@ export const MATCH = group('match', 'Which products', [
 
 export const WHEN = group('when', 'When', [
   { kind: 'days', key: 'days', label: 'Days of the week' },
-  { kind: 'hours', key: 'hours', label: 'Hours (store time; the end is not included)' },
+  { kind: 'hours', key: 'hours', label: 'Hours (store time)', hint: 'The end is not included: 16:00–18:00 ends at 17:59:59.' },
   text('from', 'From (date and time with offset, e.g. 2026-12-01T00:00:00-05:00)'),
   text('until', 'Until (not included)'),
 ], { hint: 'Leave empty for any time.' });
@@ -103,7 +103,7 @@ const PUNCH_CARDS = {
     id(), names(), MATCH,
     choice('punch', 'A punch for', [['per_item', 'every matching item'], ['per_order', 'every order with a matching item']], { anyLabel: 'default (every item)' }),
     int('required', 'Punches to fill the card', { required: true }), ref('reward', 'Reward for a full card', 'rewards'),
-    int('max_punches_per_day', 'At most (punches per day)'), ...VOUCHER, WHEN, AUDIENCE,
+    int('max_punches_per_day', 'At most (punches per day)'), ...VOUCHER, WHEN, // the parser refuses `audience` on a card
   ],
   newItem: (n) => ({ id: `card-${n}`, required: 10 }),
 };
