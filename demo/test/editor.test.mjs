@@ -287,6 +287,28 @@ test('JSON → form: an edit in the Advanced (JSON) view redraws the form', asyn
   await page.context().close();
 });
 
+test('keyboard: the views are tabs (arrow keys), a rule added with Enter takes focus, buttons name their item', async () => {
+  const page = await openMerchant('cafe', 'en');
+  await page.getByRole('tab', { name: 'Form' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.tab), 'json');
+  assert.ok(await page.locator('[data-source]').isVisible());
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.getByRole('tab', { selected: true }).textContent(), 'Form');
+  await page.getByRole('button', { name: '+ Add earning rule' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.pointer), '/earn/4/id', 'focus on the new rule\'s first field');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('double-tuesday');
+  await page.keyboard.press('Tab'); // to the English name
+  await page.keyboard.type('Double Tuesday');
+  assert.deepEqual((await json(page)).earn[4], { id: 'double-tuesday', name: 'Double Tuesday', type: 'per_spend', points: 1, per_minor: 100 });
+  assert.ok(await page.getByRole('button', { name: 'Remove: Earning rule 5 — Double Tuesday' }).isVisible(), 'the button names the rule as typed');
+  assert.match(await page.textContent('[data-editor-announce]'), /Added: Earning rule 5/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 // --- languages ---------------------------------------------------------------------------------
 
 /** Every English text the merchant page's sources hand to tr(), or give the editor as a label. */

@@ -65,10 +65,11 @@ function listField(desc, base, ctx) {
     const legendId = uid('lg');
     const errorId = uid('err');
     const label = itemTitle(ctx, desc, item, i);
+    // data-says keeps each button's message, so its name follows the item's title as it is typed.
     const tools = el('div', { class: 'f-tools' },
-      el('button', { type: 'button', class: 'm-btn small', 'aria-label': ctx.tr('Move up: {item}', { item: label }), disabled: i === 0, onclick: () => ctx.move(pointer, i, i - 1) }, '↑'),
-      el('button', { type: 'button', class: 'm-btn small', 'aria-label': ctx.tr('Move down: {item}', { item: label }), disabled: i === items.length - 1, onclick: () => ctx.move(pointer, i, i + 1) }, '↓'),
-      el('button', { type: 'button', class: 'm-btn small danger', 'aria-label': ctx.tr('Remove: {item}', { item: label }), onclick: () => ctx.removeItem(pointer, i, label) }, ctx.tr('Remove')));
+      el('button', { type: 'button', class: 'm-btn small', 'data-says': 'Move up: {item}', 'aria-label': ctx.tr('Move up: {item}', { item: label }), disabled: i === 0, onclick: () => ctx.move(pointer, i, i - 1) }, '↑'),
+      el('button', { type: 'button', class: 'm-btn small', 'data-says': 'Move down: {item}', 'aria-label': ctx.tr('Move down: {item}', { item: label }), disabled: i === items.length - 1, onclick: () => ctx.move(pointer, i, i + 1) }, '↓'),
+      el('button', { type: 'button', class: 'm-btn small danger', 'data-says': 'Remove: {item}', 'aria-label': ctx.tr('Remove: {item}', { item: label }), onclick: (e) => ctx.removeItem(pointer, i, e.currentTarget.closest('fieldset').querySelector('legend').textContent) }, ctx.tr('Remove')));
     return el('fieldset', { class: 'f-item', 'data-item': '', 'data-pointer': ip, 'data-error': errorId, 'aria-labelledby': legendId },
       el('legend', { id: legendId }, label), tools,
       el('p', { class: 'f-error', id: errorId, hidden: true }),

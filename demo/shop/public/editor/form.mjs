@@ -105,6 +105,7 @@ export function mountEditor(root, { tr, lang, onChange }) {
       const name = item?.name;
       const text = typeof name === 'string' ? name : name?.[lang] ?? name?.[ctx.defaultLanguage()] ?? '';
       legend.textContent = legend.textContent.replace(/ — .*$/, '') + (text ? ` — ${text}` : item?.code ? ` — ${item.code}` : '');
+      for (const b of legend.parentElement.querySelectorAll(':scope > .f-tools > [data-says]')) b.setAttribute('aria-label', tr(b.dataset.says, { item: legend.textContent }));
     }
   }
 
