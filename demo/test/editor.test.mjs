@@ -199,6 +199,30 @@ test('the café program built from an empty form, without touching the JSON, is 
   await page.context().close();
 });
 
+for (const shop of ['cafe', 'fashion']) {
+  test(`every value of the ${shop} program has a field in the form (nothing only the JSON can say)`, async () => {
+    const page = await openMerchant(shop, 'en');
+    const uncovered = await page.evaluate(() => {
+      const doc = JSON.parse(document.querySelector('[data-source]').value);
+      const esc = (k) => String(k).replace(/~/g, '~0').replace(/\//g, '~1');
+      const drawn = (p) => document.querySelector(`[data-form-editor] [data-pointer="${CSS.escape(p)}"]`);
+      const out = [];
+      const walk = (v, p) => {
+        const n = drawn(p);
+        // A control, or a group of controls for the whole value (a name's languages, days, hours).
+        if (n && (n.matches('input, select, textarea') || n.matches('.f-names, .f-days, .f-hours'))) return;
+        if (v && typeof v === 'object') {
+          for (const [k, x] of Object.entries(v)) walk(x, `${p}/${esc(k)}`);
+        } else out.push(p);
+      };
+      walk(doc, '');
+      return out;
+    });
+    assert.deepEqual(uncovered, ['/schema'], 'only the schema tag is not a field');
+    await page.context().close();
+  });
+}
+
 test('the engine\'s own error shows at the field that caused it, and goes when it is fixed', async () => {
   const page = await openMerchant('cafe', 'en');
   const points = page.locator('[data-pointer="/earn/0/points"]');
