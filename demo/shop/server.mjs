@@ -443,7 +443,7 @@ function merchantPage(s) {
       <button type="button" role="tab" id="tab-json" aria-controls="panel-json" aria-selected="false" tabindex="-1" data-tab="json">${esc(tr('Advanced (JSON)'))}</button>
     </div>
     <div class="m-tabpanel" role="tabpanel" id="panel-form" aria-labelledby="tab-form" data-panel="form">
-      <div class="f-toolbar"><button type="button" class="m-btn small" data-new-program>${esc(tr('Start from an empty program'))}</button><p class="f-hint" data-form-note hidden>${esc(tr('The JSON has a syntax error: the form shows the last valid document until it is fixed.'))}</p></div>
+      <div class="f-toolbar"><button type="button" class="m-btn small" data-new-program>${esc(tr('Start from an empty program'))}</button><button type="button" class="m-btn small" data-undo-new hidden>${esc(tr('Undo: back to the program before'))}</button><p class="f-hint" data-form-note hidden>${esc(tr('The JSON has a syntax error: the form shows the last valid document until it is fixed.'))}</p></div>
       <div class="f-editor" data-form-editor></div>
     </div>
     <div class="m-tabpanel" role="tabpanel" id="panel-json" aria-labelledby="tab-json" data-panel="json" hidden>

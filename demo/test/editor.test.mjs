@@ -81,6 +81,10 @@ test('the café program built from an empty form, without touching the JSON, is 
   const page = await openMerchant('cafe', 'en');
   await page.getByRole('button', { name: 'Start from an empty program' }).click();
   assert.equal((await json(page)).earn, undefined, 'an empty program has no rules');
+  // Starting over can be undone (once), and then started again.
+  await page.getByRole('button', { name: 'Undo: back to the program before' }).click();
+  assert.equal((await json(page)).earn.length, 4, 'the program before is back');
+  await page.getByRole('button', { name: 'Start from an empty program' }).click();
 
   // About the program.
   await page.getByLabel('Program id', { exact: true }).fill('cafe-tostado');

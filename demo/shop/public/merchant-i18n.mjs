@@ -130,6 +130,7 @@ export const PAGE_ROWS = [
   ['Start from an empty program', 'Empezar con un programa vacío', 'Zacznij od pustego programu', 'Pornește de la un program gol'],
   ['The JSON has a syntax error: the form shows the last valid document until it is fixed.', 'El JSON tiene un error de sintaxis: el formulario muestra el último documento válido hasta que se corrija.', 'JSON zawiera błąd składni: formularz pokazuje ostatni poprawny dokument, dopóki błąd nie zostanie poprawiony.', 'JSON-ul are o eroare de sintaxă: formularul arată ultimul document valid până la corectare.'],
   ['The preview shows the last valid program.', 'La vista previa muestra el último programa válido.', 'Podgląd pokazuje ostatni poprawny program.', 'Previzualizarea arată ultimul program valid.'],
+  ['Undo: back to the program before', 'Deshacer: volver al programa anterior', 'Cofnij: wróć do poprzedniego programu', 'Anulează: revino la programul de dinainte'],
   ['Show in the form', 'Ver en el formulario', 'Pokaż w formularzu', 'Arată în formular'],
 ];
 

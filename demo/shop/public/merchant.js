@@ -163,7 +163,22 @@ const form = mountEditor($('[data-form-editor]'), {
     onEdit();
   },
 });
-$('[data-new-program]').addEventListener('click', () => form.reset());
+// Starting over keeps the document it replaced, one click away, until the next start over.
+let beforeReset = null;
+const undoReset = $('[data-undo-new]');
+$('[data-new-program]').addEventListener('click', () => {
+  beforeReset = structuredClone(form.document());
+  form.reset();
+  undoReset.hidden = false;
+});
+undoReset.addEventListener('click', () => {
+  if (!beforeReset) return;
+  form.load(beforeReset);
+  form.changed();
+  beforeReset = null;
+  undoReset.hidden = true;
+  $('[data-new-program]').focus();
+});
 
 const tabs = [...document.querySelectorAll('[role=tab][data-tab]')];
 function showView(name, focus = false) {

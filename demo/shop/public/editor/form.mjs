@@ -133,6 +133,8 @@ export function mountEditor(root, { tr, lang, onChange }) {
     load(next) { doc = structuredClone(next); render(activePointer()); },
     document: () => doc,
     reset() { doc = emptyProgram(); opened.clear(); render(null); onChange(doc); },
+    /** Tells the page the document changed (after `load` of a document the page chose). */
+    changed() { onChange(doc); },
     /** Focuses the field drawn for a pointer (or the nearest part that holds it). */
     focusField(pointer) {
       const target = fieldFor(body, pointer);
