@@ -2,7 +2,7 @@
 // into the document (the JSON view and the live preview follow through `onChange`), re-renders
 // when the document's shape changes (an item added, a type chosen, the JSON edited), keeps focus
 // where the merchant works, and puts the engine's validation messages at the field they name.
-import { el, uid } from './dom.mjs';
+import { el } from './dom.mjs';
 import { renderSections } from './containers.mjs';
 import { get, join, parent, pruneEmpty, remove, set } from './pointer.mjs';
 import { SECTIONS, emptyProgram } from './schema.mjs';
@@ -155,4 +155,3 @@ function itemRoot(pointer) {
   const top = pointer.split('/').slice(0, 2).join('/');
   return top === pointer ? '' : top;
 }
-export { uid };
