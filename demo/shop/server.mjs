@@ -19,7 +19,7 @@ import { LoyaltyAdmin, loyaltyFetch, mintToken } from './loyalty-client.mjs';
 import { T } from './i18n.mjs';
 import { localText } from '../../web/src/local-text.js';
 import { art } from './art.mjs';
-import { ES as MERCHANT_ES } from './public/merchant-i18n.mjs';
+import { MERCHANT_LANGUAGES, translator } from './public/merchant-i18n.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEMO = path.resolve(HERE, '..');
@@ -173,11 +173,13 @@ function session(req, url) {
   const c = cookies(req);
   const shopId = SHOPS[url.searchParams.get('shop')] ? url.searchParams.get('shop') : (SHOPS[c.shop] ? c.shop : 'cafe');
   const lang = c.lang === 'es' ? 'es' : 'en';
+  // The merchant page speaks four languages; the shop's own pages English and Spanish.
+  const merchantLang = MERCHANT_LANGUAGES.includes(c.lang) ? c.lang : lang;
   const who = findShopper(c.shopper) ?? SHOPPERS[0];
   // A guest who joined in this demo becomes a member of that one store.
   const joined = c[`joined_${shopId}`];
   const memberId = who.member ?? (joined || null);
-  return { shop: SHOPS[shopId], shopId, lang, t: T[lang], who, memberId, joined: !who.member && !!joined };
+  return { shop: SHOPS[shopId], shopId, lang, merchantLang, t: T[lang], who, memberId, joined: !who.member && !!joined };
 }
 
 function points(s) {
@@ -408,12 +410,17 @@ function orderPage(s, o) {
   });
 }
 
+const LANGUAGE_NAMES = { en: 'English', es: 'Español', pl: 'Polski', ro: 'Română' };
+
 function merchantPage(s) {
-  const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: s.lang === 'es' ? p.name_es ?? p.name : p.name, category: p.category, price: p.price })) }]));
-  const tr = (x) => (s.lang === 'es' ? MERCHANT_ES[x] ?? x : x);
+  const lang = s.merchantLang;
+  const shopsJson = Object.fromEntries(Object.values(SHOPS).map((x) => [x.id, { name: x.name, currency: x.currency, shipping_minor: x.shipping_minor, products: x.products.map((p) => ({ sku: p.sku, name: lang === 'es' ? p.name_es ?? p.name : p.name, category: p.category, price: p.price })) }]));
+  const tr = translator(lang);
   const shopperJson = SHOPPERS.filter((p) => p.member).map((p) => ({ id: p.member, name: p.name, about: p.about }));
+  // Each language is offered in its own words; the current one is marked for screen readers.
+  const languages = MERCHANT_LANGUAGES.map((l) => `<a href="/switch?lang=${l}&to=${encodeURIComponent(`/merchant?shop=${s.shopId}`)}" hreflang="${l}" lang="${l}"${l === lang ? ' aria-current="true"' : ''}>${LANGUAGE_NAMES[l]}</a>`).join('');
   return `<!doctype html>
-<html lang="${s.lang}">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(tr('Merchant · {shop} loyalty program').replace('{shop}', s.shop.name))}</title>
@@ -424,16 +431,26 @@ function merchantPage(s) {
 <header class="m-header">
   <div class="m-brand"><strong>Loyalty</strong> · ${esc(tr('merchant console'))}</div>
   <nav class="m-shops" aria-label="${esc(tr('Program'))}">${Object.values(SHOPS).map((x) => `<a href="/merchant?shop=${x.id}"${x.id === s.shopId ? ' aria-current="page"' : ''}>${esc(x.name)}</a>`).join('')}</nav>
-  <a class="m-lang" href="/switch?lang=${s.lang === 'es' ? 'en' : 'es'}&to=${encodeURIComponent(`/merchant?shop=${s.shopId}`)}" hreflang="${s.lang === 'es' ? 'en' : 'es'}" lang="${s.lang === 'es' ? 'en' : 'es'}">${s.lang === 'es' ? 'English' : 'Español'}</a>
+  <nav class="m-lang" aria-label="${esc(tr('Language'))}">${languages}</nav>
   <a class="m-back" href="/switch?shop=${s.shopId}&to=/">${esc(tr('← Back to the shop'))}</a>
 </header>
 <main class="m-main">
-<h1 class="sr-only">${esc(s.lang === 'es' ? `Programa de fidelidad de ${s.shop.name}` : `${s.shop.name} loyalty program`)}</h1>
+<h1 class="sr-only">${esc(tr('{shop} loyalty program').replace('{shop}', s.shop.name))}</h1>
   <section class="m-editor" aria-labelledby="ed-h">
     <div class="m-panel-head"><h2 id="ed-h">${esc(tr('Program document'))}</h2><span class="m-status" id="m-status" data-status role="status" aria-live="polite">${esc(tr('Loading…'))}</span></div>
+    <div class="m-tabs" role="tablist" aria-label="${esc(tr('How to edit'))}">
+      <button type="button" role="tab" id="tab-form" aria-controls="panel-form" aria-selected="true" data-tab="form">${esc(tr('Form'))}</button>
+      <button type="button" role="tab" id="tab-json" aria-controls="panel-json" aria-selected="false" tabindex="-1" data-tab="json">${esc(tr('Advanced (JSON)'))}</button>
+    </div>
+    <div class="m-tabpanel" role="tabpanel" id="panel-form" aria-labelledby="tab-form" data-panel="form">
+      <div class="f-toolbar"><button type="button" class="m-btn small" data-new-program>${esc(tr('Start from an empty program'))}</button><button type="button" class="m-btn small" data-undo-new hidden>${esc(tr('Undo: back to the program before'))}</button><p class="f-hint" data-form-note hidden>${esc(tr('The JSON has a syntax error: the form shows the last valid document until it is fixed.'))}</p></div>
+      <div class="f-editor" data-form-editor></div>
+    </div>
+    <div class="m-tabpanel" role="tabpanel" id="panel-json" aria-labelledby="tab-json" data-panel="json" hidden>
     <div class="editor" data-editor>
       <pre class="gutter" aria-hidden="true" data-gutter></pre>
       <div class="code-wrap"><pre class="highlight" aria-hidden="true" data-highlight></pre><textarea spellcheck="false" autocomplete="off" autocapitalize="off" aria-label="${esc(tr('Program JSON'))}" aria-describedby="m-status m-problems" aria-invalid="false" data-source></textarea></div>
+    </div>
     </div>
     <ul class="m-problems" id="m-problems" data-problems aria-label="${esc(tr('Validation messages'))}"></ul>
     <div class="m-publish"><button class="m-btn primary" data-publish disabled>${esc(tr('Publish version'))}</button><span data-publish-status role="status"></span></div>
@@ -457,7 +474,7 @@ function merchantPage(s) {
     <div class="m-charts" data-charts></div>
   </section>
 </main>
-<script type="application/json" id="merchant-data">${scriptJson({ shop: s.shopId, lang: s.lang, shops: shopsJson, shoppers: shopperJson })}</script>
+<script type="application/json" id="merchant-data">${scriptJson({ shop: s.shopId, lang, shops: shopsJson, shoppers: shopperJson })}</script>
 </body>
 </html>`;
 }
@@ -655,7 +672,7 @@ async function handle(req, res) {
     const set = [];
     if (SHOPS[url.searchParams.get('shop')]) set.push(setCookie('shop', url.searchParams.get('shop')));
     if (findShopper(url.searchParams.get('shopper'))) set.push(setCookie('shopper', url.searchParams.get('shopper')));
-    if (['en', 'es'].includes(url.searchParams.get('lang'))) set.push(setCookie('lang', url.searchParams.get('lang')));
+    if (MERCHANT_LANGUAGES.includes(url.searchParams.get('lang'))) set.push(setCookie('lang', url.searchParams.get('lang')));
     const to = url.searchParams.get('to');
     const back = to && to.startsWith('/') && !to.startsWith('//') ? to : (req.headers.referer ? new URL(req.headers.referer).pathname : '/');
     return redirect(res, back.startsWith('/orders/') ? '/orders' : back, { 'set-cookie': set });

@@ -182,6 +182,7 @@ test('a merchant edits a rule and the preview follows', async () => {
   assert.match(await page.locator('.pv-lines').innerText(), /1 (sol|point)/i);
   assert.doesNotMatch(await page.locator('body').innerText(), /\[object Object\]/);
 
+  await showJson(page);
   const src = page.locator('[data-source]');
   const text = await src.inputValue();
   const doc = JSON.parse(text);
@@ -215,6 +216,9 @@ test('a merchant edits a rule and the preview follows', async () => {
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// The merchant page opens on its form editor; these tests edit the document as JSON.
+const showJson = (page) => page.locator('[role=tab][data-tab="json"]').click();
 
 async function expectText(page, selector, expected, timeout = 10_000) {
   const end = Date.now() + timeout;
@@ -266,6 +270,7 @@ for (const lang of ['en', 'es']) {
     await page.waitForSelector('body[data-ready="1"]');
     await expectText(page, '#ed-h', M.heading);
     await expectText(page, '[data-status]', M.valid);
+    await showJson(page);
     const src = page.locator('[data-source]');
     assert.equal(await src.getAttribute('aria-invalid'), 'false');
     const lines = (await src.inputValue()).split('\n');
@@ -323,6 +328,7 @@ test('publishing disables the button and moves the editor to the new version: a 
   await page.goto(`${base}/switch?shop=fashion&lang=en&to=${encodeURIComponent('/merchant?shop=fashion')}`);
   await page.waitForSelector('body[data-ready="1"]');
   const before = await (await fetch(`${base}/loyalty-api/fashion/v1/program`)).json();
+  await showJson(page);
   const src = page.locator('[data-source]');
   const doc = JSON.parse(await src.inputValue());
   doc.name = `${doc.name} (edited)`;

@@ -1,9 +1,11 @@
-// The merchant console: the program document in an editor, validated as you type by the
-// WebAssembly core (errors point at the field through their JSON pointer), a live preview of a
+// The merchant console: the program document in a form editor (editor/) and as JSON, the two kept
+// in sync both ways and validated as you type by the WebAssembly core (errors point at the field
+// through their JSON pointer), a live preview of a
 // sample cart under the draft rules next to the published ones, publishing, version history and
 // the program's metrics as SVG charts. Everything loyalty-specific is computed by the core.
 import { LoyaltyCore } from '/loyalty/wasm/loyalty-core.mjs';
-import { ES } from './merchant-i18n.mjs';
+import { translator } from './merchant-i18n.mjs';
+import { mountEditor } from './editor/form.mjs';
 import { jsonSyntaxError } from './json-position.mjs';
 import { programDiff } from './program-diff.mjs';
 import { storeOffset, withZone, zoneNames, zoneOf } from './store-zone.mjs';
@@ -11,7 +13,7 @@ import { storeOffset, withZone, zoneNames, zoneOf } from './store-zone.mjs';
 const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
 const shop = cfg.shops[cfg.shop];
 // English text is the key; {name} placeholders are filled from args.
-const tr = (x, args = {}) => (cfg.lang === 'es' ? ES[x] ?? x : x).replace(/\{(\w+)\}/g, (whole, n) => (Object.hasOwn(args, n) ? String(args[n]) : whole));
+const tr = translator(cfg.lang);
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
   const n = document.createElement(tag);
@@ -117,7 +119,8 @@ function problem(kind, path, message, line, column = 0) {
     el('span', { class: 'prob-kind' }, kind === 'err' ? tr('Error') : tr('Warning')),
     el('code', {}, path || tr('(document)')),
     el('span', { class: 'prob-msg' }, message),
-    line >= 0 ? el('button', { type: 'button', class: 'prob-line', onclick: () => goToLine(line, column) }, tr('line {n}', { n: line + 1 })) : null);
+    line >= 0 ? el('button', { type: 'button', class: 'prob-line', onclick: () => { showView('json'); goToLine(line, column); } }, tr('line {n}', { n: line + 1 })) : null,
+    path != null && path !== '' ? el('button', { type: 'button', class: 'prob-field', onclick: () => { showView('form'); form.focusField(path); } }, tr('Show in the form')) : null);
 }
 
 // The editor says whether it holds an error, and which messages describe it (screen readers).
@@ -146,8 +149,61 @@ zoneInput.addEventListener('change', () => {
   onEdit();
 });
 
+// ---------------------------------------------------------------------------------------------
+// The form editor and the two views (Form, Advanced (JSON)) as ARIA tabs.
+
+const formNote = $('[data-form-note]');
+let formText = ''; // the JSON text the form wrote last (so check() does not redraw the form)
+const form = mountEditor($('[data-form-editor]'), {
+  tr, lang: cfg.lang,
+  // Every keystroke in the form rewrites the JSON at once; validation and preview follow it.
+  onChange(doc) {
+    formText = JSON.stringify(readable(doc), null, 2);
+    src.value = formText;
+    onEdit();
+  },
+});
+// Starting over keeps the document it replaced, one click away, until the next start over.
+let beforeReset = null;
+const undoReset = $('[data-undo-new]');
+$('[data-new-program]').addEventListener('click', () => {
+  beforeReset = structuredClone(form.document());
+  form.reset();
+  undoReset.hidden = false;
+});
+undoReset.addEventListener('click', () => {
+  if (!beforeReset) return;
+  form.load(beforeReset);
+  form.changed();
+  beforeReset = null;
+  undoReset.hidden = true;
+  $('[data-new-program]').focus();
+});
+
+const tabs = [...document.querySelectorAll('[role=tab][data-tab]')];
+function showView(name, focus = false) {
+  for (const t of tabs) {
+    const on = t.dataset.tab === name;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    document.getElementById(t.getAttribute('aria-controls')).hidden = !on;
+    if (on && focus) t.focus();
+  }
+  if (name === 'json') paint();
+}
+for (const t of tabs) {
+  t.addEventListener('click', () => showView(t.dataset.tab));
+  // Arrow keys move between the tabs, as the ARIA tabs pattern has it.
+  t.addEventListener('keydown', (e) => {
+    const i = tabs.indexOf(t);
+    const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length] : e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs.at(-1) : null;
+    if (next) { e.preventDefault(); showView(next.dataset.tab, true); }
+  });
+}
+
 function check() {
   const text = src.value;
+  const issues = [];
   errorLine = -1;
   warnLines = new Set();
   problems.replaceChildren();
@@ -162,8 +218,12 @@ function check() {
     const message = at ? tr('Not valid JSON at line {line}, column {column}: {problem}', { line: at.line, column: at.column, problem: tr(at.problem) }) : tr('Not valid JSON: {message}', { message: e.message });
     problems.append(problem('err', '', message, errorLine, at?.column ?? 0));
     setStatus('bad', tr('JSON syntax error'));
+    formNote.hidden = false;
     return finish();
   }
+  formNote.hidden = true;
+  // JSON typed in the Advanced view redraws the form; the form's own writes do not come back.
+  if (text !== formText) { form.load(doc); formText = text; }
   if (!core) { setStatus('', tr('Loading the WebAssembly core…')); return finish(); }
   try {
     const res = core.call('validate', { program: doc });
@@ -171,6 +231,7 @@ function check() {
       const line = lineForPointer(text, w.path);
       warnLines.add(line);
       problems.append(problem('warn', w.path, w.message, line));
+      issues.push({ kind: 'warn', path: w.path, message: w.message });
     }
     draft = doc;
     if (document.activeElement !== zoneInput) zoneInput.value = zoneOf(doc);
@@ -180,8 +241,10 @@ function check() {
     const line = lineForPointer(text, e.path ?? '');
     errorLine = line;
     problems.append(problem('err', e.path, e.message, line));
+    issues.push({ kind: 'err', path: e.path ?? '', message: e.message });
     setStatus('bad', e.code ?? 'invalid');
   }
+  form.showIssues(issues);
   finish();
 }
 let shownError = -1;
@@ -257,7 +320,7 @@ async function runPreview() {
   const out = $('[data-preview-result]');
   if (!core) return;
   const seq = ++previewSeq;
-  if (!draft) { out.classList.add('stale'); return; }
+  if (!draft) { out.classList.add('stale'); out.dataset.staleNote = tr('The preview shows the last valid program.'); return; }
   const cart = sampleCart(draft);
   if (!cart.lines.length) { out.classList.remove('stale'); out.replaceChildren(el('p', { class: 'm-muted' }, tr('Add something to the sample cart.'))); return; }
   let events = null;
@@ -435,7 +498,7 @@ async function loadProgram(fill = true) {
   const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`);
   const out = await r.json();
   published = out.program;
-  if (fill) { src.value = JSON.stringify(readable(published), null, 2); }
+  if (fill) { src.value = JSON.stringify(readable(published), null, 2); form.load(published); formText = src.value; }
   renderVersions(out.versions);
   check();
 }

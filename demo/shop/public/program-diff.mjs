@@ -29,7 +29,35 @@ const WORDS = {
     same: 'Sin diferencias.',
     what: { earn: 'regla para ganar', rewards: 'premio', levels: 'nivel', punch_cards: 'tarjeta de sellos', wheels: 'ruleta', challenges: 'reto', coupons: 'código de cupón', segments: 'segmento' },
   },
+  // Polish and Romanian nouns have genders; "Added: rule X" reads right with every one of them.
+  pl: {
+    added: 'Dodano: {what} {name}',
+    removed: 'Usunięto: {what} {name}',
+    changed: '{name}: {field} {from} → {to}',
+    said: '{name}: {from} → {to}',
+    top: '{field}: {from} → {to}',
+    per_spend: '{points} pkt za każde {amount}',
+    cost: 'kosztuje {points} pkt',
+    none: 'brak',
+    same: 'Brak różnic.',
+    what: { earn: 'reguła naliczania', rewards: 'nagroda', levels: 'poziom', punch_cards: 'karta z pieczątkami', wheels: 'koło nagród', challenges: 'wyzwanie', coupons: 'kod kuponu', segments: 'segment' },
+  },
+  ro: {
+    added: 'Adăugat: {what} {name}',
+    removed: 'Eliminat: {what} {name}',
+    changed: '{name}: {field} {from} → {to}',
+    said: '{name}: {from} → {to}',
+    top: '{field}: {from} → {to}',
+    per_spend: '{points} puncte pentru fiecare {amount}',
+    cost: 'costă {points} puncte',
+    none: 'nimic',
+    same: 'Nicio diferență.',
+    what: { earn: 'regulă de câștig', rewards: 'recompensă', levels: 'nivel', punch_cards: 'card cu ștampile', wheels: 'roată cu premii', challenges: 'provocare', coupons: 'cod de cupon', segments: 'segment' },
+  },
 };
+
+/** The languages the differences are written in (the merchant page's four). */
+export const DIFF_WORDS = WORDS;
 
 const LISTS = ['earn', 'rewards', 'punch_cards', 'wheels', 'challenges', 'coupons', 'segments'];
 const IGNORED = new Set(['version', ...LISTS, 'tiers']);
@@ -91,7 +119,7 @@ function listChanges(kind, before = [], after = [], ctx) {
 }
 
 /**
- * The differences from `before` to `after`, as sentences in `lang` ("en" or "es"); `money`
+ * The differences from `before` to `after`, as sentences in `lang` (en, es, pl or ro); `money`
  * formats minor units. An empty list means the two programs say the same.
  */
 export function programDiff(before, after, { lang = 'en', money = (m) => String(m) } = {}) {
@@ -110,4 +138,4 @@ export function programDiff(before, after, { lang = 'en', money = (m) => String(
   return out;
 }
 
-export const NO_DIFFERENCE = { en: WORDS.en.same, es: WORDS.es.same };
+export const NO_DIFFERENCE = Object.fromEntries(Object.entries(WORDS).map(([lang, w]) => [lang, w.same]));
