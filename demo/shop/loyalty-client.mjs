@@ -87,7 +87,13 @@ export class LoyaltyAdmin {
   program(version) {
     return version ? this.request('GET', `/v1/program?version=${Number(version)}`) : this.request('GET', '/v1/program', { admin: false });
   }
-  putProgram(doc, opts) { return this.request('PUT', '/v1/program', { body: doc, ...opts }); }
+  // The loyalty server numbers the version; `note` is kept with it, and `baseVersion` (the one
+  // the merchant edited) makes a publish over a newer version fail (412) instead of overwriting.
+  putProgram(doc, { note, baseVersion, ...opts } = {}) {
+    const q = note ? `?${new URLSearchParams({ note })}` : '';
+    const headers = baseVersion ? { 'if-match': `"${baseVersion}"` } : {};
+    return this.request('PUT', `/v1/program${q}`, { body: doc, headers, ...opts });
+  }
   programVersions() { return this.request('GET', '/v1/program/versions'); }
   memberState(memberId) {
     return this.request('GET', '/v1/members/me', { admin: false, token: mintToken(memberId, this.tokenSecret, 300) });

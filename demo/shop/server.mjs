@@ -54,10 +54,8 @@ const loyalty = Object.fromEntries(
 
 fs.mkdirSync(CONFIG.data, { recursive: true });
 const ORDERS_FILE = path.join(CONFIG.data, 'shop-orders.json');
-const VERSIONS_FILE = path.join(CONFIG.data, 'program-versions.json');
 const readJson = (file, fallback) => { try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return fallback; } };
 let orders = readJson(ORDERS_FILE, {});
-let versions = readJson(VERSIONS_FILE, {});
 function saveOrders() { fs.writeFileSync(ORDERS_FILE, JSON.stringify(orders, null, 1)); }
 
 // Each store numbers its orders as its receipts do (#1001, #1002, …) and posts that number as the
@@ -76,7 +74,6 @@ function orderNumber(shopId, id) {
 // What the shopper reads: "#1042" (orders saved before numbers existed show their key's tail).
 const orderLabel = (o) => (o.number ? `#${o.number}` : `#${o.id.slice(-6).toUpperCase()}`);
 const loyaltyOrderId = (o) => o.loyalty_order_id ?? o.id;
-function saveVersions() { fs.writeFileSync(VERSIONS_FILE, JSON.stringify(versions, null, 1)); }
 
 // ---------------------------------------------------------------------------------------------
 // Small HTTP helpers.
@@ -516,13 +513,12 @@ async function currentProgram(shopId) {
   return programs[shopId] ?? null;
 }
 
-// The program versions the loyalty server keeps (newest first), with the note the merchant
-// wrote when publishing each, which only the shop knows.
+// The program versions the loyalty server keeps (newest first), each with the note the merchant
+// wrote when publishing it (kept by the loyalty server with the version).
 async function versionList(shopId) {
   const r = await loyalty[shopId].programVersions().catch(() => null);
-  const notes = new Map((versions[shopId] ?? []).map((v) => [v.version, v.note]));
-  if (!r?.ok || !Array.isArray(r.data?.versions)) return versions[shopId] ?? [];
-  return r.data.versions.map((v) => ({ version: v.version, at: v.stored_at, name: v.name, note: notes.get(v.version) ?? '' }));
+  if (!r?.ok || !Array.isArray(r.data?.versions)) return [];
+  return r.data.versions.map((v) => ({ version: v.version, at: v.stored_at, name: v.name, note: v.note ?? '' }));
 }
 
 async function quote(s, items, redeem, vouchers) {
@@ -732,12 +728,10 @@ async function handle(req, res) {
     if (p === '/api/merchant/program' && req.method === 'PUT') {
       // The page's key for this publish: a retried request publishes once.
       const key = typeof body.key === 'string' && /^[\w-]{8,64}$/.test(body.key) ? body.key : undefined;
-      const r = await loyalty[s.shopId].putProgram(body.program, { idempotencyKey: key });
-      if (r.ok) {
-        const list = versions[s.shopId] ?? (versions[s.shopId] = []);
-        list.unshift({ version: body.program?.version, at: new Date().toISOString(), note: String(body.note ?? '').slice(0, 200) });
-        saveVersions();
-      }
+      // The version the merchant edited: a publish over a newer one (another tab, another
+      // merchant) is refused by the loyalty server (412) instead of overwriting it.
+      const base = Number.isInteger(body.base_version) ? body.base_version : undefined;
+      const r = await loyalty[s.shopId].putProgram(body.program, { idempotencyKey: key, note: String(body.note ?? '').slice(0, 200), baseVersion: base });
       return sendJson(res, r.status, { result: r.data, versions: await versionList(s.shopId) });
     }
   }

@@ -458,12 +458,11 @@ async function publish(source, note = '') {
   if (!source || publishing) return;
   publishing = true;
   publishBtn.disabled = true;
-  const doc = structuredClone(source);
-  doc.version = Math.max(doc.version ?? 1, (published?.version ?? 0) + 1);
+  const doc = structuredClone(source);  // the loyalty server numbers the new version
   const st = $('[data-publish-status]');
   st.textContent = tr('Publishing…');
   try {
-    const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc, note, key: crypto.randomUUID() }) });
+    const r = await fetch(`/api/merchant/program?shop=${cfg.shop}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ program: doc, note, base_version: published?.version, key: crypto.randomUUID() }) });
     const out = await r.json().catch(() => ({}));
     if (!r.ok) {
       st.textContent = tr('Refused: {reason}', { reason: out.result?.error?.message ?? r.status });
