@@ -25,23 +25,34 @@ function cart(shop, next, at) {
   return { currency: CURRENCY[shop], at, lines, shipping_minor: shop === 'fashion' ? 700 : 0 };
 }
 
+// A reference server and a WebAssembly engine on one program, for the describe block that
+// calls it (started before its tests, stopped after them).
+function serverAndEngine(program) {
+  const doors = {};
+  before(async () => {
+    doors.server = await startServer(program);
+    doors.engine = (await loadNode()).engine(program);
+  });
+  after(async () => {
+    doors.engine?.delete();
+    await doors.server?.stop();
+  });
+  return doors;
+}
+
+// The member's preview through the server and through the engine on the state the server gave;
+// asserts the bytes are the same and answers the server's response.
+async function samePreview({ server, engine }, member, state, body, at, label) {
+  const r = await fetch(`${server.base}/v1/members/me/preview`, { method: 'POST', headers: { authorization: `Bearer ${mintToken(member)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const serverBytes = await r.text();
+  const wasmBytes = engine.callJson('preview', JSON.stringify({ ...body, state, now: at }));
+  assert.equal(wasmBytes, serverBytes, label);
+  return { status: r.status, bytes: serverBytes };
+}
+
 for (const shop of ['cafe', 'fashion']) {
   describe(`server preview == WebAssembly preview (${shop})`, () => {
-    let server;
-    let core;
-    let engine;
-    const program = programFile(shop);
-
-    before(async () => {
-      server = await startServer(program);
-      core = await loadNode();
-      engine = core.engine(program);
-    });
-
-    after(async () => {
-      engine?.delete();
-      await server?.stop();
-    });
+    const doors = serverAndEngine(programFile(shop));
 
     test('byte-identical answers for generated members, carts and reward choices', async () => {
       const seed = Number(process.env.PARITY_SEED ?? 20261129);
@@ -50,6 +61,7 @@ for (const shop of ['cafe', 'fashion']) {
       // evaluate the order at the same time whatever their clocks say.
       const at = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       let withRewards = 0;
+      const { server } = doors;
       for (let m = 0; m < 6; m++) {
         const member = `p-${shop}-${m}`;
         await enroll(server, member);
@@ -62,11 +74,8 @@ for (const shop of ['cafe', 'fashion']) {
             body.redeem = [{ reward: REWARDS[shop][Math.floor(next() * REWARDS[shop].length)] }];
             withRewards++;
           }
-          const r = await fetch(`${server.base}/v1/members/me/preview`, { method: 'POST', headers: { authorization: `Bearer ${mintToken(member)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-          const serverBytes = await r.text();
-          assert.equal(r.status, 200, serverBytes);
-          const wasmBytes = engine.callJson('preview', JSON.stringify({ ...body, state, now: at }));
-          assert.equal(wasmBytes, serverBytes, `seed ${seed}, member ${member}, cart ${c}`);
+          const r = await samePreview(doors, member, state, body, at, `seed ${seed}, member ${member}, cart ${c}`);
+          assert.equal(r.status, 200, r.bytes);
         }
       }
       assert.ok(withRewards > 10, 'reward choices were compared too');
@@ -108,27 +117,14 @@ function engagedRequest(next, at, credit) {
 }
 
 describe('server preview == WebAssembly preview (every engagement mechanic)', () => {
-  let server;
-  let core;
-  let engine;
-  const program = engageProgram();
-
-  before(async () => {
-    server = await startServer(program);
-    core = await loadNode();
-    engine = core.engine(program);
-  });
-
-  after(async () => {
-    engine?.delete();
-    await server?.stop();
-  });
+  const doors = serverAndEngine(engageProgram());
 
   test('byte-identical answers for generated members and requests that use the new fields', async () => {
     const seed = Number(process.env.PARITY_SEED ?? 20261202);
     const { next } = rng(seed);
     const at = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const seen = { coupons: 0, credit: 0, requirement: 0, membership: 0, challenge: 0 };
+    const { server } = doors;
     for (let m = 0; m < 8; m++) {
       const member = `e-${m}`;
       await engagedPast(server, member, next);
@@ -136,12 +132,9 @@ describe('server preview == WebAssembly preview (every engagement mechanic)', ()
       if (state.membership?.status === 'trial') seen.membership++;
       for (let c = 0; c < 8; c++) {
         const body = engagedRequest(next, at, state.store_credit_minor ?? 0);
-        const r = await fetch(`${server.base}/v1/members/me/preview`, { method: 'POST', headers: { authorization: `Bearer ${mintToken(member)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        const serverBytes = await r.text();
-        const wasmBytes = engine.callJson('preview', JSON.stringify({ ...body, state, now: at }));
-        assert.equal(wasmBytes, serverBytes, `seed ${seed}, member ${member}, request ${c}: ${JSON.stringify(body)}`);
+        const r = await samePreview(doors, member, state, body, at, `seed ${seed}, member ${member}, request ${c}: ${JSON.stringify(body)}`);
         if (r.status !== 200) continue;
-        const answer = JSON.parse(serverBytes);
+        const answer = JSON.parse(r.bytes);
         seen.coupons += answer.redeem.applied.some((a) => a.coupon) ? 1 : 0;
         seen.credit += answer.totals.store_credit_minor > 0 ? 1 : 0;
         seen.requirement += answer.rewards.some((x) => x.status === 'requirement_not_met') ? 1 : 0;
