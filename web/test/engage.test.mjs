@@ -98,6 +98,29 @@ describe('engagement in the widget (issue 16)', () => {
     await page.context().close();
   });
 
+  test('by keyboard alone: Tab reaches the spin button, which shows its focus, and Enter spins', async () => {
+    await enroll(server, 'kira');
+    const page = await open('kira');
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement?.shadowRoot?.activeElement;
+      if (!el) return null;
+      const style = getComputedStyle(el);
+      return { key: el.dataset.key ?? '', ring: style.outlineStyle !== 'none' || style.boxShadow !== 'none' };
+    });
+    let at = null;
+    for (let i = 0; i < 60 && at?.key !== 'spin-lucky'; i++) {
+      await page.keyboard.press('Tab');
+      at = await focused();
+    }
+    assert.equal(at?.key, 'spin-lucky', 'the spin button is in the tab order');
+    assert.ok(at.ring, 'the focused button shows a focus ring');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /You won|No prize/.test(document.querySelector('loyalty-portal').shadowRoot.querySelector('[aria-live=polite]').textContent), null, { timeout: 5000 });
+    assert.ok(await serverPrize('kira'), 'the spin reached the server');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('under prefers-reduced-motion the wheel does not turn: the result is shown and announced at once', async (t) => {
     await enroll(server, 'rita');
     const page = await open('rita', { locale: 'es' });
