@@ -232,6 +232,15 @@ json Generator::program() {
   if (chance(20)) p["pending_days"] = 14;
   p["limits"] = {{"max_rewards_per_order", 1 + pick(3)}};
   if (chance(15)) p["limits"]["max_points_per_order"] = 60;
+  // Cashback in store credit (waiting with the points when pending_days is set) and a segment of
+  // coat buyers, whose first coat order writes the segment's line: both in the preview promise.
+  if (chance(30))
+    p["earn"].push_back(
+        {{"id", "cb"}, {"type", "cashback"}, {"percent", chance(50) ? "5" : "2.5"}});
+  if (chance(30))
+    p["segments"] = {{{"id", "coat-buyers"},
+                      {"name", "Bought a coat"},
+                      {"bought", {{"categories", {"coats"}}}}}};
   return p;
 }
 

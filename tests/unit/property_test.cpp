@@ -76,6 +76,12 @@ void expect_promise_kept(const json& preview, const json& after, const Posted& p
   EXPECT_EQ(preview["points"].value("available_at", json()),
             posted.earn.value("available_at", json()));
   EXPECT_EQ(preview["balance_after"], after["balance"]);
+  // Store credit: what the preview says the order earns is the cashback lines' credit.
+  std::int64_t credit = 0;
+  for (const auto& l : lines)
+    if (l["explain"]["key"] == "cashback.earned")
+      credit += l["explain"]["args"]["credit_minor"].get<std::int64_t>();
+  EXPECT_EQ(preview["totals"].value("store_credit_earned_minor", std::int64_t{0}), credit);
 
   // Redemptions: each applied reward's cost and discount, as the redeem entry posted them.
   const json& applied = preview["redeem"]["applied"];
@@ -142,6 +148,18 @@ void expect_promise_kept(const json& preview, const json& after, const Posted& p
             << v.dump();
 }
 
+// The store credit the preview says the order earns is held after it, or waits with its points.
+void expect_credit_kept(const json& preview, const json& before, const json& after) {
+  const std::int64_t earned = preview["totals"].value("store_credit_earned_minor", std::int64_t{0});
+  const std::int64_t spent = preview["totals"].value("store_credit_minor", std::int64_t{0});
+  std::int64_t waiting = 0;
+  for (const auto& p : after["pending"])
+    if (p.value("event_id", "") == "new-order") waiting += p.value("credit_minor", std::int64_t{0});
+  EXPECT_EQ(after.value("store_credit_minor", std::int64_t{0}),
+            before.value("store_credit_minor", std::int64_t{0}) - spent + earned - waiting);
+  if (waiting > 0) EXPECT_EQ(waiting, earned);
+}
+
 // What the preview rejected, the order is rejected for: apply posts nothing but the refusal.
 void expect_rejection_kept(const json& program, const json& state, const json& preview,
                            json event) {
@@ -156,7 +174,8 @@ void expect_rejection_kept(const json& program, const json& state, const json& p
 
 TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
   int checked = 0, with_rewards = 0, birthdays = 0, held = 0, tiers = 0, cards = 0, vouchers = 0,
-      rejections = 0, requirements = 0, audiences = 0, members = 0, steps = 0;
+      rejections = 0, requirements = 0, audiences = 0, members = 0, steps = 0, cashback = 0,
+      segments = 0;
   for (const auto seed : seeds(3000)) {
     SCOPED_TRACE("LOYALTY_SEED=" + std::to_string(seed));
     Generator g(seed);
@@ -184,6 +203,9 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
     ASSERT_FALSE(after.contains("error")) << after.dump();
     const Posted posted = posted_by(after, "new-order");
     expect_promise_kept(preview, after, posted, cart);
+    // Credit that waited with earlier orders' points may be released by the time of this one.
+    expect_credit_kept(preview,
+                       run("advance", {{"program", program}, {"state", state}, {"now", at}}), after);
     if (!preview["redeem"]["rejected"].empty()) {
       json as_asked = event;
       as_asked["redeem"] = asked;
@@ -203,6 +225,10 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
     audiences += status_seen("audience_locked");
     members += state.contains("membership") && state["membership"]["status"] != "none";
     steps += preview.contains("challenges") && !preview["challenges"].empty();
+    cashback += preview["totals"].value("store_credit_earned_minor", std::int64_t{0}) > 0;
+    segments +=
+        std::any_of(preview["points"]["lines"].begin(), preview["points"]["lines"].end(),
+                    [](const json& l) { return l["explain"]["key"] == "audience.segment"; });
     ++checked;
     if (HasFailure()) break;
   }
@@ -210,13 +236,13 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
   if (!std::getenv("LOYALTY_SEED")) {
     // The generator reaches what the promise covers (each in at least 1 case in 30).
     for (const int covered : {with_rewards, birthdays, held, tiers, cards, vouchers, rejections,
-                              requirements, audiences, members, steps})
+                              requirements, audiences, members, steps, cashback, segments})
       EXPECT_GT(covered * 30, checked)
           << "rewards " << with_rewards << ", birthdays " << birthdays << ", held bonuses " << held
           << ", tiers " << tiers << ", cards " << cards << ", vouchers " << vouchers
           << ", rejections " << rejections << ", requirements " << requirements << ", audiences "
-          << audiences << ", memberships " << members << ", challenge steps " << steps << " of "
-          << checked;
+          << audiences << ", memberships " << members << ", challenge steps " << steps
+          << ", cashback " << cashback << ", segments entered " << segments << " of " << checked;
   }
 }
 
