@@ -229,6 +229,7 @@ export const EDITOR_ROWS = [
   ['Program id', 'Id del programa', 'Id programu', 'Id-ul programului'],
   ['Program name', 'Nombre del programa', 'Nazwa programu', 'Numele programului'],
   ['Version', 'Versión', 'Wersja', 'Versiune'],
+  ['Publishing numbers it: the version after the live one.', 'Al publicar se numera sola: la versión siguiente a la publicada.', 'Publikacja nadaje jej numer: kolejny po wersji aktywnej.', 'Publicarea o numerotează: versiunea de după cea activă.'],
   ['Currency', 'Moneda', 'Waluta', 'Monedă'],
   ['Store time zone (e.g. America/Lima)', 'Zona horaria de la tienda (p. ej. America/Lima)', 'Strefa czasowa sklepu (np. Europe/Warsaw)', 'Fusul orar al magazinului (de ex. Europe/Bucharest)'],
   ['Or a fixed UTC offset (e.g. -05:00)', 'O un desfase fijo respecto a UTC (p. ej. -05:00)', 'Albo stałe przesunięcie względem UTC (np. -05:00)', 'Sau un decalaj fix față de UTC (de ex. -05:00)'],

@@ -188,7 +188,7 @@ const MEMBERSHIP = {
 const ABOUT = {
   kind: 'section', label: 'About the program',
   fields: [
-    text('id', 'Program id', { required: true }), names('name', 'Program name'), int('version', 'Version'),
+    text('id', 'Program id', { required: true }), names('name', 'Program name'), int('version', 'Version', { hint: 'Publishing numbers it: the version after the live one.' }),
     { kind: 'currency', key: 'currency', label: 'Currency', required: true },
     { kind: 'zone', key: 'time_zone', label: 'Store time zone (e.g. America/Lima)' },
     text('utc_offset', 'Or a fixed UTC offset (e.g. -05:00)'),
