@@ -7,6 +7,7 @@ import { ES } from './merchant-i18n.mjs';
 import { jsonSyntaxError } from './json-position.mjs';
 import { programDiff } from './program-diff.mjs';
 import { storeOffset, withZone, zoneNames, zoneOf } from './store-zone.mjs';
+import { mountSimulator } from './simulator/panel.mjs';
 
 const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
 const shop = cfg.shops[cfg.shop];
@@ -542,6 +543,14 @@ async function loadMetrics() {
     published?.tiers ? tierChart(y.tier_distribution ?? {}, published) : null,
   ].filter(Boolean));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The what-if simulator (issue 21): its own panel, files in simulator/.
+
+mountSimulator($('.m-main'), {
+  tr, lang: cfg.lang, money, shopId: cfg.shop, products: shop.products, localText,
+  programs: () => ({ live: published, draft }),
+});
 
 // ---------------------------------------------------------------------------------------------
 
