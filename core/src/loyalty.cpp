@@ -36,7 +36,7 @@ constexpr Operation kOperations[] = {
     {"validate", dumped<op_validate>}, {"replay", dumped<op_replay>},
     {"apply", dumped<op_apply>},       {"advance", dumped<op_advance>},
     {"preview", op_preview},           {"catalog", dumped<op_catalog>},
-    {"metrics", dumped<op_metrics>}};
+    {"metrics", dumped<op_metrics>},   {"simulate", dumped<op_simulate>}};
 
 Handler find_handler(std::string_view name) {
   for (const auto& op : kOperations)

@@ -36,7 +36,8 @@ function controls(tr) {
     numberField(tr, 'Items per basket (mean)', 'basketMean', DEFAULTS.basketMean, { min: 1, max: 20, step: 0.1 }),
     numberField(tr, 'Items per basket (spread)', 'basketSpread', DEFAULTS.basketSpread, { min: 0, max: 10, step: 0.1 }),
     numberField(tr, 'Months of history', 'months', DEFAULTS.months, { min: 1, max: 36 }),
-    numberField(tr, 'Seed', 'seed', DEFAULTS.seed, { min: 0, max: 4294967295 }));
+    numberField(tr, 'Seed', 'seed', DEFAULTS.seed, { min: 0, max: 4294967295 }),
+    numberField(tr, 'Exact events per member (0: from visits)', 'eventsPerMember', DEFAULTS.eventsPerMember, { min: 0, max: 500 }));
   const form = el('form', { class: 'sim-controls', 'data-sim-form': '' },
     source,
     numberField(tr, 'How many members', 'size', 1000, { min: 1, max: 20000 }),
@@ -55,6 +56,7 @@ function readForm(form) {
     synthetic: {
       visitsPerMonth: get('visitsPerMonth'), basketMean: get('basketMean'), basketSpread: get('basketSpread'),
       months: Math.max(1, Math.floor(get('months')) || 1), seed: Math.floor(get('seed')) >>> 0,
+      eventsPerMember: Math.max(0, Math.floor(get('eventsPerMember')) || 0),
     },
   };
 }

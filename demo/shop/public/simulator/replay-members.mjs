@@ -1,28 +1,29 @@
 // Replays members' ledgers under two programs with a loaded core (the WebAssembly one in the
 // worker, the same module under Node in the tests) and keeps each member's outcome. Each program
-// is parsed once (core.engine); each member's events are written to JSON once and replayed under
-// both; the answers are read here and only the small outcomes leave.
-import { memberOutcome } from './outcome.mjs';
+// is parsed once (core.engine); members go to the core's `simulate` operation a batch at a time,
+// their events written to JSON once for both programs, and the compact answers become outcomes.
+import { summaryOutcome } from './outcome.mjs';
 
-/** The replay request body with the events already as JSON text (written once per member). */
-export function replayRequest(eventsJson, now) {
-  return `{"events":${eventsJson},"now":${JSON.stringify(now)}}`;
+/** The simulate request body (without the program) for members {id, events}. */
+export function simulateRequest(members, now) {
+  const list = members.map((m) => `{"member_id":${JSON.stringify(m.id)},"events":${JSON.stringify(m.events)}}`);
+  return `{"members":[${list.join(',')}]${now ? `,"now":${JSON.stringify(now)}` : ''}}`;
 }
 
-function replayOne(engine, program, request) {
-  const answer = engine.callJson('replay', request);
-  const state = JSON.parse(answer);
-  if (state.error) {
-    const e = new Error(`${state.error.code}: ${state.error.message} ${state.error.path}`);
-    e.code = state.error.code;
+function simulateBatch(engine, program, request, members) {
+  const answer = JSON.parse(engine.callJson('simulate', request));
+  if (answer.error) {
+    const e = new Error(`${answer.error.code}: ${answer.error.message} ${answer.error.path}`);
+    e.code = answer.error.code;
     throw e;
   }
-  return memberOutcome(state, program);
+  // Ids come from the caller: a sample's member may have no enrol event naming it.
+  return answer.members.map((summary, k) => ({ ...summaryOutcome(summary, program), id: members[k].id }));
 }
 
 /**
- * A replayer for {live, draft} programs. `pair(member)` answers {live, draft} outcomes for one
- * {id, events} member; `close()` frees the engines. Throws (with the core's code) when a program
+ * A replayer for {live, draft} programs. `pairs(members)` answers [{live, draft}] outcomes for
+ * {id, events} members; `close()` frees the engines. Throws (with the core's code) when a program
  * is invalid.
  */
 export function pairReplayer(core, programs, now) {
@@ -35,10 +36,11 @@ export function pairReplayer(core, programs, now) {
     throw e;
   }
   return {
-    pair(member) {
-      const request = replayRequest(JSON.stringify(member.events), now);
-      const outcome = (engine, program) => ({ ...replayOne(engine, program, request), id: member.id });
-      return { live: outcome(live, programs.live), draft: outcome(draft, programs.draft) };
+    pairs(members) {
+      const request = simulateRequest(members, now);
+      const a = simulateBatch(live, programs.live, request, members);
+      const b = simulateBatch(draft, programs.draft, request, members);
+      return a.map((outcome, k) => ({ live: outcome, draft: b[k] }));
     },
     close() {
       live.delete();
