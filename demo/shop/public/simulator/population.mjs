@@ -51,9 +51,28 @@ export const DEFAULTS = Object.freeze({
   redeemChance: 0.15, seed: 42, eventsPerMember: 0,
 });
 
-/** RFC 3339 in UTC without milliseconds: what the engine reads. */
+const pad2 = (n) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * RFC 3339 in UTC without milliseconds ("2026-03-01T09:05:00Z"): what the engine reads. Written
+ * by hand (days to civil date, H. Hinnant's algorithm) because a population is half a million
+ * timestamps and Date#toISOString was a fifth of the generator's time.
+ */
 export function isoSeconds(ms) {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const seconds = Math.floor(ms / 1000);
+  const days = Math.floor(seconds / 86400);
+  const inDay = seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hh = Math.floor(inDay / 3600); const mm = Math.floor((inDay % 3600) / 60); const ss = inDay % 60;
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}Z`;
 }
 
 // The rewards a member may ask for with a plain `redeem` event, cheapest first.
@@ -65,13 +84,14 @@ function redeemableRewards(program) {
 
 function basket(rand, products, mean, spread) {
   const items = Math.max(1, Math.round(mean + spread * normal(rand)));
-  const qty = new Map();
-  for (let k = 0; k < items; k++) {
-    const p = products[Math.floor(rand() * products.length)];
-    qty.set(p, (qty.get(p) ?? 0) + 1);
-  }
+  const qty = new Array(products.length).fill(0);
+  for (let k = 0; k < items; k++) qty[Math.floor(rand() * products.length)]++;
   // Catalogue order, so the same basket is always written the same way.
-  return products.filter((p) => qty.has(p)).map((p) => ({ sku: p.sku, category: p.category, unit_price_minor: p.price, quantity: qty.get(p) }));
+  const lines = [];
+  for (let i = 0; i < products.length; i++) {
+    if (qty[i]) lines.push({ sku: products[i].sku, category: products[i].category, unit_price_minor: products[i].price, quantity: qty[i] });
+  }
+  return lines;
 }
 
 // Visit instants after enrolment, oldest first: Poisson arrivals, or exactly `count` uniform ones.

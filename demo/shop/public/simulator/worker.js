@@ -6,13 +6,24 @@
 //
 // In:  {type: 'run', programs: {live, draft}, now, members: [{id, events}]}
 //      {type: 'run', programs, now, synthetic: {options, from, to}}   (members made here)
-// Out: {type: 'progress', done}, {type: 'done', pairs: [{live, draft}]},
+// Out: {type: 'progress', done}, {type: 'done', pairs: [{live, draft}], core: the module's folder},
 //      {type: 'error', code, message}
 /* global importScripts, LoyaltyCore */
-importScripts('/loyalty/wasm/loyalty_core.js', '/loyalty/wasm/loyalty-core.iife.js');
+// The speed build (build/wasm/fast: -O3, dlmalloc; same answers) when the server has it, else
+// the page's own module.
+const CORE_DIRS = ['/loyalty/wasm/fast/', '/loyalty/wasm/'];
+const coreDir = CORE_DIRS.find((dir) => {
+  try {
+    importScripts(`${dir}loyalty_core.js`);
+    return true;
+  } catch {
+    return false;
+  }
+});
+importScripts('/loyalty/wasm/loyalty-core.iife.js');
 
 const ready = Promise.all([
-  LoyaltyCore.load({ wasmUrl: '/loyalty/wasm/loyalty_core.wasm' }),
+  LoyaltyCore.load({ wasmUrl: `${coreDir}loyalty_core.wasm` }),
   import('./replay-members.mjs'),
   import('./population.mjs'),
 ]);
@@ -21,23 +32,25 @@ const ready = Promise.all([
 // call's own cost vanish.
 const BATCH = 25;
 
-function membersOf(job, population) {
-  if (job.members) return job.members;
+// The members of [k, k + BATCH) of this worker's share: a synthetic population is made a batch at
+// a time, so half a million events never sit in memory at once.
+function batchOf(job, population, k) {
+  if (job.members) return job.members.slice(k, k + BATCH);
   const { options, from, to } = job.synthetic;
-  return population.syntheticMembers(from, to, options);
+  return population.syntheticMembers(from + k, Math.min(from + k + BATCH, to), options);
 }
 
 async function run(job) {
   const [core, replay, population] = await ready;
-  const members = membersOf(job, population);
+  const total = job.members ? job.members.length : job.synthetic.to - job.synthetic.from;
   const replayer = replay.pairReplayer(core, job.programs, job.now);
   try {
     const pairs = [];
-    for (let k = 0; k < members.length; k += BATCH) {
-      pairs.push(...replayer.pairs(members.slice(k, k + BATCH)));
+    for (let k = 0; k < total; k += BATCH) {
+      pairs.push(...replayer.pairs(batchOf(job, population, k)));
       postMessage({ type: 'progress', done: pairs.length });
     }
-    postMessage({ type: 'done', pairs });
+    postMessage({ type: 'done', pairs, core: coreDir });
   } finally {
     replayer.close();
   }
