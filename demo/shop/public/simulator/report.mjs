@@ -42,11 +42,13 @@ function cell(value, text, side) {
 }
 const diffClass = (v) => (v == null || v === 0 ? 'sim-same' : v > 0 ? 'sim-up' : 'sim-down');
 
-function sideBySide(caption, head, rows) {
-  return el('table', { class: 'sim-table' },
+// A table in a box that scrolls sideways on a narrow screen (focusable, so keyboards scroll it).
+function sideBySide(caption, head, rows, mark = {}) {
+  const table = el('table', { class: 'sim-table', ...mark },
     el('caption', {}, caption),
     el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i ? 'num' : null }, h)))),
     el('tbody', {}, rows));
+  return el('div', { class: 'sim-scroll', role: 'region', tabindex: '0', 'aria-label': caption }, table);
 }
 
 function totalsTable(result, ctx, fmt) {
@@ -89,9 +91,7 @@ function moversTable(caption, movers, ctx, fmt, kind) {
     el('th', { scope: 'row' }, el('code', {}, m.id)),
     cell(m.live, fmt(m.live, 'points'), 'live'), cell(m.draft, fmt(m.draft, 'points'), 'draft'), cell(m.difference, fmt(m.difference, 'points', true), 'diff'),
     el('td', { class: 'sim-why' }, whyText(m.why, ctx, fmt))));
-  const table = sideBySide(caption, [tr('Member'), tr('Issued, live'), tr('Issued, draft'), tr('Difference'), tr('Why')], rows);
-  table.setAttribute(`data-sim-${kind}`, '');
-  return table;
+  return sideBySide(caption, [tr('Member'), tr('Issued, live'), tr('Issued, draft'), tr('Difference'), tr('Why')], rows, { [`data-sim-${kind}`]: '' });
 }
 
 function legend(ctx) {
