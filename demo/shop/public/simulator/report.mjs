@@ -16,13 +16,13 @@ const TOTAL_ROWS = [
   ['redeemed', 'Points redeemed', (s) => s.redeemed, 'points'],
   ['expired', 'Points expired', (s) => s.expired, 'points'],
   ['outstanding', 'Outstanding points', (s) => s.outstanding, 'points'],
-  ['liability', 'Liability (outstanding × point value)', (s) => s.liabilityMinor, 'money'],
+  ['liability', 'Liability', (s) => s.liabilityMinor, 'money'],
   ['expected_liability', 'Liability expected to be redeemed', (s) => s.expectedLiabilityMinor, 'money'],
   ['reward_cost', 'Reward cost', (s) => s.rewardCostMinor, 'money'],
   ['redemptions', 'Redemptions', (s) => s.redemptions, 'count'],
   ['redemption_ratio', 'Redeemed ÷ issued', (s) => s.redemptionRatio, 'ratio'],
-  ['expected_breakage', 'Expected breakage (points never redeemed)', (s) => s.expectedBreakage, 'points'],
-  ['rejected', 'Refused events (e.g. a redemption over the balance)', (s) => s.rejected, 'count'],
+  ['expected_breakage', 'Expected breakage (points)', (s) => s.expectedBreakage, 'points'],
+  ['rejected', 'Refused events', (s) => s.rejected, 'count'],
 ];
 
 function formatter(ctx) {
@@ -40,13 +40,14 @@ function formatter(ctx) {
 function cell(value, text, side) {
   return el('td', { 'data-side': side, 'data-value': value == null ? '' : String(value), class: side === 'diff' ? diffClass(value) : null }, text);
 }
-const diffClass = (v) => (v == null || v === 0 ? 'sim-same' : v > 0 ? 'sim-up' : 'sim-down');
+// A change is marked, not judged: more points issued may be just what the merchant wants.
+const diffClass = (v) => (v == null || v === 0 ? 'sim-same' : 'sim-changed');
 
 // A table in a box that scrolls sideways on a narrow screen (focusable, so keyboards scroll it).
 function sideBySide(caption, head, rows, mark = {}) {
   const table = el('table', { class: 'sim-table', ...mark },
     el('caption', {}, caption),
-    el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i ? 'num' : null }, h)))),
+    el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i && i < 4 ? 'num' : null }, h)))),
     el('tbody', {}, rows));
   return el('div', { class: 'sim-scroll', role: 'region', tabindex: '0', 'aria-label': caption }, table);
 }
@@ -117,6 +118,7 @@ export function renderReport(result, ctx, meta) {
     el('p', { class: 'sim-meta' }, tr('{n} members ({source}) replayed under the live program v{version} and the draft in {seconds} s.', { n: result.members, source: meta.source, version: meta.liveVersion ?? '?', seconds: meta.seconds.toFixed(1) })),
     el('div', { class: 'sim-totals' }, totalsTable(result, ctx, fmt), el('figure', { class: 'sim-figure' }, chart, legend(ctx))),
     el('p', { class: 'sim-note', 'data-sim-breakage': '' }, breakage),
+    el('p', { class: 'sim-note' }, tr('Liability = outstanding points × the program\'s point_value_minor. Refused events: what the rules turned down, e.g. a redemption over the balance.')),
     result.live.liabilityMinor == null && result.draft.liabilityMinor == null ? el('p', { class: 'sim-note' }, tr('Liability needs point_value_minor in the program (what one point costs you).')) : null,
     tierTable(result, ctx, fmt),
     el('h3', {}, tr('Members who gain and lose most')),
