@@ -4,7 +4,7 @@
 import { aggregate } from './aggregate.mjs';
 import { DEFAULTS } from './population.mjs';
 import { renderReport } from './report.mjs';
-import { simulate } from './run.mjs';
+import { WorkerPool, simulate } from './run.mjs';
 
 function el(tag, attrs = {}, ...kids) {
   const n = document.createElement(tag);
@@ -113,6 +113,7 @@ export function mountSimulator(parent, page) {
   form.addEventListener('change', showSource);
   showSource();
 
+  const pool = new WorkerPool(); // the workers load the core now, before the first Run
   let running = null;
   const setBusy = (busy) => {
     runBtn.disabled = busy;
@@ -148,13 +149,14 @@ export function mountSimulator(parent, page) {
       }
       out.dataset.simNow = now;
       running = simulate({
-        source, programs, now,
+        pool, source, programs, now,
         onProgress: (done, total) => {
           progress.value = done;
           status.textContent = tr('{done} of {total} members replayed', { done, total });
         },
       });
       const pairs = await running.result;
+      out.dataset.simCore = pairs.core;
       const result = aggregate(pairs, programs);
       out.replaceChildren(renderReport(result, ctx, { source: label, seconds: (performance.now() - t0) / 1000, liveVersion: programs.live.version }));
       status.textContent = tr('Done: {n} members replayed.', { n: result.members });

@@ -1,13 +1,36 @@
 // Runs a simulation on up to two workers (the machines we aim at have two cores or more; the page
 // itself stays responsive): the members are split in contiguous shares, each worker replays its
-// share, and the outcomes come back in member order. Cancelling terminates the workers at once;
-// the next run starts fresh ones.
+// share, and the outcomes come back in member order.
+//
+// The workers are kept between runs: each one loads the core once, and the engine's hot code,
+// which the browser compiles for speed only after it has run for a while, stays compiled. They
+// are started with the page, so the core is ready before the first Run. Cancelling terminates
+// them at once and starts fresh ones.
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-function workerCount(members) {
+function poolSize() {
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-  return Math.max(1, Math.min(2, cores, members));
+  return Math.max(1, Math.min(2, cores));
+}
+
+/** Workers kept for the page's runs; `reset()` terminates them and starts new ones. */
+export class WorkerPool {
+  #workers = [];
+
+  constructor(size = poolSize()) {
+    this.size = size;
+    this.reset();
+  }
+
+  get workers() {
+    return this.#workers;
+  }
+
+  reset() {
+    for (const w of this.#workers) w.terminate();
+    this.#workers = Array.from({ length: this.size }, () => new Worker(WORKER_URL));
+  }
 }
 
 // [from, to) of each share, as equal as can be.
@@ -22,38 +45,45 @@ function jobFor(source, [from, to], programs, now) {
   return { type: 'run', programs, now, members: source.members.slice(from, to) };
 }
 
-/**
- * Starts a run. source: {kind: 'synthetic', count, options} or {kind: 'sample', members}.
- * onProgress(done, total). Returns {result: Promise<pairs>, cancel()}; a cancelled run's promise
- * rejects with an Error whose name is 'AbortError'.
- */
-export function simulate({ source, programs, now, onProgress = () => {} }) {
-  const total = source.kind === 'synthetic' ? source.count : source.members.length;
-  const parts = shares(total, workerCount(total));
-  const workers = parts.map(() => new Worker(WORKER_URL));
-  const done = parts.map(() => 0);
-  let fail = null;
-  const stop = () => workers.forEach((w) => w.terminate());
-  const cancelled = new Promise((resolve, reject) => { fail = reject; });
-  const results = parts.map((part, k) => new Promise((resolve, reject) => {
-    workers[k].onmessage = ({ data }) => {
-      if (data.type === 'progress') {
-        done[k] = data.done;
-        onProgress(done.reduce((a, b) => a + b, 0), total);
-      } else if (data.type === 'done') resolve(data.pairs);
+// One worker's share: resolves with its pairs and the core build it used.
+function runShare(worker, job, onDone) {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'progress') onDone(data.done);
+      else if (data.type === 'done') resolve(data);
       else if (data.type === 'error') reject(Object.assign(new Error(data.message), { code: data.code }));
     };
-    workers[k].onerror = (e) => reject(new Error(e.message || 'the simulator worker failed to start'));
-    workers[k].postMessage(jobFor(source, part, programs, now));
+    worker.onerror = (e) => reject(new Error(e.message || 'the simulator worker failed to start'));
+    worker.postMessage(job);
+  });
+}
+
+/**
+ * Starts a run on the pool's workers. source: {kind: 'synthetic', count, options} or
+ * {kind: 'sample', members}. onProgress(done, total). Returns {result: Promise<pairs>, cancel()};
+ * the pairs carry `core`, the folder of the core build the workers loaded. A cancelled run's
+ * promise rejects with an Error whose name is 'AbortError'.
+ */
+export function simulate({ pool, source, programs, now, onProgress = () => {} }) {
+  const total = source.kind === 'synthetic' ? source.count : source.members.length;
+  const parts = shares(total, Math.min(pool.size, Math.max(1, total)));
+  const done = parts.map(() => 0);
+  let abort = null;
+  const cancelled = new Promise((resolve, reject) => { abort = reject; });
+  const results = parts.map((part, k) => runShare(pool.workers[k], jobFor(source, part, programs, now), (n) => {
+    done[k] = n;
+    onProgress(done.reduce((a, b) => a + b, 0), total);
   }));
-  const result = Promise.race([Promise.all(results), cancelled])
-    .then((lists) => lists.flat())
-    .finally(stop);
+  const result = Promise.race([Promise.all(results), cancelled]).then((answers) => Object.assign(
+    answers.flatMap((a) => a.pairs),
+    { core: [...new Set(answers.map((a) => a.core))].join(' ') },
+  ));
+  // A failed run leaves its workers in an unknown state: start afresh.
+  result.catch(() => pool.reset());
   return {
     result,
     cancel() {
-      stop();
-      fail(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+      abort(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
     },
   };
 }
