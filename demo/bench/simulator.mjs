@@ -43,13 +43,17 @@ try {
   await editDraft(page, (d) => { d.earn.find((r) => r.id === 'base').points *= 2; return d; });
   await fillSimulator(page, { size: MEMBERS, eventsPerMember: 50, seed: 42 });
   const times = [];
+  // Each run gets another seed, so none reuses the last run's live side: every run replays
+  // 10 000 members under both programs.
   const chromiumPid = process.pid;
   for (let k = 0; k < RUNS; k++) {
+    await fillSimulator(page, { seed: 42 + k });
     const cpuBefore = cpuSeconds(chromiumPid);
     const ms = await runSimulator(page);
     const cpu = cpuSeconds(chromiumPid) - cpuBefore;
     const status = await page.textContent('[data-sim-status]');
     if (!/Done/.test(status)) throw new Error(`run ${k + 1} did not finish: ${status}`);
+    if (await page.getAttribute('[data-sim-result]', 'data-sim-live-cached') !== 'false') throw new Error('a run reused the live side');
     times.push(ms);
     console.log(`run ${k + 1}: ${(ms / 1000).toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU in Chromium (${status.trim()}; load average ${os.loadavg()[0].toFixed(2)})`);
   }

@@ -114,7 +114,16 @@ test('synthetic population: progress, cancel, a complete run whose figures equal
   for (const [id, n] of Object.entries(expected.live.tiers)) assert.equal(tiers[id].live, n);
   assert.deepEqual(await readMovers(page, 'gainers'), expected.gainers.map((m) => [m.id, m.difference]));
   assert.match(await page.textContent('[data-sim-gainers] .sim-why'), /1 point for every sol \+/);
+  assert.equal(await page.getAttribute('[data-sim-result]', 'data-sim-live-cached'), 'false');
   assert.deepEqual(page.errors, []);
+
+  // Another draft on the same members: the live side is reused, the figures still equal native.
+  const draft2 = await editDraft(page, (d) => { d.earn.find((r) => r.id === 'base').points = 3; return d; });
+  await runSimulator(page);
+  assert.equal(await page.getAttribute('[data-sim-result]', 'data-sim-live-cached'), 'true');
+  const expected2 = aggregate(nativePairs(members, { live, draft: draft2 }, now), { live, draft: draft2 });
+  assert.deepEqual(await readTotals(page), expectedTotals(expected2));
+  assert.deepEqual(await readMovers(page, 'gainers'), expected2.gainers.map((m) => [m.id, m.difference]));
 
   await page.screenshot({ path: path.join(SHOTS, 'simulator-1280-en.png'), fullPage: true });
   assert.deepEqual(await axe(page), []);

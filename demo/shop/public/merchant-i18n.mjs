@@ -26,6 +26,7 @@ export const ES = {
  "sample of {n} of {total} real members": "muestra de {n} de {total} miembros reales",
  "{n} members ({source}) replayed under the live program v{version} and the draft in {seconds} s.": "{n} miembros ({source}) recalculados con el programa en vivo v{version} y con el borrador en {seconds} s.",
  "Totals over {n} members": "Totales de {n} miembros",
+ "The live side is the last run's (same members, same live program): only the draft was replayed.": "El lado en vivo es el de la última simulación (mismos miembros, mismo programa en vivo): solo se recalculó el borrador.",
  "Figure": "Cifra",
  "Live": "En vivo",
  "Draft": "Borrador",

@@ -53,6 +53,8 @@ export async function editDraft(page, edit) {
   const text = await page.inputValue('[data-source]');
   const draft = edit(JSON.parse(text));
   await page.fill('[data-source]', JSON.stringify(draft, null, 2));
+  // The page checks the text 120 ms after the last keystroke; the status may say "valid" already.
+  await page.waitForTimeout(400);
   await page.waitForFunction(() => document.querySelector('[data-status]').classList.contains('ok'), null, { timeout: 10_000 });
   return draft;
 }

@@ -20,7 +20,18 @@ function startOfToday() {
   const d = new Date();
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
-const isoNow = () => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+// Real ledgers are replayed up to the start of this hour: the same `now` for every run in the
+// hour, so a re-run with another draft reuses the live side (run.mjs).
+function startOfHour() {
+  return new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString().replace('.000Z', 'Z');
+}
+
+// FNV-1a over the sample's text: equal samples, equal keys.
+function fingerprint(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}:${(h >>> 0).toString(16)}`;
+}
 
 function numberField(tr, label, name, value, { min = 0, max, step = 1 } = {}) {
   return el('label', { class: 'sim-field' }, el('span', {}, tr(label)),
@@ -63,12 +74,14 @@ function readForm(form) {
 
 async function fetchSample(ctx, size, seed) {
   const r = await fetch(`/api/merchant/ledger-sample?shop=${encodeURIComponent(ctx.shopId)}&size=${size}&seed=${seed}`);
-  const body = await r.json().catch(() => null);
+  const text = await r.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch { /* said below */ }
   if (!r.ok || !Array.isArray(body?.members)) {
     const why = body?.error?.message ?? `HTTP ${r.status}`;
     throw Object.assign(new Error(ctx.tr('The loyalty server gave no ledger sample ({why}). Try a synthetic population.', { why })), { code: 'no_sample' });
   }
-  return body;
+  return { ...body, key: `sample:${fingerprint(text)}` };
 }
 
 // Names of rules and tiers in the page's language, from the draft (else the live program).
@@ -137,13 +150,14 @@ export function mountSimulator(parent, page) {
     try {
       if (input.source === 'synthetic') {
         const end = startOfToday();
-        source = { kind: 'synthetic', count: input.size, options: { ...input.synthetic, program: programs.live, products: ctx.products, end } };
+        const options = { ...input.synthetic, program: programs.live, products: ctx.products, end };
+        source = { kind: 'synthetic', count: input.size, options, key: JSON.stringify({ ...input.synthetic, end }) };
         now = new Date(end).toISOString().replace('.000Z', 'Z');
         label = tr('synthetic, seed {seed}', { seed: input.synthetic.seed });
       } else {
         const sample = await fetchSample(ctx, input.size, input.synthetic.seed);
-        source = { kind: 'sample', members: sample.members };
-        now = isoNow();
+        source = { kind: 'sample', members: sample.members, key: sample.key };
+        now = startOfHour();
         label = tr('sample of {n} of {total} real members', { n: sample.members.length, total: sample.total_members ?? '?' });
         progress.max = Math.max(1, sample.members.length);
       }
@@ -157,8 +171,9 @@ export function mountSimulator(parent, page) {
       });
       const pairs = await running.result;
       out.dataset.simCore = pairs.core;
+      out.dataset.simLiveCached = String(pairs.liveCached);
       const result = aggregate(pairs, programs);
-      out.replaceChildren(renderReport(result, ctx, { source: label, seconds: (performance.now() - t0) / 1000, liveVersion: programs.live.version }));
+      out.replaceChildren(renderReport(result, ctx, { source: label, seconds: (performance.now() - t0) / 1000, liveVersion: programs.live.version, liveCached: pairs.liveCached }));
       status.textContent = tr('Done: {n} members replayed.', { n: result.members });
       section.dataset.simDone = String(Number(section.dataset.simDone ?? 0) + 1);
     } catch (err) {

@@ -23,8 +23,8 @@ function simulateBatch(engine, program, request, members) {
 
 /**
  * A replayer for {live, draft} programs. `pairs(members)` answers [{live, draft}] outcomes for
- * {id, events} members; `close()` frees the engines. Throws (with the core's code) when a program
- * is invalid.
+ * {id, events} members, `outcomes(side, members)` one side's only; `close()` frees the engines.
+ * Throws (with the core's code) when a program is invalid.
  */
 export function pairReplayer(core, programs, now) {
   const live = core.engine(programs.live);
@@ -35,7 +35,11 @@ export function pairReplayer(core, programs, now) {
     live.delete();
     throw e;
   }
+  const engines = { live, draft };
   return {
+    outcomes(side, members) {
+      return simulateBatch(engines[side], programs[side], simulateRequest(members, now), members);
+    },
     pairs(members) {
       const request = simulateRequest(members, now);
       const a = simulateBatch(live, programs.live, request, members);

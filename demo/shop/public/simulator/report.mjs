@@ -102,7 +102,7 @@ function legend(ctx) {
 
 /**
  * The report for one run. ctx: {tr, lang, money, ruleName, tierName, tierOrder}; meta: {source,
- * seconds, liveVersion}.
+ * seconds, liveVersion, liveCached}.
  */
 export function renderReport(result, ctx, meta) {
   const { tr } = ctx;
@@ -115,7 +115,8 @@ export function renderReport(result, ctx, meta) {
     ? tr('No points were issued under the live program, so there is no redemption behaviour to estimate breakage from.')
     : tr('Breakage estimate: {rate} of issued points are never redeemed (1 − redeemed ÷ issued, as these members behaved under the live program); the draft is assumed to keep that behaviour.', { rate: fmt(result.breakageRate, 'ratio') });
   return el('div', { class: 'sim-report', 'data-sim-report': '' },
-    el('p', { class: 'sim-meta' }, tr('{n} members ({source}) replayed under the live program v{version} and the draft in {seconds} s.', { n: result.members, source: meta.source, version: meta.liveVersion ?? '?', seconds: meta.seconds.toFixed(1) })),
+    el('p', { class: 'sim-meta' }, tr('{n} members ({source}) replayed under the live program v{version} and the draft in {seconds} s.', { n: result.members, source: meta.source, version: meta.liveVersion ?? '?', seconds: meta.seconds.toFixed(1) }),
+      meta.liveCached ? ` ${tr('The live side is the last run\'s (same members, same live program): only the draft was replayed.')}` : null),
     el('div', { class: 'sim-totals' }, totalsTable(result, ctx, fmt), el('figure', { class: 'sim-figure' }, chart, legend(ctx))),
     el('p', { class: 'sim-note', 'data-sim-breakage': '' }, breakage),
     el('p', { class: 'sim-note' }, tr('Liability = outstanding points × the program\'s point_value_minor. Refused events: what the rules turned down, e.g. a redemption over the balance.')),

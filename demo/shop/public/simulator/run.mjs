@@ -40,9 +40,12 @@ function shares(total, count) {
   return out;
 }
 
+// The live side of a share is the same whenever the live program, the members (source.key names
+// them) and `now` are: the worker then keeps it from the last run.
 function jobFor(source, [from, to], programs, now) {
-  if (source.kind === 'synthetic') return { type: 'run', programs, now, synthetic: { options: source.options, from, to } };
-  return { type: 'run', programs, now, members: source.members.slice(from, to) };
+  const liveKey = JSON.stringify([programs.live, now, source.key, from, to]);
+  if (source.kind === 'synthetic') return { type: 'run', programs, now, liveKey, synthetic: { options: source.options, from, to } };
+  return { type: 'run', programs, now, liveKey, members: source.members.slice(from, to) };
 }
 
 // One worker's share: resolves with its pairs and the core build it used.
@@ -59,9 +62,10 @@ function runShare(worker, job, onDone) {
 }
 
 /**
- * Starts a run on the pool's workers. source: {kind: 'synthetic', count, options} or
- * {kind: 'sample', members}. onProgress(done, total). Returns {result: Promise<pairs>, cancel()};
- * the pairs carry `core`, the folder of the core build the workers loaded. A cancelled run's
+ * Starts a run on the pool's workers. source: {kind: 'synthetic', count, options, key} or
+ * {kind: 'sample', members, key}; `key` names the members (equal keys, equal members). onProgress(done, total). Returns {result: Promise<pairs>, cancel()};
+ * the pairs carry `core`, the folder of the core build the workers loaded, and `liveCached`, true
+ * when the live side came from the last run. A cancelled run's
  * promise rejects with an Error whose name is 'AbortError'.
  */
 export function simulate({ pool, source, programs, now, onProgress = () => {} }) {
@@ -76,7 +80,7 @@ export function simulate({ pool, source, programs, now, onProgress = () => {} })
   }));
   const result = Promise.race([Promise.all(results), cancelled]).then((answers) => Object.assign(
     answers.flatMap((a) => a.pairs),
-    { core: [...new Set(answers.map((a) => a.core))].join(' ') },
+    { core: [...new Set(answers.map((a) => a.core))].join(' '), liveCached: answers.every((a) => a.liveCached) },
   ));
   // A failed run leaves its workers in an unknown state: start afresh.
   result.catch(() => pool.reset());

@@ -4,9 +4,10 @@
 // classic script (importScripts); the simulator's own modules come in through import().
 // Cancelling is the page terminating the worker: a replay is never left half-counted.
 //
-// In:  {type: 'run', programs: {live, draft}, now, members: [{id, events}]}
-//      {type: 'run', programs, now, synthetic: {options, from, to}}   (members made here)
-// Out: {type: 'progress', done}, {type: 'done', pairs: [{live, draft}], core: the module's folder},
+// In:  {type: 'run', programs: {live, draft}, now, liveKey, members: [{id, events}]}
+//      {type: 'run', programs, now, liveKey, synthetic: {options, from, to}}   (members made here)
+// Out: {type: 'progress', done},
+//      {type: 'done', pairs: [{live, draft}], core: the module's folder, liveCached},
 //      {type: 'error', code, message}
 /* global importScripts, LoyaltyCore */
 // The speed build (build/wasm/fast: -O3, dlmalloc; same answers) when the server has it, else
@@ -40,17 +41,25 @@ function batchOf(job, population, k) {
   return population.syntheticMembers(from + k, Math.min(from + k + BATCH, to), options);
 }
 
+// The live program's outcomes of the last run, by the key the page gives (the live program, the
+// members and `now`): a merchant re-running with another draft replays only the draft.
+let liveCache = { key: null, outcomes: [] };
+
 async function run(job) {
   const [core, replay, population] = await ready;
   const total = job.members ? job.members.length : job.synthetic.to - job.synthetic.from;
+  const cached = job.liveKey != null && liveCache.key === job.liveKey ? liveCache.outcomes : null;
   const replayer = replay.pairReplayer(core, job.programs, job.now);
   try {
     const pairs = [];
     for (let k = 0; k < total; k += BATCH) {
-      pairs.push(...replayer.pairs(batchOf(job, population, k)));
+      const members = batchOf(job, population, k);
+      if (cached) pairs.push(...replayer.outcomes('draft', members).map((draft, i) => ({ live: cached[k + i], draft })));
+      else pairs.push(...replayer.pairs(members));
       postMessage({ type: 'progress', done: pairs.length });
     }
-    postMessage({ type: 'done', pairs, core: coreDir });
+    if (!cached) liveCache = { key: job.liveKey, outcomes: pairs.map((p) => p.live) };
+    postMessage({ type: 'done', pairs, core: coreDir, liveCached: Boolean(cached) });
   } finally {
     replayer.close();
   }
