@@ -126,7 +126,18 @@ export function mountSimulator(parent, page) {
   form.addEventListener('change', showSource);
   showSource();
 
-  const pool = new WorkerPool(); // the workers load the core now, before the first Run
+  // The workers load the core once the panel is in view or touched, so it is ready by the time
+  // Run is pressed, and a merchant who never looks at the panel never pays for it.
+  let pool = null;
+  const warm = () => (pool ??= new WorkerPool());
+  section.addEventListener('focusin', warm);
+  section.addEventListener('pointerenter', warm);
+  if ('IntersectionObserver' in globalThis) {
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { warm(); seen.disconnect(); }
+    });
+    seen.observe(section);
+  }
   let running = null;
   const setBusy = (busy) => {
     runBtn.disabled = busy;
@@ -163,7 +174,7 @@ export function mountSimulator(parent, page) {
       }
       out.dataset.simNow = now;
       running = simulate({
-        pool, source, programs, now,
+        pool: warm(), source, programs, now,
         onProgress: (done, total) => {
           progress.value = done;
           status.textContent = tr('{done} of {total} members replayed', { done, total });
