@@ -1,5 +1,6 @@
 // The simulator's numbers are the engine's: for seeded synthetic populations (200 members × 50
-// events, both demo programs, a draft that doubles the base rule and one that changes more), the
+// events, or longer histories; both demo programs, a draft that doubles the base rule and one
+// that changes more), the
 // WebAssembly core as the worker drives it (replay-members.mjs, the `simulate` operation) gives,
 // member by member, the outcome a native `loyalty replay` of the same ledger gives (full member
 // states through `loyalty batch`), so every total is equal too.
@@ -41,21 +42,25 @@ const cases = [
   ['fashion', doubled, { seed: 22 }],
   ['fashion', reshaped, { seed: 23, visitsPerMonth: 3, basketMean: 2.5 }],
   ['cafe', reshaped, { seed: 24, months: 18 }],
+  // Histories longer than the 50 entries a `replay` state keeps: the native side rebuilds them.
+  ['cafe', doubled, { seed: 25, eventsPerMember: 0, visitsPerMonth: 6, months: 18, members: 40 }],
 ];
 
 for (const [shop, makeDraft, extra] of cases) {
-  test(`${shop}, ${makeDraft.name} draft, seed ${extra.seed}: 200 members × 50 events, wasm equals native replay member by member`, async (t) => {
+  const { members: count = 200, ...options } = extra;
+  const events = options.eventsPerMember === 0 ? 'about 90 events' : '50 events';
+  test(`${shop}, ${makeDraft.name} draft, seed ${options.seed}: ${count} members × ${events}, wasm equals native replay member by member`, async (t) => {
     if (!fs.existsSync(LOYALTY_CLI)) return t.skip(`${LOYALTY_CLI} is not built (scripts/build.sh native)`);
     const live = program(shop);
     const programs = { live, draft: makeDraft(live) };
-    const members = syntheticMembers(0, 200, { program: live, products: SHOPS[shop].products, end: END, eventsPerMember: 50, ...extra });
+    const members = syntheticMembers(0, count, { program: live, products: SHOPS[shop].products, end: END, eventsPerMember: 50, ...options });
     const core = await loadNode();
     const replayer = pairReplayer(core, programs, NOW);
     const wasm = [];
     for (let k = 0; k < members.length; k += 25) wasm.push(...replayer.pairs(members.slice(k, k + 25)));
     replayer.close();
-    const native = nativePairs(members, programs, NOW);
-    assert.equal(wasm.length, 200);
+    const native = await nativePairs(members, programs, NOW);
+    assert.equal(wasm.length, count);
     for (let k = 0; k < members.length; k++) {
       assert.deepEqual(wasm[k].live, native[k].live, `${members[k].id} under the live program`);
       assert.deepEqual(wasm[k].draft, native[k].draft, `${members[k].id} under the draft`);

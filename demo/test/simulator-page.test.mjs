@@ -106,7 +106,7 @@ test('synthetic population: progress, cancel, a complete run whose figures equal
   assert.match(await page.textContent('[data-sim-status]'), /Done: 200 members/);
   const now = await page.getAttribute('[data-sim-result]', 'data-sim-now');
   const members = syntheticMembers(0, 200, { program: live, products: SHOPS.cafe.products, end: Date.parse(now), eventsPerMember: 50, seed: 21 });
-  const expected = aggregate(nativePairs(members, { live, draft }, now), { live, draft });
+  const expected = aggregate(await nativePairs(members, { live, draft }, now), { live, draft });
   assert.deepEqual(await readTotals(page), expectedTotals(expected));
   assert.ok(expected.draft.issued > expected.live.issued, 'doubling the base rule issues more points');
   assert.notEqual(expected.draft.liabilityMinor, null);
@@ -121,7 +121,7 @@ test('synthetic population: progress, cancel, a complete run whose figures equal
   const draft2 = await editDraft(page, (d) => { d.earn.find((r) => r.id === 'base').points = 3; return d; });
   await runSimulator(page);
   assert.equal(await page.getAttribute('[data-sim-result]', 'data-sim-live-cached'), 'true');
-  const expected2 = aggregate(nativePairs(members, { live, draft: draft2 }, now), { live, draft: draft2 });
+  const expected2 = aggregate(await nativePairs(members, { live, draft: draft2 }, now), { live, draft: draft2 });
   assert.deepEqual(await readTotals(page), expectedTotals(expected2));
   assert.deepEqual(await readMovers(page, 'gainers'), expected2.gainers.map((m) => [m.id, m.difference]));
 
@@ -148,6 +148,39 @@ for (const [lang, width] of [['es', 1280], ['en', 375], ['es', 375]]) {
   });
 }
 
+// The page's side of the real-history source, with the sample answered by the test itself (the
+// shape of GET /v1/ledger-sample: anonymised ids, events as stored): the loyalty server's own
+// endpoint is checked by the next test.
+test('real history, page side: a ledger sample (answered by the test) is fetched, replayed and equals native replay', async () => {
+  const page = await merchantPage('en');
+  const live = (await (await fetch(`${demo.base}/api/merchant/program?shop=cafe`)).json()).program;
+  const members = syntheticMembers(0, 60, { program: live, products: SHOPS.cafe.products, end: Date.parse('2026-11-01T00:00:00Z'), seed: 77 })
+    .map((m, k) => ({ id: `anon-${(0xabc000000000 + k).toString(16)}`, events: m.events }));
+  let asked = null;
+  await page.route('**/api/merchant/ledger-sample?*', (route) => {
+    asked = new URL(route.request().url()).searchParams;
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ program_version: live.version, total_members: 1234, members }) });
+  });
+  const draft = await editDraft(page, doubleBase);
+  await fillSimulator(page, { source: 'sample', size: 60, seed: 8 });
+  await runSimulator(page);
+  assert.equal(asked.get('size'), '60');
+  assert.equal(asked.get('seed'), '8');
+  assert.equal(asked.get('shop'), 'cafe');
+  assert.match(await page.textContent('[data-sim-report] .sim-meta'), /sample of 60 of 1234 real members/);
+  const now = await page.getAttribute('[data-sim-result]', 'data-sim-now');
+  const expected = aggregate(await nativePairs(members, { live, draft }, now), { live, draft });
+  assert.deepEqual(await readTotals(page), expectedTotals(expected));
+  assert.deepEqual(await readMovers(page, 'gainers'), expected.gainers.map((m) => [m.id, m.difference]));
+  // The server saying no is shown as it is, not replaced by anything.
+  await page.unroute('**/api/merchant/ledger-sample?*');
+  await page.click('[data-sim-run]');
+  await page.waitForFunction(() => /no ledger sample/.test(document.querySelector('[data-sim-status]').textContent));
+  assert.match(await page.textContent('[data-sim-status]'), /no ledger sample \(/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('real history: the loyalty server\'s ledger sample, replayed, equals native replay', async (t) => {
   const probe = await fetch(`${demo.base}/api/merchant/ledger-sample?shop=fashion&size=40&seed=3`);
   if (probe.status !== 200) return t.skip('loyalty server has no /v1/ledger-sample yet');
@@ -158,7 +191,7 @@ test('real history: the loyalty server\'s ledger sample, replayed, equals native
   await fillSimulator(page, { source: 'sample', size: 40, seed: 3 });
   await runSimulator(page);
   const now = await page.getAttribute('[data-sim-result]', 'data-sim-now');
-  const expected = aggregate(nativePairs(sample.members, { live, draft }, now), { live, draft });
+  const expected = aggregate(await nativePairs(sample.members, { live, draft }, now), { live, draft });
   assert.equal(expected.members, sample.members.length);
   assert.deepEqual(await readTotals(page), expectedTotals(expected));
   assert.ok(sample.members.every((m) => /^anon-[0-9a-f]{12}$/.test(m.id)));
