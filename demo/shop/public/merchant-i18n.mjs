@@ -65,6 +65,8 @@ export const ES = {
  "tier {from} → {to}": "nivel {from} → {to}",
  "{n} more redemptions go through": "{n} canjes más se aceptan",
  "{n} redemptions refused": "{n} canjes rechazados",
+ "1 more redemption goes through": "1 canje más se acepta",
+ "1 redemption refused": "1 canje rechazado",
  "Expiry": "Vencimiento",
  "Order": "Pedido",
  // The rest of the console.

@@ -80,8 +80,9 @@ function whyText(why, ctx, fmt) {
   const { tr, ruleName, tierName } = ctx;
   const parts = why.rules.map((d) => tr('{rule} {points}', { rule: ruleName(d.rule), points: fmt(d.difference, 'points', true) }));
   if (why.tier) parts.push(tr('tier {from} → {to}', { from: why.tier.live ? tierName(why.tier.live) : tr('No tier'), to: why.tier.draft ? tierName(why.tier.draft) : tr('No tier') }));
-  if (why.redemptions > 0) parts.push(tr('{n} more redemptions go through', { n: why.redemptions }));
-  if (why.redemptions < 0) parts.push(tr('{n} redemptions refused', { n: -why.redemptions }));
+  const n = Math.abs(why.redemptions);
+  if (why.redemptions > 0) parts.push(tr(n === 1 ? '1 more redemption goes through' : '{n} more redemptions go through', { n }));
+  if (why.redemptions < 0) parts.push(tr(n === 1 ? '1 redemption refused' : '{n} redemptions refused', { n }));
   return parts.join('; ');
 }
 
