@@ -6,6 +6,7 @@
 // states through `loyalty batch`), so every total is equal too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,9 @@ import { aggregate } from '../shop/public/simulator/aggregate.mjs';
 import { LOYALTY_CLI, nativePairs } from './support/native-replay.mjs';
 
 const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The simulator's build of the module: the only one with the simulate operation.
+const FAST = path.join(DEMO, '..', 'build', 'wasm', 'fast');
+const fastCore = () => loadNode({ dir: FAST });
 const program = (shop) => JSON.parse(fs.readFileSync(path.join(DEMO, 'programs', `${shop}.json`), 'utf8'));
 const END = Date.parse('2026-12-01T00:00:00Z');
 const NOW = '2026-12-01T00:00:00Z';
@@ -54,7 +58,7 @@ for (const [shop, makeDraft, extra] of cases) {
     const live = program(shop);
     const programs = { live, draft: makeDraft(live) };
     const members = syntheticMembers(0, count, { program: live, products: SHOPS[shop].products, end: END, eventsPerMember: 50, ...options });
-    const core = await loadNode();
+    const core = await fastCore();
     const replayer = pairReplayer(core, programs, NOW);
     const wasm = [];
     for (let k = 0; k < members.length; k += 25) wasm.push(...replayer.pairs(members.slice(k, k + 25)));
@@ -71,3 +75,16 @@ for (const [shop, makeDraft, extra] of cases) {
     assert.ok(a.draft.issued > a.live.issued && a.live.redeemed > 0 && a.live.rejected > 0);
   });
 }
+
+// The operation's own vector, checked by hand (test/simulate-vector/README.md): the CLI prints it
+// and the simulator's module answers the same bytes; the widget's module does not have it.
+test('simulate: the CLI and the simulator\'s module give the vector\'s bytes; the widget\'s module refuses the operation', async () => {
+  const dir = path.join(DEMO, 'test', 'simulate-vector');
+  const request = fs.readFileSync(path.join(dir, 'two-members.request.json'), 'utf8');
+  const expected = fs.readFileSync(path.join(dir, 'two-members.response.json'), 'utf8');
+  const cli = spawnSync(LOYALTY_CLI, ['simulate'], { input: request });
+  assert.equal(cli.status, 0);
+  assert.equal(cli.stdout.toString(), expected);
+  assert.equal((await fastCore()).callJson('simulate', request), expected.replace(/\n$/, ''));
+  assert.match((await loadNode()).callJson('simulate', request), /"error"/);
+});

@@ -101,8 +101,7 @@ test('an outcome reads points per rule, reward cost and refused events from the 
   // The compact form of the same member gives the same outcome.
   const summary = {
     member_id: 'm', balance: 10, pending: 0, tier: null, rejected: 1, lifetime: s.lifetime,
-    lines: [['earn.per_spend', 'base', 200, 0], ['earn.tier_multiplier', 'tier', 50, 0], ['earn.order_cap', 'base', -20, 0], ['earn.pending_released', 'pending', 70, 0],
-      ['redeem.cart', '5-off', -80, 500], ['redeem.reward', 'tote', -100, 0], ['redeem.reward', 'credit', -50, 0]],
+    lines: s.history.flatMap((h) => h.lines.map((l) => [l.explain, l.rule, l.points])),
   };
   assert.deepEqual(summaryOutcome(summary, p), o);
 });

@@ -127,7 +127,7 @@ TEST(Vectors, ThereAreEnoughAndEveryOperationIsCovered) {
     ops.insert(v.operation);
   }
   EXPECT_EQ(ops, (std::set<std::string>{"validate", "replay", "apply", "advance", "preview",
-                                        "catalog", "metrics", "simulate"}));
+                                        "catalog", "metrics"}));
 }
 
 TEST(Vectors, ResponseFilesAreCompactSortedJsonWithOneNewline) {

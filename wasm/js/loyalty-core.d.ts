@@ -2,7 +2,7 @@
 // (Emscripten 3.1.6 has no --emit-tsd) and type-checked against test/types/usage.ts.
 
 /** The operations of spec/engine.md. */
-export type Operation = 'validate' | 'replay' | 'apply' | 'advance' | 'preview' | 'catalog' | 'metrics' | 'simulate';
+export type Operation = 'validate' | 'replay' | 'apply' | 'advance' | 'preview' | 'catalog' | 'metrics';
 
 /** Error codes of spec/engine.md, plus "load_failed" from LoyaltyCore.load. */
 export type ErrorCode =
@@ -57,7 +57,6 @@ export interface Engine {
   advance(request: Request): JsonObject;
   replay(request: Request): JsonObject;
   metrics(request: Request): JsonObject;
-  simulate(request: Request): JsonObject;
   /** Frees the C++ engine. Later calls answer "this engine was deleted". Safe to call twice. */
   delete(): void;
 }

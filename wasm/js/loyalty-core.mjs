@@ -12,7 +12,7 @@
 //   const engine = core.engine(program);     throws LoyaltyError for an invalid program
 //   engine.preview(request) ...; engine.delete();
 
-const OPERATIONS = Object.freeze(['validate', 'replay', 'apply', 'advance', 'preview', 'catalog', 'metrics', 'simulate']);
+const OPERATIONS = Object.freeze(['validate', 'replay', 'apply', 'advance', 'preview', 'catalog', 'metrics']);
 
 // The core's default request limit (core/include/loyalty/loyalty.hpp, Limits::max_request_bytes).
 // A string longer than this many UTF-16 units is over the limit in UTF-8 bytes as well, so it is
@@ -237,7 +237,6 @@ class Engine {
   advance(request) { return this.call('advance', request); }
   replay(request) { return this.call('replay', request); }
   metrics(request) { return this.call('metrics', request); }
-  simulate(request) { return this.call('simulate', request); }
 
   /** Frees the C++ engine now; later calls answer with an error. Safe to call twice. */
   delete() {

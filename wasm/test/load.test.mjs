@@ -26,7 +26,7 @@ test('bad inputs to load() reject with load_failed', async () => {
 test('loadNode loads the release and the assertions build', async () => {
   for (const debug of [false, true]) {
     const core = await loadNode({ debug });
-    assert.deepEqual([...core.operations], ['validate', 'replay', 'apply', 'advance', 'preview', 'catalog', 'metrics', 'simulate']);
+    assert.deepEqual([...core.operations], ['validate', 'replay', 'apply', 'advance', 'preview', 'catalog', 'metrics']);
     assert.ok(core.memoryBytes >= 16 * 1024 * 1024);
     assert.equal(core.call('validate', { program: { schema: 'loyalty-program/1', id: 'x', currency: 'PEN' } }).ok, true);
   }

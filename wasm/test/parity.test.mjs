@@ -12,7 +12,7 @@ const SEED = Number(process.env.LOYALTY_PARITY_SEED ?? 20261122);
 
 // The shared vectors: at least this many, every operation, each request with its response.
 const MIN_VECTORS = 30;
-const OPERATIONS = ['advance', 'apply', 'catalog', 'metrics', 'preview', 'replay', 'simulate', 'validate'];
+const OPERATIONS = ['advance', 'apply', 'catalog', 'metrics', 'preview', 'replay', 'validate'];
 
 describe('vectors (tests/vectors)', () => {
   const all = vectors();

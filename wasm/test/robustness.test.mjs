@@ -9,7 +9,7 @@ import { VARIANTS, core, cli, WASM_ROOT } from '../test-support/doors.mjs';
 import { LoyaltyError } from '../js/loyalty-core.mjs';
 
 const PROGRAM = JSON.parse(fs.readFileSync(path.join(WASM_ROOT, 'bench/program.json'), 'utf8'));
-const OPS = ['validate', 'replay', 'apply', 'advance', 'preview', 'catalog', 'metrics', 'simulate'];
+const OPS = ['validate', 'replay', 'apply', 'advance', 'preview', 'catalog', 'metrics'];
 
 function deep(n) {
   let v = {};

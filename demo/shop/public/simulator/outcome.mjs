@@ -61,6 +61,9 @@ function outcomeOf(m, program) {
   };
 }
 
+// A history line's money: the discount a cart reward gave, else the amount a reward carries.
+const moneyOf = (args = {}) => args.discount_minor ?? args.amount_minor ?? 0;
+
 /** One member's outcome from the full member state `replay` answers. */
 export function memberOutcome(state, program) {
   const lines = [];
@@ -68,8 +71,7 @@ export function memberOutcome(state, program) {
   for (const entry of state.history ?? []) {
     if (entry.kind === 'rejected') rejected++;
     for (const line of entry.lines ?? []) {
-      const args = line.explain?.args ?? {};
-      lines.push({ key: line.explain?.key ?? '', rule: line.rule, points: line.points, money: args.discount_minor ?? args.amount_minor ?? 0 });
+      lines.push({ key: line.explain?.key ?? '', rule: line.rule, points: line.points, money: moneyOf(line.explain?.args) });
     }
   }
   return outcomeOf({
@@ -82,6 +84,6 @@ export function memberOutcome(state, program) {
 export function summaryOutcome(summary, program) {
   return outcomeOf({
     id: summary.member_id, balance: summary.balance, lifetime: summary.lifetime, tier: summary.tier, rejected: summary.rejected,
-    pending: summary.pending, lines: summary.lines.map(([key, rule, points, money]) => ({ key, rule, points, money })),
+    pending: summary.pending, lines: summary.lines.map(([explain, rule, points]) => ({ key: explain.key, rule, points, money: moneyOf(explain.args) })),
   }, program);
 }

@@ -10,8 +10,9 @@
 //      {type: 'done', pairs: [{live, draft}], core: the module's folder, liveCached},
 //      {type: 'error', code, message}
 /* global importScripts, LoyaltyCore */
-// The speed build (build/wasm/fast: -O3, dlmalloc; same answers) when the server has it, else
-// the page's own module.
+// The simulator's build of the core (build/wasm/fast: -O3, dlmalloc, and the simulate operation,
+// which the widget's module leaves out); without it the page's own module answers that simulate
+// is an unknown operation, and the panel says so.
 const CORE_DIRS = ['/loyalty/wasm/fast/', '/loyalty/wasm/'];
 const coreDir = CORE_DIRS.find((dir) => {
   try {
