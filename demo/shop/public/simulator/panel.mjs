@@ -47,11 +47,12 @@ function controls(tr) {
     numberField(tr, 'Items per basket (mean)', 'basketMean', DEFAULTS.basketMean, { min: 1, max: 20, step: 0.1 }),
     numberField(tr, 'Items per basket (spread)', 'basketSpread', DEFAULTS.basketSpread, { min: 0, max: 10, step: 0.1 }),
     numberField(tr, 'Months of history', 'months', DEFAULTS.months, { min: 1, max: 36 }),
-    numberField(tr, 'Seed', 'seed', DEFAULTS.seed, { min: 0, max: 4294967295 }),
     numberField(tr, 'Exact events per member (0: from visits)', 'eventsPerMember', DEFAULTS.eventsPerMember, { min: 0, max: 500 }));
   const form = el('form', { class: 'sim-controls', 'data-sim-form': '' },
     source,
     numberField(tr, 'How many members', 'size', 1000, { min: 1, max: 20000 }),
+    // The seed picks the sample of real members as well as the synthetic ones.
+    numberField(tr, 'Seed', 'seed', DEFAULTS.seed, { min: 0, max: 4294967295 }),
     synthetic,
     el('div', { class: 'sim-buttons' },
       el('button', { type: 'submit', class: 'm-btn primary', 'data-sim-run': '' }, tr('Run')),
