@@ -22,7 +22,7 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: loyalty <operation> < request.json > response.json\n"
     "       loyalty batch < frames > answers\n"
-    "operations: validate, replay, apply, advance, preview, catalog, metrics\n"
+    "operations: validate, replay, apply, advance, preview, catalog, metrics, simulate\n"
     "The request is read from standard input; the response (sorted keys, compact JSON)\n"
     "is written to standard output. Exit 0 with a result, 1 with an error response,\n"
     "2 on a usage error.\n"

@@ -78,6 +78,20 @@ build_wasm() {
   cp build-wasm/wasm/loyalty_core.js build-wasm/wasm/loyalty_core.wasm build/wasm/
   cp build-wasm/wasm/debug/loyalty_core.js build-wasm/wasm/debug/loyalty_core.wasm build/wasm/debug/
   (cd wasm && node scripts/build-js.mjs ../build/wasm)
+  build_wasm_fast
+}
+
+# The same module compiled for speed (-O3 everywhere, dlmalloc) and with the `simulate` operation
+# into build/wasm/fast, for the merchant page's what-if simulator: it replays thousands of ledgers, where the shopper's widget
+# answers one preview, and a merchant tool can afford the larger download (docs/decisions.md,
+# "What-if simulator"). Same code and answers; the simulator's tests compare it with native replay.
+build_wasm_fast() {
+  configure build-wasm-fast emcmake cmake -S . -B build-wasm-fast -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DLOYALTY_WASM_CODE_OPT=O3 -DLOYALTY_WASM_MALLOC=dlmalloc -DLOYALTY_SIMULATE=ON \
+    "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch"
+  cmake --build build-wasm-fast -j"$JOBS" --target loyalty_core_wasm
+  mkdir -p build/wasm/fast
+  cp build-wasm-fast/wasm/loyalty_core.js build-wasm-fast/wasm/loyalty_core.wasm build/wasm/fast/
 }
 
 # The widget bundle (build/web/) from web/ and the release wasm in build/wasm; skipped while web/

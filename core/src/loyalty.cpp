@@ -36,7 +36,13 @@ constexpr Operation kOperations[] = {
     {"validate", dumped<op_validate>}, {"replay", dumped<op_replay>},
     {"apply", dumped<op_apply>},       {"advance", dumped<op_advance>},
     {"preview", op_preview},           {"catalog", dumped<op_catalog>},
-    {"metrics", dumped<op_metrics>}};
+    {"metrics", dumped<op_metrics>},
+#if LOYALTY_SIMULATE
+    // The what-if simulator's operation: natively and in the simulator's build of the module,
+    // not in the widget's (core/CMakeLists.txt, LOYALTY_SIMULATE).
+    {"simulate", op_simulate},
+#endif
+};
 
 Handler find_handler(std::string_view name) {
   for (const auto& op : kOperations)

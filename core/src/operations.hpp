@@ -14,6 +14,8 @@ json op_advance(const Program& program, const In& request);
 std::string op_preview(const Program& program, const In& request);
 json op_catalog(const Program& program, const In& request);
 json op_metrics(const Program& program, const In& request);
+// Many members replayed, each answered by a few figures (the merchant page's what-if simulator).
+std::string op_simulate(const Program& program, const In& request);
 
 // A preview request read: the cart, the order it would be, and the member's ledger brought to
 // the order's time. `order.cart` points at `cart`, so the struct stays where it was filled.

@@ -645,6 +645,16 @@ async function merchantMetrics(shopId) {
   return { status: 200, months: months.map((m, i) => ({ ...m, metrics: results[i].data })), year: year.data, quarter: quarter.data };
 }
 
+// What-if simulator (issue 21): the loyalty server's sample of anonymised member ledgers,
+// passed through as it answers (status and body), so the page sees its errors as they are.
+async function ledgerSample(res, shopId, params) {
+  const size = Math.max(1, Math.min(20000, Math.floor(Number(params.get('size'))) || 1000));
+  const seed = Math.floor(Number(params.get('seed'))) >>> 0;
+  const api = loyalty[shopId];
+  const r = await loyaltyFetch(`${api.baseUrl}/v1/ledger-sample?size=${size}&seed=${seed}`, { headers: { accept: 'application/json', 'x-admin-key': api.adminKey } });
+  send(res, r.status, r.buffer, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Router.
 
@@ -707,6 +717,7 @@ async function handle(req, res) {
       const r = await merchantMetrics(s.shopId);
       return sendJson(res, r.status, r.error ? { error: r.error } : r);
     }
+    if (p === '/api/merchant/ledger-sample') return ledgerSample(res, s.shopId, url.searchParams); // what-if simulator
     if (p === '/api/merchant/events') {
       const member = url.searchParams.get('member') ?? '';
       const r = await loyalty[s.shopId].events(member);

@@ -24,7 +24,8 @@ struct Limits {
 // The doors use it to refuse deep documents before any parser recurses through them.
 bool nests_deeper_than(std::string_view text, int max_depth);
 
-// The operations: validate, replay, apply, advance, preview, catalog, metrics.
+// The operations: validate, replay, apply, advance, preview, catalog, metrics; and simulate where
+// compiled in (LOYALTY_SIMULATE: native builds and the simulator's module).
 bool is_operation(std::string_view operation);
 
 // One-shot door: the request carries the program inline (`{"program": {...}, ...}`).

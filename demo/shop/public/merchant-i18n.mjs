@@ -1,8 +1,10 @@
 // The merchant page's words in its four languages (widget.md: "The merchant page speaks the same
 // four languages"). One row per message: [English (the key), Spanish, Polish, Romanian], so a
-// message cannot exist in one language only; the form editor's labels live in editor/i18n.mjs.
+// message cannot exist in one language only; the form editor's labels live in editor/i18n.mjs,
+// the what-if simulator's in simulator/i18n.mjs.
 // {name} placeholders are filled from the caller's arguments.
 import { EDITOR_ROWS } from './editor/i18n.mjs';
+import { SIMULATOR_ROWS } from './simulator/i18n.mjs';
 
 export const MERCHANT_LANGUAGES = ['en', 'es', 'pl', 'ro'];
 
@@ -134,7 +136,7 @@ export const PAGE_ROWS = [
   ['Show in the form', 'Ver en el formulario', 'Pokaż w formularzu', 'Arată în formular'],
 ];
 
-const ROWS = [...PAGE_ROWS, ...EDITOR_ROWS];
+const ROWS = [...PAGE_ROWS, ...EDITOR_ROWS, ...SIMULATOR_ROWS];
 
 /** Message tables by language: English text → the language's text. */
 export const MESSAGES = Object.fromEntries(MERCHANT_LANGUAGES.map((lang, i) => [lang, Object.fromEntries(ROWS.map((row) => [row[0], row[i]]))]));

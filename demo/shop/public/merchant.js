@@ -9,6 +9,7 @@ import { mountEditor } from './editor/form.mjs';
 import { jsonSyntaxError } from './json-position.mjs';
 import { programDiff } from './program-diff.mjs';
 import { storeOffset, withZone, zoneNames, zoneOf } from './store-zone.mjs';
+import { mountSimulator } from './simulator/panel.mjs';
 
 const cfg = JSON.parse(document.getElementById('merchant-data').textContent);
 const shop = cfg.shops[cfg.shop];
@@ -604,6 +605,14 @@ async function loadMetrics() {
     published?.tiers ? tierChart(y.tier_distribution ?? {}, published) : null,
   ].filter(Boolean));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The what-if simulator (issue 21): its own panel, files in simulator/.
+
+mountSimulator($('.m-main'), {
+  tr, lang: cfg.lang, money, shopId: cfg.shop, products: shop.products, localText,
+  programs: () => ({ live: published, draft }),
+});
 
 // ---------------------------------------------------------------------------------------------
 
