@@ -650,8 +650,9 @@ async function merchantMetrics(shopId) {
 async function ledgerSample(res, shopId, params) {
   const size = Math.max(1, Math.min(20000, Math.floor(Number(params.get('size'))) || 1000));
   const seed = Math.floor(Number(params.get('seed'))) >>> 0;
+  const page = Math.max(0, Math.floor(Number(params.get('page'))) || 0);
   const api = loyalty[shopId];
-  const r = await loyaltyFetch(`${api.baseUrl}/v1/ledger-sample?size=${size}&seed=${seed}`, { headers: { accept: 'application/json', 'x-admin-key': api.adminKey } });
+  const r = await loyaltyFetch(`${api.baseUrl}/v1/ledger-sample?size=${size}&seed=${seed}&page=${page}`, { headers: { accept: 'application/json', 'x-admin-key': api.adminKey } });
   send(res, r.status, r.buffer, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
 }
 

@@ -2,7 +2,7 @@
 // base rule (and sets a point value), runs a synthetic population, sees the progress bar move,
 // cancels a run, completes another, and the table's figures equal a native `loyalty replay` of
 // the same ledgers. Also: the real-history source against the loyalty server's ledger sample
-// (skipped, and reported, while the server has no /v1/ledger-sample), axe-core on the page, and
+// (GET /v1/ledger-sample, paged), axe-core on the page, and
 // screenshots (desktop and 375 px, English and Spanish) in build/screenshots/simulator/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -157,9 +157,15 @@ test('real history, page side: a ledger sample (answered by the test) is fetched
   const members = syntheticMembers(0, 60, { program: live, products: SHOPS.cafe.products, end: Date.parse('2026-11-01T00:00:00Z'), seed: 77 })
     .map((m, k) => ({ id: `anon-${(0xabc000000000 + k).toString(16)}`, events: m.events }));
   let asked = null;
+  // Two pages, as the loyalty server pages a sample (500 members a page): the page joins them.
+  const pages = [];
   await page.route('**/api/merchant/ledger-sample?*', (route) => {
     asked = new URL(route.request().url()).searchParams;
-    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ program_version: live.version, total_members: 1234, members }) });
+    const n = Number(asked.get('page'));
+    pages.push(n);
+    const half = Math.ceil(members.length / 2);
+    const part = n === 0 ? members.slice(0, half) : members.slice(half);
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ program_version: live.version, total_members: 1234, size: members.length, page: n, pages: 2, next_page: n === 0 ? 1 : null, members: part }) });
   });
   const draft = await editDraft(page, doubleBase);
   await fillSimulator(page, { source: 'sample', size: 60, seed: 8 });
@@ -167,6 +173,7 @@ test('real history, page side: a ledger sample (answered by the test) is fetched
   assert.equal(asked.get('size'), '60');
   assert.equal(asked.get('seed'), '8');
   assert.equal(asked.get('shop'), 'cafe');
+  assert.deepEqual(pages, [0, 1], 'both pages fetched, in order');
   assert.match(await page.textContent('[data-sim-report] .sim-meta'), /sample of 60 of 1234 real members/);
   const now = await page.getAttribute('[data-sim-result]', 'data-sim-now');
   const expected = aggregate(await nativePairs(members, { live, draft }, now), { live, draft });
@@ -174,6 +181,7 @@ test('real history, page side: a ledger sample (answered by the test) is fetched
   assert.deepEqual(await readMovers(page, 'gainers'), expected.gainers.map((m) => [m.id, m.difference]));
   // The server saying no is shown as it is, not replaced by anything.
   await page.unroute('**/api/merchant/ledger-sample?*');
+  await page.route('**/api/merchant/ledger-sample?*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'the database is unavailable', path: '' } }) }));
   await page.click('[data-sim-run]');
   await page.waitForFunction(() => /no ledger sample/.test(document.querySelector('[data-sim-status]').textContent));
   assert.match(await page.textContent('[data-sim-status]'), /no ledger sample \(/);
@@ -181,10 +189,11 @@ test('real history, page side: a ledger sample (answered by the test) is fetched
   await page.context().close();
 });
 
-test('real history: the loyalty server\'s ledger sample, replayed, equals native replay', async (t) => {
+test('real history: the loyalty server\'s ledger sample, replayed, equals native replay', async () => {
   const probe = await fetch(`${demo.base}/api/merchant/ledger-sample?shop=fashion&size=40&seed=3`);
-  if (probe.status !== 200) return t.skip('loyalty server has no /v1/ledger-sample yet');
+  assert.equal(probe.status, 200, 'the loyalty server answers GET /v1/ledger-sample');
   const sample = await probe.json();
+  assert.equal(sample.next_page, null, '40 members fit one page');
   const page = await merchantPage('en', 1280, 'fashion');
   const live = (await (await fetch(`${demo.base}/api/merchant/program?shop=fashion`)).json()).program;
   const draft = await editDraft(page, doubleBase);

@@ -50,6 +50,7 @@ export function launchChromium() {
 
 /** Replaces the editor's draft with edit(draft) and waits until the page has validated it. */
 export async function editDraft(page, edit) {
+  await page.locator('[role=tab][data-tab="json"]').click();  // the page opens on its form
   const text = await page.inputValue('[data-source]');
   const draft = edit(JSON.parse(text));
   await page.fill('[data-source]', JSON.stringify(draft, null, 2));

@@ -73,16 +73,27 @@ function readForm(form) {
   };
 }
 
+// The loyalty server answers a sample in pages of 500 members; they are fetched in order and
+// joined, and a page that fails fails the whole sample (never a partial one).
 async function fetchSample(ctx, size, seed) {
-  const r = await fetch(`/api/merchant/ledger-sample?shop=${encodeURIComponent(ctx.shopId)}&size=${size}&seed=${seed}`);
-  const text = await r.text();
-  let body = null;
-  try { body = JSON.parse(text); } catch { /* said below */ }
-  if (!r.ok || !Array.isArray(body?.members)) {
-    const why = body?.error?.message ?? `HTTP ${r.status}`;
-    throw Object.assign(new Error(ctx.tr('The loyalty server gave no ledger sample ({why}). Try a synthetic population.', { why })), { code: 'no_sample' });
+  const members = [];
+  let first = null;
+  let texts = '';
+  for (let page = 0; page !== null && page !== undefined;) {
+    const r = await fetch(`/api/merchant/ledger-sample?shop=${encodeURIComponent(ctx.shopId)}&size=${size}&seed=${seed}&page=${page}`);
+    const text = await r.text();
+    let body = null;
+    try { body = JSON.parse(text); } catch { /* said below */ }
+    if (!r.ok || !Array.isArray(body?.members)) {
+      const why = body?.error?.message ?? `HTTP ${r.status}`;
+      throw Object.assign(new Error(ctx.tr('The loyalty server gave no ledger sample ({why}). Try a synthetic population.', { why })), { code: 'no_sample' });
+    }
+    first ??= body;
+    texts += text;
+    members.push(...body.members);
+    page = body.next_page;
   }
-  return { ...body, key: `sample:${fingerprint(text)}` };
+  return { ...first, members, key: `sample:${fingerprint(texts)}` };
 }
 
 // Names of rules and tiers in the page's language, from the draft (else the live program).
