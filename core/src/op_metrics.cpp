@@ -26,6 +26,11 @@ json decimal4(i128 num, i128 den) {
 
 namespace {
 
+i128 floor_div_i128(i128 a, i128 b) {
+  const i128 q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 // What metrics count for one member: the history entries (the outcomes), when they enrolled, by
 // which channel, and their tier just before `until`.
 struct MemberOutcomes {
@@ -173,6 +178,14 @@ json metrics_json(const Program& p, const MetricsQuery& q, const MetricsTotals& 
                       "cutoffs", Obj()("heavy", q.heavy_min)("medium", q.medium_min)))(
       "currency", p.currency.code)("from", format_timestamp(Timestamp{q.from_ms}, p.zone))(
       "until", format_timestamp(Timestamp{q.until_ms}, p.zone));
+  if (t.outstanding_points) {
+    json liability = Obj()("points", *t.outstanding_points);
+    if (p.point_value_minor)
+      liability["value_minor"] = static_cast<i64>(
+          floor_div_i128(static_cast<i128>(*t.outstanding_points) * p.point_value_minor->raw,
+                         Fixed::kScale));
+    out["liability"] = std::move(liability);
+  }
   if (p.membership) {
     std::map<std::string, i64> by_status;
     for (const char* s : {"none", "trial", "active", "grace", "lapsed", "cancelled"})

@@ -99,7 +99,13 @@ class Service {
   bool member_exists(const std::string& member_id) { return store_.member_exists(member_id); }
   Reply preview(const std::string& member_id, const nlohmann::json& body);
   Reply events(const std::string& member_id, std::int64_t after, int limit);
+  // Metrics over whole store-local days come from the totals kept at write time
+  // (metrics_kept.hpp); any other window from every stored history entry, as before.
   Reply metrics(const nlohmann::json& request);
+  // The old way, kept for windows that split a day and as the reference the tests compare with.
+  Reply metrics_from_history(const nlohmann::json& request);
+  // The points ledger per day of a whole-day window (`from`, `until`), as CSV.
+  Reply points_ledger(const nlohmann::json& request);
 
   // Data protection (spec/sync.md): everything held about a member, as JSON (the request is
   // recorded); and an erasure of their personal data, the ledger kept under a pseudonym.

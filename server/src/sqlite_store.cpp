@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "clock.hpp"
+#include "metrics_sql.hpp"
 #include "migrations.hpp"
 
 namespace srv {
@@ -36,6 +37,13 @@ void exec(sqlite3* db, const std::string& sql) {
     sqlite3_free(err);
     throw std::runtime_error(msg + " in: " + sql.substr(0, 80));
   }
+}
+
+// metrics_sql.hpp's text for SQLite: $n parameters become ?n (the same numbered parameter).
+std::string sqlite_sql(const char* pg_sql) {
+  std::string out = pg_sql;
+  std::replace(out.begin(), out.end(), '$', '?');
+  return out;
 }
 
 sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
@@ -450,13 +458,16 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
     seq = sqlite3_last_insert_rowid(writer_);
   }
   std::int64_t history_end = 0;
+  std::vector<std::int64_t> history_ids;
   for (const auto& entry : w.history) {
     bind_text(insert_history_, 1, w.member_id);
     sqlite3_bind_int64(insert_history_, 2, seq);
     bind_text(insert_history_, 3, entry);
     if (run(insert_history_) != SQLITE_DONE) return fail(CommitResult::failed);
     history_end = sqlite3_last_insert_rowid(writer_);
+    history_ids.push_back(history_end);
   }
+  if (!write_metrics(w, history_ids)) return fail(CommitResult::failed);
   if (w.idem_history_len > 0 && history_end == 0) history_end = last_history_id(w.member_id);
   for (const auto& [order_id, record] : w.orders) {
     bind_text(upsert_order_, 1, w.member_id);
@@ -557,6 +568,124 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
   return CommitResult::ok;
 }
 
+// The write's share of the metrics' kept totals (store.hpp MetricsWrite), on the writer.
+bool SqliteStore::write_metrics(const WriteSet& w, const std::vector<std::int64_t>& history_ids) {
+  static const std::string add_daily = sqlite_sql(metrics_sql::kAddDaily),
+                           add_member_day = sqlite_sql(metrics_sql::kAddMemberDay),
+                           enrolled = sqlite_sql(metrics_sql::kEnrolled),
+                           add_mark = sqlite_sql(metrics_sql::kAddMark);
+  const MetricsWrite& m = w.metrics;
+  const int shard = metrics_sql::shard_of(w.member_id);
+  for (const auto& d : m.daily) {
+    Stmt q(writer_, add_daily.c_str());
+    q.i64(1, d.day);
+    q.text(2, d.key);
+    q.i64(3, shard);
+    q.i64(4, d.value);
+    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+  }
+  for (const auto& d : m.member_days) {
+    Stmt q(writer_, add_member_day.c_str());
+    q.text(1, w.member_id);
+    q.i64(2, d.day);
+    q.i64(3, d.orders);
+    q.i64(4, d.points);
+    if (d.last_order_ms) q.i64(5, *d.last_order_ms);
+    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+  }
+  if (m.enrolled) {
+    Stmt q(writer_, enrolled.c_str());
+    q.text(1, w.member_id);
+    q.i64(2, m.enrolled->first);
+    q.text(3, m.enrolled->second);
+    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+  }
+  for (const auto& k : m.marks) {
+    const std::int64_t id = k.history_id != 0              ? k.history_id
+                            : k.entry < history_ids.size() ? history_ids[k.entry]
+                                                           : 0;
+    if (id == 0) return false;
+    Stmt q(writer_, add_mark.c_str());
+    q.text(1, w.member_id);
+    q.i64(2, id);
+    q.i64(3, k.at_ms);
+    q.text(4, k.kind);
+    q.text(5, k.value);
+    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+  }
+  return true;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> SqliteStore::metrics_sums(
+    std::int64_t from_day, std::int64_t until_day) {
+  static const std::string sql = sqlite_sql(metrics_sql::kSums);
+  auto l = lease();
+  Stmt q(l.get(), sql.c_str(), true);
+  q.i64(1, from_day);
+  q.i64(2, until_day);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (q.step()) out.emplace_back(q.col_text(0), q.col_i64(1));
+  return out;
+}
+
+std::vector<MetricsDelta> SqliteStore::metrics_days(std::int64_t from_day, std::int64_t until_day,
+                                                    const std::vector<std::string>& keys) {
+  static const std::string sql = sqlite_sql(metrics_sql::kDays);
+  auto l = lease();
+  Stmt q(l.get(), sql.c_str(), true);
+  q.i64(1, from_day);
+  q.i64(2, until_day);
+  std::vector<MetricsDelta> out;
+  while (q.step()) {
+    std::string key = q.col_text(1);
+    if (std::find(keys.begin(), keys.end(), key) != keys.end())
+      out.push_back({q.col_i64(0), std::move(key), q.col_i64(2)});
+  }
+  return out;
+}
+
+MemberFigures SqliteStore::member_figures(const MetricsWindow& w) {
+  static const std::string enrolments = sqlite_sql(metrics_sql::kEnrolments),
+                           figures = sqlite_sql(metrics_sql::kMemberFigures);
+  auto l = lease();
+  MemberFigures f;
+  {
+    Stmt q(l.get(), enrolments.c_str(), true);
+    q.i64(1, w.from_ms);
+    q.i64(2, w.until_ms);
+    q.i64(3, w.cutoff_ms);
+    if (q.step()) {
+      f.at_start = q.col_i64(0);
+      f.enrolled_in_period = q.col_i64(1);
+      f.enrolled_before_cutoff = q.col_i64(2);
+    }
+  }
+  Stmt q(l.get(), figures.c_str(), true);
+  for (int i = 1; const std::int64_t v : {w.from_day, w.until_day, w.cutoff_day, w.cutoff_ms,
+                                          w.until_ms, w.heavy_min, w.medium_min})
+    q.i64(i++, v);
+  if (q.step()) {
+    f.buyers = q.col_i64(0);
+    f.heavy = q.col_i64(1);
+    f.medium = q.col_i64(2);
+    f.kept_since_cutoff = q.col_i64(3);
+    f.outstanding_points = q.col_i64(4);
+  }
+  return f;
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::metrics_marks(const std::string& kind,
+                                                                            std::int64_t until_ms) {
+  static const std::string sql = sqlite_sql(metrics_sql::kMarks);
+  auto l = lease();
+  Stmt q(l.get(), sql.c_str(), true);
+  q.text(1, kind);
+  q.i64(2, until_ms);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.col_text(0), q.col_text(1));
+  return out;
+}
+
 bool SqliteStore::write(const char* sql, const std::vector<std::string>& params) {
   Stmt q(writer_, sql);
   for (std::size_t i = 0; i < params.size(); ++i) q.text(static_cast<int>(i) + 1, params[i]);
@@ -599,6 +728,8 @@ CommitResult SqliteStore::erase(const Erasure& e, std::string& error) {
                                         id_prefix(e.pseudonym)};
   for (const char* sql : kSqliteErasure)
     if (!write(sql, ids)) return fail(CommitResult::failed);
+  for (const char* pg_sql : metrics_sql::kErasure)
+    if (!write(sqlite_sql(pg_sql).c_str(), ids)) return fail(CommitResult::failed);
   if (!write("UPDATE members SET member_id = ?2, state = ?3, view = NULL, view_marks = '', "
              "view_until = NULL, view_version = 0 WHERE member_id = ?1",
              {e.member_id, e.pseudonym, e.state}))

@@ -64,6 +64,9 @@ struct MetricsTotals {
   std::map<std::string, std::int64_t> membership_by_status;
   std::int64_t membership_untouched = 0;
   std::int64_t membership_payments = 0, membership_fee_minor = 0;  // paid in the window
+  // Σ max(balance at until, 0) over members: given, the response has `liability` with it and,
+  // when the program prices a point (point_value_minor), floor(points × value) in minor units.
+  std::optional<std::int64_t> outstanding_points;
 };
 // The `metrics` response, byte for byte as the operation writes it (an error object if the totals
 // overflow).
