@@ -607,7 +607,13 @@ void Api::metrics(const Request& req, Response& res) {
                   std::string("/") + f);
     request[f] = v;
   }
-  send(res, service_.metrics(request));
+  // source=history: every stored entry read again, as before totals were kept (slow; for an
+  // operator to check the kept totals against, and the tests' reference).
+  const std::string source = req.has_param("source") ? req.param("source") : "totals";
+  if (source != "totals" && source != "history")
+    return fail(res, 400, "invalid_request", "source must be totals or history", "/source");
+  send(res,
+       source == "history" ? service_.metrics_from_history(request) : service_.metrics(request));
 }
 
 // The points ledger per day, for an accountant: CSV of whole store-local days.
