@@ -172,6 +172,10 @@ SqliteStore::SqliteStore(const std::string& path, const std::string& sync)
 }
 
 void SqliteStore::prepare_writes() {
+  add_daily_ = prepare(writer_, sqlite_sql(metrics_sql::kAddDaily).c_str());
+  add_member_day_ = prepare(writer_, sqlite_sql(metrics_sql::kAddMemberDay).c_str());
+  enrolled_ = prepare(writer_, sqlite_sql(metrics_sql::kEnrolled).c_str());
+  add_mark_ = prepare(writer_, sqlite_sql(metrics_sql::kAddMark).c_str());
   insert_event_ = prepare(writer_,
                           "INSERT INTO events(seq, member_id, event_id, type, at, program_version, "
                           "body) VALUES (?,?,?,?,?,?,?)");
@@ -206,7 +210,7 @@ void SqliteStore::prepare_writes() {
 
 SqliteStore::~SqliteStore() {
   for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_, insert_history_,
-                   upsert_order_})
+                   upsert_order_, add_daily_, add_member_day_, enrolled_, add_mark_})
     sqlite3_finalize(st);
   for (auto* db : pool_) close_reader(db);
   sqlite3_close(writer_);
@@ -570,48 +574,40 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
 
 // The write's share of the metrics' kept totals (store.hpp MetricsWrite), on the writer.
 bool SqliteStore::write_metrics(const WriteSet& w, const std::vector<std::int64_t>& history_ids) {
-  static const std::string add_daily = sqlite_sql(metrics_sql::kAddDaily),
-                           add_member_day = sqlite_sql(metrics_sql::kAddMemberDay),
-                           enrolled = sqlite_sql(metrics_sql::kEnrolled),
-                           add_mark = sqlite_sql(metrics_sql::kAddMark);
   const MetricsWrite& m = w.metrics;
   const int shard = metrics_sql::shard_of(w.member_id);
   for (const auto& d : m.daily) {
-    Stmt q(writer_, add_daily.c_str());
-    q.i64(1, d.day);
-    q.text(2, d.key);
-    q.i64(3, shard);
-    q.i64(4, d.value);
-    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+    sqlite3_bind_int64(add_daily_, 1, d.day);
+    bind_text(add_daily_, 2, d.key);
+    sqlite3_bind_int64(add_daily_, 3, shard);
+    sqlite3_bind_int64(add_daily_, 4, d.value);
+    if (run(add_daily_) != SQLITE_DONE) return false;
   }
   for (const auto& d : m.member_days) {
-    Stmt q(writer_, add_member_day.c_str());
-    q.text(1, w.member_id);
-    q.i64(2, d.day);
-    q.i64(3, d.orders);
-    q.i64(4, d.points);
-    if (d.last_order_ms) q.i64(5, *d.last_order_ms);
-    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+    bind_text(add_member_day_, 1, w.member_id);
+    sqlite3_bind_int64(add_member_day_, 2, d.day);
+    sqlite3_bind_int64(add_member_day_, 3, d.orders);
+    sqlite3_bind_int64(add_member_day_, 4, d.points);
+    if (d.last_order_ms) sqlite3_bind_int64(add_member_day_, 5, *d.last_order_ms);
+    if (run(add_member_day_) != SQLITE_DONE) return false;
   }
   if (m.enrolled) {
-    Stmt q(writer_, enrolled.c_str());
-    q.text(1, w.member_id);
-    q.i64(2, m.enrolled->first);
-    q.text(3, m.enrolled->second);
-    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+    bind_text(enrolled_, 1, w.member_id);
+    sqlite3_bind_int64(enrolled_, 2, m.enrolled->first);
+    bind_text(enrolled_, 3, m.enrolled->second);
+    if (run(enrolled_) != SQLITE_DONE) return false;
   }
   for (const auto& k : m.marks) {
     const std::int64_t id = k.history_id != 0              ? k.history_id
                             : k.entry < history_ids.size() ? history_ids[k.entry]
                                                            : 0;
     if (id == 0) return false;
-    Stmt q(writer_, add_mark.c_str());
-    q.text(1, w.member_id);
-    q.i64(2, id);
-    q.i64(3, k.at_ms);
-    q.text(4, k.kind);
-    q.text(5, k.value);
-    if (sqlite3_step(q.st) != SQLITE_DONE) return false;
+    bind_text(add_mark_, 1, w.member_id);
+    sqlite3_bind_int64(add_mark_, 2, id);
+    sqlite3_bind_int64(add_mark_, 3, k.at_ms);
+    bind_text(add_mark_, 4, k.kind);
+    bind_text(add_mark_, 5, k.value);
+    if (run(add_mark_) != SQLITE_DONE) return false;
   }
   return true;
 }

@@ -104,6 +104,8 @@ class SqliteStore final : public Store {
   sqlite3_stmt* insert_idem_ = nullptr;
   sqlite3_stmt* insert_history_ = nullptr;
   sqlite3_stmt* upsert_order_ = nullptr;
+  sqlite3_stmt *add_daily_ = nullptr, *add_member_day_ = nullptr, *enrolled_ = nullptr,
+               *add_mark_ = nullptr;  // the metrics' kept totals (metrics_sql.hpp)
 };
 
 }  // namespace srv
