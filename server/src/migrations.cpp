@@ -204,9 +204,9 @@ const char* kProgramNote = "ALTER TABLE programs ADD COLUMN note TEXT NOT NULL D
 
 // The metrics' kept totals (docs/decisions.md, "Metrics from aggregates (issue 21)"), written in
 // each event's own transaction. Per-day sums are split over a few shards by member so concurrent
-// writers on PostgreSQL do not all queue on today's row; readers add the shards up. Existing
-// ledgers are not filled in here: only the core can classify a stored entry, which SQL cannot call
-// (docs/decisions.md says what an upgraded database answers).
+// writers on PostgreSQL do not all queue on today's row; readers add the shards up. A ledger
+// stored before is marked (metrics_backfill) and filled in by the server once its program is
+// loaded (Store::backfill_metrics): only the core can classify a stored entry, SQL cannot.
 const char* kSqliteMetrics = R"(
 CREATE TABLE IF NOT EXISTS metrics_daily (
   day   BIGINT NOT NULL,
@@ -233,6 +233,8 @@ CREATE TABLE IF NOT EXISTS metrics_marks (
   value      TEXT NOT NULL,
   PRIMARY KEY (member_id, history_id));
 CREATE INDEX IF NOT EXISTS metrics_marks_kind ON metrics_marks(kind, member_id, history_id);
+CREATE TABLE IF NOT EXISTS metrics_backfill (pending INTEGER NOT NULL);
+INSERT INTO metrics_backfill(pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM history);
 )";
 const char* kPostgresMetrics = R"(
 CREATE TABLE IF NOT EXISTS metrics_daily (
@@ -260,6 +262,8 @@ CREATE TABLE IF NOT EXISTS metrics_marks (
   value      TEXT NOT NULL,
   PRIMARY KEY (member_id, history_id));
 CREATE INDEX IF NOT EXISTS metrics_marks_kind ON metrics_marks(kind, member_id, history_id);
+CREATE TABLE IF NOT EXISTS metrics_backfill (pending INTEGER NOT NULL);
+INSERT INTO metrics_backfill(pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM history);
 )";
 
 const Migration kMigrations[] = {

@@ -67,6 +67,11 @@ class PgCommit {
  public:
   PgCommit(PgConn& c, const WriteSet& w, std::int64_t ttl_ms) : c_(c), w_(w), ttl_ms_(ttl_ms) {}
   CommitResult run();
+  // The write's kept metrics totals alone (a backfill): marks name entries by `history_ids`.
+  void metrics_only(std::vector<std::int64_t> history_ids) {
+    history_ids_ = std::move(history_ids);
+    metrics();
+  }
 
  private:
   bool program();
@@ -824,6 +829,63 @@ std::vector<MetricsDelta> PostgresStore::metrics_days(std::int64_t from_day, std
     }
     return out;
   });
+}
+
+// Under one transaction: the marker row is deleted first, so a second instance starting at the
+// same time waits on it and then finds nothing to do. History is read a page at a time.
+bool PostgresStore::backfill_metrics(const MetricsClassifier& classify, std::string& error) {
+  try {
+    return pool_.run([&](PgPool::Lease& c) {
+      c->exec("BEGIN");
+      try {
+        return backfill_in(*c, classify);
+      } catch (const PgError&) {
+        c->exec("ROLLBACK");  // the connection goes back to the pool clean
+        throw;
+      }
+    });
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+bool PostgresStore::backfill_in(PgConn& c, const MetricsClassifier& classify) {
+  if (c.exec("DELETE FROM metrics_backfill").affected() == 0) {  // done, or nothing to do
+    c.exec("ROLLBACK");
+    return true;
+  }
+  WriteSet w;
+  std::vector<std::string> entries;
+  std::vector<std::int64_t> ids;
+  auto flush = [&] {
+    if (entries.empty()) return;
+    w.metrics = classify(entries);
+    PgCommit(c, w, 0).metrics_only(ids);
+    entries.clear();
+    ids.clear();
+  };
+  std::string after_member;
+  std::int64_t after_id = 0;
+  for (;;) {
+    const PgResult r = c.exec(
+        "SELECT member_id, id, entry FROM history WHERE (member_id, id) > ($1, $2) "
+        "ORDER BY member_id, id LIMIT 10000",
+        {after_member, pg_int(after_id)});
+    if (r.rows() == 0) break;
+    for (int i = 0; i < r.rows(); ++i) {
+      std::string member = r.text(i, 0);
+      if (member != w.member_id) flush();
+      w.member_id = std::move(member);
+      ids.push_back(r.i64(i, 1));
+      entries.push_back(r.text(i, 2));
+    }
+    after_member = w.member_id;
+    after_id = ids.back();
+  }
+  flush();
+  c.exec("COMMIT");
+  return true;
 }
 
 MemberFigures PostgresStore::member_figures(const MetricsWindow& w) {

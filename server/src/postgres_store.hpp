@@ -31,6 +31,8 @@ class PostgresStore final : public Store {
   std::vector<MetricsDelta> metrics_days(std::int64_t from_day, std::int64_t until_day,
                                          const std::vector<std::string>& keys) override;
   MemberFigures member_figures(const MetricsWindow& w) override;
+  bool backfill_metrics(const MetricsClassifier& classify, std::string& error) override;
+  bool backfill_in(PgConn& c, const MetricsClassifier& classify);  // inside its transaction
   std::vector<std::pair<std::string, std::string>> metrics_marks(const std::string& kind,
                                                                  std::int64_t until_ms) override;
 

@@ -137,6 +137,16 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
 }
 
 bool Service::load_program(const std::string& initial_document, std::string& error) {
+  if (!load_first_program(initial_document, error)) return false;
+  // A ledger stored before the metrics' totals were kept is added to them once, classified by
+  // the program now loaded (migration 9).
+  const auto engine = program().engine;
+  return store_.backfill_metrics(
+      [&](const std::vector<std::string>& entries) { return metrics_write(*engine, entries); },
+      error);
+}
+
+bool Service::load_first_program(const std::string& initial_document, std::string& error) {
   if (auto row = store_.latest_program()) return install(row->document, row->version, error);
   if (initial_document.empty()) {
     error = "the database holds no program: start once with --program FILE";

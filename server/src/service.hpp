@@ -47,6 +47,7 @@ class Service {
   explicit Service(Store& store) : store_(store) {}
   // Loads the newest stored program, or stores `initial_document` when there is none.
   bool load_program(const std::string& initial_document, std::string& error);
+  bool load_first_program(const std::string& initial_document, std::string& error);
 
   // Takes a version another instance stored since (shared stores only; called every second).
   void refresh_program();

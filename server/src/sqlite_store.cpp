@@ -612,6 +612,49 @@ bool SqliteStore::write_metrics(const WriteSet& w, const std::vector<std::int64_
   return true;
 }
 
+bool SqliteStore::backfill_metrics(const MetricsClassifier& classify, std::string& error) {
+  std::lock_guard writer(writer_mutex_);
+  auto fail = [&] {
+    error = sqlite3_errmsg(writer_);
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return false;
+  };
+  if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail();
+  if (sqlite3_exec(writer_, "DELETE FROM metrics_backfill", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail();
+  if (sqlite3_changes(writer_) == 0) {  // nothing stored before the totals were kept
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return true;
+  }
+  WriteSet w;
+  std::vector<std::string> entries;
+  std::vector<std::int64_t> ids;
+  auto flush = [&] {
+    if (entries.empty()) return true;
+    w.metrics = classify(entries);
+    const bool ok = write_metrics(w, ids);
+    entries.clear();
+    ids.clear();
+    return ok;
+  };
+  try {
+    Stmt q(writer_, "SELECT member_id, id, entry FROM history ORDER BY member_id, id");
+    while (q.step()) {
+      std::string member = q.col_text(0);
+      if (member != w.member_id && !flush()) return fail();
+      w.member_id = std::move(member);
+      ids.push_back(q.col_i64(1));
+      entries.push_back(q.col_text(2));
+    }
+  } catch (const std::exception&) {
+    return fail();
+  }
+  if (!flush()) return fail();
+  if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail();
+  return true;
+}
+
 std::vector<std::pair<std::string, std::int64_t>> SqliteStore::metrics_sums(
     std::int64_t from_day, std::int64_t until_day) {
   static const std::string sql = sqlite_sql(metrics_sql::kSums);

@@ -5,6 +5,7 @@
 // coupon code's cap, the program), read inside it, committed or rolled back whole.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -243,6 +244,12 @@ class Store {
   virtual MemberFigures member_figures(const MetricsWindow& w) = 0;
   virtual std::vector<std::pair<std::string, std::string>> metrics_marks(const std::string& kind,
                                                                          std::int64_t until_ms) = 0;
+  // Fills the kept totals from the stored history when migration 9 found entries stored before
+  // it: once (across instances), in one transaction. `classify` turns one member's entries
+  // (oldest first) into their totals; its marks name the entries by index. False and `error`
+  // on failure (nothing is kept, and the next start tries again).
+  using MetricsClassifier = std::function<MetricsWrite(const std::vector<std::string>&)>;
+  virtual bool backfill_metrics(const MetricsClassifier& classify, std::string& error) = 0;
   // Referral credits owed (referee, referrer), oldest first, and one paid.
   virtual std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) = 0;
   virtual void referral_paid(const std::string& referee) = 0;

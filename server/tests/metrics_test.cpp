@@ -53,6 +53,11 @@ class KeptMetrics : public ::testing::Test {
   void SetUp() override {
     if (access(kFaketime, R_OK) != 0) GTEST_SKIP() << "libfaketime is not installed";
     set_clock(kMidnight0 + 9 * kHour);
+    start();
+    publish(program_version(2));
+  }
+  void start() {
+    server_.reset();
     server_ = std::make_unique<ServerProcess>(
         dir_.path() + "/test.db", std::vector<std::string>{},
         std::vector<std::string>{std::string("LD_PRELOAD=") + kFaketime,
@@ -60,7 +65,6 @@ class KeptMetrics : public ::testing::Test {
                                  "FAKETIME_NO_CACHE=1", "FAKETIME_DONT_FAKE_MONOTONIC=1",
                                  "TZ=UTC"});
     http_ = server_->client();
-    publish(program_version(2));
   }
   void set_clock(long long ms) {
     now_ = ms;
@@ -193,6 +197,29 @@ TEST_F(KeptMetrics, WholeDaysFromTotalsEqualEveryStoredEntryAndAPublishChangesNo
   EXPECT_GT(all["points"]["expired"].get<long long>(), 0);
   EXPECT_GT(all["tier_distribution"]["gold"].get<long long>(), 0);
   EXPECT_GT(all["members"]["churned"].get<long long>(), -1);
+}
+
+// A database from before migration 9: its ledger is added to the totals once, at the next start.
+TEST_F(KeptMetrics, ALedgerStoredBeforeTheTotalsIsAddedToThemOnceAtStart) {
+  std::mt19937 rng(5);
+  run_days(0, kDays / 2, rng);
+  publish(program_version(3));
+  run_days(kDays / 2, kDays, rng);
+  const json kept = metrics(midnight(0), midnight(kDays));
+  server_.reset();
+  const std::string db = dir_.path() + "/test.db";
+  for (const char* table :
+       {"metrics_daily", "metrics_members", "metrics_member_days", "metrics_marks"})
+    query(db, std::string("DELETE FROM ") + table);
+  query(db, "INSERT INTO metrics_backfill(pending) VALUES (1)");
+  start();
+  EXPECT_EQ(metrics(midnight(0), midnight(kDays)), kept);
+  for (const auto& [from, until] :
+       std::vector<std::pair<int, int>>{{0, 1}, {4, 9}, {-5, kDays + 1}})
+    expect_same_as_history(midnight(from), midnight(until), "&churn_days=3");
+  EXPECT_EQ(query(db, "SELECT COUNT(*) AS n FROM metrics_backfill"), "n=0\n");
+  start();  // once: a second start adds nothing
+  EXPECT_EQ(metrics(midnight(0), midnight(kDays)), kept);
 }
 
 TEST_F(KeptMetrics, LiabilityIsTheSumOfBalancesAndTheLedgerCsvAddsUpToThem) {
