@@ -41,6 +41,8 @@ json program_version(int version) {
   doc["tiers"] = {{"basis", "spend"},
                   {"period", {{"rolling_days", 30}}},
                   {"levels", {{{"id", "member"}, {"min", 0}}, {{"id", "gold"}, {"min", 40000}}}}};
+  doc["membership"] = {{"id", "plus"},      {"name", "Plus"},  {"fee_minor", 1990},
+                       {"period", "month"}, {"trial_days", 2}, {"grace_days", 1}};
   if (version >= 3) {
     doc["earn"][0]["points"] = 2;  // the new version doubles the points of an order
     doc["point_value_minor"] = "0.5";
@@ -136,6 +138,12 @@ class KeptMetrics : public ::testing::Test {
         } else if (roll < 80) {
           post("/v1/adjustments",
                {{"member_id", id}, {"points", roll % 2 ? 40 : -30}, {"reason", "service"}});
+        } else if (roll < 92) {  // the paid membership: started, else paid; now and then cancelled
+          const std::string path = "/v1/members/" + id + "/membership";
+          if (roll == 91)
+            post(path, {{"type", "membership_cancel"}});
+          else if (post(path, {{"type", "membership_start"}}) != 200)
+            post(path, {{"type", "membership_payment"}, {"amount_minor", 1990}});
         }
       }
     }
@@ -196,6 +204,10 @@ TEST_F(KeptMetrics, WholeDaysFromTotalsEqualEveryStoredEntryAndAPublishChangesNo
   EXPECT_GT(all["points"]["redeemed"].get<long long>(), 0);
   EXPECT_GT(all["points"]["expired"].get<long long>(), 0);
   EXPECT_GT(all["tier_distribution"]["gold"].get<long long>(), 0);
+  EXPECT_GT(all["membership"]["payments"].get<long long>(), 0);
+  EXPECT_GT(all["membership"]["by_status"]["active"].get<long long>() +
+                all["membership"]["by_status"]["cancelled"].get<long long>(),
+            0);
   EXPECT_GT(all["members"]["churned"].get<long long>(), -1);
 }
 
