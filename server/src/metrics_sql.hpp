@@ -73,7 +73,7 @@ inline const char* const kErasure[] = {
     "UPDATE metrics_marks SET member_id = $2, value = replace(value, $3, $4) WHERE member_id = $1",
 };
 
-// The shard of a member's per-day rows: spread, not stable across builds (readers sum them all).
+// The shard of a member's per-day rows: only spreads the writers (readers sum every shard).
 inline int shard_of(const std::string& member_id) {
   unsigned h = 2166136261u;  // FNV-1a
   for (unsigned char c : member_id) h = (h ^ c) * 16777619u;
