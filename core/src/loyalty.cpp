@@ -8,6 +8,8 @@
 #include "json_fast.hpp"
 #include "json_write.hpp"
 #include "member_read.hpp"
+#include "metrics_membership.hpp"
+#include "metrics_parts.hpp"
 #include "operations.hpp"
 
 namespace loyalty {
@@ -201,6 +203,64 @@ std::optional<std::string> Engine::view_at(std::string_view view, std::string_vi
                                            std::int64_t now_ms) const {
   if (!program_) return std::nullopt;
   return loyalty::view_at(*program_, view, marks, Timestamp{now_ms});
+}
+
+// The kept-totals door (loyalty/metrics.hpp): the same classification and response as `metrics`.
+std::optional<MetricsEntry> metrics_entry(const Engine& engine, std::string_view entry_json,
+                                          std::string* error) {
+  std::optional<MetricsEntry> out;
+  const Program* p = engine.program();
+  if (!p) {
+    if (error) *error = engine.error_json();
+    return out;
+  }
+  const std::string failed = guarded([&] {
+    const Document doc = parse_request(entry_json, Limits{});
+    out = classify_for_metrics(*p, history_from(In{doc.root(), "", "invalid_request"}));
+    return std::string();
+  });
+  if (!failed.empty() && error) *error = failed;
+  return out;
+}
+
+std::optional<MetricsQuery> metrics_query(const Engine& engine, std::string_view request_json,
+                                          std::string& error) {
+  std::optional<MetricsQuery> out;
+  const Program* p = engine.program();
+  if (!p) {
+    error = engine.error_json();
+    return out;
+  }
+  error = guarded([&] {
+    const Document doc = parse_request(request_json, Limits{});
+    out = read_metrics_query(*p, In{doc.root(), "", "invalid_request"});
+    return std::string();
+  });
+  return out;
+}
+
+std::string metrics_response(const Engine& engine, const MetricsQuery& query,
+                             const MetricsTotals& totals) {
+  const Program* p = engine.program();
+  if (!p) return engine.error_json();
+  return guarded([&] { return dump(metrics_json(*p, query, totals)); });
+}
+
+std::string membership_status_at(const Engine& engine, const std::vector<std::string>& entries,
+                                 std::int64_t until_ms) {
+  const Program* p = engine.program();
+  if (!p || !p->membership) return "";
+  std::string status;
+  guarded([&] {
+    std::vector<HistoryEntry> history;
+    for (const auto& text : entries) {
+      const Document doc = parse_request(text, Limits{});
+      history.push_back(history_from(In{doc.root(), "", "invalid_request"}));
+    }
+    status = membership_status_from(*p, history, Timestamp{until_ms});
+    return std::string();
+  });
+  return status;
 }
 
 }  // namespace loyalty

@@ -29,29 +29,12 @@ void follow(const HistoryEntry& h, MembershipState& m) {
 
 }  // namespace
 
-MembershipTally::MembershipTally(const Program& p, Timestamp from, Timestamp until)
-    : p_(p), from_(from), until_(until) {
-  for (const char* s : {"none", "trial", "active", "grace", "lapsed", "cancelled"})
-    by_status_[s] = 0;
-}
-
-void MembershipTally::add_member(const std::vector<HistoryEntry>& history) {
+const char* membership_status_from(const Program& p, const std::vector<HistoryEntry>& history,
+                                   Timestamp until) {
   MembershipState m;
-  for (const auto& h : history) {
-    if (h.kind != "membership" || h.at >= until_) continue;
-    follow(h, m);
-    const i64 fee = h.extra.is_object() ? h.extra.value("amount_minor", i64{0}) : 0;
-    if (fee > 0 && h.at >= from_) {
-      ++payments_;
-      revenue_ = add(revenue_, fee);
-    }
-  }
-  by_status_[membership_status(p_, m, Timestamp{until_.ms - 1})] += 1;
-}
-
-nlohmann::json MembershipTally::to_json() const {
-  return Obj()("id", p_.membership->id)("by_status", by_status_)("payments", payments_)(
-      "fee_revenue_minor", revenue_);
+  for (const auto& h : history)
+    if (h.kind == "membership" && h.at < until) follow(h, m);
+  return membership_status(p, m, Timestamp{until.ms - 1});
 }
 
 }  // namespace loyalty

@@ -202,6 +202,70 @@ CREATE INDEX IF NOT EXISTS data_requests_member ON data_requests(member_id);
 // The merchant's note on a version ("why this change"), kept with the version it explains.
 const char* kProgramNote = "ALTER TABLE programs ADD COLUMN note TEXT NOT NULL DEFAULT ''";
 
+// The metrics' kept totals (docs/decisions.md, "Metrics from aggregates (issue 21)"), written in
+// each event's own transaction. Per-day sums are split over a few shards by member so concurrent
+// writers on PostgreSQL do not all queue on today's row; readers add the shards up. A ledger
+// stored before is marked (metrics_backfill) and filled in by the server once its program is
+// loaded (Store::backfill_metrics): only the core can classify a stored entry, SQL cannot.
+const char* kSqliteMetrics = R"(
+CREATE TABLE IF NOT EXISTS metrics_daily (
+  day   BIGINT NOT NULL,
+  key   TEXT NOT NULL,
+  shard INTEGER NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (day, key, shard)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metrics_members (
+  member_id   TEXT PRIMARY KEY,
+  enrolled_ms BIGINT NOT NULL,
+  channel     TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS metrics_member_days (
+  member_id     TEXT NOT NULL,
+  day           BIGINT NOT NULL,
+  orders        BIGINT NOT NULL,
+  points        BIGINT NOT NULL,
+  last_order_ms BIGINT,
+  PRIMARY KEY (member_id, day)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metrics_marks (
+  member_id  TEXT NOT NULL,
+  history_id BIGINT NOT NULL,
+  at_ms      BIGINT NOT NULL,
+  kind       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  PRIMARY KEY (member_id, history_id));
+CREATE INDEX IF NOT EXISTS metrics_marks_kind ON metrics_marks(kind, member_id, history_id);
+CREATE TABLE IF NOT EXISTS metrics_backfill (pending INTEGER NOT NULL);
+INSERT INTO metrics_backfill(pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM history);
+)";
+const char* kPostgresMetrics = R"(
+CREATE TABLE IF NOT EXISTS metrics_daily (
+  day   BIGINT NOT NULL,
+  key   TEXT NOT NULL,
+  shard INTEGER NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (day, key, shard));
+CREATE TABLE IF NOT EXISTS metrics_members (
+  member_id   TEXT PRIMARY KEY,
+  enrolled_ms BIGINT NOT NULL,
+  channel     TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS metrics_member_days (
+  member_id     TEXT NOT NULL,
+  day           BIGINT NOT NULL,
+  orders        BIGINT NOT NULL,
+  points        BIGINT NOT NULL,
+  last_order_ms BIGINT,
+  PRIMARY KEY (member_id, day));
+CREATE TABLE IF NOT EXISTS metrics_marks (
+  member_id  TEXT NOT NULL,
+  history_id BIGINT NOT NULL,
+  at_ms      BIGINT NOT NULL,
+  kind       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  PRIMARY KEY (member_id, history_id));
+CREATE INDEX IF NOT EXISTS metrics_marks_kind ON metrics_marks(kind, member_id, history_id);
+CREATE TABLE IF NOT EXISTS metrics_backfill (pending INTEGER NOT NULL);
+INSERT INTO metrics_backfill(pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM history);
+)";
+
 const Migration kMigrations[] = {
     {1, "the tables", kSqlite1, kPostgres1},
     {2, "the idempotency sweep's index", kIdempotencyCreated, kIdempotencyCreated},
@@ -211,6 +275,7 @@ const Migration kMigrations[] = {
     {6, "the time sweep's schedule", kSqliteSweep, kPostgresSweep},
     {7, "exports and erasures of personal data", kSqliteDataRequests, kPostgresDataRequests},
     {8, "a note per program version", kProgramNote, kProgramNote},
+    {9, "the metrics' kept totals", kSqliteMetrics, kPostgresMetrics},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "clock.hpp"
+#include "metrics_sql.hpp"
 #include "migrations.hpp"
 
 namespace srv {
@@ -66,6 +67,11 @@ class PgCommit {
  public:
   PgCommit(PgConn& c, const WriteSet& w, std::int64_t ttl_ms) : c_(c), w_(w), ttl_ms_(ttl_ms) {}
   CommitResult run();
+  // The write's kept metrics totals alone (a backfill): marks name entries by `history_ids`.
+  void metrics_only(std::vector<std::int64_t> history_ids) {
+    history_ids_ = std::move(history_ids);
+    metrics();
+  }
 
  private:
   bool program();
@@ -78,7 +84,9 @@ class PgCommit {
   bool identifiers(std::string& taken);
   void sweep();
   void webhooks();
+  void metrics();
   PgConn& c_;
+  std::vector<std::int64_t> history_ids_;
   const WriteSet& w_;
 
  public:
@@ -107,7 +115,31 @@ CommitResult PgCommit::run() {
   }
   sweep();
   webhooks();
+  metrics();
   return CommitResult::ok;
+}
+
+// The write's share of the metrics' kept totals (store.hpp MetricsWrite). The day rows are
+// locked in (day, key) order under the member's shard, so two writers never wait on each other
+// in opposite orders.
+void PgCommit::metrics() {
+  const MetricsWrite& m = w_.metrics;
+  const std::string shard = std::to_string(metrics_sql::shard_of(w_.member_id));
+  for (const auto& d : m.daily)
+    c_.exec(metrics_sql::kAddDaily, {pg_int(d.day), d.key, shard, pg_int(d.value)});
+  for (const auto& d : m.member_days)
+    c_.exec(metrics_sql::kAddMemberDay,
+            {w_.member_id, pg_int(d.day), pg_int(d.orders), pg_int(d.points),
+             d.last_order_ms ? PgParam(pg_int(*d.last_order_ms)) : std::nullopt});
+  if (m.enrolled)
+    c_.exec(metrics_sql::kEnrolled, {w_.member_id, pg_int(m.enrolled->first), m.enrolled->second});
+  for (const auto& k : m.marks) {
+    const std::int64_t id = k.history_id != 0               ? k.history_id
+                            : k.entry < history_ids_.size() ? history_ids_[k.entry]
+                                                            : 0;
+    if (id == 0) throw PgError("XX000", "a metrics mark names no stored history entry");
+    c_.exec(metrics_sql::kAddMark, {w_.member_id, pg_int(id), pg_int(k.at_ms), k.kind, k.value});
+  }
 }
 
 void PgCommit::sweep() {
@@ -175,10 +207,12 @@ std::int64_t PgCommit::event() {
 
 std::int64_t PgCommit::history(std::int64_t seq) {
   std::int64_t end = 0;
-  for (const auto& entry : w_.history)
+  for (const auto& entry : w_.history) {
     end = c_.exec("INSERT INTO history(member_id, seq, entry) VALUES ($1,$2,$3) RETURNING id",
                   {w_.member_id, pg_int(seq), entry})
               .i64(0, 0);
+    history_ids_.push_back(end);
+  }
   if (w_.idem_history_len > 0 && end == 0)
     end = c_.exec("SELECT COALESCE(MAX(id), 0) FROM history WHERE member_id = $1", {w_.member_id})
               .i64(0, 0);
@@ -363,6 +397,9 @@ static std::vector<std::pair<const char*, std::vector<PgParam>>> pg_erasure(cons
       {"DELETE FROM member_ids WHERE member_id = $1", {x}},
       {"UPDATE coupon_claims SET member_id = $2 WHERE member_id = $1", {x, p}},
       {"UPDATE member_sweep SET member_id = $2 WHERE member_id = $1", {x, p}},
+      {metrics_sql::kErasure[0], {x, p}},
+      {metrics_sql::kErasure[1], {x, p}},
+      {metrics_sql::kErasure[2], {x, p, qx, qp}},
       {"UPDATE referrals_owed SET referee = $2 WHERE referee = $1", {x, p}},
       {"UPDATE referrals_owed SET referrer = $2 WHERE referrer = $1", {x, p}},
       {"UPDATE webhook_outbox SET id = $2 || substr(id, length($1) + 1), "
@@ -766,6 +803,118 @@ std::vector<std::pair<std::string, std::vector<std::string>>> PostgresStore::all
       if (out.empty() || out.back().first != m) out.push_back({m, {}});
       out.back().second.push_back(r.text(i, 1));
     }
+    return out;
+  });
+}
+
+std::vector<std::pair<std::string, std::int64_t>> PostgresStore::metrics_sums(
+    std::int64_t from_day, std::int64_t until_day) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(metrics_sql::kSums, {pg_int(from_day), pg_int(until_day)});
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.i64(i, 1));
+    return out;
+  });
+}
+
+std::vector<MetricsDelta> PostgresStore::metrics_days(std::int64_t from_day, std::int64_t until_day,
+                                                      const std::vector<std::string>& keys) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(metrics_sql::kDays, {pg_int(from_day), pg_int(until_day)});
+    std::vector<MetricsDelta> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      std::string key = r.text(i, 1);
+      if (std::find(keys.begin(), keys.end(), key) != keys.end())
+        out.push_back({r.i64(i, 0), std::move(key), r.i64(i, 2)});
+    }
+    return out;
+  });
+}
+
+// Under one transaction: the marker row is deleted first, so a second instance starting at the
+// same time waits on it and then finds nothing to do. History is read a page at a time.
+bool PostgresStore::backfill_metrics(const MetricsClassifier& classify, std::string& error) {
+  try {
+    return pool_.run([&](PgPool::Lease& c) {
+      c->exec("BEGIN");
+      try {
+        return backfill_in(*c, classify);
+      } catch (const PgError&) {
+        c->exec("ROLLBACK");  // the connection goes back to the pool clean
+        throw;
+      }
+    });
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+bool PostgresStore::backfill_in(PgConn& c, const MetricsClassifier& classify) {
+  if (c.exec("DELETE FROM metrics_backfill").affected() == 0) {  // done, or nothing to do
+    c.exec("ROLLBACK");
+    return true;
+  }
+  WriteSet w;
+  std::vector<std::string> entries;
+  std::vector<std::int64_t> ids;
+  auto flush = [&] {
+    if (entries.empty()) return;
+    w.metrics = classify(entries);
+    PgCommit(c, w, 0).metrics_only(ids);
+    entries.clear();
+    ids.clear();
+  };
+  std::string after_member;
+  std::int64_t after_id = 0;
+  for (;;) {
+    const PgResult r = c.exec(
+        "SELECT member_id, id, entry FROM history WHERE (member_id, id) > ($1, $2) "
+        "ORDER BY member_id, id LIMIT 10000",
+        {after_member, pg_int(after_id)});
+    if (r.rows() == 0) break;
+    for (int i = 0; i < r.rows(); ++i) {
+      std::string member = r.text(i, 0);
+      if (member != w.member_id) flush();
+      w.member_id = std::move(member);
+      ids.push_back(r.i64(i, 1));
+      entries.push_back(r.text(i, 2));
+    }
+    after_member = w.member_id;
+    after_id = ids.back();
+  }
+  flush();
+  c.exec("COMMIT");
+  return true;
+}
+
+MemberFigures PostgresStore::member_figures(const MetricsWindow& w) {
+  return pool_.run([&](PgPool::Lease& c) {
+    MemberFigures f;
+    const PgResult e = c->exec(metrics_sql::kEnrolments,
+                               {pg_int(w.from_ms), pg_int(w.until_ms), pg_int(w.cutoff_ms)});
+    f.at_start = e.i64(0, 0);
+    f.enrolled_in_period = e.i64(0, 1);
+    f.enrolled_before_cutoff = e.i64(0, 2);
+    const PgResult r =
+        c->exec(metrics_sql::kMemberFigures,
+                {pg_int(w.from_day), pg_int(w.until_day), pg_int(w.cutoff_day), pg_int(w.cutoff_ms),
+                 pg_int(w.until_ms), pg_int(w.heavy_min), pg_int(w.medium_min)});
+    f.buyers = r.i64(0, 0);
+    f.heavy = r.i64(0, 1);
+    f.medium = r.i64(0, 2);
+    f.kept_since_cutoff = r.i64(0, 3);
+    f.outstanding_points = r.i64(0, 4);
+    return f;
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> PostgresStore::metrics_marks(
+    const std::string& kind, std::int64_t until_ms) {
+  return pool_.run([&](PgPool::Lease& c) {
+    const PgResult r = c->exec(metrics_sql::kMarks, {kind, pg_int(until_ms)});
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
     return out;
   });
 }

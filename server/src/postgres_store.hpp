@@ -26,6 +26,15 @@ class PostgresStore final : public Store {
   std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
                                          int limit) override;
   std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history() override;
+  std::vector<std::pair<std::string, std::int64_t>> metrics_sums(std::int64_t from_day,
+                                                                 std::int64_t until_day) override;
+  std::vector<MetricsDelta> metrics_days(std::int64_t from_day, std::int64_t until_day,
+                                         const std::vector<std::string>& keys) override;
+  MemberFigures member_figures(const MetricsWindow& w) override;
+  bool backfill_metrics(const MetricsClassifier& classify, std::string& error) override;
+  bool backfill_in(PgConn& c, const MetricsClassifier& classify);  // inside its transaction
+  std::vector<std::pair<std::string, std::string>> metrics_marks(const std::string& kind,
+                                                                 std::int64_t until_ms) override;
 
   std::unique_ptr<WriteTxn> begin_write(const std::string& member_id) override;
   std::unique_ptr<WriteTxn> begin_program_write() override;

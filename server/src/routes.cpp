@@ -216,6 +216,7 @@ const std::vector<Api::Route>& Api::routes() {
       {"POST", "/v1/adjustments", &Api::adjustment},
       {"GET", "/v1/events", &Api::events},
       {"GET", "/v1/metrics", &Api::metrics},
+      {"GET", "/v1/metrics/ledger.csv", &Api::points_ledger},
       {"GET", "/v1/ledger-sample", &Api::ledger_sample},
   };
   return table;
@@ -606,7 +607,32 @@ void Api::metrics(const Request& req, Response& res) {
                   std::string("/") + f);
     request[f] = v;
   }
-  send(res, service_.metrics(request));
+  // source=history: every stored entry read again, as before totals were kept (slow; for an
+  // operator to check the kept totals against, and the tests' reference).
+  const std::string source = req.has_param("source") ? req.param("source") : "totals";
+  if (source != "totals" && source != "history")
+    return fail(res, 400, "invalid_request", "source must be totals or history", "/source");
+  send(res,
+       source == "history" ? service_.metrics_from_history(request) : service_.metrics(request));
+}
+
+// The points ledger per day, for an accountant: CSV of whole store-local days.
+void Api::points_ledger(const Request& req, Response& res) {
+  if (!require_admin(req, res, config_)) return;
+  json request = json::object();
+  for (const char* f : {"from", "until"}) {
+    const std::string v = req.param(f);
+    if (!req.has_param(f) || !valid_utf8(v))
+      return fail(res, 400, "invalid_request", std::string(f) + " must be a timestamp",
+                  std::string("/") + f);
+    request[f] = v;
+  }
+  const Reply r = service_.points_ledger(request);
+  send(res, r);
+  if (r.status == 200) {
+    res.content_type = "text/csv; charset=utf-8";
+    res.set_header("Content-Disposition", "attachment; filename=\"points-ledger.csv\"");
+  }
 }
 
 }  // namespace srv

@@ -63,6 +63,7 @@ class Api {
   void erase_member(const Request&, Response&, const std::string& member_id);
   void ledger_sample(const Request&, Response&);
   void metrics(const Request&, Response&);
+  void points_ledger(const Request&, Response&);
 
   static const std::vector<Route>& routes();
 

@@ -9,6 +9,7 @@
 #include "clock.hpp"
 #include "config.hpp"
 #include "idempotency.hpp"
+#include "metrics_kept.hpp"
 
 namespace srv {
 
@@ -136,6 +137,16 @@ bool Service::install(const std::string& document, std::int64_t version, std::st
 }
 
 bool Service::load_program(const std::string& initial_document, std::string& error) {
+  if (!load_first_program(initial_document, error)) return false;
+  // A ledger stored before the metrics' totals were kept is added to them once, classified by
+  // the program now loaded (migration 9).
+  const auto engine = program().engine;
+  return store_.backfill_metrics(
+      [&](const std::vector<std::string>& entries) { return metrics_write(*engine, entries); },
+      error);
+}
+
+bool Service::load_first_program(const std::string& initial_document, std::string& error) {
   if (auto row = store_.latest_program()) return install(row->document, row->version, error);
   if (initial_document.empty()) {
     error = "the database holds no program: start once with --program FILE";
@@ -631,6 +642,7 @@ Reply Service::store_outcome(std::unique_ptr<WriteTxn> txn, const Program& p,
     for (const char* kind : {"phone", "email"})
       if (event.contains(kind)) w.identifiers.emplace_back(kind, string_member(event, kind));
   w.history.assign(first_new, history.end());
+  w.metrics = metrics_write(*p.engine, w.history);
   w.sweep =
       sweep_after_write(*txn, p, member_id, event, r.body, w.dated.until_ms, after->clock_ms());
   w.idem_status = r.status;
@@ -744,8 +756,20 @@ Reply Service::events(const std::string& member_id, std::int64_t after, int limi
 }
 
 // Metrics read the outcomes stored when each event was accepted (the engine's `history` form),
-// so publishing a program version changes no past figure.
+// so publishing a program version changes no past figure: whole days from the totals kept with
+// each write, a window that splits a day from the entries themselves.
 Reply Service::metrics(const json& request) {
+  const Program& p = program();
+  std::string err;
+  const auto query = loyalty::metrics_query(*p.engine, request.dump(), err);
+  if (!query) return engine_error(json::parse(err, nullptr, false), "");
+  if (!query->whole_days) return metrics_from_history(request);
+  std::string response = kept_metrics(store_, *p.engine, *query);
+  if (loyalty::is_error(response)) return engine_error(json::parse(response, nullptr, false), "");
+  return {200, response, ""};
+}
+
+Reply Service::metrics_from_history(const json& request) {
   json req = request;
   json members = json::array();
   for (auto& [member, entries] : store_.all_member_history()) {
@@ -757,6 +781,21 @@ Reply Service::metrics(const json& request) {
   std::string response = program().engine->call("metrics", req.dump());
   if (loyalty::is_error(response)) return engine_error(json::parse(response, nullptr, false), "");
   return {200, response, ""};
+}
+
+Reply Service::points_ledger(const json& request) {
+  const Program& p = program();
+  std::string err;
+  const auto query = loyalty::metrics_query(*p.engine, request.dump(), err);
+  if (!query) return engine_error(json::parse(err, nullptr, false), "");
+  if (!query->whole_days)
+    return error_reply(400, "invalid_request",
+                       "the ledger is kept per store-local day: from and until must be midnights "
+                       "in the program's time zone",
+                       "/from");
+  if (query->until_day - query->from_day > 36600)
+    return error_reply(400, "invalid_request", "at most 36600 days at a time", "/until");
+  return {200, points_ledger_csv(store_, *query), ""};
 }
 
 // One page of the member's stored history, oldest first; `before` in the answer is the cursor of

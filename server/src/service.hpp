@@ -47,6 +47,7 @@ class Service {
   explicit Service(Store& store) : store_(store) {}
   // Loads the newest stored program, or stores `initial_document` when there is none.
   bool load_program(const std::string& initial_document, std::string& error);
+  bool load_first_program(const std::string& initial_document, std::string& error);
 
   // Takes a version another instance stored since (shared stores only; called every second).
   void refresh_program();
@@ -99,7 +100,13 @@ class Service {
   bool member_exists(const std::string& member_id) { return store_.member_exists(member_id); }
   Reply preview(const std::string& member_id, const nlohmann::json& body);
   Reply events(const std::string& member_id, std::int64_t after, int limit);
+  // Metrics over whole store-local days come from the totals kept at write time
+  // (metrics_kept.hpp); any other window from every stored history entry, as before.
   Reply metrics(const nlohmann::json& request);
+  // The old way, kept for windows that split a day and as the reference the tests compare with.
+  Reply metrics_from_history(const nlohmann::json& request);
+  // The points ledger per day of a whole-day window (`from`, `until`), as CSV.
+  Reply points_ledger(const nlohmann::json& request);
 
   // Data protection (spec/sync.md): everything held about a member, as JSON (the request is
   // recorded); and an erasure of their personal data, the ledger kept under a pseudonym.

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "clock.hpp"
+#include "metrics_sql.hpp"
 #include "migrations.hpp"
 
 namespace srv {
@@ -36,6 +37,13 @@ void exec(sqlite3* db, const std::string& sql) {
     sqlite3_free(err);
     throw std::runtime_error(msg + " in: " + sql.substr(0, 80));
   }
+}
+
+// metrics_sql.hpp's text for SQLite: $n parameters become ?n (the same numbered parameter).
+std::string sqlite_sql(const char* pg_sql) {
+  std::string out = pg_sql;
+  std::replace(out.begin(), out.end(), '$', '?');
+  return out;
 }
 
 sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
@@ -164,6 +172,10 @@ SqliteStore::SqliteStore(const std::string& path, const std::string& sync)
 }
 
 void SqliteStore::prepare_writes() {
+  add_daily_ = prepare(writer_, sqlite_sql(metrics_sql::kAddDaily).c_str());
+  add_member_day_ = prepare(writer_, sqlite_sql(metrics_sql::kAddMemberDay).c_str());
+  enrolled_ = prepare(writer_, sqlite_sql(metrics_sql::kEnrolled).c_str());
+  add_mark_ = prepare(writer_, sqlite_sql(metrics_sql::kAddMark).c_str());
   insert_event_ = prepare(writer_,
                           "INSERT INTO events(seq, member_id, event_id, type, at, program_version, "
                           "body) VALUES (?,?,?,?,?,?,?)");
@@ -198,7 +210,7 @@ void SqliteStore::prepare_writes() {
 
 SqliteStore::~SqliteStore() {
   for (auto* st : {insert_event_, upsert_member_, insert_member_, insert_idem_, insert_history_,
-                   upsert_order_})
+                   upsert_order_, add_daily_, add_member_day_, enrolled_, add_mark_})
     sqlite3_finalize(st);
   for (auto* db : pool_) close_reader(db);
   sqlite3_close(writer_);
@@ -450,13 +462,16 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
     seq = sqlite3_last_insert_rowid(writer_);
   }
   std::int64_t history_end = 0;
+  std::vector<std::int64_t> history_ids;
   for (const auto& entry : w.history) {
     bind_text(insert_history_, 1, w.member_id);
     sqlite3_bind_int64(insert_history_, 2, seq);
     bind_text(insert_history_, 3, entry);
     if (run(insert_history_) != SQLITE_DONE) return fail(CommitResult::failed);
     history_end = sqlite3_last_insert_rowid(writer_);
+    history_ids.push_back(history_end);
   }
+  if (!write_metrics(w, history_ids)) return fail(CommitResult::failed);
   if (w.idem_history_len > 0 && history_end == 0) history_end = last_history_id(w.member_id);
   for (const auto& [order_id, record] : w.orders) {
     bind_text(upsert_order_, 1, w.member_id);
@@ -557,6 +572,159 @@ CommitResult SqliteStore::commit(const WriteSet& w, std::string& error) {
   return CommitResult::ok;
 }
 
+// The write's share of the metrics' kept totals (store.hpp MetricsWrite), on the writer.
+bool SqliteStore::write_metrics(const WriteSet& w, const std::vector<std::int64_t>& history_ids) {
+  const MetricsWrite& m = w.metrics;
+  const int shard = metrics_sql::shard_of(w.member_id);
+  for (const auto& d : m.daily) {
+    sqlite3_bind_int64(add_daily_, 1, d.day);
+    bind_text(add_daily_, 2, d.key);
+    sqlite3_bind_int64(add_daily_, 3, shard);
+    sqlite3_bind_int64(add_daily_, 4, d.value);
+    if (run(add_daily_) != SQLITE_DONE) return false;
+  }
+  for (const auto& d : m.member_days) {
+    bind_text(add_member_day_, 1, w.member_id);
+    sqlite3_bind_int64(add_member_day_, 2, d.day);
+    sqlite3_bind_int64(add_member_day_, 3, d.orders);
+    sqlite3_bind_int64(add_member_day_, 4, d.points);
+    if (d.last_order_ms) sqlite3_bind_int64(add_member_day_, 5, *d.last_order_ms);
+    if (run(add_member_day_) != SQLITE_DONE) return false;
+  }
+  if (m.enrolled) {
+    bind_text(enrolled_, 1, w.member_id);
+    sqlite3_bind_int64(enrolled_, 2, m.enrolled->first);
+    bind_text(enrolled_, 3, m.enrolled->second);
+    if (run(enrolled_) != SQLITE_DONE) return false;
+  }
+  for (const auto& k : m.marks) {
+    const std::int64_t id = k.history_id != 0              ? k.history_id
+                            : k.entry < history_ids.size() ? history_ids[k.entry]
+                                                           : 0;
+    if (id == 0) return false;
+    bind_text(add_mark_, 1, w.member_id);
+    sqlite3_bind_int64(add_mark_, 2, id);
+    sqlite3_bind_int64(add_mark_, 3, k.at_ms);
+    bind_text(add_mark_, 4, k.kind);
+    bind_text(add_mark_, 5, k.value);
+    if (run(add_mark_) != SQLITE_DONE) return false;
+  }
+  return true;
+}
+
+bool SqliteStore::backfill_metrics(const MetricsClassifier& classify, std::string& error) {
+  std::lock_guard writer(writer_mutex_);
+  auto fail = [&] {
+    error = sqlite3_errmsg(writer_);
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return false;
+  };
+  if (sqlite3_exec(writer_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail();
+  if (sqlite3_exec(writer_, "DELETE FROM metrics_backfill", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail();
+  if (sqlite3_changes(writer_) == 0) {  // nothing stored before the totals were kept
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return true;
+  }
+  WriteSet w;
+  std::vector<std::string> entries;
+  std::vector<std::int64_t> ids;
+  auto flush = [&] {
+    if (entries.empty()) return true;
+    w.metrics = classify(entries);
+    const bool ok = write_metrics(w, ids);
+    entries.clear();
+    ids.clear();
+    return ok;
+  };
+  try {
+    Stmt q(writer_, "SELECT member_id, id, entry FROM history ORDER BY member_id, id");
+    while (q.step()) {
+      std::string member = q.col_text(0);
+      if (member != w.member_id && !flush()) return fail();
+      w.member_id = std::move(member);
+      ids.push_back(q.col_i64(1));
+      entries.push_back(q.col_text(2));
+    }
+  } catch (const std::exception&) {
+    return fail();
+  }
+  if (!flush()) return fail();
+  if (sqlite3_exec(writer_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail();
+  return true;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> SqliteStore::metrics_sums(
+    std::int64_t from_day, std::int64_t until_day) {
+  static const std::string sql = sqlite_sql(metrics_sql::kSums);
+  auto l = lease();
+  Stmt q(l.get(), sql.c_str(), true);
+  q.i64(1, from_day);
+  q.i64(2, until_day);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (q.step()) out.emplace_back(q.col_text(0), q.col_i64(1));
+  return out;
+}
+
+std::vector<MetricsDelta> SqliteStore::metrics_days(std::int64_t from_day, std::int64_t until_day,
+                                                    const std::vector<std::string>& keys) {
+  static const std::string sql = sqlite_sql(metrics_sql::kDays);
+  auto l = lease();
+  Stmt q(l.get(), sql.c_str(), true);
+  q.i64(1, from_day);
+  q.i64(2, until_day);
+  std::vector<MetricsDelta> out;
+  while (q.step()) {
+    std::string key = q.col_text(1);
+    if (std::find(keys.begin(), keys.end(), key) != keys.end())
+      out.push_back({q.col_i64(0), std::move(key), q.col_i64(2)});
+  }
+  return out;
+}
+
+MemberFigures SqliteStore::member_figures(const MetricsWindow& w) {
+  static const std::string enrolments = sqlite_sql(metrics_sql::kEnrolments),
+                           figures = sqlite_sql(metrics_sql::kMemberFigures);
+  auto l = lease();
+  MemberFigures f;
+  {
+    Stmt q(l.get(), enrolments.c_str(), true);
+    q.i64(1, w.from_ms);
+    q.i64(2, w.until_ms);
+    q.i64(3, w.cutoff_ms);
+    if (q.step()) {
+      f.at_start = q.col_i64(0);
+      f.enrolled_in_period = q.col_i64(1);
+      f.enrolled_before_cutoff = q.col_i64(2);
+    }
+  }
+  Stmt q(l.get(), figures.c_str(), true);
+  for (int i = 1; const std::int64_t v : {w.from_day, w.until_day, w.cutoff_day, w.cutoff_ms,
+                                          w.until_ms, w.heavy_min, w.medium_min})
+    q.i64(i++, v);
+  if (q.step()) {
+    f.buyers = q.col_i64(0);
+    f.heavy = q.col_i64(1);
+    f.medium = q.col_i64(2);
+    f.kept_since_cutoff = q.col_i64(3);
+    f.outstanding_points = q.col_i64(4);
+  }
+  return f;
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::metrics_marks(const std::string& kind,
+                                                                            std::int64_t until_ms) {
+  static const std::string sql = sqlite_sql(metrics_sql::kMarks);
+  auto l = lease();
+  Stmt q(l.get(), sql.c_str(), true);
+  q.text(1, kind);
+  q.i64(2, until_ms);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.col_text(0), q.col_text(1));
+  return out;
+}
+
 bool SqliteStore::write(const char* sql, const std::vector<std::string>& params) {
   Stmt q(writer_, sql);
   for (std::size_t i = 0; i < params.size(); ++i) q.text(static_cast<int>(i) + 1, params[i]);
@@ -599,6 +767,8 @@ CommitResult SqliteStore::erase(const Erasure& e, std::string& error) {
                                         id_prefix(e.pseudonym)};
   for (const char* sql : kSqliteErasure)
     if (!write(sql, ids)) return fail(CommitResult::failed);
+  for (const char* pg_sql : metrics_sql::kErasure)
+    if (!write(sqlite_sql(pg_sql).c_str(), ids)) return fail(CommitResult::failed);
   if (!write("UPDATE members SET member_id = ?2, state = ?3, view = NULL, view_marks = '', "
              "view_until = NULL, view_version = 0 WHERE member_id = ?1",
              {e.member_id, e.pseudonym, e.state}))

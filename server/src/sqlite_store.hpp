@@ -35,6 +35,14 @@ class SqliteStore final : public Store {
   std::vector<HistoryRow> history_before(const std::string& member_id, std::int64_t before,
                                          int limit) override;
   std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history() override;
+  std::vector<std::pair<std::string, std::int64_t>> metrics_sums(std::int64_t from_day,
+                                                                 std::int64_t until_day) override;
+  std::vector<MetricsDelta> metrics_days(std::int64_t from_day, std::int64_t until_day,
+                                         const std::vector<std::string>& keys) override;
+  MemberFigures member_figures(const MetricsWindow& w) override;
+  bool backfill_metrics(const MetricsClassifier& classify, std::string& error) override;
+  std::vector<std::pair<std::string, std::string>> metrics_marks(const std::string& kind,
+                                                                 std::int64_t until_ms) override;
 
   std::unique_ptr<WriteTxn> begin_write(const std::string& member_id) override;
   std::unique_ptr<WriteTxn> begin_program_write() override;
@@ -71,6 +79,7 @@ class SqliteStore final : public Store {
   std::optional<std::string> member_by_locked(const std::string& kind, const std::string& value);
   // Runs `sql` on the writer with text parameters ?1, ?2, …; false (and the error) on failure.
   bool write(const char* sql, const std::vector<std::string>& params);
+  bool write_metrics(const WriteSet& w, const std::vector<std::int64_t>& history_ids);
   class Lease;
   sqlite3* open_connection(bool writer);
   void migrate();
@@ -96,6 +105,8 @@ class SqliteStore final : public Store {
   sqlite3_stmt* insert_idem_ = nullptr;
   sqlite3_stmt* insert_history_ = nullptr;
   sqlite3_stmt* upsert_order_ = nullptr;
+  sqlite3_stmt *add_daily_ = nullptr, *add_member_day_ = nullptr, *enrolled_ = nullptr,
+               *add_mark_ = nullptr;  // the metrics' kept totals (metrics_sql.hpp)
 };
 
 }  // namespace srv

@@ -5,6 +5,7 @@
 // coupon code's cap, the program), read inside it, committed or rolled back whole.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -76,6 +77,45 @@ struct OutboxRow {
   int attempts = 0;  // made so far
 };
 
+// What one write adds to the metrics' kept totals (docs/decisions.md, "Metrics from aggregates
+// (issue 21)"), from its new history entries as the core classifies them. Days are store-local
+// (days since 1970-01-01 in the program's zone).
+struct MetricsDelta {
+  std::int64_t day = 0;
+  std::string key;  // metrics_kept.hpp names them: "orders", "issued", "enrol:web", ...
+  std::int64_t value = 0;
+};
+struct MemberDayDelta {  // the member's orders and balance move on one day
+  std::int64_t day = 0, orders = 0, points = 0;
+  std::optional<std::int64_t> last_order_ms;  // the latest order that day
+};
+struct MetricsMark {  // an entry a member-level figure replays: a tier move or a membership entry
+  std::size_t entry = 0;        // its index in WriteSet::history (ordered by the stored id) ...
+  std::int64_t history_id = 0;  // ... or, when not 0, the id of an entry stored before
+  std::int64_t at_ms = 0;
+  std::string kind;  // "tier" (value: the tier id) or "membership" (value: the entry)
+  std::string value;
+};
+struct MetricsWrite {
+  std::vector<MetricsDelta> daily;
+  std::vector<MemberDayDelta> member_days;
+  std::optional<std::pair<std::int64_t, std::string>> enrolled;  // at_ms, channel
+  std::vector<MetricsMark> marks;
+};
+
+// The kept totals a metrics window reads (whole store-local days [from_day, until_day)).
+struct MetricsWindow {
+  std::int64_t from_day = 0, until_day = 0, from_ms = 0, until_ms = 0;
+  std::int64_t cutoff_day = 0, cutoff_ms = 0;  // churn: an order at or after cutoff_ms keeps one
+  std::int64_t heavy_min = 10, medium_min = 3;
+};
+struct MemberFigures {
+  std::int64_t at_start = 0, enrolled_in_period = 0, enrolled_before_cutoff = 0;
+  std::int64_t buyers = 0, heavy = 0, medium = 0;
+  std::int64_t kept_since_cutoff = 0;   // enrolled before the cutoff, ordered since
+  std::int64_t outstanding_points = 0;  // Σ max(balance at until, 0) over members
+};
+
 // Everything one write stores, in one transaction.
 struct WriteSet {
   std::string member_id;
@@ -102,6 +142,7 @@ struct WriteSet {
   // A referee's first order: (referrer, referee) owed a referral credit (referrals_owed).
   std::optional<std::pair<std::string, std::string>> referral_owed;
   std::optional<SweepRow> sweep;  // the member's sweep row, replaced
+  MetricsWrite metrics;           // added to the kept totals
 };
 
 // An export or erasure of a member's personal data (spec/sync.md, "Data protection"), recorded.
@@ -193,6 +234,22 @@ class Store {
                                                  int limit) = 0;
   // Every member with their stored history entries, oldest first (for metrics).
   virtual std::vector<std::pair<std::string, std::vector<std::string>>> all_member_history() = 0;
+  // The kept metrics totals (MetricsWrite): per-day sums by key over [from_day, until_day), the
+  // member-level figures of a window, and the marks of a kind before until_ms of members
+  // enrolled before it, (member, value) ordered by member then history order.
+  virtual std::vector<std::pair<std::string, std::int64_t>> metrics_sums(
+      std::int64_t from_day, std::int64_t until_day) = 0;
+  virtual std::vector<MetricsDelta> metrics_days(std::int64_t from_day, std::int64_t until_day,
+                                                 const std::vector<std::string>& keys) = 0;
+  virtual MemberFigures member_figures(const MetricsWindow& w) = 0;
+  virtual std::vector<std::pair<std::string, std::string>> metrics_marks(const std::string& kind,
+                                                                         std::int64_t until_ms) = 0;
+  // Fills the kept totals from the stored history when migration 9 found entries stored before
+  // it: once (across instances), in one transaction. `classify` turns one member's entries
+  // (oldest first) into their totals; its marks name the entries by index. False and `error`
+  // on failure (nothing is kept, and the next start tries again).
+  using MetricsClassifier = std::function<MetricsWrite(const std::vector<std::string>&)>;
+  virtual bool backfill_metrics(const MetricsClassifier& classify, std::string& error) = 0;
   // Referral credits owed (referee, referrer), oldest first, and one paid.
   virtual std::vector<std::pair<std::string, std::string>> referrals_owed(int limit) = 0;
   virtual void referral_paid(const std::string& referee) = 0;
