@@ -35,9 +35,12 @@ struct Operation {
 };
 
 constexpr Operation kOperations[] = {
-    {"validate", dumped<op_validate>}, {"replay", dumped<op_replay>},
-    {"apply", dumped<op_apply>},       {"advance", dumped<op_advance>},
-    {"preview", op_preview},           {"catalog", dumped<op_catalog>},
+    {"validate", dumped<op_validate>},
+    {"replay", dumped<op_replay>},
+    {"apply", dumped<op_apply>},
+    {"advance", dumped<op_advance>},
+    {"preview", op_preview},
+    {"catalog", dumped<op_catalog>},
     {"metrics", dumped<op_metrics>},
 #if LOYALTY_SIMULATE
     // The what-if simulator's operation: natively and in the simulator's build of the module,

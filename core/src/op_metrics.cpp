@@ -181,9 +181,8 @@ json metrics_json(const Program& p, const MetricsQuery& q, const MetricsTotals& 
   if (t.outstanding_points) {
     json liability = Obj()("points", *t.outstanding_points);
     if (p.point_value_minor)
-      liability["value_minor"] = static_cast<i64>(
-          floor_div_i128(static_cast<i128>(*t.outstanding_points) * p.point_value_minor->raw,
-                         Fixed::kScale));
+      liability["value_minor"] = static_cast<i64>(floor_div_i128(
+          static_cast<i128>(*t.outstanding_points) * p.point_value_minor->raw, Fixed::kScale));
     out["liability"] = std::move(liability);
   }
   if (p.membership) {

@@ -57,7 +57,8 @@ std::string op_simulate(const Program& p, const In& request) {
   std::string out;
   JsonWriter w(out, 4096 * (members_in.array().size() + 1));
   w.begin_object().key("members").begin_array();
-  for (std::size_t i = 0; i < members_in.array().size(); ++i) write_member(w, p, members_in.at(i), now);
+  for (std::size_t i = 0; i < members_in.array().size(); ++i)
+    write_member(w, p, members_in.at(i), now);
   w.end_array().end_object();
   w.finish();
   return out;

@@ -204,8 +204,8 @@ TEST(PreviewPromise, PreviewEqualsWhatApplyPosts) {
     const Posted posted = posted_by(after, "new-order");
     expect_promise_kept(preview, after, posted, cart);
     // Credit that waited with earlier orders' points may be released by the time of this one.
-    expect_credit_kept(preview,
-                       run("advance", {{"program", program}, {"state", state}, {"now", at}}), after);
+    expect_credit_kept(
+        preview, run("advance", {{"program", program}, {"state", state}, {"now", at}}), after);
     if (!preview["redeem"]["rejected"].empty()) {
       json as_asked = event;
       as_asked["redeem"] = asked;
