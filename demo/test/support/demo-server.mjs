@@ -1,52 +1,11 @@
-// Starts the whole demo (demo/start.sh: two loyalty servers, seeding, the shop) on free ports with
-// a temporary data folder, and a headless Chromium; stops both. For the simulator's browser test
-// and its benchmark.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+// The simulator's browser helpers: the demo (support/demo.mjs's shop, its own data prefix) and
+// the page actions its test and its benchmark share.
+import { launchChromium, startShop } from './demo.mjs';
 
-const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
+export { launchChromium };
 
 /** {base, data, stop()} once the shop answers. */
-export async function startDemo() {
-  const [port, cafe, fashion] = [await freePort(), await freePort(), await freePort()];
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-sim-'));
-  const child = spawn('bash', [path.join(DEMO, 'start.sh'), '--port', String(port), '--cafe-port', String(cafe), '--fashion-port', String(fashion), '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let out = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start in time:\n${out}`)), 180_000);
-    child.stdout.on('data', (d) => { out += d; if (out.includes('Demo shop:')) { clearTimeout(timer); resolve(); } });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`start.sh exited with ${code}:\n${out}`)); });
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      await new Promise((r) => { child.on('exit', r); setTimeout(r, 5000); });
-    }
-    fs.rmSync(data, { recursive: true, force: true });
-  };
-  return { base: `http://127.0.0.1:${port}`, data, stop };
-}
-
-export function launchChromium() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
+export const startDemo = () => startShop('loyalty-sim-');
 
 /** Replaces the editor's draft with edit(draft) and waits until the page has validated it. */
 export async function editDraft(page, edit) {

@@ -20,8 +20,9 @@ export function freePort() {
   });
 }
 
-/** {base, browser, newPage(width), stop()} once the demo says it is up. */
-export async function startDemo(prefix = 'loyalty-demo-') {
+/** The shop and its loyalty servers (demo/start.sh) on free ports with a temporary data folder:
+ * {base, data, stop()} once the demo says it is up; stop() ends them and removes the folder. */
+export async function startShop(prefix = 'loyalty-demo-') {
   const [port, cafe, fashion] = [await freePort(), await freePort(), await freePort()];
   const data = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const demo = spawn('bash', [path.join(DEMO, 'start.sh'), '--port', String(port), '--cafe-port', String(cafe), '--fashion-port', String(fashion), '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -32,12 +33,30 @@ export async function startDemo(prefix = 'loyalty-demo-') {
     demo.stderr.on('data', (d) => { out += d; });
     demo.on('exit', (code) => { clearTimeout(timer); reject(new Error(`start.sh exited with ${code}:\n${out}`)); });
   });
-  const browser = await chromium.launch({
+  const stop = async () => {
+    if (demo.exitCode === null) {
+      try { process.kill(-demo.pid, 'SIGTERM'); } catch { /* already gone */ }
+      await new Promise((r) => { demo.on('exit', r); setTimeout(r, 5000); });
+    }
+    fs.rmSync(data, { recursive: true, force: true });
+  };
+  return { base: `http://127.0.0.1:${port}`, data, stop };
+}
+
+/** Headless Chromium from Debian's package. */
+export function launchChromium() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** {base, browser, newPage(width), stop()}: the shop and a browser to drive it. */
+export async function startDemo(prefix = 'loyalty-demo-') {
+  const shop = await startShop(prefix);
+  const browser = await launchChromium();
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: shop.base,
     browser,
     async newPage(width = 1366, height = 900) {
       const c = await browser.newContext({ viewport: { width, height }, reducedMotion: 'reduce' });
@@ -48,11 +67,7 @@ export async function startDemo(prefix = 'loyalty-demo-') {
     },
     async stop() {
       await browser.close();
-      if (demo.exitCode === null) {
-        try { process.kill(-demo.pid, 'SIGTERM'); } catch { /* already gone */ }
-        await new Promise((r) => { demo.on('exit', r); setTimeout(r, 5000); });
-      }
-      fs.rmSync(data, { recursive: true, force: true });
+      await shop.stop();
     },
   };
 }
