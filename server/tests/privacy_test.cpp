@@ -18,9 +18,15 @@ using nlohmann::json;
 
 namespace {
 
-const char* kTables[] = {"events",         "history",       "orders",         "members",
-                         "member_ids",     "idempotency",   "webhook_outbox", "data_requests",
-                         "referrals_owed", "coupon_claims", "member_sweep"};
+// Every table that names a member (the metrics' totals included).
+const char* kTables[] = {"events",          "history",
+                         "orders",          "members",
+                         "member_ids",      "idempotency",
+                         "webhook_outbox",  "data_requests",
+                         "referrals_owed",  "coupon_claims",
+                         "member_sweep",    "metrics_daily",
+                         "metrics_members", "metrics_member_days",
+                         "metrics_marks"};
 
 class Privacy : public ::testing::Test {
  protected:
